@@ -1,0 +1,20 @@
+"""kg: knowledge graphs from news text.
+
+>>> import kg
+>>> result = kg.build(["seeds/"], out_dir=None)        # doctest: +SKIP
+>>> kg.query(result.graph, "SELECT ?s WHERE { ?s kg:meets ?o }").records()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from kg.errors import GraphError, InputError, KGError, ModelError, QueryError  # noqa: E402
+from kg.export import load_graph  # noqa: E402
+from kg.pipeline import BuildResult, build  # noqa: E402
+from kg.query import QueryResult, query  # noqa: E402
+
+__all__ = [
+    "BuildResult", "GraphError", "InputError", "KGError", "ModelError", "QueryError", "QueryResult",
+    "__version__", "build", "load_graph", "query",
+]

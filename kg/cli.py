@@ -1,0 +1,174 @@
+"""The ``kg`` command: a thin layer over :mod:`kg.pipeline` and :mod:`kg.query`.
+
+Exit codes: 0 all went well; 1 the graph was built but some inputs could not be read;
+2 nothing was done (bad arguments, no readable input, a malformed query, a broken graph file,
+a missing model).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from kg import __version__
+from kg.errors import InputError, KGError
+from kg.export import FORMATS
+from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
+from kg.pipeline import DEFAULT_OUT_DIR, build
+from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+
+EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
+
+app = typer.Typer(
+    name="kg",
+    help="Build knowledge graphs from news text: entities, relations and their evidence as RDF, "
+    "queryable with SPARQL and explorable as an offline HTML page.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str) -> NoReturn:
+    stderr.print(f"kg: error: {message}", markup=False)
+    raise typer.Exit(EXIT_FAILED)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Build knowledge graphs from news text."""
+
+
+@app.command("build")
+def build_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders to read (.txt, .md, .jsonl, .csv; folders recursively), or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats.")
+    ] = DEFAULT_OUT_DIR,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m",
+            help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf); "
+            f"default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.",
+            show_default=False,
+        ),
+    ] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format", "-f",
+            help=f"Also write the graph in this RDF format (repeatable): {', '.join(sorted(FORMATS))}.",
+            show_default=False,
+        ),
+    ] = None,
+    html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
+
+    Example: kg build seeds/ --out output --format json-ld
+    """
+    failures: list[str] = []
+
+    def report(error: InputError) -> None:
+        failures.append(str(error))
+        stderr.print(f"kg: skipped: {error}", markup=False)
+
+    progress = Progress(
+        TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+        TimeRemainingColumn(), console=stderr, transient=True, disable=quiet or not stderr.is_terminal,
+    )
+    task = progress.add_task("parse", total=None)
+    try:
+        with progress:
+            result = build(
+                paths, out_dir=out, model=model, formats=formats or (), html=html, on_error=report,
+                on_documents_read=lambda total: progress.update(task, total=total),
+                on_document=lambda _: progress.advance(task),
+            )
+    except KGError as error:
+        fail(str(error))
+    if not quiet:
+        counts = result.counts
+        print(
+            f"{counts['documents']} documents -> {counts['entities']} entities, "
+            f"{counts['relations']} relations, {counts['triples']} triples in {result.seconds:.1f} s"
+        )
+        for path in result.written:
+            print(f"wrote {path}")
+    if failures:
+        stderr.print(f"kg: {len(failures)} input(s) could not be read (see above)", markup=False)
+        raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+
+
+@app.command("query")
+def query_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+    sparql: Annotated[
+        str | None, typer.Argument(help="The SPARQL query; the kg, kgr, rdf, rdfs, skos, prov, schema prefixes are declared.",
+                                   show_default=False)
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the query from this file (e.g. q.rq).", show_default=False)
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", "-e", help=f"Run a query shipped with kg: {', '.join(example_names())}.",
+                     show_default=False),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help=f"Output: {', '.join(OUTPUT_FORMATS)}.")
+    ] = "table",
+) -> None:
+    """Run a SPARQL query over a graph and print the answer.
+
+    Example: kg query output/graph.ttl --example who-meets-whom
+    """
+    given = [source for source in (sparql, file, example) if source is not None]
+    if len(given) != 1:
+        fail("give exactly one query: as an argument, with --file, or with --example")
+    try:
+        if file is not None:
+            try:
+                text = file.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                fail(f"{file}: cannot read the query file ({error})")
+        elif example is not None:
+            text = example_query(example)
+        else:
+            text = sparql or ""
+        print(format_result(query(graph, text), output))
+    except KGError as error:
+        fail(str(error))
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,125 @@
+"""Verb phrases -> closed relations, checked against the ontology's domains and ranges.
+
+The lexicon groups verbs the way event coders do (CAMEO: consult, visit, assault, ...).
+A phrase that is not listed, or whose subject and object have classes the relation does not
+allow, stays an open relation: ``kg:relatedTo`` with the verb kept on the statement.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from kg.namespace import KG, ontology_path
+
+GENERIC = "relatedTo"
+
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "meets": (
+        "meet", "meet with", "hold talks with", "hold talk with", "have talks with", "talk with",
+        "talk to", "consult", "consult with", "confer with", "host", "receive", "sit down with",
+        "speak with", "hold meeting with", "have meeting with", "hold meetings with",
+    ),
+    "negotiatesWith": (
+        "negotiate with", "bargain with", "hold negotiations with", "reach deal with",
+        "reach agreement with", "sign deal with", "sign agreement with", "strike deal with",
+    ),
+    "visits": (
+        "visit", "travel to", "arrive in", "arrive at", "fly to", "go to", "head to", "come to",
+        "return to", "tour", "land in", "make visit to", "pay visit to", "travel in",
+    ),
+    "worksFor": ("work for", "work at", "work with", "serve", "represent", "be employee of"),
+    "spokespersonFor": ("speak for", "be spokesman for", "be spokeswoman for", "be spokesperson for"),
+    "leads": (
+        "lead", "head", "chair", "run", "govern", "rule", "command", "be leader of", "be head of",
+        "be president of", "be chairman of", "be ceo of", "be prime minister of",
+    ),
+    "memberOf": ("join", "be member of", "belong to", "be part of"),
+    "locatedIn": ("be in", "lie in", "locate in", "be capital of", "border"),
+    "basedIn": ("base in", "headquarter in", "be headquartered in", "be based in"),
+    "livesIn": (
+        "live in", "reside in", "bear in", "grow up in", "move to", "settle in", "be native of",
+    ),
+    "killed": ("kill", "murder", "assassinate", "execute", "slay", "behead", "shoot dead"),
+    "attacked": (
+        "attack", "bomb", "strike", "shell", "invade", "raid", "target", "shoot", "assault",
+        "fight", "fire at", "launch attack on", "carry out attack on", "harass", "hit",
+        "fight against", "storm", "besiege",
+    ),
+    "says": ("say", "tell", "state", "announce", "declare"),
+    "supports": (
+        "support", "back", "endorse", "aid", "help", "praise", "welcome", "defend", "assist",
+        "fund", "side with", "vote for", "grant", "thank", "congratulate", "ally with",
+    ),
+    "opposes": (
+        "oppose", "criticize", "criticise", "condemn", "accuse", "sanction", "denounce", "blame",
+        "reject", "protest", "sue", "vote against", "face off with", "warn", "threaten",
+        "impose sanction on", "impose sanctions on", "protest against", "clash with",
+    ),
+}
+
+#: Phrases whose subject and object are the other way round in the relation ("X is employed by Y").
+_INVERSE: dict[str, str] = {"employ": "worksFor", "hire": "worksFor", "elect": "leads"}
+
+LEXICON: dict[str, str] = {phrase: relation for relation, phrases in _PHRASES.items() for phrase in phrases}
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=None)
+def superclasses(cls: str) -> frozenset[str]:
+    """The class and every class it is a subclass of, by local name, as the ontology declares."""
+    graph = _ontology()
+    found = {str(c).removeprefix(str(KG._NS)) for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)}
+    return frozenset(found)
+
+
+@lru_cache(maxsize=None)
+def _domain_range(relation: str) -> tuple[str, str]:
+    graph = _ontology()
+    domain = graph.value(KG[relation], RDFS.domain)
+    range_ = graph.value(KG[relation], RDFS.range)
+    if not isinstance(domain, URIRef) or not isinstance(range_, URIRef):
+        raise ValueError(f"ontology declares no domain or range for kg:{relation}")
+    return str(domain).removeprefix(str(KG._NS)), str(range_).removeprefix(str(KG._NS))
+
+
+def fits(relation: str, subject_cls: str, object_cls: str) -> bool:
+    """True when the classes satisfy the relation's domain and range."""
+    domain, range_ = _domain_range(relation)
+    return domain in superclasses(subject_cls) and range_ in superclasses(object_cls)
+
+
+def closed_relation(phrase: str, subject_cls: str, object_cls: str) -> tuple[str, bool]:
+    """The relation a verb phrase states, and whether subject and object swap for it.
+
+    >>> closed_relation("meet with", "Person", "Person")
+    ('meets', False)
+    >>> closed_relation("travel to", "Person", "Person")  # a person is not a place
+    ('relatedTo', False)
+    >>> closed_relation("employ", "Organization", "Person")
+    ('worksFor', True)
+    """
+    relation = LEXICON.get(phrase)
+    if relation is not None and fits(relation, subject_cls, object_cls):
+        return relation, False
+    inverse = _INVERSE.get(phrase)
+    if inverse is not None and fits(inverse, object_cls, subject_cls):
+        return inverse, True
+    return GENERIC, False
+
+
+@lru_cache(maxsize=1)
+def relation_names() -> frozenset[str]:
+    """kg:relatedTo and every property the ontology declares beneath it, by local name."""
+    graph = _ontology()
+    return frozenset(
+        str(p).removeprefix(str(KG._NS)) for p in graph.transitive_subjects(RDFS.subPropertyOf, KG.relatedTo)
+    )

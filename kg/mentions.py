@@ -1,0 +1,232 @@
+"""Stage 3: find the mentions of entities in a parsed document.
+
+Named entities come from spaCy's NER, mapped to ontology classes. Titles are split off
+people's names ("US Secretary of State Antony Blinken" is the person "Antony Blinken" with
+the role "US Secretary of State"), and words that only belong to a title ("State") are not
+entities of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import canonical_alias
+from kg.model import Mention
+
+#: spaCy NER labels -> ontology classes. Dates and quantities are kept on statements, not as nodes.
+NER_CLASSES: dict[str, str] = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "NORP": "Group",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+    "EVENT": "Event",
+}
+
+#: Head nouns of titles and positions.
+TITLE_WORDS = frozenset("""
+    secretary minister president vice-president spokesman spokeswoman spokesperson chancellor
+    premier governor mayor senator representative congressman congresswoman ambassador envoy
+    general admiral colonel commander chief director head leader chairman chairwoman chair
+    ceo cfo coo founder king queen prince princess emperor pope cardinal bishop archbishop
+    rabbi imam judge justice prosecutor attorney advisor adviser official officer
+    correspondent reporter editor analyst professor dr mr mrs ms miss sir lord lady dame
+    sheikh ayatollah president-elect spokesmen diplomat negotiator coordinator commissioner
+    deputy speaker lawmaker mp chief-of-staff manager executive captain lieutenant sergeant
+""".split())
+
+#: Words that name a department inside a title ("Secretary of State"): never entities there.
+DEPARTMENT_WORDS = frozenset("""
+    state defense defence interior justice treasury health foreign affairs finance commerce
+    energy education labor labour agriculture transportation transport homeland security war
+    home office trade economy environment culture
+""".split())
+
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
+
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+SPACES = re.compile(r"\s+")
+
+
+class MentionSpan(NamedTuple):
+    """A mention with the spaCy span it came from; only used inside the extraction stages.
+
+    ``owner`` is, for a role, the span of the person who holds it.
+    """
+
+    mention: Mention
+    span: Span
+    owner: Span | None = None
+
+
+def find_mentions(doc: Doc) -> list[MentionSpan]:
+    """Entity and role mentions of ``doc``, in text order.
+
+    A role mention (``cls == "Role"``) is made for every title attached to a person, by a
+    title before the name or by an apposition after it.
+    """
+    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    found: list[MentionSpan] = []
+    title_tokens: set[int] = set()
+    for entity in doc.ents:
+        cls = NER_CLASSES.get(entity.label_)
+        if cls is None:
+            continue
+        span = _trim(entity)
+        if span is None:
+            continue
+        if cls == "Person":
+            span, leading_title = _split_leading_title(span)
+            if span is None:
+                continue
+            for title in (leading_title, prefix_title(span), apposition_title(span)):
+                if title is not None:
+                    title_tokens.update(range(title.start, title.end))
+                    role = _mention(title, "Role", "TITLE", sentence_index, name=role_name(title))
+                    found.append(role._replace(owner=span))
+        found.append(_mention(span, cls, entity.label_, sentence_index))
+    kept = [
+        item for item in found
+        if item.mention.cls == "Role" or not _only_title_words(item.span, title_tokens)
+    ]
+    kept.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
+    return _unique(kept)
+
+
+def _unique(items: list[MentionSpan]) -> list[MentionSpan]:
+    seen: set[tuple[int, int, str]] = set()
+    unique = []
+    for item in items:
+        key = (item.mention.start, item.mention.end, item.mention.cls)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def _mention(
+    span: Span, cls: str, label: str, sentence_index: dict[int, int], *, name: str | None = None
+) -> MentionSpan:
+    return MentionSpan(
+        Mention(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            name=name if name is not None else clean_name(span.text, cls),
+            cls=cls,
+            label=label,
+            sentence=sentence_index[span.sent.start],
+        ),
+        span,
+    )
+
+
+def clean_name(text: str, cls: str) -> str:
+    """The name a mention gives its entity: no 'the', no possessive, known aliases resolved.
+
+    >>> clean_name("the United States", "Place"), clean_name("Netanyahu’s", "Person")
+    ('United States', 'Netanyahu')
+    """
+    name = SPACES.sub(" ", text).strip()
+    name = POSSESSIVE.sub("", name).strip()
+    if name.lower().startswith("the "):
+        name = name[4:]
+    name = canonical_alias(name)
+    if cls == "Group" and len(name) > 4 and name.endswith("s") and not name.endswith("ss"):
+        name = name[:-1]
+    return name
+
+
+def _trim(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
+    """Split title words that NER put inside a person's name ("President Biden")."""
+    cut = span.start
+    while cut < span.end - 1 and span.doc[cut].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+        cut += 1
+    if cut == span.start:
+        return span, None
+    title = span.doc[span.start:cut]
+    has_title = any(token.lower_ in TITLE_WORDS for token in title)
+    return span.doc[cut:span.end], title if has_title else None
+
+
+def prefix_title(person: Span) -> Span | None:
+    """The title written before a name inside its noun phrase, if any.
+
+    "White House national security spokesman John Kirby" -> "White House national security
+    spokesman". A possessive starts the title after it: "Israel's Prime Minister X" -> "Prime
+    Minister".
+    """
+    doc = person.doc
+    anchor = person.root
+    if anchor.dep_ == "appos" and anchor.head.i == person.start - 1:
+        anchor = anchor.head  # "Prime Minister Benjamin Netanyahu", parsed with the name in apposition
+    subtree = {token.i for token in anchor.subtree}
+    start = person.start
+    while start - 1 >= person.sent.start and (start - 1) in subtree and not doc[start - 1].is_punct:
+        start -= 1
+    while start < person.start and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
+        start += 1
+    if start == person.start:
+        return None
+    title = doc[start:person.start]
+    return title if _has_title_word(title) else None
+
+
+def _before_case(token: Token) -> bool:
+    """True for tokens of a possessor ("Israel" in "Israel's Prime Minister")."""
+    doc = token.doc
+    end = token.i
+    while end < len(doc) and doc[end].tag_ != "POS" and doc[end].dep_ != "case":
+        if doc[end].head.i != token.head.i and doc[end].head.i != end + 1 and doc[end].dep_ != "compound":
+            return False
+        end += 1
+        if end - token.i > 4:
+            return False
+    return end < len(doc) and (doc[end].tag_ == "POS" or doc[end].dep_ == "case")
+
+
+def apposition_title(person: Span) -> Span | None:
+    """A title in an apposition after the name: "John Kirby, White House spokesman, said"."""
+    for child in person.root.children:
+        if child.dep_ != "appos" or child.i < person.end:
+            continue
+        tokens = [token for token in child.subtree if not token.is_punct]
+        if not tokens:
+            continue
+        start, end = tokens[0].i, tokens[-1].i + 1
+        doc = person.doc
+        while start < end and doc[start].dep_ in ("det", "poss"):
+            start += 1
+        title = doc[start:end]
+        if _has_title_word(title):
+            return title
+    return None
+
+
+def _has_title_word(span: Span) -> bool:
+    return any(token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS for token in span)
+
+
+def role_name(title: Span) -> str:
+    """The name a role is stored under: the title's words with single spaces."""
+    return SPACES.sub(" ", title.text).strip(" ,")
+
+
+def _only_title_words(span: Span, title_tokens: set[int]) -> bool:
+    """True for an entity inside a title made only of department words ("State")."""
+    inside = all(token.i in title_tokens for token in span)
+    return inside and all(token.lower_ in DEPARTMENT_WORDS for token in span)

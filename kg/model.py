@@ -1,0 +1,111 @@
+"""Plain data that flows between the pipeline's stages.
+
+Each stage takes and returns these frozen dataclasses; spaCy objects stay inside
+``kg.nlp``, ``kg.mentions`` and ``kg.extract``, and RDF terms appear only in ``kg.rdf``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text to read. ``id`` is stable across runs: given by the input or taken from its content."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names an entity (or, for ``cls == "Role"``, a title)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    cls: str
+    label: str
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document, kept as evidence for the relations found in it."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RelationMention:
+    """A relation the text states between two mentions of one document.
+
+    ``predicate`` is set when a rule knows the relation (titles, appositions); otherwise
+    ``verb`` holds the lemmatised verb phrase that a lexicon maps to a relation later,
+    once the classes of both sides are known.
+    """
+
+    subject: int
+    object: int
+    verb: str
+    predicate: str | None
+    factuality: str
+    rule: str
+    confidence: float
+    sentence: int
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentAnalysis:
+    """Everything extracted from one document: a pure function of the document and the model."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    relations: tuple[RelationMention, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: one node of the graph, however many ways the texts name it."""
+
+    key: str
+    name: str
+    cls: str
+    aliases: tuple[str, ...]
+    documents: tuple[str, ...]
+    mention_count: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A resolved relation between two entities, with the evidence for it."""
+
+    subject: str
+    predicate: str
+    object: str
+    verb: str
+    factuality: str
+    rule: str
+    confidence: float
+    document: str
+    sentence: Sentence
+    subject_text: str
+    object_text: str
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The resolved result of reading many documents: what the RDF stage turns into a graph."""
+
+    documents: tuple[Document, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]

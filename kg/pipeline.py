@@ -1,0 +1,127 @@
+"""The one place that composes the stages: read -> parse -> mentions & relations -> resolve -> RDF -> files.
+
+    files -> Document -> spaCy Doc -> DocumentAnalysis -> Corpus -> rdflib.Graph -> .ttl / .html
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+from kg.errors import InputError
+from kg.export import resolve_format, serialize, write_atomic
+from kg.extract import analyse
+from kg.model import Corpus, Document, DocumentAnalysis
+from kg.namespace import KG
+from kg.nlp import load_pipeline, parse
+from kg.rdf import to_graph
+from kg.read import read_documents
+from kg.resolve import resolve
+from kg.viewer import render_html
+
+DEFAULT_OUT_DIR = Path("output")
+
+
+@dataclass
+class BuildResult:
+    """What a build made: the graph, its counts, the files written and the inputs that failed."""
+
+    graph: Graph
+    corpus: Corpus
+    written: list[Path] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": len(self.corpus.documents),
+            "entities": len(self.corpus.entities),
+            "relations": len(self.corpus.relations),
+            "triples": len(self.graph),
+        }
+
+
+def analyse_documents(
+    documents: Iterable[Document],
+    *,
+    model: str | None = None,
+    on_document: Callable[[Document], None] | None = None,
+) -> list[DocumentAnalysis]:
+    """Run spaCy and the extraction rules over documents, in order."""
+    nlp = load_pipeline(model)
+    documents = list(documents)
+    analyses = []
+    for document, doc in zip(documents, parse((d.text for d in documents), nlp), strict=True):
+        analyses.append(analyse(document, doc))
+        if on_document is not None:
+            on_document(document)
+    return analyses
+
+
+def build(
+    paths: Sequence[str | Path],
+    *,
+    out_dir: str | Path | None = DEFAULT_OUT_DIR,
+    model: str | None = None,
+    formats: Sequence[str] = (),
+    html: bool = True,
+    on_error: Callable[[InputError], None] | None = None,
+    on_document: Callable[[Document], None] | None = None,
+    on_documents_read: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of the documents under ``paths``.
+
+    With ``out_dir`` set, writes ``graph.ttl``, ``graph.html`` and one file per extra format
+    there, each atomically. Unreadable inputs are passed to ``on_error`` (default: collected
+    in ``BuildResult.failures``) and the others are still processed; with no readable
+    document at all, raises :class:`~kg.errors.InputError`.
+    """
+    started = time.perf_counter()
+    failures: list[str] = []
+
+    def collect(error: InputError) -> None:
+        failures.append(str(error))
+        if on_error is not None:
+            on_error(error)
+
+    for name in formats:
+        resolve_format(name)  # fail on a bad format before the slow part
+    documents = list(read_documents(paths, on_error=collect))
+    if not documents:
+        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
+    if on_documents_read is not None:
+        on_documents_read(len(documents))
+    corpus = resolve(analyse_documents(documents, model=model, on_document=on_document))
+    graph = to_graph(corpus)
+    result = BuildResult(graph=graph, corpus=corpus, failures=failures)
+    if out_dir is not None:
+        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_outputs(graph: Graph, out_dir: Path, *, formats: Sequence[str] = (), html: bool = True) -> list[Path]:
+    """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically."""
+    written = []
+    for name in ("turtle", *formats):
+        _, suffix = resolve_format(name)
+        path = out_dir / f"graph{suffix}"
+        if path in written:
+            continue
+        write_atomic(path, serialize(graph, name))
+        written.append(path)
+    if html:
+        path = out_dir / "graph.html"
+        write_atomic(path, render_html(graph, title=_page_title(graph)).encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _page_title(graph: Graph) -> str:
+    count = len(set(graph.subjects(RDF.type, KG.Document)))
+    return f"kg graph of {count} document{'s' if count != 1 else ''}"

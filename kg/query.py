@@ -1,0 +1,145 @@
+"""SPARQL over a kg graph, with the ontology's prefixes already declared.
+
+Results come back as a :class:`QueryResult` of plain Python values and can be printed as an
+aligned table, CSV, TSV or SPARQL JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import QueryError
+from kg.export import load_graph
+from kg.namespace import PREFIXES
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to a query: rows for SELECT, a boolean for ASK, a graph for CONSTRUCT/DESCRIBE."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    boolean: bool | None = None
+    graph: Graph | None = None
+    raw: Result | None = None
+
+    def records(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of display strings (prefixed IRIs, plain literal values)."""
+        return [
+            {name: display(value) for name, value in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+
+def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
+    """Run a SPARQL query over a graph or a graph file.
+
+    >>> from kg.rdf import new_graph
+    >>> from kg.namespace import KG, KGR
+    >>> g = new_graph(); _ = g.add((KGR["person/A"], KG.meets, KGR["person/B"]))
+    >>> query(g, "SELECT ?b WHERE { ?a kg:meets ?b }").records()
+    [{'b': 'kgr:person/B'}]
+    """
+    if not isinstance(graph, Graph):
+        graph = load_graph(graph)
+    if not sparql.strip():
+        raise QueryError("the query is empty")
+    try:
+        result = graph.query(sparql, initNs=PREFIXES)
+    except Exception as error:  # pyparsing and rdflib raise several types for bad queries
+        message = " ".join(str(error).split())
+        raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
+    if result.type == "ASK":
+        return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer), raw=result)
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult(variables=(), rows=(), graph=result.graph, raw=result)
+    variables = tuple(str(v) for v in result.vars or ())
+    rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+    return QueryResult(variables=variables, rows=rows, raw=result)
+
+
+def example_query(name: str) -> str:
+    """The text of a query shipped with kg (``kg/queries/NAME.rq``)."""
+    path = Path(str(resources.files("kg"))) / "queries" / f"{name.removesuffix('.rq')}.rq"
+    if not path.is_file():
+        raise QueryError(f"no example query named {name!r}; choose one of: {', '.join(example_names())}")
+    return path.read_text("utf-8")
+
+
+def example_names() -> list[str]:
+    folder = Path(str(resources.files("kg"))) / "queries"
+    return sorted(path.stem for path in folder.glob("*.rq"))
+
+
+_REVERSE_PREFIXES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
+
+
+def display(value: object) -> str | None:
+    """A term as a person reads it: ``kgr:person/Antony_Blinken``, a literal's plain value."""
+    if value is None:
+        return None
+    if isinstance(value, URIRef):
+        text = str(value)
+        for namespace, prefix in _REVERSE_PREFIXES:
+            if text.startswith(namespace):
+                return f"{prefix}:{text[len(namespace):]}"
+        return text
+    if isinstance(value, Literal):
+        return str(value)
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    return str(value)
+
+
+def format_result(result: QueryResult, output: str = "table") -> str:
+    """Render a result as an aligned table, CSV, TSV or SPARQL 1.1 JSON."""
+    if output not in OUTPUT_FORMATS:
+        raise QueryError(f"unknown output format {output!r}; choose one of: {', '.join(OUTPUT_FORMATS)}")
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}) if output == "json" else str(result.boolean).lower()
+    if result.graph is not None:
+        data = result.graph.serialize(format="turtle")
+        return data if isinstance(data, str) else data.decode("utf-8")
+    if output == "json":
+        assert result.raw is not None
+        data = result.raw.serialize(format="json")
+        assert data is not None
+        return json.dumps(json.loads(data), indent=2, ensure_ascii=False)
+    records = result.records()
+    if output in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if output == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        for record in records:
+            writer.writerow(["" if record[v] is None else record[v] for v in result.variables])
+        return buffer.getvalue()
+    return _table(result.variables, records)
+
+
+def _table(variables: tuple[str, ...], records: list[dict[str, str | None]], width: int = 80) -> str:
+    cells = [[_cell(record[v], width) for v in variables] for record in records]
+    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.append(f"({len(records)} row{'s' if len(records) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _cell(value: str | None, width: int) -> str:
+    if value is None:
+        return ""
+    value = " ".join(value.split())
+    return value if len(value) <= width else value[: width - 1] + "…"

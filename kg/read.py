@@ -1,0 +1,207 @@
+"""Stage 1: turn paths into :class:`~kg.model.Document` objects.
+
+Reads plain text (``.txt``), Markdown (``.md``), JSON Lines (``.jsonl``: a ``text`` field,
+optional ``title``, ``date``, ``id``, ``url``) and CSV with ``title``/``text``/``date`` columns
+(the Wikinews files); folders are read recursively in sorted order, and ``-`` reads stdin.
+A file that cannot be read is reported through ``on_error`` and skipped, so one bad file
+never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.model import Document
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+RECORD_SUFFIXES = {".jsonl", ".csv"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+
+ErrorHandler = Callable[[InputError], None]
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def read_documents(
+    paths: Iterable[str | Path], *, on_error: ErrorHandler = _raise
+) -> Iterator[Document]:
+    """Yield every document found under ``paths``, in a stable order.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Headline\\nBody text.")
+    >>> [d.title for d in read_documents([folder])]
+    ['Headline']
+    """
+    for path in paths:
+        if str(path) == "-":
+            yield from _guarded(_read_stdin, on_error)
+            continue
+        path = Path(path)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                on_error(InputError(f"{path}: folder holds no .txt, .md, .jsonl or .csv files"))
+            for file in files:
+                yield from _guarded(lambda f=file: _read_file(f), on_error)
+        elif path.exists():
+            yield from _guarded(lambda p=path: _read_file(p), on_error)
+        else:
+            on_error(InputError(f"{path}: no such file or folder"))
+
+
+def _guarded(
+    reader: Callable[[], Iterator[Document | InputError]], on_error: ErrorHandler
+) -> Iterator[Document]:
+    try:
+        for item in reader():
+            if isinstance(item, InputError):
+                on_error(item)
+            else:
+                yield item
+    except InputError as error:
+        on_error(error)
+
+
+def _read_stdin() -> Iterator[Document | InputError]:
+    text = decode(sys.stdin.buffer.read(), "<stdin>")
+    yield text_document(text, source="<stdin>", name="<stdin>")
+
+
+def _read_file(path: Path) -> Iterator[Document | InputError]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read file ({error.strerror})") from error
+    text = decode(raw, str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl_documents(text, path)
+    elif suffix == ".csv":
+        yield from _csv_documents(text, path)
+    else:
+        yield text_document(text, source=str(path), name=str(path))
+
+
+def decode(raw: bytes, name: str) -> str:
+    """Decode bytes as UTF-8 (a BOM is dropped), refusing binary data and empty files."""
+    if not raw.strip():
+        raise InputError(f"{name}: file is empty")
+    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name}: not valid UTF-8 (byte {error.start}: {raw[error.start:error.start + 1]!r});"
+            " convert it with e.g. `iconv -t UTF-8`"
+        ) from error
+
+
+def text_document(
+    text: str,
+    *,
+    source: str | None = None,
+    name: str = "text",
+    title: str | None = None,
+    date_text: str | None = None,
+    doc_id: str | None = None,
+) -> Document:
+    """Make a Document from text; the title defaults to a short first line (a headline)."""
+    if not text.strip():
+        raise InputError(f"{name}: no text to read")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if title is None:
+        first_line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
+        title = first_line if 0 < len(first_line) <= 200 else None
+    return Document(
+        id=doc_id or content_id(text),
+        text=text,
+        title=title or None,
+        date=normalise_date(date_text),
+        source=source,
+    )
+
+
+def content_id(text: str) -> str:
+    """A document id taken from its text, so the same article gets the same id in every run."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO date (``YYYY-MM-DD``) from the common forms input files use, or None."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for pattern in ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value[: len(value)], pattern).date().isoformat()
+        except ValueError:
+            continue
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _jsonl_documents(text: str, path: Path) -> Iterator[Document | InputError]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputError(f"{where}: not valid JSON ({error.msg})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield InputError(f"{where}: each line needs an object with a \"text\" string")
+            continue
+        yield from _record_document(record, where)
+
+
+def _csv_documents(text: str, path: Path) -> Iterator[Document | InputError]:
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+    if "text" not in columns:
+        raise InputError(f"{path}: CSV needs a 'text' column (found: {', '.join(columns) or 'none'})")
+    for number, row in enumerate(reader, start=2):
+        record = {key: row.get(original) for key, original in columns.items()}
+        yield from _record_document(record, f"{path}:{number}")
+
+
+def _record_document(record: dict[str, object], where: str) -> Iterator[Document | InputError]:
+    def field(name: str) -> str | None:
+        value = record.get(name)
+        return str(value).strip() if value not in (None, "") else None
+
+    try:
+        yield text_document(
+            str(record.get("text") or ""),
+            source=field("url") or where,
+            name=where,
+            title=field("title") or "",
+            date_text=field("date"),
+            doc_id=field("id"),
+        )
+    except InputError as error:
+        yield error
