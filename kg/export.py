@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from kg.errors import GraphError
@@ -31,6 +31,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "nquads": ("nquads", ".nq"),
     "n3": ("n3", ".n3"),
 }
+
+#: Formats that hold named graphs; kg reads them as the union of their graphs.
+QUAD_FORMATS = ("trig", "nquads", "trix")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -70,13 +73,23 @@ def write_graph(graph: Graph, path: Path, format_name: str = "turtle") -> Path:
 
 
 def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file, the format guessed from its suffix (Turtle when unknown)."""
+    """Parse an RDF file, the format guessed from its suffix (Turtle when unknown).
+
+    Named graphs (TriG, N-Quads) are merged into one graph.
+    """
     path = Path(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; build one with `kg build`")
+    rdf_format = guess_format(str(path)) or "turtle"
     graph = Graph()
     try:
-        graph.parse(path, format=guess_format(str(path)) or "turtle")
+        if rdf_format in QUAD_FORMATS:
+            dataset = Dataset()
+            dataset.parse(path, format=rdf_format)
+            for subject, predicate, obj, _ in dataset.quads():
+                graph.add((subject, predicate, obj))
+        else:
+            graph.parse(path, format=rdf_format)
     except Exception as error:  # rdflib raises many parser-specific types
         message = " ".join(str(error).split())
         raise GraphError(f"{path}: not a valid RDF file ({message[:300]})") from error

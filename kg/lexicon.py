@@ -35,8 +35,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "leads": (
         "lead", "head", "chair", "run", "govern", "rule", "command", "be leader of", "be head of",
         "be president of", "be chairman of", "be ceo of", "be prime minister of",
+        "become leader of", "become head of", "become president of", "become prime minister of",
+        "become chairman of", "become ceo of", "take over",
     ),
-    "memberOf": ("join", "be member of", "belong to", "be part of"),
+    "memberOf": ("join", "be member of", "belong to", "be part of", "become member of"),
     "locatedIn": ("be in", "lie in", "locate in", "be capital of", "border"),
     "basedIn": ("base in", "headquarter in", "be headquartered in", "be based in"),
     "livesIn": (

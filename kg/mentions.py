@@ -48,6 +48,8 @@ DEPARTMENT_WORDS = frozenset("""
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
 
+#: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
+BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 SPACES = re.compile(r"\s+")
 
@@ -91,7 +93,9 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         found.append(_mention(span, cls, entity.label_, sentence_index))
     kept = [
         item for item in found
-        if item.mention.cls == "Role" or not _only_title_words(item.span, title_tokens)
+        if (item.mention.cls == "Role" or not _only_title_words(item.span, title_tokens))
+        and not BAD_NAME_CHARACTERS.search(item.mention.name)
+        and any(character.isalpha() for character in item.mention.name)
     ]
     kept.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
     return _unique(kept)

@@ -24,6 +24,8 @@ from kg.model import Document
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+#: Files a folder holds about itself, not articles: skipped when reading a folder (not when named).
+PROJECT_FILES = ("readme", "license", "licence", "changelog", "contributing", "attribution", "notice")
 
 ErrorHandler = Callable[[InputError], None]
 
@@ -36,6 +38,8 @@ def read_documents(
     paths: Iterable[str | Path], *, on_error: ErrorHandler = _raise
 ) -> Iterator[Document]:
     """Yield every document found under ``paths``, in a stable order.
+
+    Inside folders, hidden files and a folder's own README/LICENSE files are skipped.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -52,6 +56,7 @@ def read_documents(
             files = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not p.stem.lower().startswith(PROJECT_FILES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not files:

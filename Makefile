@@ -1,0 +1,32 @@
+# kg's two commands.
+#   make        set up .venv, build the graph of seeds/ and print a sample query's answer
+#   make test   set up .venv (and Debian's chromium for the browser tests), run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test chromium clean
+demo: $(VENV)/.installed
+	$(BIN)/kg build seeds/ --out output
+	$(BIN)/kg query output/graph.ttl --example who-meets-whom
+
+test: $(VENV)/.installed chromium
+	$(BIN)/python -m pytest
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium)" >&2; exit 1; \
+	  fi; }
+
+clean:
+	rm -rf $(VENV) output/graph.* build *.egg-info

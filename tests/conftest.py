@@ -1,0 +1,63 @@
+"""Shared fixtures: the real spaCy model, loaded once, and the seeds graph, built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.extract import analyse
+from kg.model import Corpus, DocumentAnalysis
+from kg.nlp import load_pipeline
+from kg.pipeline import BuildResult, build
+from kg.read import text_document
+from kg.resolve import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_ARTICLE = SEEDS / "blinken-israel-visit.txt"
+
+
+@pytest.fixture(scope="session")
+def analyse_text() -> Callable[[str], DocumentAnalysis]:
+    """Run the real model and kg's rules over one text."""
+    nlp = load_pipeline()
+
+    def run(text: str) -> DocumentAnalysis:
+        return analyse(text_document(text), nlp(text))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def resolve_texts(analyse_text: Callable[[str], DocumentAnalysis]) -> Callable[..., Corpus]:
+    def run(*texts: str) -> Corpus:
+        return resolve([analyse_text(text) for text in texts])
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """``kg build seeds/`` through the Python API, into a temporary folder."""
+    out = tmp_path_factory.mktemp("seeds-output")
+    return build([SEEDS], out_dir=out)
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(seeds_build: BuildResult) -> Graph:
+    """The seeds graph as read back from the Turtle file, as a user would query it."""
+    graph = Graph()
+    graph.parse(seeds_build.written[0], format="turtle")
+    return graph
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED_ARTICLE, folder / SEED_ARTICLE.name)
+    return folder

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.errors import QueryError
+from kg.namespace import KG
+from kg.query import example_names, example_query, format_result, query
+from kg.rdf import new_graph
+
+A = URIRef("https://w3id.org/kg-news/id/person/A")
+B = URIRef("https://w3id.org/kg-news/id/person/B")
+
+
+@pytest.fixture
+def graph() -> Graph:
+    graph = new_graph()
+    graph.add((A, KG.meets, B))
+    return graph
+
+
+def test_prefixes_are_declared(graph: Graph) -> None:
+    result = query(graph, "SELECT ?a ?b WHERE { ?a kg:meets ?b }")
+    assert result.variables == ("a", "b")
+    assert result.rows == ((A, B),)
+    assert result.records() == [{"a": "kgr:person/A", "b": "kgr:person/B"}]
+
+
+def test_ask_and_construct(graph: Graph) -> None:
+    assert query(graph, "ASK { ?a kg:meets ?b }").boolean is True
+    constructed = query(graph, "CONSTRUCT { ?b kg:meets ?a } WHERE { ?a kg:meets ?b }").graph
+    assert constructed is not None and (B, KG.meets, A) in constructed
+
+
+@pytest.mark.parametrize("bad", ["SELECT ?a WHERE { ?a kg:meets }", "SELEKT * WHERE {}", "   "])
+def test_malformed_queries_raise_query_error(graph: Graph, bad: str) -> None:
+    with pytest.raises(QueryError):
+        query(graph, bad)
+
+
+def test_output_formats(graph: Graph) -> None:
+    result = query(graph, "SELECT ?a ?b WHERE { ?a kg:meets ?b }")
+    table = format_result(result, "table").splitlines()
+    assert table[0].split() == ["a", "b"] and table[2].split() == ["kgr:person/A", "kgr:person/B"]
+    assert table[-1] == "(1 row)"
+    assert list(csv.reader(io.StringIO(format_result(result, "csv")))) == [["a", "b"], ["kgr:person/A", "kgr:person/B"]]
+    assert format_result(result, "tsv").splitlines()[1] == "kgr:person/A\tkgr:person/B"
+    bindings = json.loads(format_result(result, "json"))["results"]["bindings"]
+    assert bindings[0]["a"] == {"type": "uri", "value": str(A)}
+    with pytest.raises(QueryError):
+        format_result(result, "yaml")
+
+
+@pytest.mark.parametrize("name", ["who-meets-whom", "about-entity", "relations-with-evidence", "entities-by-class"])
+def test_example_queries_parse_and_run(graph: Graph, name: str) -> None:
+    assert name in example_names()
+    query(graph, example_query(name))
+
+
+def test_unknown_example_lists_the_known_ones() -> None:
+    with pytest.raises(QueryError, match="who-meets-whom"):
+        example_query("nope")
