@@ -11,6 +11,8 @@ demo: $(VENV)/.installed
 	$(BIN)/kg query output/graph.ttl --example who-meets-whom
 
 test: $(VENV)/.installed chromium
+	$(BIN)/ruff check kg tests
+	$(BIN)/mypy kg
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: pyproject.toml

@@ -129,8 +129,11 @@ def build_command(
 def query_command(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
     sparql: Annotated[
-        str | None, typer.Argument(help="The SPARQL query; the kg, kgr, rdf, rdfs, skos, prov, schema prefixes are declared.",
-                                   show_default=False)
+        str | None,
+        typer.Argument(
+            help="The SPARQL query; the kg, kgr, rdf, rdfs, owl, xsd, skos, prov, schema prefixes are declared.",
+            show_default=False,
+        ),
     ] = None,
     file: Annotated[
         Path | None, typer.Option("--file", help="Read the query from this file (e.g. q.rq).", show_default=False)

@@ -7,7 +7,7 @@ allow, stays an open relation: ``kg:relatedTo`` with the verb kept on the statem
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -75,7 +75,7 @@ def _ontology() -> Graph:
     return graph
 
 
-@lru_cache(maxsize=None)
+@cache
 def superclasses(cls: str) -> frozenset[str]:
     """The class and every class it is a subclass of, by local name, as the ontology declares."""
     graph = _ontology()
@@ -83,7 +83,7 @@ def superclasses(cls: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _domain_range(relation: str) -> tuple[str, str]:
     graph = _ontology()
     domain = graph.value(KG[relation], RDFS.domain)

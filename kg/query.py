@@ -14,7 +14,6 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.query import Result
 
 from kg.errors import QueryError
 from kg.export import load_graph
@@ -31,7 +30,6 @@ class QueryResult:
     rows: tuple[tuple[object, ...], ...]
     boolean: bool | None = None
     graph: Graph | None = None
-    raw: Result | None = None
 
     def records(self) -> list[dict[str, str | None]]:
         """Rows as dicts of display strings (prefixed IRIs, plain literal values)."""
@@ -60,12 +58,12 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
         message = " ".join(str(error).split())
         raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
     if result.type == "ASK":
-        return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer), raw=result)
+        return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult(variables=(), rows=(), graph=result.graph, raw=result)
+        return QueryResult(variables=(), rows=(), graph=result.graph)
     variables = tuple(str(v) for v in result.vars or ())
     rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
-    return QueryResult(variables=variables, rows=rows, raw=result)
+    return QueryResult(variables=variables, rows=rows)
 
 
 def example_query(name: str) -> str:
@@ -111,10 +109,12 @@ def format_result(result: QueryResult, output: str = "table") -> str:
         data = result.graph.serialize(format="turtle")
         return data if isinstance(data, str) else data.decode("utf-8")
     if output == "json":
-        assert result.raw is not None
-        data = result.raw.serialize(format="json")
-        assert data is not None
-        return json.dumps(json.loads(data), indent=2, ensure_ascii=False)
+        bindings = [
+            {name: _json_term(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+        return json.dumps(document, indent=2, ensure_ascii=False)
     records = result.records()
     if output in ("csv", "tsv"):
         buffer = io.StringIO()
@@ -126,8 +126,26 @@ def format_result(result: QueryResult, output: str = "table") -> str:
     return _table(result.variables, records)
 
 
-def _table(variables: tuple[str, ...], records: list[dict[str, str | None]], width: int = 80) -> str:
-    cells = [[_cell(record[v], width) for v in variables] for record in records]
+def _json_term(value: object) -> dict[str, str]:
+    """A term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(value, URIRef):
+        return {"type": "uri", "value": str(value)}
+    if isinstance(value, BNode):
+        return {"type": "bnode", "value": str(value)}
+    if isinstance(value, Literal):
+        term = {"type": "literal", "value": str(value)}
+        if value.language:
+            term["xml:lang"] = value.language
+        elif value.datatype:
+            term["datatype"] = str(value.datatype)
+        return term
+    return {"type": "literal", "value": str(value)}
+
+
+def _table(variables: tuple[str, ...], records: list[dict[str, str | None]], width: int = 60) -> str:
+    """Columns padded to align; long values are cut, except in the last column (often evidence)."""
+    last = len(variables) - 1
+    cells = [[_cell(record[v], width if i < last else None) for i, v in enumerate(variables)] for record in records]
     widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
     lines = [
         "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
@@ -138,8 +156,8 @@ def _table(variables: tuple[str, ...], records: list[dict[str, str | None]], wid
     return "\n".join(lines)
 
 
-def _cell(value: str | None, width: int) -> str:
+def _cell(value: str | None, width: int | None) -> str:
     if value is None:
         return ""
     value = " ".join(value.split())
-    return value if len(value) <= width else value[: width - 1] + "…"
+    return value if width is None or len(value) <= width else value[: width - 1] + "…"

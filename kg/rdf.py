@@ -24,7 +24,6 @@ from kg.model import Corpus, Document, Entity, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
 
-
 def new_graph() -> Graph:
     """An empty graph with kg's prefixes bound (and rdflib's defaults dropped)."""
     graph = Graph(bind_namespaces="none")

@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from kg.errors import InputError
@@ -62,9 +63,9 @@ def read_documents(
             if not files:
                 on_error(InputError(f"{path}: folder holds no .txt, .md, .jsonl or .csv files"))
             for file in files:
-                yield from _guarded(lambda f=file: _read_file(f), on_error)
+                yield from _guarded(partial(_read_file, file), on_error)
         elif path.exists():
-            yield from _guarded(lambda p=path: _read_file(p), on_error)
+            yield from _guarded(partial(_read_file, path), on_error)
         else:
             on_error(InputError(f"{path}: no such file or folder"))
 

@@ -41,11 +41,11 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
     entities: list[Entity] = []
     entity_of: dict[tuple[int, int], str] = {}
     aliases_of: dict[str, set[str]] = defaultdict(set)
-    for members in merged:
-        mentions = [mention(member) for member in members]
-        entity = _entity(mentions, sorted({analyses[d].document.id for d, _ in members}))
+    for group in merged:
+        mentions = [mention(member) for member in group]
+        entity = _entity(mentions, sorted({analyses[d].document.id for d, _ in group}))
         entities.append(entity)
-        for member in members:
+        for member in group:
             entity_of[member] = entity.key
         aliases_of[entity.key].update(entity.aliases)
 

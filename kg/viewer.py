@@ -59,7 +59,7 @@ def render_html(graph: Graph, *, title: str = "kg graph") -> str:
     """The page for ``graph``: one node per entity, one edge per related pair and relation."""
     network = build_network(graph)
     nodes, edges, _, _, _, _ = network.get_network_data()
-    classes = sorted({node["group"] for node in nodes})
+    classes = sorted({node["kg_class"] for node in nodes})
     payload = {"nodes": nodes, "edges": edges, "options": _options(len(nodes))}
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, keep_trailing_newline=True
@@ -109,7 +109,7 @@ def build_network(graph: Graph) -> Network:
             lines.append(f"mentioned {mentions} time(s)")
         network.add_node(
             str(entity), label=label, title="\n".join(lines), color=CLASS_COLOURS.get(cls, "#777777"),
-            group=cls, size=10 + 4 * min(degree[entity], 10), shape="dot",
+            kg_class=cls, size=10 + 4 * min(degree[entity], 10), shape="dot",
         )
     for key in sorted(edges):
         edge = edges[key]

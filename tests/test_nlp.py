@@ -7,7 +7,10 @@ from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline, model_name
 
 
 def test_a_line_break_ends_a_sentence() -> None:
-    headline = "Blinken is traveling to Israel to try to get Netanyahu to agree to a humanitarian “pause” in the Gaza offensive"
+    headline = (
+        "Blinken is traveling to Israel to try to get Netanyahu to agree "
+        "to a humanitarian “pause” in the Gaza offensive"
+    )
     body = "US Secretary of State Antony Blinken plans to visit Israel this Friday for the second time in a month."
     doc = load_pipeline()(f"{headline}\n{body}")
     sentences = [sentence.text.strip() for sentence in doc.sents]

@@ -12,8 +12,12 @@ from kg.rdf import entity_iri, slug, statement_iri, to_graph
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Antony Blinken", "Antony_Blinken"), ("Zürich", "Z%C3%BCrich"), ('A "b" <c>#d/e%', "A_%22b%22_%3Cc%3E%23d%2Fe%25"),
-     ("  spaced   out ", "spaced_out")],
+    [
+        ("Antony Blinken", "Antony_Blinken"),
+        ("Zürich", "Z%C3%BCrich"),
+        ('A "b" <c>#d/e%', "A_%22b%22_%3Cc%3E%23d%2Fe%25"),
+        ("  spaced   out ", "spaced_out"),
+    ],
 )
 def test_slug_is_safe_and_stable(name: str, expected: str) -> None:
     assert slug(name) == expected
@@ -37,7 +41,8 @@ def test_each_relation_is_a_direct_triple_and_a_statement(resolve_texts: Callabl
     assert graph.value(statement, RDF.predicate) == KG.meets
     assert graph.value(statement, RDF.object) == obj
     assert graph.value(statement, KG.factuality) == KG.planned
-    assert graph.value(statement, KG.evidence) == Literal("Antony Blinken will meet with Benjamin Netanyahu in Jerusalem.")
+    evidence = "Antony Blinken will meet with Benjamin Netanyahu in Jerusalem."
+    assert graph.value(statement, KG.evidence) == Literal(evidence)
     assert graph.value(statement, KG.startOffset) == Literal(0)
     assert graph.value(statement, KG.rule) == Literal("verb-prep")
     assert graph.value(statement, KG.document) is not None

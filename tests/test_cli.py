@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
+from tests.conftest import SEED_ARTICLE
+
+runner = CliRunner()
+
+
+def run_kg(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_build_and_query_end_to_end(tmp_path: Path, seed_copy: Path) -> None:
+    built = run_kg("build", str(seed_copy), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert "1 documents ->" in built.stdout and "graph.ttl" in built.stdout
+    answer = run_kg("query", str(tmp_path / "out" / "graph.ttl"), "--example", "who-meets-whom")
+    assert answer.returncode == 0, answer.stderr
+    row = [line for line in answer.stdout.splitlines() if line.startswith("Antony Blinken")]
+    assert row and "Benjamin Netanyahu" in row[0] and "planned" in row[0] and "Blinken will meet with" in row[0]
+    assert not list(Path.cwd().glob("lib"))  # pyvis must not write a lib/ folder
+
+
+def test_build_reads_stdin(tmp_path: Path) -> None:
+    text = "Angela Merkel met Emmanuel Macron in Paris."
+    result = run_kg("build", "-", "--out", str(tmp_path), "--no-html", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert "Angela_Merkel" in (tmp_path / "graph.ttl").read_text("utf-8")
+    assert not (tmp_path / "graph.html").exists()
+
+
+def test_some_bad_inputs_exit_1_with_one_line_each(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    result = runner.invoke(app, ["build", str(SEED_ARTICLE), str(tmp_path / "empty.txt"), str(tmp_path / "blob.txt"),
+                                 str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == EXIT_SOME_INPUTS_FAILED
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped:")]
+    assert len(skipped) == 3
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_no_readable_input_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(tmp_path / "missing.txt"), "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_FAILED
+    assert result.stderr.strip().splitlines()[-1].startswith("kg: error: no readable documents")
+
+
+def test_bad_format_exits_2_before_parsing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(SEED_ARTICLE), "--format", "yaml", "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_FAILED and "unknown RDF format 'yaml'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli-graph")
+    result = runner.invoke(app, ["build", str(SEED_ARTICLE), "--out", str(out), "--no-html", "--quiet"])
+    assert result.exit_code == 0, result.stderr
+    return out / "graph.ttl"
+
+
+def test_query_from_argument_file_and_formats(graph_file: Path, tmp_path: Path) -> None:
+    sparql = 'SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name } ORDER BY ?name'
+    table = runner.invoke(app, ["query", str(graph_file), sparql])
+    assert table.exit_code == 0 and "Antony Blinken" in table.stdout
+    query_file = tmp_path / "q.rq"
+    query_file.write_text(sparql, "utf-8")
+    as_json = runner.invoke(app, ["query", str(graph_file), "--file", str(query_file), "--format", "json"])
+    names = [b["name"]["value"] for b in json.loads(as_json.stdout)["results"]["bindings"]]
+    assert "Benjamin Netanyahu" in names
+    as_csv = runner.invoke(app, ["query", str(graph_file), sparql, "--format", "csv"])
+    assert as_csv.stdout.splitlines()[0] == "name"
+
+
+def test_malformed_query_is_one_line_exit_2(graph_file: Path) -> None:
+    result = runner.invoke(app, ["query", str(graph_file), "SELECT ?x WHERE { ?x kg:meets }"])
+    assert result.exit_code == EXIT_FAILED
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: malformed SPARQL query")
+
+
+def test_broken_graph_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "graph.ttl"
+    broken.write_text("<a> <b> .", "utf-8")
+    result = runner.invoke(app, ["query", str(broken), "ASK {}"])
+    assert result.exit_code == EXIT_FAILED and "not a valid RDF file" in result.stderr
+    assert broken.read_text("utf-8") == "<a> <b> ."
+
+
+def test_query_needs_exactly_one_query(graph_file: Path) -> None:
+    result = runner.invoke(app, ["query", str(graph_file)])
+    assert result.exit_code == EXIT_FAILED and "exactly one query" in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["query"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout and len(result.stdout.splitlines()) > 5
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("kg ")

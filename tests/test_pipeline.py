@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.errors import InputError
+from kg.pipeline import BuildResult, build
+from tests.conftest import SEEDS
+
+
+def test_seeds_build_writes_turtle_and_html(seeds_build: BuildResult) -> None:
+    names = [path.name for path in seeds_build.written]
+    assert names == ["graph.ttl", "graph.html"]
+    counts = seeds_build.counts
+    assert counts["documents"] == 4
+    assert counts["entities"] > 30 and counts["relations"] > 20 and counts["triples"] == len(seeds_build.graph)
+
+
+def test_same_input_gives_byte_identical_turtle(seeds_build: BuildResult, tmp_path: Path) -> None:
+    again = build([SEEDS], out_dir=tmp_path, html=False)
+    assert again.written[0].read_bytes() == seeds_build.written[0].read_bytes()
+
+
+def test_document_order_does_not_change_the_graph(tmp_path: Path) -> None:
+    files = sorted(SEEDS.glob("*.*"))
+    files = [f for f in files if f.suffix in (".txt", ".csv")]
+    forward = build(files, out_dir=None).graph
+    backward = build(list(reversed(files)), out_dir=None).graph
+    assert isomorphic(forward, backward)
+
+
+def test_extra_formats(seed_copy: Path, tmp_path: Path) -> None:
+    result = build([seed_copy], out_dir=tmp_path, formats=["nt", "json-ld"], html=False)
+    assert sorted(p.name for p in result.written) == ["graph.jsonld", "graph.nt", "graph.ttl"]
+    parsed = Graph().parse(tmp_path / "graph.nt", format="nt")
+    assert isomorphic(parsed, result.graph)
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_built(seed_copy: Path, tmp_path: Path) -> None:
+    (seed_copy / "empty.txt").write_bytes(b"")
+    (seed_copy / "latin1.txt").write_bytes(b"Caf\xe9 society met in Paris.")
+    seen: list[str] = []
+    result = build([seed_copy, tmp_path / "missing"], out_dir=tmp_path / "out",
+                   on_error=lambda e: seen.append(str(e)))
+    assert result.counts["documents"] == 1
+    assert len(result.failures) == 3 and seen == result.failures
+
+
+def test_nothing_readable_is_an_error_and_keeps_old_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("# the user's previous graph\n", "utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", "utf-8")
+    with pytest.raises(InputError, match="no readable documents"):
+        build([empty], out_dir=out)
+    assert (out / "graph.ttl").read_text("utf-8") == "# the user's previous graph\n"
+
+
+def test_python_api_without_files(seed_copy: Path) -> None:
+    import kg
+
+    result = kg.build([seed_copy], out_dir=None)
+    assert result.written == []
+    rows = kg.query(result.graph, kg.example_query("who-meets-whom")).records()
+    assert rows[0]["person"] == "Antony Blinken" and rows[0]["other"] == "Benjamin Netanyahu"
