@@ -7,6 +7,7 @@ a missing model).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -16,10 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from kg import __version__
+from kg.analytics import stats
 from kg.errors import InputError, KGError
-from kg.export import FORMATS
+from kg.export import FORMATS, load_graph
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
-from kg.pipeline import DEFAULT_OUT_DIR, build
+from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
@@ -86,6 +88,11 @@ def build_command(
         ),
     ] = None,
     html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
+    max_nodes: Annotated[
+        int | None,
+        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities in graph.html.",
+                     show_default=False),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
@@ -106,7 +113,8 @@ def build_command(
     try:
         with progress:
             result = build(
-                paths, out_dir=out, model=model, formats=formats or (), html=html, on_error=report,
+                paths, out_dir=out, model=model, formats=formats or (), html=html, max_nodes=max_nodes,
+                on_error=report,
                 on_documents_read=lambda total: progress.update(task, total=total),
                 on_document=lambda _: progress.advance(task),
             )
@@ -167,6 +175,63 @@ def query_command(
         print(format_result(query(graph, text), output))
     except KGError as error:
         fail(str(error))
+
+
+@app.command("render")
+def render_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig), from kg or not.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
+    title: Annotated[str | None, typer.Option("--title", help="The page title.", show_default=False)] = None,
+    max_nodes: Annotated[
+        int | None,
+        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities.", show_default=False),
+    ] = None,
+) -> None:
+    """Draw a saved graph as an interactive HTML page, without running NLP again.
+
+    Works on graphs kg did not make too: nodes are labelled by rdfs:label (or skos:prefLabel,
+    schema:name, foaf:name, else the IRI's last segment) and coloured by rdf:type.
+
+    Example: kg render output/graph.ttl -o graph.html --max-nodes 2000
+    """
+    try:
+        written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes)
+    except KGError as error:
+        fail(str(error))
+    print(f"wrote {written}")
+
+
+@app.command("stats")
+def stats_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many top entities to list.")] = 10,
+) -> None:
+    """Counts by class and relation, the most central entities, components and communities.
+
+    Example: kg stats output/graph.ttl --json
+    """
+    try:
+        numbers = stats(load_graph(graph), top=top)
+    except KGError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(numbers, indent=2, ensure_ascii=False))
+        return
+    print(f"{numbers['entities']} entities, {numbers['relations']} relations ({numbers['statements']} statements) "
+          f"from {numbers['documents']} documents; {numbers['triples']} triples")
+    print("\nentities by class:")
+    for name, count in numbers["classes"].items():
+        print(f"  {name:<24}{count:>7}")
+    print("\nrelations by type:")
+    for name, count in numbers["relation_types"].items():
+        print(f"  {name:<24}{count:>7}")
+    print("\nmost central entities (PageRank):")
+    for row in numbers["top_entities"]:
+        print(f"  {row['entity']:<40.40} {row['class']:<14}{row['pagerank']:>9.4f}  degree {row['degree']}")
+    components, communities_ = numbers["components"], numbers["communities"]
+    print(f"\n{components['count']} connected components (largest: {components['largest']}); "
+          f"{communities_['count']} communities (largest: {communities_['largest']})")
 
 
 def main() -> None:

@@ -70,6 +70,7 @@ def build(
     model: str | None = None,
     formats: Sequence[str] = (),
     html: bool = True,
+    max_nodes: int | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
@@ -100,12 +101,14 @@ def build(
     graph = to_graph(corpus)
     result = BuildResult(graph=graph, corpus=corpus, failures=failures)
     if out_dir is not None:
-        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html)
+        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def write_outputs(graph: Graph, out_dir: Path, *, formats: Sequence[str] = (), html: bool = True) -> list[Path]:
+def write_outputs(
+    graph: Graph, out_dir: Path, *, formats: Sequence[str] = (), html: bool = True, max_nodes: int | None = None
+) -> list[Path]:
     """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically."""
     written = []
     for name in ("turtle", *formats):
@@ -117,11 +120,19 @@ def write_outputs(graph: Graph, out_dir: Path, *, formats: Sequence[str] = (), h
         written.append(path)
     if html:
         path = out_dir / "graph.html"
-        write_atomic(path, render_html(graph, title=_page_title(graph)).encode("utf-8"))
-        written.append(path)
+        written.append(render_file(graph, path, max_nodes=max_nodes))
     return written
 
 
-def _page_title(graph: Graph) -> str:
+def render_file(graph: Graph, path: Path, *, title: str | None = None, max_nodes: int | None = None) -> Path:
+    """Write the HTML page of ``graph`` to ``path``, atomically."""
+    page = render_html(graph, title=title or page_title(graph), max_nodes=max_nodes)
+    write_atomic(path, page.encode("utf-8"))
+    return path
+
+
+def page_title(graph: Graph) -> str:
     count = len(set(graph.subjects(RDF.type, KG.Document)))
+    if count == 0:
+        return "kg graph"
     return f"kg graph of {count} document{'s' if count != 1 else ''}"

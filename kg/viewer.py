@@ -1,31 +1,33 @@
-"""The interactive HTML page: the graph drawn with vis-network (built through pyvis).
+"""The interactive HTML page: the entity network drawn with vis-network (data built with pyvis).
 
-The page is one self-contained file: vis-network's JavaScript and CSS are inlined from the
-pyvis package, nothing is fetched from a CDN, and no ``lib/`` folder is written. It reads
-only the RDF graph, so any saved ``graph.ttl`` can be re-rendered without running NLP.
+One self-contained file: vis-network's JavaScript and CSS are inlined from the pyvis package,
+nothing is fetched from a CDN, and no ``lib/`` folder is written. The page reads only the RDF
+graph (through :mod:`kg.analytics`), so any saved Turtle can be re-rendered without NLP.
 
-All document text reaches the page as data: labels are drawn on a canvas, tooltips are set
-with ``innerText``, the legend goes through Jinja's escaping, and the JSON is embedded with
-``<``, ``>`` and ``&`` escaped so no text can close the script element.
+All document text reaches the page as data: node labels are drawn on a canvas, tooltips are
+set with ``innerText``, the side panel is built with ``textContent``, the legend goes through
+Jinja's escaping, and the JSON is embedded with ``<``, ``>`` and ``&`` escaped so no text can
+close the script element.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import networkx as nx
 import pyvis
+from pyvis.edge import Edge
 from pyvis.network import Network
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import SKOS
+from pyvis.node import Node
+from rdflib import Graph
 
-from kg.lexicon import relation_names
-from kg.namespace import ENTITY_CLASSES, KG
+from kg.analytics import EntityNetwork, centrality, communities, entity_network
 
-#: Colours by class (colour-blind-friendly Okabe-Ito palette, plus grey).
+#: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.
 CLASS_COLOURS: dict[str, str] = {
     "Person": "#E69F00",
     "Organization": "#0072B2",
@@ -36,40 +38,45 @@ CLASS_COLOURS: dict[str, str] = {
     "Event": "#D55E00",
     "Role": "#999999",
 }
-#: Edges that the text does not plainly assert are drawn dashed, in their own colour.
+OTHER_COLOURS = ("#8E6C8A", "#6B8E23", "#B8860B", "#4682B4", "#A0522D", "#2F4F4F", "#9ACD32", "#C71585")
+COMMUNITY_COLOURS = (
+    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F",
+    "#BCBD22", "#17BECF", "#AEC7E8", "#FFBB78",
+)
+#: Edges the text does not plainly assert are drawn dashed, in their own colour.
 FACTUALITY_COLOURS = {"asserted": "#555555", "planned": "#0072B2", "reported": "#8A6D00",
                       "hypothetical": "#A0A0A0", "negated": "#D55E00"}
+FACTUALITY_ORDER = ("negated", "hypothetical", "planned", "reported", "asserted")
 MAX_EVIDENCE_IN_TOOLTIP = 3
+LARGE_GRAPH_NODES = 1000
+EDGE_LABEL_LIMIT = 2000
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
 
-@dataclass
-class _Edge:
-    source: str
-    target: str
-    relation: str
-    verbs: set[str] = field(default_factory=set)
-    factualities: set[str] = field(default_factory=set)
-    evidence: list[tuple[str, str]] = field(default_factory=list)
+def render_html(graph: Graph, *, title: str = "kg graph", max_nodes: int | None = None) -> str:
+    """The page for an RDF graph: one node per entity, one edge per related pair and relation.
+
+    With ``max_nodes``, only that many entities are kept, the most central (PageRank) first;
+    the page says how many it hides.
+    """
+    return render_network(entity_network(graph), title=title, max_nodes=max_nodes)
 
 
-def render_html(graph: Graph, *, title: str = "kg graph") -> str:
-    """The page for ``graph``: one node per entity, one edge per related pair and relation."""
-    network = build_network(graph)
-    nodes, edges, _, _, _, _ = network.get_network_data()
-    classes = sorted({node["kg_class"] for node in nodes})
-    payload = {"nodes": nodes, "edges": edges, "options": _options(len(nodes))}
+def render_network(source: EntityNetwork, *, title: str = "kg graph", max_nodes: int | None = None) -> str:
+    payload = page_data(source, max_nodes=max_nodes)
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, keep_trailing_newline=True
     )
     return environment.get_template("graph.html").render(
         title=title,
-        node_count=len(nodes),
-        edge_count=len(edges),
-        legend=[(cls, CLASS_COLOURS.get(cls, "#777777")) for cls in classes],
-        factualities=list(FACTUALITY_COLOURS.items()),
+        node_count=len(payload["nodes"]),
+        edge_count=len(payload["edges"]),
+        hidden=payload["hidden"],
+        legend=payload["classes"],
+        relations=payload["relations"],
+        factualities=[(name, colour) for name, colour in FACTUALITY_COLOURS.items() if name != "asserted"],
         data_json=script_json(payload),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text("utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text("utf-8"),
@@ -78,101 +85,111 @@ def render_html(graph: Graph, *, title: str = "kg graph") -> str:
 
 def script_json(value: object) -> str:
     """JSON that is safe inside a <script> element, whatever strings it holds."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def build_network(graph: Graph) -> Network:
-    """A pyvis network of the graph's entities and the direct relation triples between them."""
-    network = Network(directed=True, cdn_resources="in_line")
-    entity_classes = {KG[name]: name for name in ENTITY_CLASSES}
-    node_class: dict[URIRef, str] = {}
-    for entity, rdf_class in graph.subject_objects(RDF.type):
-        if rdf_class in entity_classes and isinstance(entity, URIRef):
-            node_class[entity] = entity_classes[rdf_class]  # type: ignore[index]
-
-    edges = _edges(graph, set(node_class))
-    degree: dict[URIRef, int] = defaultdict(int)
-    for edge in edges.values():
-        degree[URIRef(edge.source)] += 1
-        degree[URIRef(edge.target)] += 1
-
-    for entity in sorted(node_class):
-        cls = node_class[entity]
-        label = str(graph.value(entity, RDFS.label) or _local_name(entity))
-        aliases = sorted(str(alias) for alias in graph.objects(entity, SKOS.altLabel))
-        mentions = graph.value(entity, KG.mentionCount)
-        lines = [label, cls]
-        if aliases:
-            lines.append("also: " + "; ".join(aliases))
-        if mentions is not None:
-            lines.append(f"mentioned {mentions} time(s)")
-        network.add_node(
-            str(entity), label=label, title="\n".join(lines), color=CLASS_COLOURS.get(cls, "#777777"),
-            kg_class=cls, size=10 + 4 * min(degree[entity], 10), shape="dot",
-        )
-    for key in sorted(edges):
-        edge = edges[key]
-        plain = edge.factualities <= {"asserted"}
-        factuality = "asserted" if plain else sorted(edge.factualities - {"asserted"})[0]
-        label = edge.relation if edge.relation != "relatedTo" else " / ".join(sorted(edge.verbs))
-        lines = [f"{label} ({', '.join(sorted(edge.factualities))})"]
-        lines += [f"[{fact}] {text}" for fact, text in edge.evidence[:MAX_EVIDENCE_IN_TOOLTIP]]
-        if len(edge.evidence) > MAX_EVIDENCE_IN_TOOLTIP:
-            lines.append(f"… and {len(edge.evidence) - MAX_EVIDENCE_IN_TOOLTIP} more")
-        network.add_edge(
-            edge.source, edge.target, label=label, title="\n".join(lines),
-            dashes=not plain, color=FACTUALITY_COLOURS[factuality], arrows="to",
-        )
-    return network
+def class_colours(classes: list[str]) -> dict[str, str]:
+    extra = iter(OTHER_COLOURS * (1 + len(classes) // len(OTHER_COLOURS)))
+    return {cls: CLASS_COLOURS.get(cls) or next(extra) for cls in classes}
 
 
-def _edges(graph: Graph, nodes: set[URIRef]) -> dict[tuple[str, str, str], _Edge]:
-    """One edge per direct relation triple between entities, with the evidence of its statements."""
-    relations = {KG[name] for name in relation_names()}
-    edges: dict[tuple[str, str, str], _Edge] = {}
-    for subject, predicate, obj in graph:
-        if predicate in relations and subject in nodes and obj in nodes:
-            relation = str(predicate).rsplit("#", 1)[-1]
-            edges[(str(subject), str(obj), relation)] = _Edge(str(subject), str(obj), relation)
-    for statement in graph.subjects(RDF.type, KG.Statement):
-        key = (
-            str(graph.value(statement, RDF.subject)),
-            str(graph.value(statement, RDF.object)),
-            str(graph.value(statement, RDF.predicate)).rsplit("#", 1)[-1],
-        )
-        edge = edges.get(key)
-        if edge is None:
-            continue
-        factuality = str(graph.value(statement, KG.factuality) or "").rsplit("#", 1)[-1] or "asserted"
-        edge.factualities.add(factuality)
-        edge.verbs.add(str(graph.value(statement, KG.verb) or ""))
-        edge.evidence.append((factuality, str(graph.value(statement, KG.evidence) or "")))
-    for edge in edges.values():
-        edge.evidence.sort()
-        if not edge.factualities:
-            edge.factualities.add("asserted")
-        edge.verbs.discard("")
-        if not edge.verbs:
-            edge.verbs.add(edge.relation)
-    return edges
-
-
-def _local_name(iri: URIRef) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _options(node_count: int) -> dict[str, object]:
-    """vis-network options: bounded stabilisation, physics off once stable (see the template)."""
+def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[str, Any]:
+    """Everything the page's script needs, as plain JSON-ready data."""
+    network = source.graph
+    rank = centrality(network)
+    total = network.number_of_nodes()
+    if max_nodes is not None and total > max_nodes:
+        keep = sorted(rank, key=lambda node: (-rank[node], node))[:max_nodes]
+        network = nx.MultiDiGraph(network.subgraph(keep))
+    community_of = communities(network)
+    classes = sorted({data["cls"] for _, data in network.nodes(data=True)})
+    colours = class_colours(classes)
+    top = max(rank.values(), default=1.0) or 1.0
+    vis = Network(directed=True, cdn_resources="in_line")
+    info: dict[str, Any] = {}
+    for node, data in network.nodes(data=True):
+        hover = [data["label"], data["cls"]]
+        if data["aliases"]:
+            hover.append("also: " + "; ".join(data["aliases"]))
+        # pyvis's Node builds vis's node options; add_node would check membership in a list (quadratic).
+        vis.nodes.append(Node(
+            node, "dot", label=data["label"], title="\n".join(hover), color=colours[data["cls"]],
+            size=round(8 + 32 * (rank.get(node, 0.0) / top) ** 0.5, 1), font_color=False,
+            cls=data["cls"], community=community_of.get(node, 0),
+        ).options)
+        info[node] = {"aliases": data["aliases"], "documents": data["documents"], "mentions": data["mentions"]}
+    statements: dict[str, list[dict[str, Any]]] = {}
+    with_labels = network.number_of_edges() <= EDGE_LABEL_LIMIT
+    for number, (subject, obj, data) in enumerate(sorted(network.edges(data=True), key=_edge_order)):
+        edge_id = f"e{number}"
+        found = data["statements"]
+        factuality = _edge_factuality(found)
+        label = data["relation"]
+        if label == "relatedTo":
+            label = " / ".join(sorted({s.verb for s in found if s.verb})) or label
+        hover = [f"{label} ({', '.join(sorted({s.factuality for s in found}) or ['asserted'])})"]
+        hover += [f"[{s.factuality}] {s.evidence}" for s in found[:MAX_EVIDENCE_IN_TOOLTIP]]
+        if len(found) > MAX_EVIDENCE_IN_TOOLTIP:
+            hover.append(f"… and {len(found) - MAX_EVIDENCE_IN_TOOLTIP} more")
+        options: dict[str, Any] = {
+            "id": edge_id, "title": "\n".join(hover), "arrows": "to", "relation": data["relation"],
+            "factuality": factuality, "dashes": factuality != "asserted",
+            "color": FACTUALITY_COLOURS.get(factuality, "#555555"),
+        }
+        if with_labels:
+            options["label"] = label
+        vis.edges.append(Edge(subject, obj, True, **options).options)
+        statements[edge_id] = [asdict(s) for s in found]
+    nodes, edges, _, _, _, _ = vis.get_network_data()
     return {
-        "layout": {"improvedLayout": node_count <= 1000, "randomSeed": 7},
+        "nodes": nodes,
+        "edges": edges,
+        "info": info,
+        "statements": statements,
+        "documents": source.documents,
+        "classes": [[cls, colours[cls]] for cls in classes],
+        "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
+        "communityColours": list(COMMUNITY_COLOURS),
+        "hidden": total - network.number_of_nodes(),
+        "total": total,
+        "options": vis_options(network.number_of_nodes(), network.number_of_edges()),
+    }
+
+
+def _edge_order(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
+    return edge[0], edge[1], edge[2]["relation"]
+
+
+def _edge_factuality(found: list[Any]) -> str:
+    """An edge is drawn plain only when some statement asserts it; else by its strongest hedge."""
+    present = {s.factuality for s in found} or {"asserted"}
+    if "asserted" in present:
+        return "asserted"
+    return next(name for name in FACTUALITY_ORDER if name in present)
+
+
+def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:
+    """vis-network options; large graphs skip the quadratic improved layout and draw cheaply.
+
+    Stabilisation is bounded, and the page turns physics off once it is stable.
+    """
+    large = node_count > LARGE_GRAPH_NODES
+    return {
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
         "physics": {
-            "solver": "forceAtlas2Based",
+            "solver": "barnesHut" if large else "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
-            "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
+            "barnesHut": {"gravitationalConstant": -8000, "springLength": 120, "avoidOverlap": 0},
+            "stabilization": {"enabled": True, "iterations": 150 if large else 400, "updateInterval": 50},
+            "minVelocity": 1.5 if large else 0.75,
         },
-        "edges": {"smooth": {"type": "continuous"}, "font": {"size": 11, "align": "middle"}},
+        "edges": {
+            "smooth": False if edge_count > LARGE_GRAPH_NODES else {"type": "continuous"},
+            "font": {"size": 11, "align": "middle"},
+        },
         "nodes": {"font": {"size": 14}},
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
+        "interaction": {
+            "hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
+        },
     }

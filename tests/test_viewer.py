@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from kg.analytics import entity_network
 from kg.pipeline import BuildResult
 from kg.rdf import new_graph
-from kg.viewer import build_network, render_html, script_json
+from kg.viewer import page_data, render_html, script_json, vis_options
 
 
 def test_page_is_self_contained(seeds_build: BuildResult) -> None:
     page = render_html(seeds_build.graph)
     assert "vis.Network" in page
-    external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
-    assert external == []
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page) == []
     assert "cdn.jsdelivr" not in page and "cdnjs.cloudflare" not in page
 
 
@@ -24,17 +26,57 @@ def test_script_json_cannot_close_the_script_element() -> None:
     assert json.loads(text)["title"].startswith("</script>")
 
 
-def test_network_has_a_node_per_entity_and_an_edge_per_relation_pair(seeds_build: BuildResult) -> None:
-    network = build_network(seeds_build.graph)
-    labels = {node["label"] for node in network.nodes}
+def test_page_data_has_a_node_per_entity_and_an_edge_per_relation(seeds_build: BuildResult) -> None:
+    data = page_data(entity_network(seeds_build.graph))
+    labels = {node["label"] for node in data["nodes"]}
     assert {"Antony Blinken", "Benjamin Netanyahu", "Israel", "Hamas"} <= labels
-    edges = {(edge["from"].rsplit("/", 1)[-1], edge["label"], edge["to"].rsplit("/", 1)[-1]) for edge in network.edges}
-    assert ("Antony_Blinken", "meets", "Benjamin_Netanyahu") in edges
-    [meeting] = [e for e in network.edges if e["label"] == "meets" and "Blinken" in e["from"]]
-    assert meeting["dashes"] is True  # planned, not asserted
-    assert "Blinken will meet with Netanyahu" in meeting["title"]
+    by_id = {node["id"]: node for node in data["nodes"]}
+    [meeting] = [e for e in data["edges"] if e["relation"] == "meets" and by_id[e["from"]]["label"] == "Antony Blinken"]
+    assert meeting["dashes"] is True and meeting["factuality"] == "planned"
+    [statement] = data["statements"][meeting["id"]]
+    assert statement["evidence"].startswith("Blinken will meet with Netanyahu")
+    assert (statement["subject_text"], statement["object_text"]) == ("Blinken", "Netanyahu")
+    assert data["hidden"] == 0 and data["total"] == len(data["nodes"])
+
+
+def test_node_size_follows_centrality(seeds_build: BuildResult) -> None:
+    data = page_data(entity_network(seeds_build.graph))
+    sizes = {node["label"]: node["size"] for node in data["nodes"]}
+    assert sizes["Antony Blinken"] == max(sizes.values())
+    assert sizes["Antony Blinken"] > sizes["Jordanian"]
+
+
+def test_max_nodes_keeps_the_most_central(seeds_build: BuildResult) -> None:
+    data = page_data(entity_network(seeds_build.graph), max_nodes=10)
+    assert len(data["nodes"]) == 10
+    assert data["hidden"] == data["total"] - 10
+    assert "Antony Blinken" in {node["label"] for node in data["nodes"]}
+    kept = {node["id"] for node in data["nodes"]}
+    assert all(edge["from"] in kept and edge["to"] in kept for edge in data["edges"])
+    assert f"{data['hidden']} less central entities hidden" in render_html(seeds_build.graph, max_nodes=10)
+
+
+def test_large_graphs_skip_the_improved_layout() -> None:
+    assert vis_options(100, 200)["layout"]["improvedLayout"] is True
+    large = vis_options(5000, 10000)
+    assert large["layout"]["improvedLayout"] is False
+    assert large["physics"]["stabilization"]["iterations"] <= 200
+    assert large["edges"]["smooth"] is False
+
+
+def test_a_graph_kg_did_not_make_still_renders() -> None:
+    graph = Graph()
+    alice, bob, acme = (URIRef(f"http://example.org/{name}") for name in ("alice", "bob", "acme"))
+    knows, works = URIRef("http://xmlns.com/foaf/0.1/knows"), URIRef("http://example.org/worksAt")
+    graph.add((alice, knows, bob))
+    graph.add((alice, works, acme))
+    graph.add((alice, RDFS.label, Literal("Alice")))
+    graph.add((alice, RDF.type, URIRef("http://xmlns.com/foaf/0.1/Person")))
+    data = page_data(entity_network(graph))
+    assert {(n["label"], n["cls"]) for n in data["nodes"]} == {("Alice", "Person"), ("bob", "Resource"),
+                                                               ("acme", "Resource")}
+    assert sorted(e["relation"] for e in data["edges"]) == ["knows", "worksAt"]
 
 
 def test_empty_graph_renders() -> None:
-    page = render_html(new_graph())
-    assert "0 entities, 0 relations" in page
+    assert "0 entities, 0 relations" in render_html(new_graph())

@@ -86,50 +86,141 @@ def test_seeds_page_shows_every_node_and_edge_offline(browser: object, seeds_bui
         assert nodes > 30
         canvas = page.page.locator("#graph canvas")
         assert canvas.count() == 1 and canvas.bounding_box()["width"] > 300
-        assert "Person" in page.page.inner_text("#legend")
+        assert "Person" in page.page.inner_text("#class-filters")
         assert page.blocked == [] and page.errors == []
     finally:
         page.close()
 
 
-def test_hover_shows_evidence_as_text(browser: object, seeds_build: BuildResult) -> None:
+def canvas_point(page: Page, script: str, argument: object) -> tuple[float, float]:
+    """Page coordinates of a point vis-network computes (a node's centre, an edge's middle)."""
+    point = page.page.evaluate(script, argument)
+    box = page.page.locator("#graph canvas").bounding_box()
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+NODE_CENTRE = "(id) => window.kg.network.canvasToDOM(window.kg.network.getPosition(id))"
+EDGE_MIDDLE = "(id) => window.kg.network.canvasToDOM(window.kg.network.body.edges[id].edgeType.getPoint(0.5))"
+
+
+def node_id(page: Page, label: str) -> str:
+    return page.page.evaluate("(label) => window.kg.nodes.get().find(n => n.label === label).id", label)
+
+
+def edge_id(page: Page, relation: str, source_label: str) -> str:
+    return page.page.evaluate(
+        """([relation, label]) => { const from = window.kg.nodes.get().find(n => n.label === label).id;
+             return window.kg.edges.get().find(e => e.relation === relation && e.from === from).id; }""",
+        [relation, source_label],
+    )
+
+
+@pytest.fixture
+def seeds_page(browser: object, seeds_build: BuildResult) -> Iterator[Page]:
     page = Page(browser, seeds_build.written[-1])
-    try:
-        edge_id = page.page.evaluate(
-            "window.kg.edges.get().find(e => e.label === 'spokespersonFor' && e.from.endsWith('John_Kirby')).id"
-        )
-        position = page.page.evaluate(
-            # the middle of the drawn (curved) edge, from vis-network's own geometry
-            """(id) => { const n = window.kg.network;
-                 return n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); }""",
-            edge_id,
-        )
-        box = page.page.locator("#graph canvas").bounding_box()
-        page.page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])
-        tooltip = page.page.locator("div.vis-tooltip")
-        tooltip.wait_for(state="visible", timeout=5_000)
-        text = tooltip.inner_text()
-        assert text.startswith("spokespersonFor (asserted)")
-        assert "said White House national security spokesman John Kirby." in text
-    finally:
-        page.close()
+    yield page
+    assert page.blocked == [] and page.errors == [] and page.dialogs == []
+    page.close()
+
+
+def test_hover_shows_evidence_as_text(seeds_page: Page) -> None:
+    x, y = canvas_point(seeds_page, EDGE_MIDDLE, edge_id(seeds_page, "spokespersonFor", "John Kirby"))
+    seeds_page.page.mouse.move(x, y)
+    tooltip = seeds_page.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    assert text.startswith("spokespersonFor (asserted)")
+    assert "said White House national security spokesman John Kirby." in text
+
+
+def test_clicking_a_node_shows_its_relations_and_evidence(seeds_page: Page) -> None:
+    x, y = canvas_point(seeds_page, NODE_CENTRE, node_id(seeds_page, "Antony Blinken"))
+    seeds_page.page.mouse.click(x, y)
+    details = seeds_page.page.locator("#details")
+    assert details.locator("h2").inner_text() == "Antony Blinken"
+    text = details.inner_text()
+    assert "Person" in text and "US Secretary of State Antony Blinken" in text  # class and aliases
+    assert "Blinken will meet with Netanyahu to try to get him to agree" in text
+    assert "planned" in text
+    marked = details.locator("mark").all_inner_texts()
+    assert "Blinken" in marked and "Netanyahu" in marked  # the mentions are highlighted
+    assert "Blinken is traveling to Israel" in details.locator(".meta").all_inner_texts()[-1]  # source document
+
+
+def test_clicking_an_edge_shows_its_statements(seeds_page: Page) -> None:
+    x, y = canvas_point(seeds_page, EDGE_MIDDLE, edge_id(seeds_page, "locatedIn", "Gaza City"))
+    seeds_page.page.mouse.click(x, y)
+    text = seeds_page.page.locator("#details").inner_text()
+    assert "Gaza City — locatedIn → Gaza Strip" in text
+    assert "the territory’s capital" in text
+
+
+def test_search_focuses_an_entity_by_alias(seeds_page: Page) -> None:
+    search = seeds_page.page.locator("#search")
+    search.fill("netanyahu")
+    assert "Benjamin Netanyahu (Person)" in seeds_page.page.locator("#search-results").inner_text()
+    search.press("Enter")
+    netanyahu = node_id(seeds_page, "Benjamin Netanyahu")
+    assert seeds_page.page.evaluate("window.kg.focused") == netanyahu
+    assert seeds_page.page.evaluate("window.kg.network.getSelectedNodes()") == [netanyahu]
+    assert seeds_page.page.locator("#details h2").inner_text() == "Benjamin Netanyahu"
+
+
+def test_class_filter_hides_its_nodes(seeds_page: Page) -> None:
+    roles = seeds_page.page.evaluate("window.kg.nodes.get().filter(n => n.cls === 'Role').length")
+    total = seeds_page.page.evaluate("window.kg.nodes.length")
+    assert roles > 0
+    seeds_page.page.locator('.filter-class[data-class="Role"]').uncheck()
+    assert seeds_page.page.evaluate("window.kg.nodesView.length") == total - roles
+    assert seeds_page.page.evaluate("window.kg.nodesView.get().some(n => n.cls === 'Role')") is False
+    assert "showing " + str(total - roles) + " of " + str(total) in seeds_page.page.inner_text("#status")
+    seeds_page.page.locator('.filter-class[data-class="Role"]').check()
+    assert seeds_page.page.evaluate("window.kg.nodesView.length") == total
+
+
+def test_relation_filter_and_neighbourhood(seeds_page: Page) -> None:
+    seeds_page.page.locator('.filter-relation[data-relation="holdsRole"]').uncheck()
+    assert seeds_page.page.evaluate("window.kg.edgesView.get().some(e => e.relation === 'holdsRole')") is False
+    seeds_page.page.locator("#hops").select_option("1")
+    seeds_page.page.locator("#search").fill("Antony Blinken")
+    seeds_page.page.locator("#search").press("Enter")
+    shown = set(seeds_page.page.evaluate("window.kg.nodesView.get().map(n => n.label)"))
+    assert "Antony Blinken" in shown and "Benjamin Netanyahu" in shown and "Israel" in shown
+    assert "US Secretary of State" not in shown  # reached only through the hidden holdsRole relation
+    assert "Boris Johnson" not in shown
+
+
+def test_physics_toggle_and_community_colours(seeds_page: Page) -> None:
+    assert seeds_page.page.evaluate("window.kg.network.physics.options.enabled") is False  # stopped once stable
+    seeds_page.page.locator("#physics").check()
+    assert seeds_page.page.evaluate("window.kg.network.physics.options.enabled") is True
+    seeds_page.page.locator("#physics").uncheck()
+    before = seeds_page.page.evaluate("window.kg.nodes.get().map(n => n.color)")
+    seeds_page.page.locator("#colour-by").select_option("community")
+    after = seeds_page.page.evaluate("window.kg.nodes.get().map(n => n.color)")
+    assert before != after and len(set(after)) > 3
 
 
 def test_hostile_document_text_is_shown_literally(browser: object, tmp_path: Path) -> None:
-    hostile = tmp_path / "hostile.txt"
+    hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(
-        "Angela Merkel met Emmanuel Macron <script>alert(1)</script> in Paris.\n"
-        "Emmanuel Macron visited Berlin <img src=x onerror=\"window.__pwned=1;alert(2)\"> on Monday.\n",
+        '{"title": "<script>alert(3)</script><img src=x onerror=alert(4)>", "text": '
+        '"Angela Merkel met Emmanuel Macron <script>alert(1)</script> in Paris.\\n'
+        'Emmanuel Macron visited Berlin <img src=x onerror=\\"window.__pwned=1;alert(2)\\"> on Monday."}\n',
         "utf-8",
     )
     result = build([hostile], out_dir=tmp_path / "out")
     page = Page(browser, result.written[-1])
     try:
         titles = page.page.evaluate("window.kg.edges.get().map(e => e.title).join('\\n')")
-        assert "<script>alert(1)</script>" in titles
-        assert "<img src=x onerror=" in titles
+        assert "<script>alert(1)</script>" in titles and "<img src=x onerror=" in titles
+        page.page.locator("#search").fill("Angela Merkel")
+        page.page.locator("#search").press("Enter")
+        details = page.page.locator("#details").inner_text()
+        assert "<script>alert(1)</script>" in details  # evidence shown as text
+        assert "<script>alert(3)</script><img src=x onerror=alert(4)>" in details  # the document title too
         assert page.page.evaluate("window.__pwned === undefined")
-        assert page.page.locator("img").count() == 0
-        assert page.dialogs == [] and page.errors == []
+        assert page.page.locator("#details img, #details script").count() == 0
+        assert page.dialogs == [] and page.errors == [] and page.blocked == []
     finally:
         page.close()
