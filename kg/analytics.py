@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, SKOS
+from rdflib.term import Node
 
 from kg.lexicon import relation_names
 from kg.namespace import ENTITY_CLASSES, KG
@@ -64,8 +65,8 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     network = nx.MultiDiGraph()
     if made_by_kg:
         relations = {KG[name] for name in relation_names()}
-        nodes = {node: cls for node, cls in typed.items() if isinstance(node, URIRef)}
-        triples = [(s, p, o) for p in relations for s, o in rdf.subject_objects(p) if s in nodes and o in nodes]
+        nodes: dict[Node, str] = {node: cls for node, cls in typed.items() if isinstance(node, URIRef)}
+        triples: list[tuple[Node, Node, Node]] = [(s, p, o) for p in relations for s, o in rdf.subject_objects(p) if s in nodes and o in nodes]
     else:
         triples = [
             (s, p, o) for s, p, o in rdf
@@ -78,7 +79,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
                 if node not in nodes:
                     types = sorted(str(t) for t in rdf.objects(node, RDF.type))
                     nodes[node] = local_name(types[0]) if types else "Resource"
-    for node in sorted(nodes):
+    for node in sorted(nodes, key=str):
         network.add_node(
             str(node),
             label=_label(rdf, node),
@@ -87,7 +88,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
             documents=sorted(str(d) for d in rdf.objects(node, KG.mentionedIn)),
             mentions=_int(rdf.value(node, KG.mentionCount)),
         )
-    for s, p, o in sorted(set(triples)):
+    for s, p, o in sorted(set(triples), key=lambda triple: tuple(map(str, triple))):
         relation = local_name(str(p))
         network.add_edge(str(s), str(o), key=relation, relation=relation, statements=[])
     for statement in rdf.subjects(RDF.type, KG.Statement):
@@ -104,12 +105,12 @@ def entity_network(rdf: Graph) -> EntityNetwork:
             "date": str(rdf.value(document, KG.datePublished) or ""),
             "source": str(rdf.value(document, KG.source) or ""),
         }
-        for document in sorted(rdf.subjects(RDF.type, KG.Document))
+        for document in sorted(rdf.subjects(RDF.type, KG.Document), key=str)
     }
     return EntityNetwork(graph=network, documents=documents, made_by_kg=made_by_kg)
 
 
-def _label(rdf: Graph, node: URIRef) -> str:
+def _label(rdf: Graph, node: Node) -> str:
     for prop in LABEL_PROPERTIES:
         value = rdf.value(node, prop)
         if value is not None:
@@ -121,12 +122,12 @@ def _int(value: object) -> int:
     return int(value.toPython()) if isinstance(value, Literal) else 0  # type: ignore[call-overload]
 
 
-def _statement(rdf: Graph, node: object) -> StatementInfo:
+def _statement(rdf: Graph, node: Node) -> StatementInfo:
     def text(prop: URIRef) -> str:
-        value = rdf.value(node, prop)  # type: ignore[arg-type]
+        value = rdf.value(node, prop)
         return str(value) if value is not None else ""
 
-    confidence = rdf.value(node, KG.confidence)  # type: ignore[arg-type]
+    confidence = rdf.value(node, KG.confidence)
     return StatementInfo(
         factuality=local_name(text(KG.factuality)) or "asserted",
         evidence=text(KG.evidence),
