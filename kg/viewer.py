@@ -26,6 +26,7 @@ from pyvis.node import Node
 from rdflib import Graph
 
 from kg.analytics import EntityNetwork, centrality, communities, entity_network
+from kg.layout import sampled_force_layout
 
 #: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.
 CLASS_COLOURS: dict[str, str] = {
@@ -48,7 +49,7 @@ FACTUALITY_COLOURS = {"asserted": "#555555", "planned": "#0072B2", "reported": "
                       "hypothetical": "#A0A0A0", "negated": "#D55E00"}
 FACTUALITY_ORDER = ("negated", "hypothetical", "planned", "reported", "asserted")
 MAX_EVIDENCE_IN_TOOLTIP = 3
-LARGE_GRAPH_NODES = 1000
+LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -106,17 +107,19 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
     classes = sorted({data["cls"] for _, data in network.nodes(data=True)})
     colours = class_colours(classes)
     top = max(rank.values(), default=1.0) or 1.0
+    positions = sampled_force_layout(nx.Graph(network)) if network.number_of_nodes() > LARGE_GRAPH_NODES else {}
     vis = Network(directed=True, cdn_resources="in_line")
     info: dict[str, Any] = {}
     for node, data in network.nodes(data=True):
         hover = [data["label"], data["cls"]]
         if data["aliases"]:
             hover.append("also: " + "; ".join(data["aliases"]))
+        place = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
         # pyvis's Node builds vis's node options; add_node would check membership in a list (quadratic).
         vis.nodes.append(Node(
             node, "dot", label=data["label"], title="\n".join(hover), color=colours[data["cls"]],
             size=round(8 + 32 * (rank.get(node, 0.0) / top) ** 0.5, 1), font_color=False,
-            cls=data["cls"], community=community_of.get(node, 0),
+            cls=data["cls"], community=community_of.get(node, 0), **place,
         ).options)
         info[node] = {"aliases": data["aliases"], "documents": data["documents"], "mentions": data["mentions"]}
     statements: dict[str, list[dict[str, Any]]] = {}
@@ -170,14 +173,17 @@ def _edge_factuality(found: list[Any]) -> str:
 
 
 def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:
-    """vis-network options; large graphs skip the quadratic improved layout and draw cheaply.
+    """vis-network options; large graphs come with positions (:mod:`kg.layout`), so they skip
+    vis's quadratic improved layout and its physics, and draw edges cheaply.
 
-    Stabilisation is bounded, and the page turns physics off once it is stable.
+    Small graphs settle with bounded stabilisation; the page turns physics off once stable, and
+    the reader can turn it back on.
     """
     large = node_count > LARGE_GRAPH_NODES
     return {
         "layout": {"improvedLayout": not large, "randomSeed": 7},
         "physics": {
+            "enabled": not large,
             "solver": "barnesHut" if large else "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120},
             "barnesHut": {"gravitationalConstant": -8000, "springLength": 120, "avoidOverlap": 0},

@@ -56,12 +56,24 @@ def test_max_nodes_keeps_the_most_central(seeds_build: BuildResult) -> None:
     assert f"{data['hidden']} less central entities hidden" in render_html(seeds_build.graph, max_nodes=10)
 
 
-def test_large_graphs_skip_the_improved_layout() -> None:
-    assert vis_options(100, 200)["layout"]["improvedLayout"] is True
+def test_small_graphs_settle_with_bounded_physics() -> None:
+    small = vis_options(100, 200)
+    assert small["layout"]["improvedLayout"] is True and small["physics"]["enabled"] is True
+    assert small["physics"]["stabilization"]["iterations"] <= 500
+
+
+def test_large_graphs_come_laid_out() -> None:
     large = vis_options(5000, 10000)
-    assert large["layout"]["improvedLayout"] is False
-    assert large["physics"]["stabilization"]["iterations"] <= 200
+    assert large["layout"]["improvedLayout"] is False and large["physics"]["enabled"] is False
     assert large["edges"]["smooth"] is False
+    graph = Graph()
+    for number in range(400):
+        graph.add((URIRef(f"http://example.org/n{number}"), URIRef("http://example.org/next"),
+                   URIRef(f"http://example.org/n{number + 1}")))
+    data = page_data(entity_network(graph))
+    assert all("x" in node and "y" in node for node in data["nodes"])
+    xs = sorted(node["x"] for node in data["nodes"])
+    assert xs[-1] - xs[0] > 500  # spread out, not piled on one point
 
 
 def test_a_graph_kg_did_not_make_still_renders() -> None:
