@@ -11,7 +11,7 @@ demo: $(VENV)/.installed
 	$(BIN)/kg query output/graph.ttl --example who-meets-whom
 
 test: $(VENV)/.installed chromium
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy kg
 	$(BIN)/python -m pytest
 

@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
-    print("| nodes | edges | render in Python (s) | stable (s) | search+focus (ms) | stable and responsive (s) | file (MB) |")
+    print("| nodes | edges | render in Python (s) | stable (s) | search+focus (ms) "
+          "| stable and responsive (s) | file (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)

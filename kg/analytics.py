@@ -66,7 +66,9 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     if made_by_kg:
         relations = {KG[name] for name in relation_names()}
         nodes: dict[Node, str] = {node: cls for node, cls in typed.items() if isinstance(node, URIRef)}
-        triples: list[tuple[Node, Node, Node]] = [(s, p, o) for p in relations for s, o in rdf.subject_objects(p) if s in nodes and o in nodes]
+        triples: list[tuple[Node, Node, Node]] = [
+            (s, p, o) for p in relations for s, o in rdf.subject_objects(p) if s in nodes and o in nodes
+        ]
     else:
         triples = [
             (s, p, o) for s, p, o in rdf

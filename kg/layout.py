@@ -49,4 +49,7 @@ def sampled_force_layout(
         positions += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
         temperature *= cooling
     positions -= positions.mean(axis=0)
-    return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in zip(nodes, positions)}
+    return {
+        node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
+        for node, (x, y) in zip(nodes, positions, strict=True)
+    }
