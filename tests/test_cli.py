@@ -103,7 +103,7 @@ def test_query_needs_exactly_one_query(graph_file: Path) -> None:
     assert result.exit_code == EXIT_FAILED and "exactly one query" in result.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["query"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["query"], ["render"], ["stats"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -113,3 +113,31 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("kg ")
+
+
+def test_render_redraws_a_saved_graph(graph_file: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    result = runner.invoke(app, ["render", str(graph_file), "-o", str(page), "--title", "Seed <b>", "--max-nodes", "5"])
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text("utf-8")
+    assert "<title>Seed &lt;b&gt;</title>" in html
+    assert "5 entities" in html and "less central entities hidden" in html
+
+
+def test_render_of_a_broken_graph_keeps_the_old_page(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("not turtle at all", "utf-8")
+    page = tmp_path / "graph.html"
+    page.write_text("old page", "utf-8")
+    result = runner.invoke(app, ["render", str(broken), "-o", str(page)])
+    assert result.exit_code == EXIT_FAILED and "not a valid RDF file" in result.stderr
+    assert page.read_text("utf-8") == "old page"
+
+
+def test_stats_text_and_json(graph_file: Path) -> None:
+    text = runner.invoke(app, ["stats", str(graph_file)])
+    assert text.exit_code == 0 and "most central entities" in text.stdout
+    numbers = json.loads(runner.invoke(app, ["stats", str(graph_file), "--json", "--top", "3"]).stdout)
+    assert numbers["classes"]["Person"] >= 3 and numbers["relation_types"]["meets"] == 1
+    assert len(numbers["top_entities"]) == 3 and numbers["top_entities"][0]["entity"] == "Antony Blinken"
+    assert numbers["components"]["count"] >= 1 and numbers["communities"]["count"] >= 1

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from rdflib import Graph
+
+from kg.analytics import centrality, communities, entity_network, local_name, stats
+from kg.pipeline import BuildResult
+
+
+def test_network_mirrors_the_graph(seeds_build: BuildResult) -> None:
+    network = entity_network(seeds_build.graph)
+    assert network.made_by_kg
+    assert network.graph.number_of_nodes() == len(seeds_build.corpus.entities)
+    blinken = "https://w3id.org/kg-news/id/person/Antony_Blinken"
+    netanyahu = "https://w3id.org/kg-news/id/person/Benjamin_Netanyahu"
+    assert network.graph.nodes[blinken]["cls"] == "Person"
+    assert "Blinken" in network.graph.nodes[blinken]["aliases"]
+    [statement] = network.graph.edges[blinken, netanyahu, "meets"]["statements"]
+    assert statement.factuality == "planned" and statement.rule == "verb-prep"
+    assert len(network.documents) == 4
+
+
+def test_centrality_and_communities_are_repeatable(seeds_build: BuildResult) -> None:
+    network = entity_network(seeds_build.graph).graph
+    rank = centrality(network)
+    assert max(rank, key=lambda node: rank[node]).endswith("Antony_Blinken")
+    assert abs(sum(rank.values()) - 1) < 1e-6
+    assert communities(network) == communities(network)
+
+
+def test_stats_counts(seeds_build: BuildResult) -> None:
+    numbers = stats(seeds_build.graph, top=5)
+    assert numbers["entities"] == len(seeds_build.corpus.entities)
+    assert numbers["statements"] == len(seeds_build.corpus.relations)
+    assert sum(numbers["classes"].values()) == numbers["entities"]
+    assert sum(numbers["relation_types"].values()) == numbers["relations"]
+    assert numbers["top_entities"][0]["entity"] == "Antony Blinken"
+
+
+def test_empty_graph() -> None:
+    numbers = stats(Graph())
+    assert numbers["entities"] == 0 and numbers["top_entities"] == [] and numbers["components"]["count"] == 0
+
+
+def test_local_name() -> None:
+    assert local_name("http://xmlns.com/foaf/0.1/knows") == "knows"
+    assert local_name("https://w3id.org/kg-news/ontology#meets") == "meets"
