@@ -1,8 +1,8 @@
 """The ``kg`` command: a thin layer over :mod:`kg.pipeline` and :mod:`kg.query`.
 
-Exit codes: 0 all went well; 1 the graph was built but some inputs could not be read;
-2 nothing was done (bad arguments, no readable input, a malformed query, a broken graph file,
-a missing model).
+Exit codes: 0 all went well; 1 the graph was built but some inputs could not be read (or,
+for ``kg validate``, the graph breaks kg's shapes); 2 nothing was done (bad arguments, no
+readable input, a malformed query, a broken graph file, a missing model).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from kg.export import FORMATS, load_graph
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
 from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+from kg.validate import validate
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -232,6 +233,29 @@ def stats_command(
     components, communities_ = numbers["components"], numbers["communities"]
     print(f"\n{components['count']} connected components (largest: {components['largest']}); "
           f"{communities_['count']} communities (largest: {communities_['largest']})")
+
+
+@app.command("validate")
+def validate_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+) -> None:
+    """Check a graph against kg's SHACL shapes (ontology/shapes.ttl) and list every violation.
+
+    Exit code 0: valid; 1: violations found (one per line); 2: the file cannot be read.
+
+    Example: kg validate output/graph.ttl
+    """
+    try:
+        violations = validate(load_graph(graph))
+    except KGError as error:
+        fail(str(error))
+    if not violations:
+        print(f"{graph}: valid (conforms to kg's shapes)")
+        return
+    for violation in violations:
+        print(violation)
+    stderr.print(f"kg: {graph}: {len(violations)} violation(s) of kg's shapes", markup=False)
+    raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
 
 
 def main() -> None:

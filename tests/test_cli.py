@@ -103,7 +103,7 @@ def test_query_needs_exactly_one_query(graph_file: Path) -> None:
     assert result.exit_code == EXIT_FAILED and "exactly one query" in result.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["query"], ["render"], ["stats"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["query"], ["render"], ["stats"], ["validate"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -141,3 +141,17 @@ def test_stats_text_and_json(graph_file: Path) -> None:
     assert numbers["classes"]["Person"] >= 3 and numbers["relation_types"]["meets"] == 1
     assert len(numbers["top_entities"]) == 3 and numbers["top_entities"][0]["entity"] == "Antony Blinken"
     assert numbers["components"]["count"] >= 1 and numbers["communities"]["count"] >= 1
+
+
+def test_validate(graph_file: Path, tmp_path: Path) -> None:
+    valid = runner.invoke(app, ["validate", str(graph_file)])
+    assert valid.exit_code == 0 and "valid" in valid.stdout
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(graph_file.read_text("utf-8") + '\n<https://w3id.org/kg-news/id/person/Antony_Blinken> '
+                      '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                      '<https://w3id.org/kg-news/ontology#Organization> .\n', "utf-8")
+    invalid = runner.invoke(app, ["validate", str(broken)])
+    assert invalid.exit_code == EXIT_SOME_INPUTS_FAILED
+    assert invalid.stdout.splitlines() == [
+        "kgr:person/Antony_Blinken (Antony Blinken) rdf:type: an entity needs exactly one kg class [Entity]"
+    ]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from rdflib import RDF, Graph, URIRef
+
+from kg.lexicon import relation_names
+from kg.namespace import KG
+from kg.validate import shapes_path, validate
+
+BLINKEN = URIRef("https://w3id.org/kg-news/id/person/Antony_Blinken")
+NETANYAHU = URIRef("https://w3id.org/kg-news/id/person/Benjamin_Netanyahu")
+
+
+@pytest.fixture
+def graph(seeds_graph: Graph) -> Graph:
+    copy = Graph()
+    for triple in seeds_graph:
+        copy.add(triple)
+    return copy
+
+
+def test_the_seeds_graph_is_valid(seeds_graph: Graph) -> None:
+    assert validate(seeds_graph) == []
+
+
+def test_two_classes_are_a_violation(graph: Graph) -> None:
+    graph.add((BLINKEN, RDF.type, KG.Organization))
+    [violation] = validate(graph)
+    assert violation.focus == "kgr:person/Antony_Blinken" and violation.label == "Antony Blinken"
+    assert violation.message == "an entity needs exactly one kg class"
+
+
+def test_missing_evidence_and_factuality_are_violations(graph: Graph) -> None:
+    statement = next(graph.subjects(RDF.type, KG.Statement))
+    graph.remove((statement, KG.evidence, None))
+    graph.remove((statement, KG.factuality, None))
+    messages = {v.message for v in validate(graph)}
+    assert messages == {"a statement needs its evidence sentence", "a statement needs one factuality value"}
+
+
+def test_range_is_checked_through_the_class_hierarchy(graph: Graph) -> None:
+    graph.add((BLINKEN, KG.visits, NETANYAHU))  # a person is not a place
+    [violation] = validate(graph)
+    assert violation.path == "kg:visits" and violation.shape == "visitsDomainRange"
+    israel = URIRef("https://w3id.org/kg-news/id/place/Israel")
+    graph.remove((BLINKEN, KG.visits, NETANYAHU))
+    graph.add((israel, KG.meets, BLINKEN))  # a Country is an Agent: valid
+    assert validate(graph) == []
+
+
+def test_every_relation_has_a_domain_and_range_shape() -> None:
+    shapes = Graph().parse(shapes_path())
+    targeted = {str(o).rsplit("#", 1)[-1] for o in shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetSubjectsOf"))}
+    assert relation_names() <= targeted
