@@ -19,11 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
-from kg.export import FORMATS, load_graph
+from kg.export import FORMATS, load_graph, store_graph
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
 from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+from kg.serve import is_loopback, serve
 from kg.validate import validate
+from kg.viewer import render_html
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -256,6 +258,43 @@ def validate_command(
         print(violation)
     stderr.print(f"kg: {graph}: {len(violations)} violation(s) of kg's shapes", markup=False)
     raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+
+
+@app.command("serve")
+def serve_command(
+    source: Annotated[
+        Path, typer.Argument(help="A graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or a store folder.")
+    ],
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; loopback unless you mean otherwise.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0 picks a free one).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query may run.")] = 10.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Queries answered at once.")] = 2,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Entities drawn on the page at /.")] = 2000,
+) -> None:
+    """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
+
+    GET /sparql?query=... or POST (form field 'query', or a body of type application/sparql-query).
+    Results by Accept header: SPARQL JSON (default), XML, CSV, TSV; Turtle, N-Triples or JSON-LD
+    for CONSTRUCT/DESCRIBE. Updates get 403, malformed queries 400, queries past --timeout 503.
+
+    Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
+    """
+    if not is_loopback(host):
+        stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
+
+    def page() -> bytes:
+        graph = load_graph(source) if source.is_file() else store_graph(source)
+        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes).encode("utf-8")
+
+    try:
+        serve(source, host=host, port=port, timeout=timeout, workers=workers, page=page,
+              ready=lambda url: print(f"serving {source} at {url} (SPARQL: {url}sparql); Ctrl-C stops", flush=True))
+    except KGError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
 
 
 def main() -> None:

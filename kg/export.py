@@ -72,6 +72,23 @@ def write_graph(graph: Graph, path: Path, format_name: str = "turtle") -> Path:
     return path
 
 
+def store_graph(folder: str | Path) -> Graph:
+    """Everything in a store folder (see ``kg build --store``) as one in-memory rdflib graph."""
+    import pyoxigraph as ox
+
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as error:
+        raise GraphError(f"{folder}: not a readable store ({error})") from error
+    data = store.dump(format=ox.RdfFormat.N_QUADS) or b""
+    dataset = Dataset()
+    dataset.parse(data=data, format="nquads")
+    graph = Graph()
+    for subject, predicate, obj, _ in dataset.quads():
+        graph.add((subject, predicate, obj))
+    return graph
+
+
 def load_graph(path: str | Path) -> Graph:
     """Parse an RDF file, the format guessed from its suffix (Turtle when unknown).
 

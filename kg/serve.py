@@ -1,0 +1,317 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a graph file or a store.
+
+- ``/sparql`` answers GET (``?query=``) and POST (form or ``application/sparql-query``).
+  SELECT and ASK results come as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as
+  Turtle, N-Triples or JSON-LD, chosen by the ``Accept`` header. kg's prefixes are declared.
+- Updates are refused (403); a malformed query gets 400 with the parser's message.
+- ``/`` serves the interactive graph page.
+
+Queries run in worker processes holding their own copy of the data (pyoxigraph), so a query
+that runs past the timeout is stopped by ending its process, not left burning a thread; a
+fresh worker takes its place.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+from kg.errors import GraphError
+from kg.namespace import PREFIXES
+
+SELECT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+FILE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3,
+}
+MAX_QUERY_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer to a query: status, content type and body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+def open_store(source: Path) -> ox.Store:
+    """The data to query: a graph file loaded in memory, or a kg/Oxigraph store folder opened read-only."""
+    if source.is_dir():
+        try:
+            return ox.Store.read_only(str(source))
+        except OSError as error:
+            raise GraphError(f"{source}: not a readable store ({error})") from error
+    rdf_format = FILE_FORMATS.get(source.suffix.lower())
+    if rdf_format is None:
+        raise GraphError(f"{source}: unknown graph file type; use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
+    store = ox.Store()
+    try:
+        store.load(path=str(source), format=rdf_format)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise GraphError(f"{source}: not a valid RDF file ({error})") from error
+    return store
+
+
+def _negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
+    """The best media type in ``offered`` for an Accept header; None when none is acceptable."""
+    choices = []
+    for position, part in enumerate(accept.split(",") if accept.strip() else ["*/*"]):
+        fields = [field.strip() for field in part.split(";")]
+        media, quality = fields[0].lower(), 1.0
+        for parameter in fields[1:]:
+            if parameter.startswith("q="):
+                try:
+                    quality = float(parameter[2:])
+                except ValueError:
+                    quality = 0.0
+        choices.append((-quality, position, media))
+    for negative_quality, _, media in sorted(choices):
+        if negative_quality == 0:
+            continue
+        if media in offered:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return default if media == "*/*" or default.startswith(media[:-1]) else next(
+                (m for m in offered if m.startswith(media[:-1])), None)
+    return None
+
+
+def evaluate(store: ox.Store, query: str, accept: str) -> Answer:
+    """Run one query and serialise its answer for the Accept header (inside a worker)."""
+    try:
+        result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        return Answer(400, "text/plain; charset=utf-8", f"malformed SPARQL query: {error}\n".encode())
+    except (OSError, ValueError) as error:
+        return Answer(400, "text/plain; charset=utf-8", f"query failed: {error}\n".encode())
+    if isinstance(result, ox.QueryTriples):
+        media = _negotiate(accept, GRAPH_FORMATS, "text/turtle")
+        if media is None:
+            return _not_acceptable(GRAPH_FORMATS)
+        return Answer(200, f"{media}; charset=utf-8", result.serialize(format=GRAPH_FORMATS[media]) or b"")
+    media = _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
+    if media is None:
+        return _not_acceptable(SELECT_FORMATS)
+    return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
+
+
+def _not_acceptable(offered: dict[str, Any]) -> Answer:
+    return Answer(406, "text/plain; charset=utf-8", ("cannot answer in the requested format; Accept one of: "
+                                                    + ", ".join(offered) + "\n").encode())
+
+
+def _worker(source: str, connection: Connection) -> None:
+    try:
+        store = open_store(Path(source))
+    except GraphError as error:
+        connection.send(("error", str(error)))
+        return
+    connection.send(("ready", ""))
+    while True:
+        try:
+            query, accept = connection.recv()
+        except EOFError:
+            return
+        connection.send(evaluate(store, query, accept))
+
+
+class QueryRunner:
+    """A small pool of worker processes; a query past its timeout costs its worker, not the server."""
+
+    def __init__(self, source: Path, *, workers: int = 2, timeout: float = 10.0) -> None:
+        self.source = source
+        self.timeout = timeout
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
+        self.started = [self._start() for _ in range(workers)]
+        for worker in self.started:
+            self.idle.put(worker)
+
+    def _start(self) -> tuple[Any, Connection]:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(str(self.source), child), daemon=True)
+        process.start()
+        try:
+            status, message = parent.recv() if parent.poll(600) else ("error", "loading took over 10 minutes")
+        except EOFError:
+            status, message = "error", f"{self.source}: the query worker stopped while loading the graph"
+        if status != "ready":
+            process.kill()
+            raise GraphError(message)
+        return process, parent
+
+    def run(self, query: str, accept: str) -> Answer:
+        process, connection = self.idle.get()
+        try:
+            connection.send((query, accept))
+            if connection.poll(self.timeout):
+                answer: Answer = connection.recv()
+                self.idle.put((process, connection))
+                return answer
+        except (EOFError, OSError):
+            pass
+        process.kill()
+        process.join(5)
+        self.idle.put(self._start())
+        return Answer(503, "text/plain; charset=utf-8",
+                      f"query stopped: it ran longer than the {self.timeout:g} s timeout\n".encode())
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            process, connection = self.idle.get_nowait()
+            connection.close()
+            process.kill()
+
+
+def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "kg-sparql"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            url = urlsplit(self.path)
+            if url.path in ("/", "/index.html"):
+                self.reply(Answer(200, "text/html; charset=utf-8", page()))
+            elif url.path == "/sparql":
+                self.answer_query(parse_qs(url.query, keep_blank_values=True))
+            else:
+                self.reply(Answer(404, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n"))
+
+        def do_POST(self) -> None:  # noqa: N802
+            url = urlsplit(self.path)
+            if url.path != "/sparql":
+                self.reply(Answer(404, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n"))
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_QUERY_BYTES:
+                self.reply(Answer(413, "text/plain; charset=utf-8", b"query too large\n"))
+                return
+            body = self.rfile.read(length).decode("utf-8", errors="replace")
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if content_type == "application/sparql-update":
+                self.refuse_update()
+            elif content_type == "application/sparql-query":
+                self.answer_query({"query": [body]})
+            elif content_type == "application/x-www-form-urlencoded":
+                self.answer_query(parse_qs(body, keep_blank_values=True))
+            else:
+                self.reply(Answer(415, "text/plain; charset=utf-8",
+                                  b"send the query as application/sparql-query or a form field 'query'\n"))
+
+        def answer_query(self, fields: dict[str, list[str]]) -> None:
+            if "update" in fields:
+                self.refuse_update()
+                return
+            queries = fields.get("query", [])
+            if len(queries) != 1 or not queries[0].strip():
+                self.reply(Answer(400, "text/plain; charset=utf-8", b"give exactly one non-empty 'query'\n"))
+                return
+            self.reply(runner.run(queries[0], self.headers.get("Accept") or "*/*"))
+
+        def refuse_update(self) -> None:
+            self.reply(Answer(403, "text/plain; charset=utf-8", b"this endpoint is read-only: updates are refused\n"))
+
+        def reply(self, answer: Answer) -> None:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(answer.body)
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up early is not the server's problem; anything else is reported."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(
+    source: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    timeout: float = 10.0,
+    workers: int = 2,
+    page: Callable[[], bytes] | None = None,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve ``source`` until interrupted. ``page`` makes the HTML for ``/`` (once, on first request)."""
+    runner = QueryRunner(source, workers=workers, timeout=timeout)
+    cached: list[bytes] = []
+    lock = threading.Lock()
+
+    def html() -> bytes:
+        with lock:
+            if not cached:
+                cached.append(page() if page is not None else b"<!DOCTYPE html><title>kg</title><p>SPARQL at /sparql")
+            return cached[0]
+
+    server = _Server((host, port), make_handler(runner, html))
+    if ready is not None:
+        ready(f"http://{host}:{server.server_address[1]}/")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        runner.close()
+
+
+def wait_until_serving(url: str, *, seconds: float = 60.0) -> None:
+    """Block until ``url`` answers (for scripts and tests that start a server)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,146 @@
+"""kg serve as a user starts it: a real process on 127.0.0.1, queried over HTTP."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.pipeline import BuildResult
+
+
+@pytest.fixture(scope="module")
+def endpoint(seeds_build: BuildResult) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(seeds_build.written[0]), "--port", "0", "--timeout", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), (line, process.stderr.read() if process.stderr else "")
+        yield line.split(" at ", 1)[1].split(" ", 1)[0]  # http://127.0.0.1:PORT/
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=30) as reply:
+            return reply.status, reply.headers["Content-Type"], reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
+
+
+def get(endpoint: str, query: str, accept: str | None = None) -> tuple[int, str, bytes]:
+    headers = {"Accept": accept} if accept else {}
+    return request(endpoint + "sparql?" + urllib.parse.urlencode({"query": query}), headers=headers)
+
+
+PEOPLE = "SELECT ?name WHERE { ?p a kg:Person ; rdfs:label ?name } ORDER BY ?name"
+
+
+def test_listens_on_loopback(endpoint: str) -> None:
+    assert endpoint.startswith("http://127.0.0.1:")
+
+
+def test_select_as_json_by_default_with_kg_prefixes(endpoint: str) -> None:
+    status, content_type, body = get(endpoint, PEOPLE)
+    assert status == 200 and content_type.startswith("application/sparql-results+json")
+    names = [b["name"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert "Antony Blinken" in names and names == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "check"),
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml", b"<sparql"),
+        ("text/csv", "text/csv", b"name\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", b"?name\n"),
+        ("text/html;q=0.9, text/csv;q=0.5", "text/csv", b"name\r\n"),
+    ],
+)
+def test_select_formats_by_accept(endpoint: str, accept: str, media: str, check: bytes) -> None:
+    status, content_type, body = get(endpoint, PEOPLE, accept)
+    assert status == 200 and content_type.startswith(media) and check in body and b"Antony Blinken" in body
+
+
+def test_post_form_and_direct_body(endpoint: str) -> None:
+    form = urllib.parse.urlencode({"query": "ASK { ?a kg:meets ?b }"}).encode()
+    status, _, body = request(endpoint + "sparql", data=form,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = request(endpoint + "sparql", data=b"ASK { ?a kg:killed ?b }",
+                              headers={"Content-Type": "application/sparql-query"})
+    assert status == 200 and json.loads(body)["boolean"] is False
+
+
+@pytest.mark.parametrize(("accept", "media"), [(None, "text/turtle"), ("application/ld+json", "application/ld+json"),
+                                               ("application/n-triples", "application/n-triples")])
+def test_construct_formats(endpoint: str, accept: str | None, media: str) -> None:
+    query = "CONSTRUCT { ?a kg:meets ?b } WHERE { ?a kg:meets ?b }"
+    status, content_type, body = get(endpoint, query, accept)
+    assert status == 200 and content_type.startswith(media)
+    graph = Graph().parse(data=body.decode(), format={"text/turtle": "turtle", "application/ld+json": "json-ld",
+                                                      "application/n-triples": "nt"}[media])
+    assert len(graph) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "path"),
+    [
+        (b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update", "sparql"),
+        (urllib.parse.urlencode({"update": "DELETE WHERE { ?s ?p ?o }"}).encode(),
+         "application/x-www-form-urlencoded", "sparql"),
+        (None, None, "sparql?" + urllib.parse.urlencode({"update": "CLEAR ALL"})),
+    ],
+)
+def test_updates_are_refused(endpoint: str, data: bytes | None, content_type: str | None, path: str) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    status, _, body = request(endpoint + path, data=data, headers=headers)
+    assert status == 403 and b"read-only" in body
+    assert get(endpoint, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
+    status, _, body = get(endpoint, "SELECT ?x WHERE { ?x kg:meets ")
+    assert status == 400 and body.startswith(b"malformed SPARQL query: error at 1:")
+
+
+def test_a_runaway_query_is_stopped_and_the_server_goes_on(endpoint: str) -> None:
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    status, _, body = get(endpoint, cross)
+    assert status == 503 and b"timeout" in body
+    assert get(endpoint, "ASK { ?a kg:meets ?b }")[0] == 200
+
+
+def test_a_burst_of_concurrent_requests(endpoint: str) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: get(endpoint, PEOPLE)[0], range(40)))
+    assert statuses == [200] * 40
+
+
+def test_the_graph_page_at_the_root(endpoint: str) -> None:
+    status, content_type, body = request(endpoint)
+    assert status == 200 and content_type.startswith("text/html") and b"vis.Network" in body
+
+
+def test_unknown_path_is_404(endpoint: str) -> None:
+    assert request(endpoint + "nope")[0] == 404
+
+
+def test_serving_a_broken_file_fails_clearly(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is not turtle", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "kg", "serve", str(broken), "--port", "0"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "kg: error:" in result.stderr and "broken.ttl" in result.stderr
