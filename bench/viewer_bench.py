@@ -46,7 +46,7 @@ def synthetic_corpus(size: int, seed: int = 1) -> Corpus:
         family = "place" if cls in ("Place", "Country") else cls.lower()
         entities.append(Entity(key=f"{family}/Entity {node}", name=f"Entity {node}", cls=cls,
                                aliases=(f"E{node}",), documents=(documents[node % len(documents)].id,),
-                               mention_count=1 + rng.randrange(9)))
+                               ))
     relations = []
     for a, b in shape.edges:
         subject, obj = entities[a], entities[b]

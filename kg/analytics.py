@@ -88,17 +88,20 @@ def entity_network(rdf: Graph) -> EntityNetwork:
             cls=nodes[node],
             aliases=sorted({str(a) for a in rdf.objects(node, SKOS.altLabel)}),
             documents=sorted(str(d) for d in rdf.objects(node, KG.mentionedIn)),
-            mentions=_int(rdf.value(node, KG.mentionCount)),
         )
     for s, p, o in sorted(set(triples), key=lambda triple: tuple(map(str, triple))):
         relation = local_name(str(p))
         network.add_edge(str(s), str(o), key=relation, relation=relation, statements=[])
-    for statement in rdf.subjects(RDF.type, KG.Statement):
+    for statement in sorted(rdf.subjects(RDF.type, KG.Statement), key=str):
         key = (str(rdf.value(statement, RDF.subject)), str(rdf.value(statement, RDF.object)),
                local_name(str(rdf.value(statement, RDF.predicate))))
+        info = _statement(rdf, statement)
         if not network.has_edge(*key):
-            continue
-        network.edges[key]["statements"].append(_statement(rdf, statement))
+            # A negated relation has no direct triple, but the reader should still see what was denied.
+            if info.factuality != "negated" or key[0] not in network or key[1] not in network:
+                continue
+            network.add_edge(*key[:2], key=key[2], relation=key[2], statements=[])
+        network.edges[key]["statements"].append(info)
     for _, _, data in network.edges(data=True):
         data["statements"].sort(key=lambda s: (s.document, s.evidence, s.factuality))
     documents = {
@@ -118,10 +121,6 @@ def _label(rdf: Graph, node: Node) -> str:
         if value is not None:
             return str(value)
     return local_name(str(node))
-
-
-def _int(value: object) -> int:
-    return int(value.toPython()) if isinstance(value, Literal) else 0  # type: ignore[call-overload]
 
 
 def _statement(rdf: Graph, node: Node) -> StatementInfo:

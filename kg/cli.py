@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
-from kg.export import FORMATS, load_graph, store_graph
+from kg.export import FORMATS, load_graph
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
 from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
@@ -71,8 +71,19 @@ def build_command(
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats.")
-    ] = DEFAULT_OUT_DIR,
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats "
+                     "[default: output, or none with --store].", show_default=False),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Keep the graph in this store folder (Oxigraph on disk), one named graph "
+                     "per document; kg query and kg serve read it.", show_default=False),
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Add to the graph already in --store or in OUT/graph.ttl; "
+                           "a document read again replaces its old triples.")
+    ] = False,
     model: Annotated[
         str | None,
         typer.Option(
@@ -102,10 +113,7 @@ def build_command(
 
     Example: kg build seeds/ --out output --format json-ld
     """
-    failures: list[str] = []
-
     def report(error: InputError) -> None:
-        failures.append(str(error))
         stderr.print(f"kg: skipped: {error}", markup=False)
 
     progress = Progress(
@@ -116,8 +124,9 @@ def build_command(
     try:
         with progress:
             result = build(
-                paths, out_dir=out, model=model, formats=formats or (), html=html, max_nodes=max_nodes,
-                on_error=report,
+                paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
+                model=model, formats=formats or (), html=html, max_nodes=max_nodes, store=store,
+                append=append, on_error=report,
                 on_documents_read=lambda total: progress.update(task, total=total),
                 on_document=lambda _: progress.advance(task),
             )
@@ -131,8 +140,10 @@ def build_command(
         )
         for path in result.written:
             print(f"wrote {path}")
-    if failures:
-        stderr.print(f"kg: {len(failures)} input(s) could not be read (see above)", markup=False)
+        if store is not None:
+            print(f"{'added to' if append else 'wrote'} store {store}")
+    if result.failures:
+        stderr.print(f"kg: {len(result.failures)} input(s) could not be read (see above)", markup=False)
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
 
 
@@ -285,7 +296,7 @@ def serve_command(
         stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
 
     def page() -> bytes:
-        graph = load_graph(source) if source.is_file() else store_graph(source)
+        graph = load_graph(source)
         return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes).encode("utf-8")
 
     try:

@@ -6,11 +6,13 @@ so a crash or a bad input never leaves a half-written graph behind.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.util import guess_format
 
 from kg.errors import GraphError
@@ -37,25 +39,79 @@ QUAD_FORMATS = ("trig", "nquads", "trix")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace ``path`` with ``data`` in one step: readers see the old file or the new one.
+
+    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
+    """
+    if path.is_dir():
+        raise GraphError(f"{path}: is a folder; give a file name to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise GraphError(f"{path}: cannot write here ({error.strerror or error})") from error
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise GraphError(f"{path}: cannot write ({error.strerror or error})") from error
         raise
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def serialize(graph: Graph, format_name: str = "turtle") -> bytes:
-    """The graph in a format; Turtle output is byte-identical for the same graph."""
+    """The graph in a format, byte-identical for the same graph in every run.
+
+    rdflib sorts Turtle and TriG itself; line formats are sorted here, and JSON-LD nodes are
+    ordered by ``@id`` (rdflib emits them in hash order, which changes between processes).
+    """
     rdflib_format, _ = resolve_format(format_name)
+    if rdflib_format == "trig" and isinstance(graph, Dataset):
+        return _trig(graph)
     data = graph.serialize(format=rdflib_format, encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    data = data if isinstance(data, bytes) else data.encode("utf-8")
+    if rdflib_format in ("nt", "nquads"):
+        lines = sorted(line for line in data.split(b"\n") if line.strip())
+        return b"\n".join(lines) + b"\n" if lines else b""
+    if rdflib_format == "json-ld":
+        document = json.loads(data)
+        nodes = document.get("@graph", document) if isinstance(document, dict) else document
+        if isinstance(nodes, list):
+            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
+    return data
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle serializer."""
+    from kg.namespace import PREFIXES
+
+    parts = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()]
+    for context in sorted(dataset.graphs(), key=lambda graph: str(graph.identifier)):
+        if len(context) == 0:
+            continue
+        graph = Graph(bind_namespaces="none")
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for triple in context:
+            graph.add(triple)
+        turtle = graph.serialize(format="turtle")
+        # not indented: a multi-line literal must keep its lines exactly
+        body = "\n".join(line for line in turtle.splitlines() if not line.startswith("@prefix")).strip("\n")
+        name = "" if context.identifier == DATASET_DEFAULT_GRAPH_ID else f"<{context.identifier}> "
+        parts.append(f"\n{name}{{\n{body}\n}}\n")
+    return "".join(parts).encode("utf-8")
 
 
 def resolve_format(format_name: str) -> tuple[str, str]:
@@ -72,29 +128,17 @@ def write_graph(graph: Graph, path: Path, format_name: str = "turtle") -> Path:
     return path
 
 
-def store_graph(folder: str | Path) -> Graph:
-    """Everything in a store folder (see ``kg build --store``) as one in-memory rdflib graph."""
-    import pyoxigraph as ox
-
-    try:
-        store = ox.Store.read_only(str(folder))
-    except OSError as error:
-        raise GraphError(f"{folder}: not a readable store ({error})") from error
-    data = store.dump(format=ox.RdfFormat.N_QUADS) or b""
-    dataset = Dataset()
-    dataset.parse(data=data, format="nquads")
-    graph = Graph()
-    for subject, predicate, obj, _ in dataset.quads():
-        graph.add((subject, predicate, obj))
-    return graph
-
-
 def load_graph(path: str | Path) -> Graph:
     """Parse an RDF file, the format guessed from its suffix (Turtle when unknown).
 
-    Named graphs (TriG, N-Quads) are merged into one graph.
+    Named graphs (TriG, N-Quads) are merged into one graph; a store folder (``kg build
+    --store``) is read whole.
     """
+    from kg.store import is_store, store_graph
+
     path = Path(path)
+    if is_store(path):
+        return store_graph(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; build one with `kg build`")
     rdf_format = guess_format(str(path)) or "turtle"

@@ -6,7 +6,7 @@ Each stage takes and returns these frozen dataclasses; spaCy objects stay inside
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,6 @@ class Entity:
     cls: str
     aliases: tuple[str, ...]
     documents: tuple[str, ...]
-    mention_count: int
 
 
 @dataclass(frozen=True)
@@ -109,3 +108,5 @@ class Corpus:
     documents: tuple[Document, ...]
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...]
+    #: document id -> entity key -> the other names that document gives the entity
+    aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)

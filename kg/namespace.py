@@ -67,7 +67,6 @@ class KG(DefinedNamespace):
     opposes: URIRef
     # entities and documents
     mentionedIn: URIRef
-    mentionCount: URIRef
     title: URIRef
     datePublished: URIRef
     source: URIRef

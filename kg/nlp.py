@@ -40,10 +40,13 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
     """Load (once per process) the named spaCy pipeline with kg's sentence-boundary rule."""
-    resolved = model_name(name)
+    return _load(model_name(name))
+
+
+@lru_cache(maxsize=4)
+def _load(resolved: str) -> Language:
     try:
         nlp = spacy.load(resolved)
     except OSError as error:

@@ -6,21 +6,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Dataset, Graph
 
 from kg.errors import InputError
-from kg.export import resolve_format, serialize, write_atomic
+from kg.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
 from kg.extract import analyse
 from kg.model import Corpus, Document, DocumentAnalysis
 from kg.namespace import KG
 from kg.nlp import load_pipeline, parse
-from kg.rdf import to_graph
+from kg.rdf import split_by_document, to_dataset, to_graph, union
 from kg.read import read_documents
 from kg.resolve import resolve
+from kg.store import open_store
 from kg.viewer import render_html
 
 DEFAULT_OUT_DIR = Path("output")
@@ -71,6 +72,8 @@ def build(
     formats: Sequence[str] = (),
     html: bool = True,
     max_nodes: int | None = None,
+    store: str | Path | None = None,
+    append: bool = False,
     on_error: Callable[[InputError], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
@@ -78,9 +81,12 @@ def build(
     """Build the knowledge graph of the documents under ``paths``.
 
     With ``out_dir`` set, writes ``graph.ttl``, ``graph.html`` and one file per extra format
-    there, each atomically. Unreadable inputs are passed to ``on_error`` (default: collected
-    in ``BuildResult.failures``) and the others are still processed; with no readable
-    document at all, raises :class:`~kg.errors.InputError`.
+    there, each atomically. With ``store``, keeps the graph in that store folder, one named
+    graph per document. With ``append``, the documents are added to the graph already in the
+    store (or in ``out_dir/graph.ttl``): a document read before replaces its old triples.
+    Unreadable inputs are passed to ``on_error`` (default: collected in
+    ``BuildResult.failures``) and the others are still processed; with no readable document
+    at all, raises :class:`~kg.errors.InputError`.
     """
     started = time.perf_counter()
     failures: list[str] = []
@@ -92,32 +98,89 @@ def build(
 
     for name in formats:
         resolve_format(name)  # fail on a bad format before the slow part
-    documents = list(read_documents(paths, on_error=collect))
+    nlp = load_pipeline(model)
+    documents = list(_distinct(_within_length(read_documents(paths, on_error=collect), nlp.max_length, collect),
+                               collect))
     if not documents:
         raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
     if on_documents_read is not None:
         on_documents_read(len(documents))
     corpus = resolve(analyse_documents(documents, model=model, on_document=on_document))
-    graph = to_graph(corpus)
+    dataset: Dataset | None = None
+    if store is not None:
+        dataset = open_store(store, create=True)
+        try:
+            if not append:
+                dataset.remove((None, None, None, None))  # type: ignore[arg-type]  # rdflib allows a quad pattern
+            to_dataset(corpus, dataset)
+            graph = union(dataset) if out_dir is not None or append else to_graph(corpus)
+        finally:
+            dataset.close()
+        dataset = None
+    elif append and out_dir is not None and (Path(out_dir) / "graph.ttl").exists():
+        dataset = to_dataset(corpus, split_by_document(load_graph(Path(out_dir) / "graph.ttl")))
+        graph = union(dataset)
+    else:
+        graph = to_graph(corpus)
     result = BuildResult(graph=graph, corpus=corpus, failures=failures)
     if out_dir is not None:
-        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
+        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes,
+                                       dataset=dataset if dataset is not None else None, corpus=corpus)
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _within_length(
+    documents: Iterable[Document], max_length: int, on_error: Callable[[InputError], None]
+) -> Iterator[Document]:
+    """Documents spaCy can parse in one piece; longer ones are reported, not allowed to stop the build."""
+    for document in documents:
+        if len(document.text) > max_length:
+            on_error(InputError(
+                f"{document.source or document.id}: {len(document.text):,} characters is more than the model "
+                f"reads in one document ({max_length:,}); split it into several documents"))
+        else:
+            yield document
+
+
+def _distinct(documents: Iterable[Document], on_error: Callable[[InputError], None]) -> Iterator[Document]:
+    """Each document id once: a second document with the same id would merge into the first's node."""
+    seen: dict[str, str] = {}
+    for document in documents:
+        where = document.source or document.id
+        if document.id in seen:
+            on_error(InputError(f"{where}: same document id {document.id!r} as {seen[document.id]}; skipped"))
+            continue
+        seen[document.id] = where
+        yield document
+
+
 def write_outputs(
-    graph: Graph, out_dir: Path, *, formats: Sequence[str] = (), html: bool = True, max_nodes: int | None = None
+    graph: Graph,
+    out_dir: Path,
+    *,
+    formats: Sequence[str] = (),
+    html: bool = True,
+    max_nodes: int | None = None,
+    dataset: Dataset | None = None,
+    corpus: Corpus | None = None,
 ) -> list[Path]:
-    """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically."""
+    """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically.
+
+    TriG and N-Quads keep one named graph per document: from ``dataset``, else made from ``corpus``.
+    """
     written = []
     for name in ("turtle", *formats):
-        _, suffix = resolve_format(name)
+        rdflib_format, suffix = resolve_format(name)
         path = out_dir / f"graph{suffix}"
         if path in written:
             continue
-        write_atomic(path, serialize(graph, name))
-        written.append(path)
+        if rdflib_format in QUAD_FORMATS:
+            if dataset is None:
+                dataset = to_dataset(corpus) if corpus is not None else split_by_document(graph)
+            written.append(write_graph(dataset, path, name))
+        else:
+            written.append(write_graph(graph, path, name))
     if html:
         path = out_dir / "graph.html"
         written.append(render_file(graph, path, max_nodes=max_nodes))

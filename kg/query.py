@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.export import load_graph
 from kg.namespace import PREFIXES
+from kg.store import is_store, read_store, to_rdflib
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -48,21 +50,49 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
     >>> query(g, "SELECT ?b WHERE { ?a kg:meets ?b }").records()
     [{'b': 'kgr:person/B'}]
     """
-    if not isinstance(graph, Graph):
-        graph = load_graph(graph)
     if not sparql.strip():
         raise QueryError("the query is empty")
+    if not isinstance(graph, Graph):
+        if is_store(graph):
+            return _query_store(read_store(graph), sparql)
+        graph = load_graph(graph)
     try:
         result = graph.query(sparql, initNs=PREFIXES)
     except Exception as error:  # pyparsing and rdflib raise several types for bad queries
         message = " ".join(str(error).split())
         raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
-    if result.type == "ASK":
-        return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult(variables=(), rows=(), graph=result.graph)
-    variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+    try:  # rdflib evaluates lazily: errors can surface while reading the rows
+        if result.type == "ASK":
+            return QueryResult(variables=(), rows=(), boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(variables=(), rows=(), graph=result.graph)
+        variables = tuple(str(v) for v in result.vars or ())
+        rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+    except Exception as error:
+        message = " ".join(str(error).split())
+        raise QueryError(f"the query failed: {message[:400]}") from error
+    return QueryResult(variables=variables, rows=rows)
+
+
+def _query_store(store: ox.Store, sparql: str) -> QueryResult:
+    """A query answered by Oxigraph's engine over a store folder, as the same plain result."""
+    try:
+        result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except (SyntaxError, ValueError, OSError) as error:
+        message = " ".join(str(error).split())
+        raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(variables=(), rows=(), boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return QueryResult(variables=(), rows=(), graph=graph)
+    variables = tuple(variable.value for variable in result.variables)
+    rows = tuple(
+        tuple(None if solution[name] is None else to_rdflib(solution[name]) for name in variables)
+        for solution in result
+    )
     return QueryResult(variables=variables, rows=rows)
 
 

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from kg.model import Corpus, Document, Entity, Relation
 from kg.namespace import KG, KGR, PREFIXES
@@ -61,62 +64,147 @@ def statement_iri(relation: Relation) -> URIRef:
     return KGR[f"statement/{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:20]}"]
 
 
+Triple = tuple[Node, Node, Node]
+
+
 def to_graph(corpus: Corpus, graph: Graph | None = None) -> Graph:
-    """Add the corpus's documents, entities and relations to ``graph`` (a new one by default)."""
+    """All of the corpus in one graph (the union of its documents' graphs)."""
     graph = graph if graph is not None else new_graph()
-    for document in corpus.documents:
-        add_document(graph, document)
-    for entity in corpus.entities:
-        add_entity(graph, entity)
-    for relation in corpus.relations:
-        add_relation(graph, relation)
+    for triples in _per_document(corpus).values():
+        for triple in triples:
+            graph.add(triple)
     return graph
 
 
-def add_document(graph: Graph, document: Document) -> None:
+def to_dataset(corpus: Corpus, dataset: Dataset | None = None) -> Dataset:
+    """The corpus with each document's triples in a named graph of its own, named by the
+    document's IRI, so a document can be replaced without touching the others."""
+    dataset = dataset if dataset is not None else new_dataset()
+    for document_id, triples in _per_document(corpus).items():
+        graph = dataset.graph(document_iri(document_id))
+        graph.remove((None, None, None))
+        for triple in triples:
+            graph.add(triple)
+    return dataset
+
+
+def new_dataset() -> Dataset:
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, replace=True)
+    return dataset
+
+
+def _per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
+    """Each document's triples: itself, the entities it names (with the names it uses for
+    them), and its relations with their statements. Grouped in one pass over the corpus."""
+    entities: dict[str, list[Entity]] = defaultdict(list)
+    for entity in corpus.entities:
+        for document_id in entity.documents:
+            entities[document_id].append(entity)
+    relations: dict[str, list[Relation]] = defaultdict(list)
+    for relation in corpus.relations:
+        relations[relation.document].append(relation)
+
+    def triples(document: Document) -> Iterator[Triple]:
+        yield from _document_triples(document)
+        aliases = corpus.aliases.get(document.id, {})
+        for entity in entities[document.id]:
+            yield from _entity_triples(entity, document.id, aliases.get(entity.key, ()))
+        for relation in relations[document.id]:
+            yield from _relation_triples(relation)
+
+    return {document.id: triples(document) for document in corpus.documents}
+
+
+def _document_triples(document: Document) -> Iterator[Triple]:
     node = document_iri(document.id)
-    graph.add((node, RDF.type, KG.Document))
+    yield node, RDF.type, KG.Document
     if document.title:
-        graph.add((node, KG.title, Literal(document.title)))
+        yield node, KG.title, Literal(document.title)
     if document.date:
-        graph.add((node, KG.datePublished, Literal(document.date, datatype=XSD.date)))
+        yield node, KG.datePublished, Literal(document.date, datatype=XSD.date)
     if document.source:
-        graph.add((node, KG.source, Literal(document.source)))
+        yield node, KG.source, Literal(document.source)
 
 
-def add_entity(graph: Graph, entity: Entity) -> None:
+def _entity_triples(entity: Entity, document_id: str, aliases: tuple[str, ...]) -> Iterator[Triple]:
     node = entity_iri(entity.key)
-    graph.add((node, RDF.type, KG[entity.cls]))
-    graph.add((node, RDFS.label, Literal(entity.name)))
-    for alias in entity.aliases:
-        graph.add((node, SKOS.altLabel, Literal(alias)))
-    for document_id in entity.documents:
-        graph.add((node, KG.mentionedIn, document_iri(document_id)))
-    graph.add((node, KG.mentionCount, Literal(entity.mention_count)))
+    yield node, RDF.type, KG[entity.cls]
+    yield node, RDFS.label, Literal(entity.name)
+    for alias in aliases:
+        yield node, SKOS.altLabel, Literal(alias)
+    yield node, KG.mentionedIn, document_iri(document_id)
 
 
-def add_relation(graph: Graph, relation: Relation) -> None:
+def _relation_triples(relation: Relation) -> Iterator[Triple]:
     subject, predicate, obj = entity_iri(relation.subject), KG[relation.predicate], entity_iri(relation.object)
     if relation.factuality != "negated":
-        graph.add((subject, predicate, obj))
+        yield subject, predicate, obj
     node = statement_iri(relation)
     sentence = relation.sentence
-    for p, o in (
-        (RDF.type, KG.Statement),
-        (RDF.subject, subject),
-        (RDF.predicate, predicate),
-        (RDF.object, obj),
-        (KG.document, document_iri(relation.document)),
-        (KG.evidence, Literal(sentence.text)),
-        (KG.startOffset, Literal(sentence.start)),
-        (KG.endOffset, Literal(sentence.end)),
-        (KG.subjectText, Literal(relation.subject_text)),
-        (KG.objectText, Literal(relation.object_text)),
-        (KG.verb, Literal(relation.verb)),
-        (KG.rule, Literal(relation.rule)),
-        (KG.confidence, Literal(Decimal(str(relation.confidence)), datatype=XSD.decimal)),
-        (KG.factuality, KG[relation.factuality]),
-    ):
-        graph.add((node, p, o))
+    yield from (
+        (node, RDF.type, KG.Statement),
+        (node, RDF.subject, subject),
+        (node, RDF.predicate, predicate),
+        (node, RDF.object, obj),
+        (node, KG.document, document_iri(relation.document)),
+        (node, KG.evidence, Literal(sentence.text)),
+        (node, KG.startOffset, Literal(sentence.start)),
+        (node, KG.endOffset, Literal(sentence.end)),
+        (node, KG.subjectText, Literal(relation.subject_text)),
+        (node, KG.objectText, Literal(relation.object_text)),
+        (node, KG.verb, Literal(relation.verb)),
+        (node, KG.rule, Literal(relation.rule)),
+        (node, KG.confidence, Literal(Decimal(str(relation.confidence)), datatype=XSD.decimal)),
+        (node, KG.factuality, KG[relation.factuality]),
+    )
     if relation.time:
-        graph.add((node, KG.time, Literal(relation.time)))
+        yield node, KG.time, Literal(relation.time)
+
+
+def split_by_document(graph: Graph) -> Dataset:
+    """A union graph (such as a saved graph.ttl) back in named graphs, one per document.
+
+    Each document gets its own node, its statements with their direct triples, and the
+    entities it names. A triple no document accounts for goes to the default graph. The one
+    thing the union cannot tell is which document gave an entity which alias, so every
+    document naming an entity carries all its aliases.
+    """
+    dataset = new_dataset()
+    accounted: set[Triple] = set()
+
+    def put(document: URIRef, triple: Triple) -> None:
+        dataset.graph(document).add(triple)
+        accounted.add(triple)
+
+    for document in sorted(graph.subjects(RDF.type, KG.Document), key=str):
+        if not isinstance(document, URIRef):
+            continue
+        for p, o in graph.predicate_objects(document):
+            put(document, (document, p, o))
+        for entity in graph.subjects(KG.mentionedIn, document):
+            put(document, (entity, KG.mentionedIn, document))
+            for p in (RDF.type, RDFS.label, SKOS.altLabel):
+                for o in graph.objects(entity, p):
+                    put(document, (entity, p, o))
+        for statement in graph.subjects(KG.document, document):
+            for p, o in graph.predicate_objects(statement):
+                put(document, (statement, p, o))
+            direct = (graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate),
+                      graph.value(statement, RDF.object))
+            if None not in direct and direct in graph:
+                put(document, direct)  # type: ignore[arg-type]
+    default = dataset.default_context
+    for triple in graph:
+        if triple not in accounted:
+            default.add(triple)
+    return dataset
+
+
+def union(dataset: Dataset) -> Graph:
+    """All named graphs of a dataset as one graph, with kg's prefixes."""
+    graph = new_graph()
+    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+        graph.add((subject, predicate, obj))
+    return graph

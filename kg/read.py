@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import partial
@@ -26,7 +27,8 @@ TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 #: Files a folder holds about itself, not articles: skipped when reading a folder (not when named).
-PROJECT_FILES = ("readme", "license", "licence", "changelog", "contributing", "attribution", "notice")
+PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "contributing", "attribution", "notice",
+                           "authors", "copying"})
 
 ErrorHandler = Callable[[InputError], None]
 
@@ -57,7 +59,7 @@ def read_documents(
             files = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not p.stem.lower().startswith(PROJECT_FILES)
+                and p.stem.lower() not in PROJECT_FILES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not files:
@@ -130,7 +132,9 @@ def text_document(
     """Make a Document from text; the title defaults to a short first line (a headline)."""
     if not text.strip():
         raise InputError(f"{name}: no text to read")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # One Unicode form for all text, so "Zürich" typed two ways is one name (and one IRI).
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    title = unicodedata.normalize("NFC", title) if title else title
     if title is None:
         first_line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
         title = first_line if 0 < len(first_line) <= 200 else None
@@ -159,7 +163,7 @@ def normalise_date(value: str | None) -> str | None:
         pass
     for pattern in ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value[: len(value)], pattern).date().isoformat()
+            return datetime.strptime(value, pattern).date().isoformat()
         except ValueError:
             continue
     try:
@@ -185,7 +189,7 @@ def _jsonl_documents(text: str, path: Path) -> Iterator[Document | InputError]:
 
 
 def _csv_documents(text: str, path: Path) -> Iterator[Document | InputError]:
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(2**31 - 1)  # one article can be a long field
     reader = csv.DictReader(io.StringIO(text))
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     if "text" not in columns:

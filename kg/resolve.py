@@ -40,14 +40,16 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
     merged = _merge_across_documents(clusters, mention)
     entities: list[Entity] = []
     entity_of: dict[tuple[int, int], str] = {}
-    aliases_of: dict[str, set[str]] = defaultdict(set)
+    # document id -> entity key -> the names that document gives the entity
+    names_in: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for group in merged:
         mentions = [mention(member) for member in group]
         entity = _entity(mentions, sorted({analyses[d].document.id for d, _ in group}))
         entities.append(entity)
         for member in group:
             entity_of[member] = entity.key
-        aliases_of[entity.key].update(entity.aliases)
+            names = {_surface(mention(member)), mention(member).name}
+            names_in[analyses[member[0]].document.id][entity.key].update(names)
 
     entity_by_key = {entity.key: entity for entity in entities}
     relations: list[Relation] = []
@@ -69,7 +71,7 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
                 subject_mention, object_mention = object_mention, subject_mention
             if found.rule == "title" and subject_mention.cls == "Person":
                 # "US Secretary of State Antony Blinken" is a name for the person too.
-                aliases_of[subject.key].add(f"{object_mention.name} {_surface(subject_mention)}")
+                names_in[analysis.document.id][subject.key].add(f"{object_mention.name} {_surface(subject_mention)}")
             relations.append(
                 Relation(
                     subject=subject.key,
@@ -86,11 +88,15 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
                     time=found.time,
                 )
             )
+    name_of = {entity.key: entity.name for entity in entities}
+    aliases = {
+        document: {key: tuple(sorted(names - {name_of[key]})) for key, names in sorted(by_entity.items())}
+        for document, by_entity in sorted(names_in.items())
+    }
     entities = [
         Entity(
-            key=entity.key, name=entity.name, cls=entity.cls,
-            aliases=tuple(sorted(aliases_of[entity.key] - {entity.name})),
-            documents=entity.documents, mention_count=entity.mention_count,
+            key=entity.key, name=entity.name, cls=entity.cls, documents=entity.documents,
+            aliases=tuple(sorted({alias for document in entity.documents for alias in aliases[document][entity.key]})),
         )
         for entity in entities
     ]
@@ -100,6 +106,7 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
         documents=tuple(analysis.document for analysis in analyses),
         entities=tuple(entities),
         relations=tuple(_unique_relations(relations)),
+        aliases=aliases,
     )
 
 
@@ -163,15 +170,7 @@ def _entity(mentions: list[Mention], documents: list[str]) -> Entity:
     name = _preferred_name([m for m in mentions if m.cls == cls] or mentions)
     if cls == "Place":
         cls = gazetteer.place_class(name)
-    aliases = {_surface(m) for m in mentions} | {m.name for m in mentions}
-    return Entity(
-        key=f"{family(cls)}/{name}",
-        name=name,
-        cls=cls,
-        aliases=tuple(sorted(aliases - {name})),
-        documents=tuple(documents),
-        mention_count=len(mentions),
-    )
+    return Entity(key=f"{family(cls)}/{name}", name=name, cls=cls, aliases=(), documents=tuple(documents))
 
 
 def family(cls: str) -> str:

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from kg.errors import GraphError
 from kg.namespace import PREFIXES
+from kg.store import read_store
 
 SELECT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -62,13 +63,10 @@ class Answer:
     body: bytes
 
 
-def open_store(source: Path) -> ox.Store:
-    """The data to query: a graph file loaded in memory, or a kg/Oxigraph store folder opened read-only."""
+def open_source(source: Path) -> ox.Store:
+    """The data to query: a graph file loaded in memory, or a kg store folder opened read-only."""
     if source.is_dir():
-        try:
-            return ox.Store.read_only(str(source))
-        except OSError as error:
-            raise GraphError(f"{source}: not a readable store ({error})") from error
+        return read_store(source)
     rdf_format = FILE_FORMATS.get(source.suffix.lower())
     if rdf_format is None:
         raise GraphError(f"{source}: unknown graph file type; use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
@@ -130,7 +128,7 @@ def _not_acceptable(offered: dict[str, Any]) -> Answer:
 
 def _worker(source: str, connection: Connection) -> None:
     try:
-        store = open_store(Path(source))
+        store = open_source(Path(source))
     except GraphError as error:
         connection.send(("error", str(error)))
         return

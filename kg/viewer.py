@@ -47,7 +47,8 @@ COMMUNITY_COLOURS = (
 #: Edges the text does not plainly assert are drawn dashed, in their own colour.
 FACTUALITY_COLOURS = {"asserted": "#555555", "planned": "#0072B2", "reported": "#8A6D00",
                       "hypothetical": "#A0A0A0", "negated": "#D55E00"}
-FACTUALITY_ORDER = ("negated", "hypothetical", "planned", "reported", "asserted")
+#: An edge takes the first of these its statements have: what the graph asserts wins.
+FACTUALITY_ORDER = ("asserted", "hypothetical", "planned", "reported", "negated")
 MAX_EVIDENCE_IN_TOOLTIP = 3
 LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
@@ -121,7 +122,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
             size=round(8 + 32 * (rank.get(node, 0.0) / top) ** 0.5, 1), font_color=False,
             cls=data["cls"], community=community_of.get(node, 0), **place,
         ).options)
-        info[node] = {"aliases": data["aliases"], "documents": data["documents"], "mentions": data["mentions"]}
+        info[node] = {"aliases": data["aliases"], "documents": data["documents"]}
     statements: dict[str, list[dict[str, Any]]] = {}
     with_labels = network.number_of_edges() <= EDGE_LABEL_LIMIT
     for number, (subject, obj, data) in enumerate(sorted(network.edges(data=True), key=_edge_order)):
@@ -154,6 +155,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         "classes": [[cls, colours[cls]] for cls in classes],
         "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
         "communityColours": list(COMMUNITY_COLOURS),
+        "factualityColours": FACTUALITY_COLOURS,
         "hidden": total - network.number_of_nodes(),
         "total": total,
         "options": vis_options(network.number_of_nodes(), network.number_of_edges()),
@@ -165,11 +167,10 @@ def _edge_order(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
 
 
 def _edge_factuality(found: list[Any]) -> str:
-    """An edge is drawn plain only when some statement asserts it; else by its strongest hedge."""
+    """An edge is drawn plain when some statement asserts it; else by its strongest hedge,
+    and as negated only when every statement denies it."""
     present = {s.factuality for s in found} or {"asserted"}
-    if "asserted" in present:
-        return "asserted"
-    return next(name for name in FACTUALITY_ORDER if name in present)
+    return next((name for name in FACTUALITY_ORDER if name in present), "asserted")
 
 
 def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:

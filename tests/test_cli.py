@@ -21,14 +21,17 @@ def run_kg(*args: str, stdin: str | None = None, cwd: Path | None = None) -> sub
 
 
 def test_build_and_query_end_to_end(tmp_path: Path, seed_copy: Path) -> None:
-    built = run_kg("build", str(seed_copy), "--out", str(tmp_path / "out"))
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    built = run_kg("build", str(seed_copy), "--out", str(tmp_path / "out"), cwd=workdir)
     assert built.returncode == 0, built.stderr
     assert "1 documents ->" in built.stdout and "graph.ttl" in built.stdout
     answer = run_kg("query", str(tmp_path / "out" / "graph.ttl"), "--example", "who-meets-whom")
     assert answer.returncode == 0, answer.stderr
     row = [line for line in answer.stdout.splitlines() if line.startswith("Antony Blinken")]
     assert row and "Benjamin Netanyahu" in row[0] and "planned" in row[0] and "Blinken will meet with" in row[0]
-    assert not list(Path.cwd().glob("lib"))  # pyvis must not write a lib/ folder
+    assert list(workdir.iterdir()) == []  # nothing written where kg runs: no pyvis lib/ folder
+    assert (tmp_path / "out" / "graph.html").stat().st_mode & 0o044  # readable by others, like any file
 
 
 def test_build_reads_stdin(tmp_path: Path) -> None:

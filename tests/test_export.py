@@ -34,7 +34,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
         raise OSError("disk full")
 
     monkeypatch.setattr("kg.export.os.replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(GraphError, match="graph.ttl: cannot write \\(disk full\\)"):
         write_atomic(path, b"new graph")
     assert path.read_text("utf-8") == "old graph"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]  # no temporary file left
@@ -64,3 +64,8 @@ def test_broken_graph_file_is_a_clear_error(tmp_path: Path) -> None:
         load_graph(path)
     with pytest.raises(GraphError, match="no such graph file"):
         load_graph(tmp_path / "missing.ttl")
+
+
+def test_writing_onto_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="is a folder"):
+        write_atomic(tmp_path, b"data")

@@ -42,6 +42,11 @@ def test_rules_find_the_relation(
     assert expected in relations(analyse_text(text))
 
 
+def test_negation_is_not_also_asserted(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Obama did not meet Putin."))
+    assert {f for s, v, o, f in found if (s, v, o) == ("Obama", "meet", "Putin")} == {"negated"}
+
+
 def test_possessor_is_not_the_argument(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     found = relations(analyse_text("Blinken wants to get Benjamin Netanyahu’s government to agree."))
     assert not any(obj == "Benjamin Netanyahu" for _, _, obj, _ in found)

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +71,37 @@ def test_python_api_without_files(seed_copy: Path) -> None:
     assert result.written == []
     rows = kg.query(result.graph, kg.example_query("who-meets-whom")).records()
     assert rows[0]["person"] == "Antony Blinken" and rows[0]["other"] == "Benjamin Netanyahu"
+
+
+def test_duplicate_document_ids_are_reported_not_merged(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        record = {"id": "1", "text": f"Macron met Scholz in {name}."}
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps(record), "utf-8")
+    result = build([tmp_path / "a.jsonl", tmp_path / "b.jsonl"], out_dir=None)
+    assert result.counts["documents"] == 1
+    [failure] = result.failures
+    assert "b.jsonl:1" in failure and "same document id '1'" in failure
+
+
+def test_an_over_long_document_is_skipped_and_the_rest_built(tmp_path: Path, seed_copy: Path) -> None:
+    (seed_copy / "huge.txt").write_text("word " * 210_000, "utf-8")
+    result = build([seed_copy], out_dir=None)
+    assert result.counts["documents"] == 1
+    [failure] = result.failures
+    assert "huge.txt" in failure and "split it" in failure
+
+
+def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    """Hash randomisation must not leak into any output format or the page."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(out), "--quiet",
+             "--format", "nt", "--format", "json-ld", "--format", "trig"],
+            check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300,
+        )
+        outputs.append({path.name: path.read_bytes() for path in sorted(out.iterdir())})
+    assert sorted(outputs[0]) == ["graph.html", "graph.jsonld", "graph.nt", "graph.trig", "graph.ttl"]
+    for name in outputs[0]:
+        assert outputs[0][name] == outputs[1][name], name

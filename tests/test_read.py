@@ -124,3 +124,16 @@ def test_text_document_refuses_blank_text() -> None:
 )
 def test_normalise_date(value: str | None, expected: str | None) -> None:
     assert normalise_date(value) == expected
+
+
+def test_text_is_nfc_normalised(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Zu\u0308rich hosted the talks.", "utf-8")
+    [document], _ = read_all(tmp_path / "a.txt")
+    assert document.text == "Z\u00fcrich hosted the talks."
+
+
+def test_only_exact_project_file_names_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "licence-fee-protest.txt").write_text("Protesters marched in London.", "utf-8")
+    (tmp_path / "LICENSE.txt").write_text("MIT", "utf-8")
+    documents, errors = read_all(tmp_path)
+    assert [d.text for d in documents] == ["Protesters marched in London."] and errors == []

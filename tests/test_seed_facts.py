@@ -73,5 +73,5 @@ def test_hamas_is_an_organisation(seeds_graph: Graph) -> None:
 
 
 def test_every_entity_has_exactly_one_class_and_label(seeds_graph: Graph) -> None:
-    assert not ask(seeds_graph, """ASK { ?e kg:mentionCount ?n . ?e a ?c1, ?c2 . FILTER(?c1 != ?c2) }""")
-    assert not ask(seeds_graph, """ASK { ?e kg:mentionCount ?n . ?e rdfs:label ?l1, ?l2 . FILTER(?l1 != ?l2) }""")
+    assert not ask(seeds_graph, """ASK { ?e kg:mentionedIn ?d . ?e a ?c1, ?c2 . FILTER(?c1 != ?c2) }""")
+    assert not ask(seeds_graph, """ASK { ?e kg:mentionedIn ?d . ?e rdfs:label ?l1, ?l2 . FILTER(?l1 != ?l2) }""")

@@ -92,3 +92,11 @@ def test_a_graph_kg_did_not_make_still_renders() -> None:
 
 def test_empty_graph_renders() -> None:
     assert "0 entities, 0 relations" in render_html(new_graph())
+
+
+def test_negated_relations_are_drawn_as_denied(resolve_texts) -> None:  # type: ignore[no-untyped-def]
+    from kg.rdf import to_graph
+
+    data = page_data(entity_network(to_graph(resolve_texts("Obama did not meet Putin in Geneva."))))
+    [edge] = [e for e in data["edges"] if e["relation"] == "meets"]
+    assert edge["factuality"] == "negated" and edge["dashes"] is True

@@ -1,0 +1,85 @@
+"""The persistent store, incremental builds and named graphs per document."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.errors import GraphError
+from kg.export import load_graph
+from kg.pipeline import build
+from kg.query import query
+from kg.rdf import document_iri, split_by_document, union
+from kg.store import is_store, open_store
+from tests.conftest import SEED_ARTICLE, SEEDS
+
+COUNT = "SELECT (COUNT(DISTINCT ?d) AS ?documents) (COUNT(?s) AS ?statements) WHERE { ?s kg:document ?d }"
+
+
+def counts(source: Path | Graph) -> tuple[int, int]:
+    [[documents, statements]] = query(source, COUNT).rows
+    return int(documents), int(statements)  # type: ignore[call-overload]
+
+
+def test_store_holds_one_named_graph_per_document(tmp_path: Path, seeds_graph: Graph) -> None:
+    store = tmp_path / "store"
+    result = build([SEEDS], out_dir=None, store=store)
+    assert result.written == [] and is_store(store)
+    assert counts(store) == counts(seeds_graph)
+    graphs = query(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a kg:Document } }").rows
+    assert sorted(str(g) for (g,) in graphs) == sorted(str(document_iri(d.id)) for d in result.corpus.documents)
+    assert isomorphic(load_graph(store), seeds_graph)
+
+
+def test_append_to_a_store_adds_and_replaces(tmp_path: Path, seeds_graph: Graph) -> None:
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    assert counts(store)[0] == 1
+    build([SEEDS], out_dir=None, store=store, append=True)
+    build([SEEDS], out_dir=None, store=store, append=True)  # again: replaces, never duplicates
+    assert counts(store) == counts(seeds_graph)
+    assert isomorphic(load_graph(store), seeds_graph)
+
+
+def test_build_without_append_replaces_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([SEEDS], out_dir=None, store=store)
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    assert counts(store)[0] == 1
+
+
+def test_append_to_graph_files(tmp_path: Path, seeds_graph: Graph) -> None:
+    out = tmp_path / "out"
+    build([SEED_ARTICLE], out_dir=out, html=False)
+    build([SEEDS / "wikinews-sample.csv"], out_dir=out, append=True, html=False)
+    build([SEEDS / "wikinews-sample.csv"], out_dir=out, append=True, html=False, formats=["trig"])
+    assert isomorphic(load_graph(out / "graph.ttl"), seeds_graph)
+    trig = Dataset()
+    trig.parse(out / "graph.trig", format="trig")
+    assert len([g for g in trig.graphs() if len(g)]) == 4
+
+
+def test_split_by_document_round_trips(seeds_graph: Graph) -> None:
+    dataset = split_by_document(seeds_graph)
+    assert isomorphic(union(dataset), seeds_graph)
+    assert len(dataset.default_context) == 0  # every triple belongs to a document
+
+
+def test_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="no kg store here"):
+        open_store(tmp_path / "missing")
+    a_file = tmp_path / "file"
+    a_file.write_text("x", "utf-8")
+    with pytest.raises(GraphError, match="is a file"):
+        open_store(a_file, create=True)
+
+
+def test_a_copied_store_is_still_a_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    shutil.copytree(store, tmp_path / "copy")
+    assert counts(tmp_path / "copy")[0] == 1
