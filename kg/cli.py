@@ -19,9 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
-from kg.export import FORMATS, load_graph
+from kg.export import FORMATS, load_dataset, load_graph
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
 from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
+from kg.push import push
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
 from kg.serve import is_loopback, serve
 from kg.validate import validate
@@ -306,6 +307,33 @@ def serve_command(
         fail(str(error))
     except OSError as error:
         fail(f"cannot listen on {host}:{port} ({error.strerror or error})")
+
+
+@app.command("push")
+def push_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .trig, .nq, ...) or a store folder.")],
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The store's Graph Store Protocol URL, e.g. "
+                                          "http://127.0.0.1:7878/store (Oxigraph), http://host:3030/ds/data "
+                                          "(Fuseki), http://host:7200/repositories/R/rdf-graphs/service (GraphDB).")],
+    target: Annotated[
+        str | None,
+        typer.Option("--graph", help="Put everything into this one named graph (replacing it) instead of one "
+                     "graph per document.", show_default=False),
+    ] = None,
+) -> None:
+    """Load a graph into a remote triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Each document goes into its own named graph (PUT, replacing what the store had for it), so
+    pushing again never duplicates.
+
+    Example: kg push output/graph.ttl --endpoint http://127.0.0.1:7878/store
+    """
+    try:
+        source = load_dataset(graph)
+        pushed = push(source, endpoint, target=target)
+    except KGError as error:
+        fail(str(error))
+    print(f"pushed {pushed.triples} triples in {pushed.graphs} graph(s) to {endpoint}")
 
 
 def main() -> None:

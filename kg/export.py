@@ -128,6 +128,29 @@ def write_graph(graph: Graph, path: Path, format_name: str = "turtle") -> Path:
     return path
 
 
+def load_dataset(path: str | Path) -> Graph | Dataset:
+    """A graph file or store with its named graphs when it has them (TriG, N-Quads, a store),
+    else as one graph."""
+    from kg.store import is_store, read_store
+
+    path = Path(path)
+    if is_store(path):
+        import pyoxigraph as ox
+
+        data = read_store(path).dump(format=ox.RdfFormat.N_QUADS) or b""
+        dataset = Dataset()
+        dataset.parse(data=data, format="nquads")
+        return dataset
+    if path.is_file() and (guess_format(str(path)) or "") in QUAD_FORMATS:
+        dataset = Dataset()
+        try:
+            dataset.parse(path, format=guess_format(str(path)))
+        except Exception as error:  # rdflib raises many parser-specific types
+            raise GraphError(f"{path}: not a valid RDF file ({' '.join(str(error).split())[:300]})") from error
+        return dataset
+    return load_graph(path)
+
+
 def load_graph(path: str | Path) -> Graph:
     """Parse an RDF file, the format guessed from its suffix (Turtle when unknown).
 
