@@ -144,3 +144,23 @@ def test_serving_a_broken_file_fails_clearly(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "kg", "serve", str(broken), "--port", "0"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "kg: error:" in result.stderr and "broken.ttl" in result.stderr
+
+
+def test_serving_a_store_folder(tmp_path: Path) -> None:
+    from kg.pipeline import build
+    from tests.conftest import SEED_ARTICLE
+
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(store), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), line
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        status, _, body = get(url, "SELECT ?b WHERE { ?a rdfs:label 'Antony Blinken' ; kg:meets/rdfs:label ?b }")
+        assert status == 200
+        assert [b["b"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["Benjamin Netanyahu"]
+    finally:
+        process.terminate()
+        process.wait(10)
