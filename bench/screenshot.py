@@ -12,11 +12,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kg.pipeline import build
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from viewer_bench import CHROMIUM_FLAGS  # noqa: E402
+
+from kg.pipeline import build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def main() -> int:

@@ -59,7 +59,7 @@ def bench_embedded(nt: Path, folder: Path) -> dict[str, float]:
     def load() -> None:
         dataset = Dataset(store="Oxigraph")
         dataset.open(str(folder), create=True)
-        dataset.parse(nt, format="nt")  # oxrdflib hands the file to Oxigraph's loader
+        dataset.parse(nt, format="ox-nt")  # oxrdflib's parser hands the file to Oxigraph's loader
         dataset.close()
 
     row = {"load": timed(load)[0]}

@@ -83,8 +83,7 @@ def to_dataset(corpus: Corpus, dataset: Dataset | None = None) -> Dataset:
     for document_id, triples in _per_document(corpus).items():
         graph = dataset.graph(document_iri(document_id))
         graph.remove((None, None, None))
-        for triple in triples:
-            graph.add(triple)
+        dataset.addN((s, p, o, graph) for s, p, o in triples)  # in one batch: a store writes it at once
     return dataset
 
 
