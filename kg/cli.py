@@ -128,6 +128,7 @@ def build_command(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
                 model=model, formats=formats or (), html=html, max_nodes=max_nodes, store=store,
                 append=append, on_error=report,
+                on_warning=lambda message: stderr.print(f"kg: warning: {message}", markup=False),
                 on_documents_read=lambda total: progress.update(task, total=total),
                 on_document=lambda _: progress.advance(task),
             )

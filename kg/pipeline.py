@@ -19,9 +19,9 @@ from kg.model import Corpus, Document, DocumentAnalysis
 from kg.namespace import KG
 from kg.nlp import load_pipeline, parse
 from kg.rdf import split_by_document, to_dataset, to_graph, union
-from kg.read import read_documents
+from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
 from kg.resolve import resolve
-from kg.store import open_store
+from kg.store import open_store, write_corpus
 from kg.viewer import render_html
 
 DEFAULT_OUT_DIR = Path("output")
@@ -35,6 +35,7 @@ class BuildResult:
     corpus: Corpus
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -75,6 +76,7 @@ def build(
     store: str | Path | None = None,
     append: bool = False,
     on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
 ) -> BuildResult:
@@ -103,6 +105,10 @@ def build(
                                collect))
     if not documents:
         raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
+    warnings = [message for message in map(language_warning, documents) if message is not None]
+    for message in warnings:
+        if on_warning is not None:
+            on_warning(message)
     if on_documents_read is not None:
         on_documents_read(len(documents))
     corpus = resolve(analyse_documents(documents, model=model, on_document=on_document))
@@ -110,9 +116,7 @@ def build(
     if store is not None:
         dataset = open_store(store, create=True)
         try:
-            if not append:
-                dataset.remove((None, None, None, None))  # type: ignore[arg-type]  # rdflib allows a quad pattern
-            to_dataset(corpus, dataset)
+            write_corpus(dataset, corpus, replace_all=not append)
             graph = union(dataset) if out_dir is not None or append else to_graph(corpus)
         finally:
             dataset.close()
@@ -122,12 +126,20 @@ def build(
         graph = union(dataset)
     else:
         graph = to_graph(corpus)
-    result = BuildResult(graph=graph, corpus=corpus, failures=failures)
+    result = BuildResult(graph=graph, corpus=corpus, failures=failures, warnings=warnings)
     if out_dir is not None:
         result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes,
                                        dataset=dataset if dataset is not None else None, corpus=corpus)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def language_warning(document: Document) -> str | None:
+    """A warning for a document that does not read as English (kg's model and rules are English)."""
+    if len(document.text.split()) < 30 or english_share(document.text) >= ENGLISH_SHARE_WARNING:
+        return None
+    return (f"{document.source or document.id}: does not look like English; kg reads English, "
+            "so expect few entities and relations")
 
 
 def _within_length(

@@ -70,7 +70,7 @@ Triple = tuple[Node, Node, Node]
 def to_graph(corpus: Corpus, graph: Graph | None = None) -> Graph:
     """All of the corpus in one graph (the union of its documents' graphs)."""
     graph = graph if graph is not None else new_graph()
-    for triples in _per_document(corpus).values():
+    for triples in per_document(corpus).values():
         for triple in triples:
             graph.add(triple)
     return graph
@@ -80,7 +80,7 @@ def to_dataset(corpus: Corpus, dataset: Dataset | None = None) -> Dataset:
     """The corpus with each document's triples in a named graph of its own, named by the
     document's IRI, so a document can be replaced without touching the others."""
     dataset = dataset if dataset is not None else new_dataset()
-    for document_id, triples in _per_document(corpus).items():
+    for document_id, triples in per_document(corpus).items():
         graph = dataset.graph(document_iri(document_id))
         graph.remove((None, None, None))
         dataset.addN((s, p, o, graph) for s, p, o in triples)  # in one batch: a store writes it at once
@@ -94,7 +94,7 @@ def new_dataset() -> Dataset:
     return dataset
 
 
-def _per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
+def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     """Each document's triples: itself, the entities it names (with the names it uses for
     them), and its relations with their statements. Grouped in one pass over the corpus."""
     entities: dict[str, list[Entity]] = defaultdict(list)

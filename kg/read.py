@@ -1,31 +1,38 @@
 """Stage 1: turn paths into :class:`~kg.model.Document` objects.
 
-Reads plain text (``.txt``), Markdown (``.md``), JSON Lines (``.jsonl``: a ``text`` field,
-optional ``title``, ``date``, ``id``, ``url``) and CSV with ``title``/``text``/``date`` columns
-(the Wikinews files); folders are read recursively in sorted order, and ``-`` reads stdin.
+Reads plain text (``.txt``), Markdown (``.md``), HTML (``.html``: tags stripped, text kept),
+JSON Lines (``.jsonl``: a ``text`` field, optional ``title``, ``date``, ``id``, ``url``) and CSV
+with ``title``/``text``/``date`` columns (the Wikinews files); UTF-8, or UTF-16/32 with a BOM.
+Folders are read recursively in sorted order, and ``-`` reads stdin.
 A file that cannot be read is reported through ``on_error`` and skipped, so one bad file
 never stops the others.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.errors import InputError
 from kg.model import Document
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 #: Files a folder holds about itself, not articles: skipped when reading a folder (not when named).
 PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "contributing", "attribution", "notice",
                            "authors", "copying"})
@@ -101,23 +108,114 @@ def _read_file(path: Path) -> Iterator[Document | InputError]:
         yield from _jsonl_documents(text, path)
     elif suffix == ".csv":
         yield from _csv_documents(text, path)
+    elif suffix in HTML_SUFFIXES or looks_like_html(text):
+        title, body = html_text(text)
+        if not body.strip():
+            raise InputError(f"{path}: the HTML page holds no text")
+        yield text_document(body, source=str(path), name=str(path), title=title)
     else:
         yield text_document(text, source=str(path), name=str(path))
 
 
+#: Byte-order marks and the encodings they announce (UTF-32 first: its LE mark starts like UTF-16's).
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode(raw: bytes, name: str) -> str:
-    """Decode bytes as UTF-8 (a BOM is dropped), refusing binary data and empty files."""
+    """Decode a file's bytes: UTF-8, or UTF-16/32 when a byte-order mark says so.
+
+    Refuses empty files, binary data and bytes that are not valid in the encoding, each with
+    a message that names the file and the fix.
+    """
     if not raw.strip():
         raise InputError(f"{name}: file is empty")
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding, body = "utf-8", raw
+    for mark, announced in BOMS:
+        if raw.startswith(mark):
+            encoding, body = announced, raw[len(mark):]
+            break
+    if encoding == "utf-8" and b"\x00" in raw[:8192]:
         raise InputError(f"{name}: looks like a binary file, not text")
     try:
-        return raw.decode("utf-8-sig")
+        text = body.decode(encoding)
     except UnicodeDecodeError as error:
         raise InputError(
-            f"{name}: not valid UTF-8 (byte {error.start}: {raw[error.start:error.start + 1]!r});"
+            f"{name}: not valid {encoding.upper()} (byte {error.start}: {body[error.start:error.start + 1]!r});"
             " convert it with e.g. `iconv -t UTF-8`"
         ) from error
+    if "\x00" in text:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if not text.strip():
+        raise InputError(f"{name}: file is empty")
+    return text
+
+
+class _HTMLText(HTMLParser):
+    """The readable text of an HTML page: no markup, scripts or styles; blocks on their own lines."""
+
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer"})
+    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section",
+                        "blockquote", "pre", "header", "table", "ul", "ol", "dd", "dt", "figcaption"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self.skipping: list[str] = []
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        elif tag in self.SKIP:
+            self.skipping.append(tag)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif self.skipping and tag == self.skipping[-1]:
+            self.skipping.pop()
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> tuple[str | None, str]:
+    """(title, text) of an HTML page, tags stripped and text kept.
+
+    >>> html_text("<html><title>News</title><p>Macron met <b>Scholz</b>.</p><script>x()</script></html>")
+    ('News', 'Macron met Scholz.')
+    """
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    title = " ".join("".join(parser.title).split()) or None
+    return title, "\n".join(line for line in lines if line)
+
+
+def looks_like_html(text: str) -> bool:
+    start = text.lstrip()[:200].lower()
+    return start.startswith(("<!doctype html", "<html")) or ("<body" in start and "</" in text)
+
+
+ENGLISH_SHARE_WARNING = 0.15
+
+
+def english_share(text: str) -> float:
+    """The share of words that are common English words: about 0.4-0.5 in English prose."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sum(word in STOP_WORDS for word in words) / len(words) if words else 0.0
 
 
 def text_document(

@@ -16,7 +16,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphError
+from kg.model import Corpus
 from kg.namespace import PREFIXES
+from kg.rdf import document_iri, per_document
 
 
 def is_store(path: str | Path) -> bool:
@@ -40,6 +42,22 @@ def open_store(path: str | Path, *, create: bool = False) -> Dataset:
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, replace=True)
     return dataset
+
+
+def write_corpus(dataset: Dataset, corpus: Corpus, *, replace_all: bool) -> None:
+    """Write the corpus's documents into the store as one SPARQL update, so a build that is
+    killed halfway leaves the store exactly as it was (Oxigraph applies an update in one
+    transaction). Each document's named graph is dropped and written anew; with
+    ``replace_all`` every graph is dropped first."""
+    documents = per_document(corpus)
+    parts = ["DROP ALL ;"] if replace_all else [f"DROP SILENT GRAPH {document_iri(d).n3()} ;" for d in documents]
+    parts.append("INSERT DATA {")
+    for document_id, triples in documents.items():
+        parts.append(f"GRAPH {document_iri(document_id).n3()} {{")
+        parts.extend(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        parts.append("}")
+    parts.append("}")
+    dataset.update("\n".join(parts))
 
 
 def read_store(path: str | Path) -> ox.Store:

@@ -1,0 +1,134 @@
+"""Hostile input, crashes mid-build and repeatable output, as a user meets them."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.cli import EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
+from kg.export import load_graph
+from kg.pipeline import build
+from kg.query import query
+from tests.conftest import SEED_ARTICLE
+
+runner = CliRunner()
+GOOD = "Angela Merkel met Emmanuel Macron in Paris on Monday."
+
+BAD_INPUTS = {
+    # name: (file name, content, exit code, what stderr says, what the graph shows)
+    "empty": ("empty.txt", b"", EXIT_SOME_INPUTS_FAILED, "file is empty", None),
+    "binary": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, EXIT_SOME_INPUTS_FAILED, "binary", None),
+    "10 MB on one line": ("huge.txt", b"Macron met Scholz and " * 480_000, EXIT_SOME_INPUTS_FAILED,
+                          "more than the model reads", None),
+    "invalid UTF-8": ("latin1.txt", "Müller met Schröder in Köln.".encode("latin-1"), EXIT_SOME_INPUTS_FAILED,
+                      "not valid UTF-8", None),
+    "UTF-16 with BOM": ("utf16.txt", "\ufeffBoris Johnson met Leo Varadkar in Dublin.".encode("utf-16-le"),
+                        EXIT_OK, None, "Leo Varadkar"),
+    "HTML": ("page.html", b"<html><head><title>Talks</title><script>alert(1)</script></head><body><p>Joe Biden "
+             b"met <b>Xi Jinping</b> in Bali.</p></body></html>", EXIT_OK, None, "Xi Jinping"),
+    "non-English": ("de.txt", "Der Bundeskanzler traf sich am Montag mit dem französischen Präsidenten in Berlin, "
+                    "um über die Lage in der Ukraine zu sprechen. Beide Politiker betonten die Bedeutung der "
+                    "europäischen Einheit und kündigten weitere Gespräche an.".encode(), EXIT_OK,
+                    "does not look like English", None),
+    "spaces and non-ASCII in the name": ("Reuters – Zürich report.txt", b"Ueli Maurer met Olaf Scholz in Zurich.",
+                                         EXIT_OK, None, "Ueli Maurer"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_gets_one_line_and_the_rest_is_built(tmp_path: Path, case: str) -> None:
+    name, content, exit_code, message, label = BAD_INPUTS[case]
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.txt").write_text(GOOD, "utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / name), str(tmp_path / "good.txt"),
+                                 "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == exit_code, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    if message is not None:
+        lines = [line for line in result.stderr.splitlines() if message in line]
+        assert len(lines) == 1 and name in lines[0], result.stderr
+    graph = load_graph(tmp_path / "out" / "graph.ttl")
+    labels = {str(row[0]) for row in query(graph, "SELECT ?l WHERE { ?e kg:mentionedIn ?d ; rdfs:label ?l }").rows}
+    assert "Emmanuel Macron" in labels  # the good document is always there
+    if label is not None:
+        assert label in labels
+    assert "alert(1)" not in (tmp_path / "out" / "graph.ttl").read_text("utf-8")
+
+
+def many_documents(path: Path, count: int) -> Path:
+    text = SEED_ARTICLE.read_text("utf-8")
+    path.write_text("".join(json.dumps({"id": f"copy-{n}", "text": f"{text}\nCopy {n}."}) + "\n"
+                            for n in range(count)), "utf-8")
+    return path
+
+
+def complete(path: Path) -> bool:
+    if path.suffix == ".html":
+        return path.read_text("utf-8").rstrip().endswith("</html>")
+    return len(load_graph(path)) > 0
+
+
+def test_sigkill_mid_build_leaves_the_previous_files_intact(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([SEED_ARTICLE], out_dir=out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    big = many_documents(tmp_path / "many.jsonl", 60)
+    for moment in ("parsing", "writing"):
+        process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(big), "--out", str(out), "--quiet"])
+        if moment == "parsing":
+            time.sleep(3)
+        else:  # the first temporary output file shows the build is writing
+            deadline = time.monotonic() + 240
+            while not list(out.glob(".graph.*.tmp")) and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+        assert process.poll() is None, f"the build ended before the kill ({moment})"
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        for name, old in before.items():
+            path = out / name
+            assert path.read_bytes() == old or complete(path), (moment, name)
+            assert complete(path)
+    if (out / "graph.ttl").read_bytes() == before["graph.ttl"]:
+        assert len(query(out / "graph.ttl", "SELECT ?d WHERE { ?d a kg:Document }").rows) == 1
+
+
+def test_sigkill_mid_store_build_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    original = load_graph(store)
+    big = many_documents(tmp_path / "many.jsonl", 80)
+    killed_mid_build = 0
+    for delay in (2.0, 4.0, 6.0, 7.5):
+        process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(big), "--store", str(store), "--quiet"])
+        time.sleep(delay)
+        killed_mid_build += process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        graph = load_graph(store)
+        documents = len(query(graph, "SELECT ?d WHERE { ?d a kg:Document }").rows)
+        assert documents in (1, 80), delay  # all of the old store, or all of the new build: never a mix
+        if documents == 1:
+            assert isomorphic(graph, original)
+        else:
+            build([SEED_ARTICLE], out_dir=None, store=store)  # back to the one-document store
+    assert killed_mid_build >= 2
+
+
+def test_building_twice_and_appending_twice_change_nothing(tmp_path: Path, seeds_graph: Graph) -> None:
+    out = tmp_path / "out"
+    build([SEED_ARTICLE], out_dir=out, html=False)
+    first = (out / "graph.ttl").read_bytes()
+    build([SEED_ARTICLE], out_dir=out, html=False)
+    assert (out / "graph.ttl").read_bytes() == first
+    build([SEED_ARTICLE], out_dir=out, html=False, append=True)
+    build([SEED_ARTICLE], out_dir=out, html=False, append=True)
+    assert (out / "graph.ttl").read_bytes() == first
