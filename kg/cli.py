@@ -284,6 +284,10 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0 picks a free one).")] = 7878,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query may run.")] = 10.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Queries answered at once.")] = 2,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Most rows (or triples) one answer holds; the header "
+                          "X-KG-Results-Truncated says when an answer was cut.")
+    ] = 10_000,
     max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Entities drawn on the page at /.")] = 2000,
 ) -> None:
     """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
@@ -302,7 +306,7 @@ def serve_command(
         return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes).encode("utf-8")
 
     try:
-        serve(source, host=host, port=port, timeout=timeout, workers=workers, page=page,
+        serve(source, host=host, port=port, timeout=timeout, workers=workers, max_rows=max_rows, page=page,
               ready=lambda url: print(f"serving {source} at {url} (SPARQL: {url}sparql); Ctrl-C stops", flush=True))
     except KGError as error:
         fail(str(error))

@@ -13,7 +13,11 @@ fresh worker takes its place.
 
 from __future__ import annotations
 
+import csv
+import io
 import ipaddress
+import itertools
+import json
 import multiprocessing
 import queue
 import threading
@@ -25,6 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
@@ -52,15 +57,17 @@ FILE_FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3,
 }
 MAX_QUERY_BYTES = 1_000_000
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An HTTP answer to a query: status, content type and body."""
+    """An HTTP answer to a query: status, content type and body; ``truncated`` when capped."""
 
     status: int
     content_type: str
     body: bytes
+    truncated: int | None = None
 
 
 def open_source(source: Path) -> ox.Store:
@@ -102,23 +109,96 @@ def _negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None
     return None
 
 
-def evaluate(store: ox.Store, query: str, accept: str) -> Answer:
-    """Run one query and serialise its answer for the Accept header (inside a worker)."""
+def evaluate(store: ox.Store, query: str, accept: str, max_rows: int = 10_000) -> Answer:
+    """Run one query and serialise its answer for the Accept header (inside a worker).
+
+    At most ``max_rows`` solutions (or triples) are sent; the answer says when it was cut.
+    """
     try:
         result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            media = _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
+            if media is None:
+                return _not_acceptable(SELECT_FORMATS)
+            return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
+        items = list(itertools.islice(result, max_rows + 1))
     except SyntaxError as error:
         return Answer(400, "text/plain; charset=utf-8", f"malformed SPARQL query: {error}\n".encode())
     except (OSError, ValueError) as error:
         return Answer(400, "text/plain; charset=utf-8", f"query failed: {error}\n".encode())
+    truncated = max_rows if len(items) > max_rows else None
+    items = items[:max_rows]
     if isinstance(result, ox.QueryTriples):
         media = _negotiate(accept, GRAPH_FORMATS, "text/turtle")
         if media is None:
             return _not_acceptable(GRAPH_FORMATS)
-        return Answer(200, f"{media}; charset=utf-8", result.serialize(format=GRAPH_FORMATS[media]) or b"")
+        body = ox.serialize(items, format=GRAPH_FORMATS[media]) or b""
+        return Answer(200, f"{media}; charset=utf-8", body, truncated)
     media = _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
     if media is None:
         return _not_acceptable(SELECT_FORMATS)
-    return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
+    variables = [variable.value for variable in result.variables]
+    rows = [[solution[name] for name in variables] for solution in items]
+    return Answer(200, f"{media}; charset=utf-8", solutions_body(variables, rows, SELECT_FORMATS[media]), truncated)
+
+
+def solutions_body(variables: list[str], rows: list[list[Any]], result_format: ox.QueryResultsFormat) -> bytes:
+    """SELECT results in the SPARQL 1.1 JSON, XML, CSV or TSV results format."""
+    if result_format == ox.QueryResultsFormat.JSON:
+        bindings = [{name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
+                    for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+    if result_format == ox.QueryResultsFormat.XML:
+        lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+        lines += [f'<variable name="{escape(name)}"/>' for name in variables]
+        lines += ["</head>", "<results>"]
+        for row in rows:
+            lines.append("<result>")
+            lines += [f'<binding name="{escape(name)}">{_xml_term(term)}</binding>'
+                      for name, term in zip(variables, row, strict=True) if term is not None]
+            lines.append("</result>")
+        lines += ["</results>", "</sparql>"]
+        return "\n".join(lines).encode("utf-8")
+    buffer = io.StringIO()
+    if result_format == ox.QueryResultsFormat.CSV:
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([["" if term is None else _plain(term) for term in row] for row in rows])
+    else:
+        buffer.write("\t".join(f"?{name}" for name in variables) + "\n")
+        for row in rows:
+            buffer.write("\t".join("" if term is None else str(term) for term in row) + "\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _plain(term: Any) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        value["datatype"] = term.datatype.value
+    return value
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+    if term.datatype.value != XSD_STRING:
+        return f'<literal datatype="{escape(term.datatype.value)}">{escape(term.value)}</literal>'
+    return f"<literal>{escape(term.value)}</literal>"
 
 
 def _not_acceptable(offered: dict[str, Any]) -> Answer:
@@ -126,7 +206,7 @@ def _not_acceptable(offered: dict[str, Any]) -> Answer:
                                                     + ", ".join(offered) + "\n").encode())
 
 
-def _worker(source: str, connection: Connection) -> None:
+def _worker(source: str, connection: Connection, max_rows: int) -> None:
     try:
         store = open_source(Path(source))
     except GraphError as error:
@@ -138,15 +218,16 @@ def _worker(source: str, connection: Connection) -> None:
             query, accept = connection.recv()
         except EOFError:
             return
-        connection.send(evaluate(store, query, accept))
+        connection.send(evaluate(store, query, accept, max_rows))
 
 
 class QueryRunner:
     """A small pool of worker processes; a query past its timeout costs its worker, not the server."""
 
-    def __init__(self, source: Path, *, workers: int = 2, timeout: float = 10.0) -> None:
+    def __init__(self, source: Path, *, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000) -> None:
         self.source = source
         self.timeout = timeout
+        self.max_rows = max_rows
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
         self.started = [self._start() for _ in range(workers)]
@@ -155,7 +236,7 @@ class QueryRunner:
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker, args=(str(self.source), child), daemon=True)
+        process = self.context.Process(target=_worker, args=(str(self.source), child, self.max_rows), daemon=True)
         process.start()
         try:
             status, message = parent.recv() if parent.poll(600) else ("error", "loading took over 10 minutes")
@@ -245,6 +326,8 @@ def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTT
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
             self.send_header("Access-Control-Allow-Origin", "*")
+            if answer.truncated is not None:
+                self.send_header("X-KG-Results-Truncated", str(answer.truncated))
             self.end_headers()
             self.wfile.write(answer.body)
 
@@ -276,11 +359,12 @@ def serve(
     port: int = 7878,
     timeout: float = 10.0,
     workers: int = 2,
+    max_rows: int = 10_000,
     page: Callable[[], bytes] | None = None,
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve ``source`` until interrupted. ``page`` makes the HTML for ``/`` (once, on first request)."""
-    runner = QueryRunner(source, workers=workers, timeout=timeout)
+    runner = QueryRunner(source, workers=workers, timeout=timeout, max_rows=max_rows)
     cached: list[bytes] = []
     lock = threading.Lock()
 

@@ -21,7 +21,8 @@ from kg.pipeline import BuildResult
 @pytest.fixture(scope="module")
 def endpoint(seeds_build: BuildResult) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", str(seeds_build.written[0]), "--port", "0", "--timeout", "2"],
+        [sys.executable, "-m", "kg", "serve", str(seeds_build.written[0]), "--port", "0", "--timeout", "2",
+         "--max-rows", "50"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -72,6 +73,27 @@ def test_select_as_json_by_default_with_kg_prefixes(endpoint: str) -> None:
 def test_select_formats_by_accept(endpoint: str, accept: str, media: str, check: bytes) -> None:
     status, content_type, body = get(endpoint, PEOPLE, accept)
     assert status == 200 and content_type.startswith(media) and check in body and b"Antony Blinken" in body
+
+
+def test_answers_are_capped_and_say_so(endpoint: str) -> None:
+    url = endpoint + "sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        assert reply.headers["X-KG-Results-Truncated"] == "50"
+        assert len(json.loads(reply.read())["results"]["bindings"]) == 50
+    status, _, body = get(endpoint, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert status == 200 and len(body.decode().strip().splitlines()) == 51
+    with urllib.request.urlopen(endpoint + "sparql?" + urllib.parse.urlencode({"query": PEOPLE}), timeout=30) as reply:
+        assert reply.headers["X-KG-Results-Truncated"] is None
+
+
+def test_xml_results_are_well_formed(endpoint: str) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    _, _, body = get(endpoint, 'SELECT ?n ?d WHERE { ?p rdfs:label ?n ; kg:mentionedIn ?d } LIMIT 5',
+                     "application/sparql-results+xml")
+    namespace = "{http://www.w3.org/2005/sparql-results#}"
+    results = ElementTree.fromstring(body).find(f"{namespace}results")
+    assert results is not None and len(results) == 5
 
 
 def test_post_form_and_direct_body(endpoint: str) -> None:
