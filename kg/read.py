@@ -230,9 +230,8 @@ def text_document(
     """Make a Document from text; the title defaults to a short first line (a headline)."""
     if not text.strip():
         raise InputError(f"{name}: no text to read")
-    # One Unicode form for all text, so "Zürich" typed two ways is one name (and one IRI).
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    title = unicodedata.normalize("NFC", title) if title else title
+    text = clean_text(text)
+    title = clean_text(title) if title else title
     if title is None:
         first_line = text.strip().split("\n", 1)[0].strip().lstrip("#").strip()
         title = first_line if 0 < len(first_line) <= 200 else None
@@ -243,6 +242,25 @@ def text_document(
         date=normalise_date(date_text),
         source=source,
     )
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Every other way Unicode ends a line (vertical tab, form feed, NEL, line and paragraph separators).
+LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """Text as kg keeps it: ``\\n`` line ends, one Unicode form (NFC), no control characters.
+
+    NFC makes "Zürich" typed two ways one name (and one IRI); control characters carry no
+    meaning in news and cannot be written in RDF/XML; rdflib's Turtle parser reads the other
+    line breaks (NEL, U+2028) inside a string as the end of a line.
+
+    >>> clean_text("Zu\\u0308rich\\r\\nbank\\x00")
+    'Zürich\\nbank'
+    """
+    text = LINE_BREAKS.sub("\n", text)
+    return unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", text))
 
 
 def content_id(text: str) -> str:
