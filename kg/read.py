@@ -306,13 +306,16 @@ def _jsonl_documents(text: str, path: Path) -> Iterator[Document | InputError]:
 
 def _csv_documents(text: str, path: Path) -> Iterator[Document | InputError]:
     csv.field_size_limit(2**31 - 1)  # one article can be a long field
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
-    if "text" not in columns:
-        raise InputError(f"{path}: CSV needs a 'text' column (found: {', '.join(columns) or 'none'})")
-    for number, row in enumerate(reader, start=2):
-        record = {key: row.get(original) for key, original in columns.items()}
-        yield from _record_document(record, f"{path}:{number}")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+        if "text" not in columns:
+            raise InputError(f"{path}: CSV needs a 'text' column (found: {', '.join(columns) or 'none'})")
+        for row in reader:
+            record = {key: row.get(original) for key, original in columns.items()}
+            yield from _record_document(record, f"{path}:{reader.line_num}")
+    except csv.Error as error:
+        raise InputError(f"{path}:{reader.line_num}: not valid CSV ({error})") from error
 
 
 def _record_document(record: dict[str, object], where: str) -> Iterator[Document | InputError]:
