@@ -141,9 +141,6 @@ def test_only_exact_project_file_names_are_skipped(tmp_path: Path) -> None:
 
 def test_malformed_csv_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_bytes(b'text\n"unterminated quote\r\x01')  # found by bench/fuzz.py
-    documents, errors = read_all(path)
-    assert documents == [] or all(d.text for d in documents)
-    path.write_bytes(b"\r\x01")
+    path.write_bytes(b"\r\x01")  # found by bench/fuzz.py
     documents, errors = read_all(path)
     assert documents == [] and len(errors) == 1 and "bad.csv" in errors[0]
