@@ -20,6 +20,7 @@ import itertools
 import json
 import multiprocessing
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -57,6 +58,8 @@ FILE_FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3,
 }
 MAX_QUERY_BYTES = 1_000_000
+#: SERVICE would make the server fetch any URL a caller names, on the caller's behalf.
+FEDERATED = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -88,24 +91,34 @@ def open_source(source: Path) -> ox.Store:
 def _negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
     """The best media type in ``offered`` for an Accept header; None when none is acceptable."""
     choices = []
+    refused: set[str] = set()
     for position, part in enumerate(accept.split(",") if accept.strip() else ["*/*"]):
         fields = [field.strip() for field in part.split(";")]
         media, quality = fields[0].lower(), 1.0
         for parameter in fields[1:]:
-            if parameter.startswith("q="):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
                 try:
-                    quality = float(parameter[2:])
+                    quality = float(value)
                 except ValueError:
                     quality = 0.0
-        choices.append((-quality, position, media))
-    for negative_quality, _, media in sorted(choices):
-        if negative_quality == 0:
-            continue
-        if media in offered:
+                if not 0.0 <= quality <= 1.0:  # also NaN
+                    quality = 0.0
+        if quality == 0.0:
+            refused.add(media)
+        else:
+            choices.append((-quality, position, media))
+    acceptable = [m for m in offered if m not in refused]
+    for _, _, media in sorted(choices):
+        if media in acceptable:
             return media
         if media in ("*/*", "application/*", "text/*"):
-            return default if media == "*/*" or default.startswith(media[:-1]) else next(
-                (m for m in offered if m.startswith(media[:-1])), None)
+            prefix = media[:-1]
+            candidates = [m for m in acceptable if media == "*/*" or m.startswith(prefix)]
+            if default in candidates:
+                return default
+            if candidates:
+                return candidates[0]
     return None
 
 
@@ -114,6 +127,9 @@ def evaluate(store: ox.Store, query: str, accept: str, max_rows: int = 10_000) -
 
     At most ``max_rows`` solutions (or triples) are sent; the answer says when it was cut.
     """
+    if FEDERATED.search(query):
+        return Answer(403, "text/plain; charset=utf-8",
+                      b"federated queries (SERVICE) are refused: this endpoint only answers from its own graph\n")
     try:
         result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         if isinstance(result, ox.QueryBoolean):
@@ -126,6 +142,8 @@ def evaluate(store: ox.Store, query: str, accept: str, max_rows: int = 10_000) -
         return Answer(400, "text/plain; charset=utf-8", f"malformed SPARQL query: {error}\n".encode())
     except (OSError, ValueError) as error:
         return Answer(400, "text/plain; charset=utf-8", f"query failed: {error}\n".encode())
+    except Exception as error:  # noqa: BLE001 - a worker must answer, whatever the engine raised
+        return Answer(500, "text/plain; charset=utf-8", f"the query could not be answered: {error}\n".encode())
     truncated = max_rows if len(items) > max_rows else None
     items = items[:max_rows]
     if isinstance(result, ox.QueryTriples):
@@ -139,7 +157,11 @@ def evaluate(store: ox.Store, query: str, accept: str, max_rows: int = 10_000) -
         return _not_acceptable(SELECT_FORMATS)
     variables = [variable.value for variable in result.variables]
     rows = [[solution[name] for name in variables] for solution in items]
-    return Answer(200, f"{media}; charset=utf-8", solutions_body(variables, rows, SELECT_FORMATS[media]), truncated)
+    try:
+        body = solutions_body(variables, rows, SELECT_FORMATS[media])
+    except Exception as error:  # noqa: BLE001
+        return Answer(500, "text/plain; charset=utf-8", f"the answer could not be written: {error}\n".encode())
+    return Answer(200, f"{media}; charset=utf-8", body, truncated)
 
 
 def solutions_body(variables: list[str], rows: list[list[Any]], result_format: ox.QueryResultsFormat) -> bytes:
@@ -173,10 +195,16 @@ def solutions_body(variables: list[str], rows: list[list[Any]], result_format: o
 
 
 def _plain(term: Any) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term) if isinstance(term, ox.Triple) else str(term.value)
 
 
-def _json_term(term: Any) -> dict[str, str]:
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -190,6 +218,9 @@ def _json_term(term: Any) -> dict[str, str]:
 
 
 def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
@@ -229,10 +260,10 @@ class QueryRunner:
         self.timeout = timeout
         self.max_rows = max_rows
         self.context = multiprocessing.get_context("spawn")
-        self.idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
-        self.started = [self._start() for _ in range(workers)]
-        for worker in self.started:
-            self.idle.put(worker)
+        # A slot holds a live worker, or None when its worker must be (re)started.
+        self.idle: queue.Queue[tuple[Any, Connection] | None] = queue.Queue()
+        for _ in range(workers):
+            self.idle.put(self._start())
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self.context.Pipe()
@@ -248,26 +279,38 @@ class QueryRunner:
         return process, parent
 
     def run(self, query: str, accept: str) -> Answer:
-        process, connection = self.idle.get()
+        worker = self.idle.get()
+        if worker is None:
+            try:
+                worker = self._start()
+            except GraphError as error:
+                self.idle.put(None)  # keep the slot: the next request tries again
+                return Answer(500, "text/plain; charset=utf-8", f"no query worker: {error}\n".encode())
+        process, connection = worker
+        timed_out = False
         try:
             connection.send((query, accept))
             if connection.poll(self.timeout):
                 answer: Answer = connection.recv()
-                self.idle.put((process, connection))
+                self.idle.put(worker)
                 return answer
+            timed_out = True
         except (EOFError, OSError):
             pass
         process.kill()
         process.join(5)
-        self.idle.put(self._start())
-        return Answer(503, "text/plain; charset=utf-8",
-                      f"query stopped: it ran longer than the {self.timeout:g} s timeout\n".encode())
+        self.idle.put(None)  # restarted by the next request that needs it, not while this one waits
+        if timed_out:
+            return Answer(503, "text/plain; charset=utf-8",
+                          f"query stopped: it ran longer than the {self.timeout:g} s timeout\n".encode())
+        return Answer(500, "text/plain; charset=utf-8", b"the query worker stopped while answering\n")
 
     def close(self) -> None:
         while not self.idle.empty():
-            process, connection = self.idle.get_nowait()
-            connection.close()
-            process.kill()
+            worker = self.idle.get_nowait()
+            if worker is not None:
+                worker[1].close()
+                worker[0].kill()
 
 
 def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTTPRequestHandler]:
@@ -292,7 +335,16 @@ def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTT
             if url.path != "/sparql":
                 self.reply(Answer(404, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n"))
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            if self.headers.get("Transfer-Encoding"):
+                self.reply(Answer(411, "text/plain; charset=utf-8", b"send a Content-Length, not chunks\n"))
+                return
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0:
+                self.reply(Answer(400, "text/plain; charset=utf-8", b"bad Content-Length\n"))
+                return
             if length > MAX_QUERY_BYTES:
                 self.reply(Answer(413, "text/plain; charset=utf-8", b"query too large\n"))
                 return
@@ -308,6 +360,17 @@ def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTT
                 self.reply(Answer(415, "text/plain; charset=utf-8",
                                   b"send the query as application/sparql-query or a form field 'query'\n"))
 
+        def do_HEAD(self) -> None:  # noqa: N802
+            self.reply(Answer(405, "text/plain; charset=utf-8", b""))
+
+        def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight from browser clients such as YASGUI
+            self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def answer_query(self, fields: dict[str, list[str]]) -> None:
             if "update" in fields:
                 self.refuse_update()
@@ -322,6 +385,8 @@ def make_handler(runner: QueryRunner, page: Callable[[], bytes]) -> type[BaseHTT
             self.reply(Answer(403, "text/plain; charset=utf-8", b"this endpoint is read-only: updates are refused\n"))
 
         def reply(self, answer: Answer) -> None:
+            if answer.status >= 400:
+                self.close_connection = True  # an unread body must not be read as the next request
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))

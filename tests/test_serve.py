@@ -186,3 +186,77 @@ def test_serving_a_store_folder(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_federated_queries_are_refused(endpoint: str) -> None:
+    status, _, body = get(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    assert status == 403 and b"SERVICE" in body
+
+
+def test_a_triple_term_in_the_answer_is_written(endpoint: str) -> None:
+    status, _, body = get(endpoint, "SELECT (TRIPLE(<urn:a>, <urn:b>, <urn:c>) AS ?t) WHERE {}")
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"][0]["t"]["type"] == "triple"
+
+
+def raw_request(endpoint: str, request: bytes) -> bytes:
+    import socket
+
+    host, port = endpoint.split("//", 1)[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\n",
+         b"400"),
+        (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+         b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n", b"411"),
+        (b"OPTIONS /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"204"),
+    ],
+)
+def test_odd_http_requests_get_an_answer(endpoint: str, request_bytes: bytes, status: bytes) -> None:
+    answer = raw_request(endpoint, request_bytes)
+    assert answer.split(b" ", 2)[1] == status
+    assert answer.count(b"HTTP/1.") == 1  # nothing smuggled in the body was answered too
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/sparql-results+json;q=0, */*", "application/sparql-results+xml"),
+        ("text/csv;q=NaN, text/tab-separated-values", "text/tab-separated-values"),
+        ("text/*", "text/csv"),
+        ("image/png", None),
+        ("", "application/sparql-results+json"),
+    ],
+)
+def test_content_negotiation(accept: str, expected: str | None) -> None:
+    from kg.serve import SELECT_FORMATS, _negotiate
+
+    assert _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json") == expected
+
+
+def test_a_worker_that_cannot_restart_gives_500_not_a_hang(tmp_path: Path, seeds_build: BuildResult) -> None:
+    import shutil
+
+    from kg.serve import QueryRunner
+
+    graph = tmp_path / "graph.ttl"
+    shutil.copy(seeds_build.written[0], graph)
+    runner = QueryRunner(graph, workers=1, timeout=1)
+    try:
+        cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        assert runner.run(cross, "*/*").status == 503
+        graph.unlink()
+        assert runner.run("ASK {}", "*/*").status == 500
+        shutil.copy(seeds_build.written[0], graph)
+        assert runner.run("ASK { ?s ?p ?o }", "*/*").status == 200
+    finally:
+        runner.close()
