@@ -94,24 +94,18 @@ def serialize(graph: Graph, format_name: str = "turtle") -> bytes:
 
 
 def _trig(dataset: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order, each written by the (sorted) Turtle serializer."""
-    from kg.namespace import PREFIXES
-
-    parts = [f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items()]
+    """TriG with the named graphs in IRI order and their triples as sorted N-Triples lines:
+    byte-identical in every run, and escaped by the N-Triples serializer, which gets every
+    literal right."""
+    parts = []
     for context in sorted(dataset.graphs(), key=lambda graph: str(graph.identifier)):
         if len(context) == 0:
             continue
-        graph = Graph(bind_namespaces="none")
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
-        for triple in context:
-            graph.add(triple)
-        turtle = graph.serialize(format="turtle")
-        # not indented: a multi-line literal must keep its lines exactly
-        body = "\n".join(line for line in turtle.splitlines() if not line.startswith("@prefix")).strip("\n")
-        name = "" if context.identifier == DATASET_DEFAULT_GRAPH_ID else f"<{context.identifier}> "
-        parts.append(f"\n{name}{{\n{body}\n}}\n")
-    return "".join(parts).encode("utf-8")
+        lines = context.serialize(format="nt", encoding="utf-8")
+        body = b"\n".join(sorted(line for line in lines.split(b"\n") if line.strip()))
+        name = b"" if context.identifier == DATASET_DEFAULT_GRAPH_ID else context.identifier.n3().encode() + b" "
+        parts.append(name + b"{\n" + body + b"\n}\n")
+    return b"\n".join(parts)
 
 
 def resolve_format(format_name: str) -> tuple[str, str]:

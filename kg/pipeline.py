@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import RDF, Dataset, Graph
 
 from kg.errors import InputError
-from kg.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
+from kg.export import QUAD_FORMATS, load_dataset, load_graph, resolve_format, write_atomic, write_graph
 from kg.extract import analyse
 from kg.model import Corpus, Document, DocumentAnalysis
 from kg.namespace import KG
@@ -114,13 +114,17 @@ def build(
     corpus = resolve(analyse_documents(documents, model=model, on_document=on_document))
     dataset: Dataset | None = None
     if store is not None:
-        dataset = open_store(store, create=True)
+        writer = open_store(store, create=True)
         try:
-            write_corpus(dataset, corpus, replace_all=not append)
-            graph = union(dataset) if out_dir is not None or append else to_graph(corpus)
+            write_corpus(writer, corpus, replace_all=not append)
         finally:
-            dataset.close()
-        dataset = None
+            writer.close()
+        if append and out_dir is not None:  # the files show the whole store, named graphs and all
+            whole = load_dataset(store)
+            dataset = whole if isinstance(whole, Dataset) else None
+            graph = union(whole) if isinstance(whole, Dataset) else whole
+        else:
+            graph = to_graph(corpus)
     elif append and out_dir is not None and (Path(out_dir) / "graph.ttl").exists():
         dataset = to_dataset(corpus, split_by_document(load_graph(Path(out_dir) / "graph.ttl")))
         graph = union(dataset)

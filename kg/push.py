@@ -8,17 +8,20 @@ duplicates. ``--graph IRI`` sends everything into one named graph instead (also 
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KGError
 from kg.rdf import split_by_document
+
+FORBIDDEN_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
 
 class PushError(KGError):
@@ -53,9 +56,10 @@ def _union(dataset: Dataset) -> Graph:
 
 def push(graph: Graph | Dataset, endpoint: str, *, target: str | None = None, timeout: float = 60.0) -> Pushed:
     """Send the graph to a Graph Store Protocol endpoint (e.g. ``http://host:7878/store``)."""
-    if target is not None and not URIRef(target).n3().startswith("<"):
-        raise PushError(f"--graph needs an absolute IRI, not {target!r}")
-    graphs = triples = 0
+    if target is not None and not is_absolute_iri(target):
+        raise PushError(f"--graph needs an absolute IRI such as https://example.org/news, not {target!r}")
+    graphs = 0
+    sent: set[tuple[object, object, object]] = set()
     for name, content in graphs_to_push(graph, target):
         body = content.serialize(format="nt", encoding="utf-8")
         data = body if isinstance(body, bytes) else body.encode("utf-8")
@@ -63,8 +67,13 @@ def push(graph: Graph | Dataset, endpoint: str, *, target: str | None = None, ti
         method, query = ("PUT", {"graph": name}) if name is not None else ("POST", {"default": ""})
         _send(endpoint, method, query, data, timeout)
         graphs += 1
-        triples += len(content)
-    return Pushed(graphs=graphs, triples=triples)
+        sent.update(content)
+    return Pushed(graphs=graphs, triples=len(sent))
+
+
+def is_absolute_iri(text: str) -> bool:
+    """True for an IRI with a scheme and none of the characters IRIs forbid."""
+    return bool(urllib.parse.urlsplit(text).scheme) and ":" in text and not FORBIDDEN_IN_IRI.search(text)
 
 
 def _send(endpoint: str, method: str, query: dict[str, str], data: bytes, timeout: float) -> None:

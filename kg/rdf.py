@@ -116,23 +116,33 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     return {document.id: triples(document) for document in corpus.documents}
 
 
+def text(value: str) -> Literal:
+    """A literal of document text, on one line.
+
+    A line break inside a literal makes rdflib write a long (triple-quoted) string, and it
+    writes those wrongly when they end with a quote; kg's evidence and titles are single lines
+    anyway, so a stray break becomes a space (offsets stay right: one character for one).
+    """
+    return Literal(value.replace("\n", " "))
+
+
 def _document_triples(document: Document) -> Iterator[Triple]:
     node = document_iri(document.id)
     yield node, RDF.type, KG.Document
     if document.title:
-        yield node, KG.title, Literal(document.title)
+        yield node, KG.title, text(document.title)
     if document.date:
         yield node, KG.datePublished, Literal(document.date, datatype=XSD.date)
     if document.source:
-        yield node, KG.source, Literal(document.source)
+        yield node, KG.source, text(document.source)
 
 
 def _entity_triples(entity: Entity, document_id: str, aliases: tuple[str, ...]) -> Iterator[Triple]:
     node = entity_iri(entity.key)
     yield node, RDF.type, KG[entity.cls]
-    yield node, RDFS.label, Literal(entity.name)
+    yield node, RDFS.label, text(entity.name)
     for alias in aliases:
-        yield node, SKOS.altLabel, Literal(alias)
+        yield node, SKOS.altLabel, text(alias)
     yield node, KG.mentionedIn, document_iri(document_id)
 
 
@@ -148,18 +158,18 @@ def _relation_triples(relation: Relation) -> Iterator[Triple]:
         (node, RDF.predicate, predicate),
         (node, RDF.object, obj),
         (node, KG.document, document_iri(relation.document)),
-        (node, KG.evidence, Literal(sentence.text)),
+        (node, KG.evidence, text(sentence.text)),
         (node, KG.startOffset, Literal(sentence.start)),
         (node, KG.endOffset, Literal(sentence.end)),
-        (node, KG.subjectText, Literal(relation.subject_text)),
-        (node, KG.objectText, Literal(relation.object_text)),
-        (node, KG.verb, Literal(relation.verb)),
+        (node, KG.subjectText, text(relation.subject_text)),
+        (node, KG.objectText, text(relation.object_text)),
+        (node, KG.verb, text(relation.verb)),
         (node, KG.rule, Literal(relation.rule)),
         (node, KG.confidence, Literal(Decimal(str(relation.confidence)), datatype=XSD.decimal)),
         (node, KG.factuality, KG[relation.factuality]),
     )
     if relation.time:
-        yield node, KG.time, Literal(relation.time)
+        yield node, KG.time, text(relation.time)
 
 
 def split_by_document(graph: Graph) -> Dataset:
@@ -192,7 +202,8 @@ def split_by_document(graph: Graph) -> Dataset:
                 put(document, (statement, p, o))
             direct = (graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate),
                       graph.value(statement, RDF.object))
-            if None not in direct and direct in graph:
+            denied = graph.value(statement, KG.factuality) == KG.negated
+            if None not in direct and not denied and direct in graph:
                 put(document, direct)  # type: ignore[arg-type]
     default = dataset.default_context
     for triple in graph:

@@ -168,8 +168,10 @@ class _HTMLText(HTMLParser):
         self.in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self.in_title = True
+        if tag == "body":
+            self.skipping = [name for name in self.skipping if name != "head"]  # </head> is optional
+        elif tag == "title":
+            self.in_title = not self.title and "svg" not in self.skipping
         elif tag in self.SKIP:
             self.skipping.append(tag)
         elif tag in self.BLOCKS:
@@ -177,6 +179,8 @@ class _HTMLText(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
+            if self.in_title and not self.title:
+                self.title.append("")  # an empty title still counts as the first
             self.in_title = False
         elif self.skipping and tag == self.skipping[-1]:
             self.skipping.pop()
@@ -246,6 +250,7 @@ def text_document(
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 #: Every other way Unicode ends a line (vertical tab, form feed, NEL, line and paragraph separators).
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 
@@ -260,6 +265,7 @@ def clean_text(text: str) -> str:
     'Zürich\\nbank'
     """
     text = LINE_BREAKS.sub("\n", text)
+    text = SURROGATES.sub("\ufffd", text)  # a lone surrogate (from a JSON escape) cannot be encoded
     return unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", text))
 
 
@@ -330,7 +336,7 @@ def _record_document(record: dict[str, object], where: str) -> Iterator[Document
             name=where,
             title=field("title") or "",
             date_text=field("date"),
-            doc_id=field("id"),
+            doc_id=clean_text(field("id") or "") or None,
         )
     except InputError as error:
         yield error

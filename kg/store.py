@@ -54,10 +54,30 @@ def write_corpus(dataset: Dataset, corpus: Corpus, *, replace_all: bool) -> None
     parts.append("INSERT DATA {")
     for document_id, triples in documents.items():
         parts.append(f"GRAPH {document_iri(document_id).n3()} {{")
-        parts.extend(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        parts.extend(f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in triples)
         parts.append("}")
     parts.append("}")
     dataset.update("\n".join(parts))
+
+
+def nt(term: Node) -> str:
+    """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
+    return str(to_oxigraph(term))
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the pyoxigraph term it stands for."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise GraphError(f"cannot write {term!r} to a store")
 
 
 def read_store(path: str | Path) -> ox.Store:

@@ -124,3 +124,9 @@ def test_push_into_one_named_graph_from_the_cli(oxigraph: str, seeds_build: Buil
 def test_unreachable_store_is_a_clear_error(seeds_graph: Graph) -> None:
     with pytest.raises(KGError, match="cannot reach the store"):
         push(seeds_graph, f"http://127.0.0.1:{free_port()}/store")
+
+
+@pytest.mark.parametrize("target", ["foo", "http://a b/", "https://example.org/<x>"])
+def test_push_refuses_a_graph_name_that_is_not_an_iri(seeds_graph: Graph, target: str) -> None:
+    with pytest.raises(KGError, match="absolute IRI"):
+        push(seeds_graph, "http://127.0.0.1:9/store", target=target)

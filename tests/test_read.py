@@ -144,3 +144,11 @@ def test_malformed_csv_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(b"\r\x01")  # found by bench/fuzz.py
     documents, errors = read_all(path)
     assert documents == [] and len(errors) == 1 and "bad.csv" in errors[0]
+
+
+def test_html_without_a_closing_head_and_with_svg_titles() -> None:
+    from kg.read import html_text
+
+    title, text = html_text("<html><head><title>Real</title><body><svg><title>Share on X</title></svg>"
+                            "<p>Macron met Scholz.</p></body></html>")
+    assert (title, text) == ("Real", "Macron met Scholz.")

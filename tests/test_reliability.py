@@ -134,3 +134,24 @@ def test_building_twice_and_appending_twice_change_nothing(tmp_path: Path, seeds
     build([SEED_ARTICLE], out_dir=out, html=False, append=True)
     build([SEED_ARTICLE], out_dir=out, html=False, append=True)
     assert (out / "graph.ttl").read_bytes() == first
+
+
+def test_a_literal_ending_in_a_quote_after_a_line_break_stays_valid(tmp_path: Path) -> None:
+    """Found in review: rdflib writes such literals as invalid Turtle; strict parsers refused them."""
+    import pyoxigraph as ox
+
+    record = {"id": "q", "title": 'Line one\nends with \\"', "text": 'Macron said "Scholz met Biden\\".'}
+    source = tmp_path / "quotes.jsonl"
+    source.write_text(json.dumps(record) + "\n", "utf-8")
+    result = build([source], out_dir=tmp_path / "out", store=tmp_path / "store", html=False)
+    strict = ox.Store()
+    strict.load(path=str(tmp_path / "out" / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    assert len(strict) == len(result.graph)
+    assert isomorphic(load_graph(tmp_path / "store"), load_graph(tmp_path / "out" / "graph.ttl"))
+
+
+def test_lone_surrogates_in_json_do_not_stop_the_build(tmp_path: Path) -> None:
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"id": "a\\ud800", "text": "Macron met Scholz \\ud800 in Berlin."}\n', "utf-8")
+    result = build([source], out_dir=None)
+    assert result.counts["documents"] == 1 and "\ufffd" in result.corpus.documents[0].text

@@ -83,3 +83,39 @@ def test_a_copied_store_is_still_a_store(tmp_path: Path) -> None:
     build([SEED_ARTICLE], out_dir=None, store=store)
     shutil.copytree(store, tmp_path / "copy")
     assert counts(tmp_path / "copy")[0] == 1
+
+
+def test_appending_to_a_store_writes_whole_files(tmp_path: Path, seeds_graph: Graph) -> None:
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    build([SEEDS / "wikinews-sample.csv"], out_dir=tmp_path / "out", store=store, append=True, html=False,
+          formats=["trig"])
+    trig = Dataset()
+    trig.parse(tmp_path / "out" / "graph.trig", format="trig")
+    assert len([g for g in trig.graphs() if len(g)]) == 4
+    assert isomorphic(load_graph(tmp_path / "out" / "graph.ttl"), seeds_graph)
+
+
+def test_split_never_gives_a_denied_relation_a_direct_triple(resolve_texts) -> None:  # type: ignore[no-untyped-def]
+    from kg.namespace import KG
+    from kg.rdf import document_iri, to_graph
+
+    corpus = resolve_texts("Barack Obama met Vladimir Putin in Geneva.", "Barack Obama did not meet Vladimir Putin.")
+    dataset = split_by_document(to_graph(corpus))
+    denying = next(d for d in corpus.documents if "not" in d.text)
+    assert not list(dataset.graph(document_iri(denying.id)).triples((None, KG.meets, None)))
+
+
+def test_trig_with_foreign_terms_is_valid(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    from kg.export import serialize
+    from kg.rdf import new_dataset
+
+    dataset = new_dataset()
+    graph = dataset.graph(URIRef("https://example.org/g"))
+    graph.add((URIRef("https://example.org/s"), URIRef("http://other.example/p"), Literal('@prefix x: <y> .\nline"')))
+    strict = ox.Store()
+    strict.load(serialize(dataset, "trig"), format=ox.RdfFormat.TRIG)
+    assert len(strict) == 1
