@@ -71,14 +71,22 @@ def many_documents(path: Path, count: int) -> Path:
     return path
 
 
+def warm_duration(command: list[str]) -> float:
+    """How long the command takes once caches are warm (the first run also compiles bytecode)."""
+    times = []
+    for _ in range(2):
+        started = time.monotonic()
+        subprocess.run(command, check=True, timeout=300)
+        times.append(time.monotonic() - started)
+    return min(times)
+
+
 def test_sigkill_mid_build_leaves_the_previous_files_intact(tmp_path: Path) -> None:
     """Kill builds at points spread over a whole build, up to its last moments (writing):
     every file is always either exactly the previous one or exactly the finished new one."""
     big = many_documents(tmp_path / "many.jsonl", 30)
     command = [sys.executable, "-m", "kg", "build", str(big), "--quiet", "--out"]
-    started = time.monotonic()
-    subprocess.run([*command, str(tmp_path / "reference")], check=True, timeout=300)
-    duration = time.monotonic() - started
+    duration = warm_duration([*command, str(tmp_path / "reference")])
     finished = {path.name: path.read_bytes() for path in (tmp_path / "reference").iterdir()}
     out = tmp_path / "out"
     build([SEED_ARTICLE], out_dir=out)
@@ -105,9 +113,7 @@ def test_sigkill_mid_store_build_leaves_the_store_as_it_was(tmp_path: Path) -> N
     original = load_graph(store)
     big = many_documents(tmp_path / "many.jsonl", 80)
     command = [sys.executable, "-m", "kg", "build", str(big), "--quiet", "--store"]
-    started = time.monotonic()
-    subprocess.run([*command, str(tmp_path / "reference")], check=True, timeout=300)
-    duration = time.monotonic() - started
+    duration = warm_duration([*command, str(tmp_path / "reference")])
     killed_mid_build = 0
     for fraction in (0.4, 0.8, 0.95, 0.99):
         process = subprocess.Popen([*command, str(store)])
