@@ -19,7 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
-from kg.export import FORMATS, load_dataset, load_graph
+from kg.evaluate import evaluate, report
+from kg.export import FORMATS, load_dataset, load_graph, write_atomic
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
 from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
 from kg.push import push
@@ -339,6 +340,43 @@ def push_command(
     except KGError as error:
         fail(str(error))
     print(f"pushed {pushed.triples} triples in {pushed.graphs} graph(s) to {endpoint}")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold sentences with entities and relations.")],
+    data_format: Annotated[str, typer.Option("--format", help="Format of the gold file (spert).")] = "spert",
+    mapping: Annotated[
+        str, typer.Option("--map", help="Label mapping: a name kg ships (conll04) or a JSON file.")
+    ] = "conll04",
+    predictions_out: Annotated[
+        Path | None, typer.Option("--predictions-out", help="Write kg's predictions here, in the same format.",
+                                  show_default=False)
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="spaCy pipeline to use.", show_default=False)]
+    = None,
+) -> None:
+    """Score kg's extraction against gold data: strict entity F1, strict and boundaries relation F1.
+
+    Computed exactly as shared/eval/score_spert.py does (the SpERT evaluator), micro and macro, per type.
+
+    Example: kg evaluate --gold conll04/dev.json --map conll04 --predictions-out pred.json
+    """
+    if data_format != "spert":
+        fail(f"unknown gold format {data_format!r}; kg reads: spert")
+    try:
+        result = evaluate(gold, mapping, model=model)
+        if predictions_out is not None:
+            write_atomic(predictions_out, json.dumps(result.predictions, ensure_ascii=False).encode("utf-8"))
+    except KGError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps({**result.scores, "sentences_per_second": round(result.sentences_per_second, 1)}, indent=2))
+    else:
+        print(report(result.scores))
+        print(f"{len(result.predictions)} sentences in {result.seconds:.1f} s "
+              f"({result.sentences_per_second:.0f} sentences/s)")
 
 
 def main() -> None:
