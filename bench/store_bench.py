@@ -28,7 +28,7 @@ from viewer_bench import synthetic_corpus  # noqa: E402
 
 from kg.namespace import PREFIXES  # noqa: E402
 from kg.rdf import to_graph  # noqa: E402
-from kg.store import open_store, write_corpus  # noqa: E402
+from kg.store import open_store, to_oxigraph, write_corpus  # noqa: E402
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 QUERIES = {
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         nt = folder / "graph.nt"
         store = ox.Store()
         for s, p, o in graph:  # pyoxigraph writes N-Triples in seconds, rdflib in minutes
-            store.add(ox.Quad(*(ox_term(t) for t in (s, p, o))))
+            store.add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
         store.dump(str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         print(f"generated {len(graph):,} triples in {time.perf_counter() - started:.0f} s", flush=True)
         del graph, store
@@ -144,22 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         ratios = ", ".join(f"{key} {base[key] / row[key]:.0f}x" for key in row)
         print(f"{name}: faster than rdflib by {ratios}")
     return 0
-
-
-def ox_term(term: object) -> object:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(term)
 
 
 if __name__ == "__main__":

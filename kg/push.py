@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KGError
-from kg.rdf import split_by_document
+from kg.rdf import split_by_document, union
 
 FORBIDDEN_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -37,7 +37,7 @@ class Pushed:
 def graphs_to_push(graph: Graph | Dataset, target: str | None) -> Iterator[tuple[str | None, Graph]]:
     """(graph IRI or None for the default graph, triples) pairs, in a stable order."""
     if target is not None:
-        yield target, graph if not isinstance(graph, Dataset) else _union(graph)
+        yield target, graph if not isinstance(graph, Dataset) else union(graph)
         return
     dataset = graph if isinstance(graph, Dataset) else split_by_document(graph)
     for context in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
@@ -45,13 +45,6 @@ def graphs_to_push(graph: Graph | Dataset, target: str | None) -> Iterator[tuple
             continue
         name = None if context.identifier == DATASET_DEFAULT_GRAPH_ID else str(context.identifier)
         yield name, context
-
-
-def _union(dataset: Dataset) -> Graph:
-    graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
 
 
 def push(graph: Graph | Dataset, endpoint: str, *, target: str | None = None, timeout: float = 60.0) -> Pushed:

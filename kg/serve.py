@@ -22,7 +22,6 @@ import multiprocessing
 import queue
 import re
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -447,18 +446,3 @@ def serve(
     finally:
         server.server_close()
         runner.close()
-
-
-def wait_until_serving(url: str, *, seconds: float = 60.0) -> None:
-    """Block until ``url`` answers (for scripts and tests that start a server)."""
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
