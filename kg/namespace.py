@@ -86,6 +86,9 @@ class KG(DefinedNamespace):
 
 KGR = Namespace(RESOURCE_BASE)
 
+#: The kinds of resource kg mints IRIs for, each under ``KGR/<kind>/``.
+RESOURCE_KINDS = ("person", "organization", "group", "place", "event", "role", "statement", "document")
+
 #: Prefixes declared in every graph kg writes and every query it runs.
 PREFIXES: dict[str, str] = {
     "kg": str(KG._NS),

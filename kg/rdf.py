@@ -19,10 +19,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from kg.errors import GraphError
 from kg.model import Corpus, Document, Entity, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
@@ -218,3 +220,23 @@ def union(dataset: Dataset) -> Graph:
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         graph.add((subject, predicate, obj))
     return graph
+
+
+def nt(term: Node) -> str:
+    """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
+    return str(to_oxigraph(term))
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the pyoxigraph term it stands for."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise GraphError(f"cannot write {term!r} to a store")
