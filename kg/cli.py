@@ -28,7 +28,7 @@ from kg.push import push
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
 from kg.serve import is_loopback, serve
 from kg.validate import validate
-from kg.viewer import render_html
+from kg.viewer import DEFAULT_MAX_NODES, render_html
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -43,6 +43,10 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
+MAX_NODES_OPTION = typer.Option(
+    "--max-nodes", min=0, help="Draw only the N most central entities on the page (it says how many it hides); "
+    "0 draws all.",
+)
 WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
     "one per core is the most that helps).",
@@ -129,11 +133,7 @@ def build_command(
         ),
     ] = None,
     html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
-    max_nodes: Annotated[
-        int | None,
-        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities in graph.html.",
-                     show_default=False),
-    ] = None,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
     workers: Annotated[int, WORKERS_OPTION] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
@@ -147,7 +147,7 @@ def build_command(
         with progress:
             result = build(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
-                model=model, formats=formats or (), html=html, max_nodes=max_nodes, store=store,
+                model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
                 append=append, workers=workers, on_error=skipped,
                 on_warning=lambda message: stderr.print(f"kg: warning: {message}", markup=False),
                 on_documents_read=lambda total: progress.update(task, total=total or None),
@@ -273,10 +273,7 @@ def render_command(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig), from kg or not.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
     title: Annotated[str | None, typer.Option("--title", help="The page title.", show_default=False)] = None,
-    max_nodes: Annotated[
-        int | None,
-        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities.", show_default=False),
-    ] = None,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Draw a saved graph as an interactive HTML page, without running NLP again.
 
@@ -286,7 +283,7 @@ def render_command(
     Example: kg render output/graph.ttl -o graph.html --max-nodes 2000
     """
     try:
-        written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes)
+        written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes or None)
     except KGError as error:
         fail(str(error))
     print(f"wrote {written}")
@@ -363,7 +360,7 @@ def serve_command(
         int, typer.Option("--max-rows", min=1, help="Most rows (or triples) one answer holds; the header "
                           "X-KG-Results-Truncated says when an answer was cut.")
     ] = 10_000,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Entities drawn on the page at /.")] = 2000,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
 
@@ -378,7 +375,7 @@ def serve_command(
 
     def page() -> bytes:
         graph = load_graph(source)
-        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes).encode("utf-8")
+        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
 
     try:
         serve(source, host=host, port=port, timeout=timeout, workers=workers, max_rows=max_rows, page=page,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,7 +36,7 @@ from kg.store import (
     read_store,
     write_documents,
 )
-from kg.viewer import render_html
+from kg.viewer import DEFAULT_MAX_NODES, render_html
 from kg.workers import DocumentGraph, extract_graphs
 
 DEFAULT_OUT_DIR = Path("output")
@@ -76,10 +77,11 @@ def build(
     model: str | None = None,
     formats: Sequence[str] = (),
     html: bool = True,
-    max_nodes: int | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
     store: str | Path | None = None,
     append: bool = False,
     workers: int = 1,
+    extractor: Callable[[Iterable[Document]], Iterator[DocumentGraph]] | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[DocumentGraph], None] | None = None,
@@ -91,7 +93,8 @@ def build(
     there, each atomically. With ``store``, keeps the graph in that store folder, one named
     graph per document. With ``append``, the documents are added to the graph already in the
     store (or in ``out_dir/graph.ttl``): a document read before replaces its old triples.
-    ``workers`` processes parse and extract in parallel. Documents stream through: memory
+    ``workers`` processes parse and extract in parallel, or ``extractor`` maps documents to
+    their graphs some other way (:mod:`kg.distributed` passes one that runs on Dask). Documents stream through: memory
     grows with the graph, not with the text read.
     Unreadable inputs are passed to ``on_error`` (default: collected in
     ``BuildResult.failures``) and the others are still processed; with no readable document
@@ -125,7 +128,9 @@ def build(
         on_documents_read(count_documents(paths))
     documents = _distinct(_within_length(read_documents(paths, on_error=collect), nlp.max_length, collect), collect)
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
-    for found in extract_graphs(_checked_language(documents, warn), model=model, workers=workers):
+    if extractor is None:
+        extractor = partial(extract_graphs, model=model, workers=workers)
+    for found in extractor(_checked_language(documents, warn)):
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
         result.documents.append(found.document)
         result.tokens += found.tokens

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from oxrdflib.store import OxigraphStore
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
@@ -94,10 +94,31 @@ def load_quads(graphs: ox.Store, source: ox.Store | Dataset) -> None:
     )
 
 
+class PlainStringStore(OxigraphStore):
+    """oxrdflib's store, giving plain strings as rdflib's plain literals (``Literal("x")``, not
+    ``Literal("x", datatype=XSD.string)``: equal in RDF 1.1, but not to rdflib's ``==``)."""
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def]
+        for (subject, predicate, obj), contexts in super().triples(triple_pattern, context):
+            yield (subject, predicate, plain(obj)), contexts
+
+    def query(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = super().query(*args, **kwargs)
+        if result.type == "SELECT":
+            result.bindings = [{name: plain(value) for name, value in row.items()} for row in result.bindings]
+        return result
+
+
+def plain(term: Node) -> Node:
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def default_graph(graphs: ox.Store) -> Graph:
     """The default graph of an Oxigraph store as an rdflib Graph, without copying it: rdflib's
     API (and SPARQL, answered by Oxigraph) over what the build collected."""
-    graph = Graph(store=OxigraphStore(store=graphs), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
+    graph = Graph(store=PlainStringStore(store=graphs), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph

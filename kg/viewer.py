@@ -53,6 +53,8 @@ MAX_EVIDENCE_IN_TOOLTIP = 3
 LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
 
+#: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
+DEFAULT_MAX_NODES = 2000
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
@@ -146,12 +148,14 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         vis.edges.append(Edge(subject, obj, True, **options).options)
         statements[edge_id] = [asdict(s) for s in found]
     nodes, edges, _, _, _, _ = vis.get_network_data()
+    cited = {document for details in info.values() for document in details["documents"]}
+    cited.update(statement["document"] for found in statements.values() for statement in found)
     return {
         "nodes": nodes,
         "edges": edges,
         "info": info,
         "statements": statements,
-        "documents": source.documents,
+        "documents": {document: details for document, details in source.documents.items() if document in cited},
         "classes": [[cls, colours[cls]] for cls in classes],
         "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
         "communityColours": list(COMMUNITY_COLOURS),

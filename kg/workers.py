@@ -75,14 +75,14 @@ def extract_graphs(
     Documents are read lazily and at most a few batches per worker are in flight, so memory
     does not grow with the input.
     """
-    batches = _batches(documents, batch_size)
+    chunks = batches(documents, batch_size)
     if workers <= 1:
-        for batch in batches:
+        for batch in chunks:
             yield from extract_batch(batch, model)
         return
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or locks
     with context.Pool(workers, initializer=load_pipeline, initargs=(model,)) as pool:
-        yield from _ordered(pool, batches, model, window=2 * workers)
+        yield from _ordered(pool, chunks, model, window=2 * workers)
 
 
 def _ordered(
@@ -101,7 +101,8 @@ def _ordered(
         yield from pending.popleft().get()
 
 
-def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Documents in lists of ``size`` (the last one shorter), read lazily."""
     iterator = iter(documents)
     while batch := list(islice(iterator, size)):
         yield batch
