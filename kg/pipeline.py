@@ -50,7 +50,8 @@ class BuildResult:
     """
 
     graph: Graph
-    documents: list[Document] = field(default_factory=list)
+    #: The ids of the documents this build read (their text is not kept: memory follows the graph).
+    documents: list[str] = field(default_factory=list)
     entities: int = 0
     relations: int = 0
     written: list[Path] = field(default_factory=list)
@@ -132,7 +133,7 @@ def build(
         extractor = partial(extract_graphs, model=model, workers=workers)
     for found in extractor(_checked_language(documents, warn)):
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
-        result.documents.append(found.document)
+        result.documents.append(found.document.id)
         result.tokens += found.tokens
         if on_document is not None:
             on_document(found)

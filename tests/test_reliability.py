@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from kg.cli import EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
 from kg.export import load_graph
+from kg.namespace import KG
 from kg.pipeline import build
 from kg.query import query
 from tests.conftest import SEED_ARTICLE
@@ -160,4 +161,5 @@ def test_lone_surrogates_in_json_do_not_stop_the_build(tmp_path: Path) -> None:
     source = tmp_path / "odd.jsonl"
     source.write_text('{"id": "a\\ud800", "text": "Macron met Scholz \\ud800 in Berlin."}\n', "utf-8")
     result = build([source], out_dir=None)
-    assert result.counts["documents"] == 1 and "\ufffd" in result.documents[0].text
+    assert result.counts["documents"] == 1 and "\ufffd" in result.documents[0]
+    assert any("\ufffd" in str(evidence) for evidence in result.graph.objects(None, KG.evidence))
