@@ -102,6 +102,20 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A meeting, visit, attack or announcement that a relation reports, as a node of its own:
+    who acts, who else takes part, where and when (the day normalised when it can be)."""
+
+    cls: str
+    label: str
+    relation: Relation
+    agent: str
+    participants: tuple[str, ...]
+    place: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
 class Corpus:
     """The resolved result of reading many documents: what the RDF stage turns into a graph."""
 

@@ -37,6 +37,10 @@ class KG(DefinedNamespace):
     Country: URIRef
     City: URIRef
     Event: URIRef
+    Meeting: URIRef
+    Visit: URIRef
+    Attack: URIRef
+    Announcement: URIRef
     Role: URIRef
     Document: URIRef
     Statement: URIRef
@@ -82,6 +86,11 @@ class KG(DefinedNamespace):
     confidence: URIRef
     factuality: URIRef
     time: URIRef
+    # events
+    agent: URIRef
+    participant: URIRef
+    place: URIRef
+    date: URIRef
 
 
 KGR = Namespace(RESOURCE_BASE)

@@ -21,11 +21,12 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.model import Corpus, Document, Entity, Relation
+from kg.events import events
+from kg.model import Corpus, Document, Entity, Event, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
 
@@ -106,6 +107,9 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     relations: dict[str, list[Relation]] = defaultdict(list)
     for relation in corpus.relations:
         relations[relation.document].append(relation)
+    events_in: dict[str, list[Event]] = defaultdict(list)
+    for event in events(corpus):
+        events_in[event.relation.document].append(event)
 
     def triples(document: Document) -> Iterator[Triple]:
         yield from _document_triples(document)
@@ -114,6 +118,8 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
             yield from _entity_triples(entity, document.id, aliases.get(entity.key, ()))
         for relation in relations[document.id]:
             yield from _relation_triples(relation)
+        for event in events_in[document.id]:
+            yield from _event_triples(event)
 
     return {document.id: triples(document) for document in corpus.documents}
 
@@ -172,6 +178,29 @@ def _relation_triples(relation: Relation) -> Iterator[Triple]:
     )
     if relation.time:
         yield node, KG.time, text(relation.time)
+
+
+def event_iri(relation: Relation) -> URIRef:
+    """An event's IRI shares its statement's hash: one event per statement, the same in every run."""
+    return KGR[f"event/{statement_iri(relation).rsplit('/', 1)[-1]}"]
+
+
+def _event_triples(event: Event) -> Iterator[Triple]:
+    node, relation = event_iri(event.relation), event.relation
+    yield node, RDF.type, KG[event.cls]
+    yield node, RDFS.label, text(event.label)
+    yield node, KG.agent, entity_iri(event.agent)
+    for participant in event.participants:
+        yield node, KG.participant, entity_iri(participant)
+    if event.place:
+        yield node, KG.place, entity_iri(event.place)
+    if relation.time:
+        yield node, KG.time, text(relation.time)
+    if event.date:
+        yield node, KG.date, Literal(event.date, datatype=XSD.date)
+    yield node, KG.factuality, KG[relation.factuality]
+    yield node, KG.document, document_iri(relation.document)
+    yield node, PROV.wasDerivedFrom, statement_iri(relation)
 
 
 def split_by_document(graph: Graph) -> Dataset:
