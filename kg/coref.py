@@ -169,8 +169,8 @@ class _Resolver:
         cataphor = self._cataphor(token, allowed)
         if cataphor is not None:
             return CorefLink(self.doc[token.i:token.i + 1], cataphor, "subject of the main clause that follows")
-        return self._most_salient(self.doc[token.i:token.i + 1], allowed, f"{word!r} needs a "
-                                  + " or ".join(sorted(allowed)), subjects_only=word in ("it", "its"))
+        return self._most_salient(self.doc[token.i:token.i + 1], allowed, f"{word!r} needs {_any_of(allowed)}",
+                                  subjects_only=word in ("it", "its"))
 
     def _cataphor(self, token: Token, allowed: frozenset[str]) -> int | None:
         """The main subject, for a pronoun in a phrase that opens the sentence before that subject."""
@@ -207,8 +207,7 @@ class _Resolver:
             token.i:token.i + 1]
         if word in TITLE_WORDS:
             return self._title_holder(span, word)
-        return self._most_salient(span, NOMINAL_CLASSES[word], f"'the {word}' needs a "
-                                  + " or ".join(sorted(NOMINAL_CLASSES[word])))
+        return self._most_salient(span, NOMINAL_CLASSES[word], f"'the {word}' needs {_any_of(NOMINAL_CLASSES[word])}")
 
     def _title_holder(self, span: Span, word: str) -> CorefLink | None:
         """The last person before ``span`` who holds a title with ``word`` in it."""
@@ -302,6 +301,12 @@ class _Resolver:
                 if argument.i != token.i:
                     bound.update(t.i for t in _conjuncts(argument))
         return bound
+
+
+def _any_of(classes: frozenset[str]) -> str:
+    """ "a Person", "an Organization or Place": the classes an antecedent may have, for a reason."""
+    names = " or ".join(sorted(classes))
+    return ("an " if names[0] in "AEIOU" else "a ") + names
 
 
 def _role_weight(token: Token) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -383,3 +384,30 @@ def _affiliation_predicate(title: Span) -> str:
     if words & LEADER_WORDS or "prime" in words:
         return "leads"
     return "worksFor"
+
+
+class VerbFrame(NamedTuple):
+    """What the verb rules see at one verb: the mentions of its subjects and of each argument.
+
+    Not used to extract anything; :mod:`kg.explain` reads it to say why two mentions got no
+    relation (neither is the verb's subject, the other is no argument of it, ...).
+    """
+
+    verb: Token
+    subjects: list[int]
+    arguments: list[tuple[str, str, Token, list[int]]]  # (verb phrase, rule, argument token, its mentions)
+
+
+def verb_frames(doc: Doc, mention_spans: list[MentionSpan]) -> list[VerbFrame]:
+    """The subjects and arguments the verb rules find at every verb of ``doc``, in text order."""
+    rules = _SentenceRules(doc, mention_spans)
+    frames = []
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX"):
+            subjects = [index for subject in rules.subjects(token) for index, _ in rules.entities(subject)]
+            arguments = [
+                (phrase, rule, argument, [index for index, _ in rules.entities(argument)])
+                for phrase, rule, argument in rules.objects(token)
+            ]
+            frames.append(VerbFrame(token, subjects, arguments))
+    return frames
