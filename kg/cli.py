@@ -21,11 +21,15 @@ from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
 from kg.evaluate import evaluate, report
+from kg.explain import as_json as as_json_data
+from kg.explain import explain_documents, render_text
 from kg.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
-from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
+from kg.model import Document
+from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline
 from kg.pipeline import DEFAULT_OUT_DIR, build, extract, render_file
 from kg.push import push
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+from kg.read import read_documents, text_document
 from kg.serve import is_loopback, serve
 from kg.validate import validate
 from kg.viewer import DEFAULT_MAX_NODES, render_html
@@ -448,6 +452,45 @@ def evaluate_command(
         print(report(result.scores))
         print(f"{len(result.predictions)} sentences in {result.seconds:.1f} s "
               f"({result.sentences_per_second:.0f} sentences/s)")
+
+
+@app.command("explain")
+def explain_command(
+    source: Annotated[
+        str, typer.Argument(help="A file to read (.txt, .md, .jsonl, .csv), the text itself, or - for stdin.",
+                            metavar="TEXT-OR-FILE", show_default=False)
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help=f"spaCy pipeline to use; default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Why is there (no) triple for this sentence? Show what extraction saw, sentence by sentence.
+
+    For each sentence: the entities (with titles split off names), the pronouns linked to them,
+    and for each pair of entities the dependency path between them and the rule that fired
+    (rule, verb, relation, factuality) or why none did.
+
+    Example: kg explain "Blinken will meet with Netanyahu to try to get him to agree to a pause."
+    """
+    try:
+        documents = list(_explain_inputs(source))
+        explanations = explain_documents(documents, nlp=load_pipeline(model))
+    except KGError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(as_json_data(explanations), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(explanations), end="")
+
+
+def _explain_inputs(source: str) -> list[Document]:
+    """A file's documents if ``source`` names one, stdin's for -, else ``source`` as the text."""
+    if source == "-" or Path(source).is_file():
+        return list(read_documents([source]))
+    return [text_document(source, name="the text argument")]
 
 
 def main() -> None:

@@ -22,7 +22,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of a document that names an entity (or, for ``cls == "Role"``, a title)."""
+    """A span of a document that names an entity (or, for ``cls == "Role"``, a title).
+
+    A pronoun or a definite description ("him", "the secretary") that :mod:`kg.coref` links to
+    an earlier mention has ``antecedent`` set to that mention's index: it belongs to the
+    antecedent's entity and never gives the entity a name, an alias or a class.
+    """
 
     start: int
     end: int
@@ -31,6 +36,7 @@ class Mention:
     cls: str
     label: str
     sentence: int
+    antecedent: int | None = None
 
 
 @dataclass(frozen=True)
