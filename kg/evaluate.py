@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from kg.errors import InputError
 from kg.extract import analyse
 from kg.lexicon import closed_relation
+from kg.mentions import name_with_prefix
 from kg.model import Document
 from kg.nlp import load_pipeline
 
@@ -40,8 +41,13 @@ class Evaluation:
         return len(self.predictions) / self.seconds if self.seconds else 0.0
 
 
-def load_mapping(name_or_path: str) -> dict[str, dict[str, str]]:
-    """A label mapping shipped with kg (by name) or read from a JSON file."""
+def load_mapping(name_or_path: str) -> dict[str, dict[str, Any]]:
+    """A label mapping shipped with kg (by name) or read from a JSON file.
+
+    A relation maps to one label, or to labels by the gold types of head and tail
+    (``{"Peop Org": "Work_For", "Peop Loc": "Live_In"}``): a person who works for a country
+    is, in CoNLL04's terms, someone who lives in it. Type pairs not listed are left out.
+    """
     path = MAPS_DIR / f"{name_or_path}.json"
     if not path.is_file():
         path = Path(name_or_path)
@@ -65,7 +71,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return gold
 
 
-def predict(gold: list[dict[str, Any]], mapping: dict[str, dict[str, str]], *, model: str | None = None,
+def predict(gold: list[dict[str, Any]], mapping: dict[str, dict[str, Any]], *, model: str | None = None,
             batch_size: int = 64) -> tuple[list[dict[str, Any]], float]:
     """kg's predictions for every gold sentence, in SpERT format, and the seconds they took."""
     nlp = load_pipeline(model)
@@ -78,7 +84,15 @@ def predict(gold: list[dict[str, Any]], mapping: dict[str, dict[str, str]], *, m
     return predictions, time.perf_counter() - started
 
 
-def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[str, str]]) -> dict[str, Any]:
+def relation_label(relation_map: dict[str, Any], predicate: str, head_label: str, tail_label: str) -> str | None:
+    """The gold label of a kg relation between entities of the given gold types, if the mapping has one."""
+    label = relation_map.get(predicate)
+    if isinstance(label, dict):
+        label = label.get(f"{head_label} {tail_label}")
+    return label if isinstance(label, str) else None
+
+
+def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[str, Any]]) -> dict[str, Any]:
     analysis = analyse(Document(id="sentence", text=doc.text), doc)
     entity_map, relation_map = mapping["entities"], mapping["relations"]
     entities: list[dict[str, Any]] = []
@@ -89,6 +103,8 @@ def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[st
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if label is None or span is None:
             continue
+        if mention.cls == "Person":
+            span = name_with_prefix(span)
         key = (span.start, span.end)
         if key not in index_of_span:
             index_of_span[key] = len(entities)
@@ -103,12 +119,12 @@ def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[st
             predicate, swap = found.predicate, False
         else:
             predicate, swap = closed_relation(found.verb, subject_cls, object_cls)
-        label = relation_map.get(predicate)
-        if label is None or found.factuality == "negated":
-            continue
         head, tail = mention_to_entity[found.subject], mention_to_entity[found.object]
         if swap:
             head, tail = tail, head
+        label = relation_label(relation_map, predicate, entities[head]["type"], entities[tail]["type"])
+        if label is None or found.factuality == "negated":
+            continue
         if head != tail:
             relations.add((head, tail, label))
     return {"tokens": tokens, "entities": entities,

@@ -9,7 +9,14 @@ Rules, each a small function over one sentence's tokens:
 - control chains give an infinitive its subject ("Blinken plans to visit Israel");
 - ``title`` and ``apposition``: roles and the organisations named in them;
 - ``capital``: "Gaza City, the territory's capital" places a city in the region named before;
-- ``speech``: a speaker says something about the entities in the reported clause.
+- ``speech``: a speaker says something about the entities in the reported clause;
+- ``attachment``: a phrase hanging on a name ("Virginia Towle of Wallingford", "Drexel Inc. in
+  New York", "an economist with Drexel", "the Hong Kong firm X", "Dan Sai District in Loei");
+- ``comma-place``: "Aiken, S.C." places a town in the state or country written after it;
+- ``killer-noun``: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "the
+  assassination of X by Y";
+- ``dateline``: a wire-service dateline "BANGKOK, Thailand (AP)" bases the agency in its city;
+- ``transitive``: someone or something in a town written "Aiken, S.C." is also in the state.
 
 Each relation carries its factuality (asserted, planned, negated, reported, hypothetical),
 read from auxiliaries, negation and the verbs that govern it. The verb phrase is mapped to a
@@ -20,10 +27,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.mentions import MentionSpan, find_mentions
+from kg.mentions import TITLE_WORDS, MentionSpan, find_mentions
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 
 SPEECH_VERBS = frozenset("""
@@ -44,6 +52,20 @@ PLACE_NOUNS = frozenset("""
     area district county
 """.split())
 CAPITAL_WORDS = ("capital", "largest city", "biggest city")
+#: Nouns naming someone who killed someone ("the assassin of X") and the killing itself.
+KILLER_NOUNS = frozenset("assassin killer murderer slayer".split())
+KILLING_NOUNS = frozenset("assassination killing murder slaying".split())
+#: What a phrase hanging on a name says, by the classes of the two sides and the preposition.
+ATTACHMENTS: dict[tuple[str, str, str], str] = {
+    **{("Person", prep, "Place"): "livesIn" for prep in ("of", "from", "in")},
+    **{("Person", prep, "Organization"): "worksFor" for prep in ("of", "at", "for", "with")},
+    **{("Organization", prep, "Place"): "basedIn" for prep in ("in", "of", "at")},
+    **{("Place", prep, "Place"): "locatedIn" for prep in ("in", "of")},
+}
+#: What a place written as a modifier of a name says ("the Atlanta businessman X").
+PLACE_MODIFIER = {"Person": "livesIn", "Organization": "basedIn", "Place": "locatedIn"}
+#: Words that may follow "Town, State" when the pair ends there (not a list of places).
+ENDS_PLACE_PAIR = frozenset({"and", "on", "in", "at", "to", "for", "was", "is", "has", "had", "said", "says"})
 QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 #: How much each rule is trusted; arguments found through a modifier ("Hamas militants") cost more.
@@ -57,6 +79,12 @@ CONFIDENCE = {
     "title-affiliation": 0.75,
     "capital": 0.8,
     "speech": 0.55,
+    "attachment": 0.6,
+    "place-modifier": 0.55,
+    "comma-place": 0.7,
+    "killer-noun": 0.7,
+    "dateline": 0.7,
+    "transitive": 0.5,
 }
 MODIFIER_PENALTY = 0.8
 
@@ -80,11 +108,35 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     """Every relation the rules find, without duplicates, in text order."""
     extractor = _SentenceRules(doc, mention_spans)
     found: dict[tuple[int, int, str, str | None], RelationMention] = {}
-    for relation in extractor.all_relations():
+    relations = list(extractor.all_relations())
+    for relation in relations + transitive_relations(relations):
         key = (relation.subject, relation.object, relation.verb, relation.predicate)
         if key not in found or found[key].confidence < relation.confidence:
             found[key] = relation
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject, r.object, r.verb))
+
+
+def transitive_relations(relations: list[RelationMention]) -> list[RelationMention]:
+    """Who lives, or what is based, in a town of "Aiken, S.C." also is in the state after it.
+
+    Only the ``comma-place`` rule's containment is followed: it is the one a reader takes as
+    "the town of that state", where a looser "in" could be a building in a room.
+    """
+    containers: dict[int, list[int]] = {}
+    for relation in relations:
+        if relation.rule == "comma-place":
+            containers.setdefault(relation.subject, []).append(relation.object)
+    inferred = []
+    for relation in relations:
+        if relation.predicate not in ("livesIn", "basedIn", "locatedIn") or relation.rule == "comma-place":
+            continue
+        for container in containers.get(relation.object, []):
+            if container != relation.subject:
+                inferred.append(replace(
+                    relation, object=container, rule="transitive",
+                    confidence=round(relation.confidence * CONFIDENCE["transitive"] / CONFIDENCE["comma-place"], 2),
+                ))
+    return inferred
 
 
 class _SentenceRules:
@@ -106,6 +158,10 @@ class _SentenceRules:
                 yield from self.verb_relations(token)
         yield from self.role_relations()
         yield from self.capital_relations()
+        yield from self.attachment_relations()
+        yield from self.comma_place_relations()
+        yield from self.killer_noun_relations()
+        yield from self.dateline_relations()
 
     # ------------------------------------------------------------ arguments
 
@@ -114,6 +170,8 @@ class _SentenceRules:
         found: list[tuple[int, float]] = []
         if token.i in self.mention_at:
             found.append((self.mention_at[token.i], penalty))
+        elif token.dep_ == "appos" and token.head.i in self.mention_at:
+            found.append((self.mention_at[token.head.i], penalty))  # "Oswald, the man who killed Kennedy"
         else:
             for child in token.children:
                 index = self.mention_at.get(child.i)
@@ -148,8 +206,10 @@ class _SentenceRules:
             return passive
         if depth < 6 and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head is not verb:
             return self.subjects(verb.head, depth + 1)
-        if verb.dep_ == "relcl":
+        if verb.dep_ in ("relcl", "acl"):
             return [verb.head]
+        if depth < 6 and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            return self.subjects(verb.head.head, depth + 1)  # "Adamson, convicted of murdering Bolles"
         return []
 
     def objects(self, verb: Token) -> Iterator[tuple[str, str, Token]]:
@@ -286,6 +346,154 @@ class _SentenceRules:
             if index is not None and self.mention_spans[index].mention.cls == "Place":
                 return index
         return None
+
+    def cls(self, index: int) -> str:
+        return self.mention_spans[index].mention.cls
+
+    def mention_of(self, token: Token) -> int | None:
+        """The entity mention a token belongs to, if any."""
+        return self.mention_at.get(token.i)
+
+    def describers(self, name: Token) -> list[Token]:
+        """The name's head and the nouns set beside it that describe it ("Towle, 8, of ...", "X, an economist")."""
+        found = [name]
+        for child in name.children:
+            if child.dep_ in ("appos", "npadvmod", "amod") and child.i > name.i and child.i not in self.mention_at:
+                found.append(child)
+        return found
+
+    def attachment_relations(self) -> Iterator[RelationMention]:
+        """A prepositional phrase or a place modifier on a name: "Towle of Wallingford", "Drexel Inc. in New York"."""
+        for index, item in enumerate(self.mention_spans):
+            cls = item.mention.cls
+            if cls not in PLACE_MODIFIER:
+                continue
+            root = item.span.root
+            for describer in self.describers(root):
+                for child in describer.children:
+                    if child.dep_ == "prep":
+                        for pobj in _pobjs(child):
+                            target = self.mention_of(pobj)
+                            if target is None or target == index:
+                                continue
+                            predicate = ATTACHMENTS.get((cls, child.lower_, self.cls(target)))
+                            if predicate is not None:
+                                yield self.relation(index, target, root, child.lower_, predicate, "asserted",
+                                                    "attachment", CONFIDENCE["attachment"], None)
+                yield from self.place_modifiers(index, describer)
+
+    def place_modifiers(self, index: int, head: Token) -> Iterator[RelationMention]:
+        """A place written before a noun naming or describing a mention: "the Hong Kong firm", "Atlanta businessman X".
+
+        A modifier inside a title ("Illinois Gov. X") is left to the title rule.
+        """
+        item = self.mention_spans[index]
+        start = min(token.i for token in head.subtree)
+        modifiers = self.doc[start:min(head.i, item.span.start) if head.i >= item.span.start else head.i]
+        if any(token.lower_.rstrip(".") in TITLE_WORDS for token in modifiers):
+            return
+        for token in modifiers:
+            target = self.mention_of(token)
+            if target is None or target == index or self.cls(target) != "Place":
+                continue
+            if token.i != self.mention_spans[target].span.root.i or token.dep_ not in ("compound", "nmod", "amod"):
+                continue
+            yield self.relation(index, target, head, "be in", PLACE_MODIFIER[item.mention.cls], "asserted",
+                                "place-modifier", CONFIDENCE["place-modifier"], None)
+
+    def comma_place_relations(self) -> Iterator[RelationMention]:
+        """"Aiken, S.C.", "Addis Ababa, Ethiopia": a place, a comma, and the place that holds it."""
+        for index, item in enumerate(self.mention_spans):
+            if item.mention.cls != "Place":
+                continue
+            end = item.span.end
+            if end + 1 >= len(self.doc) or self.doc[end].text != "," or self.doc[end].sent != item.span.sent:
+                continue
+            container = self.mention_at.get(end + 1)
+            if container is None or self.cls(container) != "Place":
+                continue
+            if self.mention_spans[container].span.start != end + 1:
+                continue
+            after = self.mention_spans[container].span.end
+            if after < len(self.doc) and not (self.doc[after].is_punct or self.doc[after].lower_ in ENDS_PLACE_PAIR):
+                continue  # "Paris, London and Rome" is a list; "Paris, Texas" ends there
+            yield self.relation(index, container, item.span.root, "be in", "locatedIn", "asserted",
+                                "comma-place", CONFIDENCE["comma-place"], None)
+
+    def killer_noun_relations(self) -> Iterator[RelationMention]:
+        """Killings told by a noun: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "murder of X by Y"."""
+        for token in self.doc:
+            lemma = token.lemma_.lower()
+            if lemma in KILLER_NOUNS:
+                killers, victims = self._killer_of(token), self._victims_of(token)
+            elif lemma in KILLING_NOUNS and token.pos_ == "NOUN":
+                killers = [self.mention_of(pobj) for prep in token.children if prep.lower_ == "by"
+                           for pobj in _pobjs(prep)]
+                killers += [self.mention_of(child) for child in token.children if child.dep_ == "poss"]
+                victims = [self.mention_of(pobj) for prep in token.children if prep.lower_ == "of"
+                           for pobj in _pobjs(prep)]
+            else:
+                continue
+            for killer in killers:
+                for victim in victims:
+                    if (killer is not None and victim is not None and killer != victim
+                            and self.cls(killer) == "Person" and self.cls(victim) == "Person"):
+                        yield self.relation(killer, victim, token, "kill", "killed", "asserted",
+                                            "killer-noun", CONFIDENCE["killer-noun"], None)
+
+    def _killer_of(self, noun: Token) -> list[int | None]:
+        """Who the killer noun names: the name it is in apposition to, or that it stands before."""
+        found = [self.mention_of(child) for child in noun.children if child.dep_ == "appos"]
+        if noun.dep_ in ("appos", "compound") or noun.head.i in self.mention_at:
+            found.append(self.mention_of(noun.head))
+        if noun.dep_ == "attr":
+            found += [self.mention_of(child) for child in noun.head.children if child.dep_ == "nsubj"]
+        following = noun.i + 1
+        if following < len(self.doc) and self.doc[following].text == ",":
+            following += 1
+        found.append(self.mention_of(self.doc[following]) if following < len(self.doc) else None)
+        return found
+
+    def _victims_of(self, noun: Token) -> list[int | None]:
+        """Who was killed: "assassin of Lincoln", "Kennedy's assassin", "King assassin"."""
+        found = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "of" for pobj in _pobjs(prep)]
+        found += [self.mention_of(child) for child in noun.children if child.dep_ in ("poss", "compound")]
+        if noun.i > 0:
+            before = self.doc[noun.i - 1]
+            if before.tag_ == "POS" and noun.i > 1:
+                before = self.doc[noun.i - 2]
+            found.append(self.mention_of(before))
+        return found
+
+    def dateline_relations(self) -> Iterator[RelationMention]:
+        """A wire dateline, "BANGKOK, Thailand (AP)" or "Paris AFP in English": the agency is based there."""
+        for sentence in self.doc.sents:
+            places: list[int] = []
+            agency: int | None = None
+            for token in sentence[:12]:
+                index = self.mention_at.get(token.i)
+                if index is None:
+                    if token.is_punct or token.like_num or token.ent_type_ in ("DATE", "TIME"):
+                        continue
+                    break
+                if self.cls(index) == "Place" and agency is None:
+                    if index not in places:
+                        places.append(index)
+                elif self.cls(index) == "Organization" and places:
+                    agency = index
+                    break
+            if agency is None:
+                continue
+            span = self.mention_spans[agency].span
+            before, after = self.doc[span.start - 1], self.doc[span.end] if span.end < len(self.doc) else None
+            bracketed = before.text == "(" and after is not None and after.text == ")"
+            language = after is not None and after.lower_ == "in" and span.end + 1 < len(self.doc) and \
+                self.doc[span.end + 1].ent_type_ in ("LANGUAGE", "NORP")
+            if not (bracketed or language):
+                continue
+            for place in places:
+                yield self.relation(agency, place, span.root, "be based in", "basedIn", "asserted",
+                                    "dateline", CONFIDENCE["dateline"], None)
 
     # ------------------------------------------------------------ qualifiers
 

@@ -48,6 +48,10 @@ DEPARTMENT_WORDS = frozenset("""
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
 
+#: Capitalised words written as part of a name when quoted in full ("President Lincoln", "Mrs. Parks"),
+#: unlike job titles ("spokesman John Kirby") that only describe the person.
+NAME_PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "dr", "rev", "president", "prince", "princess", "gen"})
+
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -219,6 +223,19 @@ def apposition_title(person: Span) -> Span | None:
         if _has_title_word(title):
             return title
     return None
+
+
+def name_with_prefix(person: Span) -> Span:
+    """The person's name with the honorific or head-of-state title written just before it.
+
+    The graph keeps the title as a role, but a reader quoting the name (and gold annotations
+    such as CoNLL04) include it: "President Lincoln", "Mrs. Parks", "Rev. Martin Luther King Jr.".
+    """
+    start = person.start
+    doc = person.doc
+    while start > person.sent.start and doc[start - 1].is_title and doc[start - 1].lower_.rstrip(".") in NAME_PREFIXES:
+        start -= 1
+    return doc[start:person.end]
 
 
 def _has_title_word(span: Span) -> bool:
