@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.gazetteer import place_class
 from kg.mentions import TITLE_WORDS, MentionSpan, find_mentions
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 
@@ -193,6 +194,8 @@ class _SentenceRules:
     def subjects(self, verb: Token, depth: int = 0) -> list[Token]:
         """Who does what the verb says: its own subject, or the one it inherits by control."""
         own = [child for child in verb.children if child.dep_ in ("nsubj", "csubj")]
+        if own and verb.dep_ == "relcl" and all(child.tag_ in ("WP", "WDT") for child in own):
+            return [verb.head]  # "Booth, who assassinated Lincoln": "who" stands for Booth
         if own:
             return own
         agents = [
@@ -239,6 +242,9 @@ class _SentenceRules:
 
     def verb_relations(self, verb: Token) -> Iterator[RelationMention]:
         subjects = [pair for token in self.subjects(verb) for pair in self.entities(token)]
+        if verb.dep_ == "relcl":  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
+            subjects = [(index, factor) for index, factor in subjects
+                        if self.mention_spans[index].span.start < verb.i]
         if not subjects:
             return
         factuality = self.factuality(verb)
@@ -412,13 +418,27 @@ class _SentenceRules:
             container = self.mention_at.get(end + 1)
             if container is None or self.cls(container) != "Place":
                 continue
-            if self.mention_spans[container].span.start != end + 1:
+            if self.mention_spans[container].span.start != end + 1 or place_class(item.mention.name) == "Country":
                 continue
-            after = self.mention_spans[container].span.end
-            if after < len(self.doc) and not (self.doc[after].is_punct or self.doc[after].lower_ in ENDS_PLACE_PAIR):
-                continue  # "Paris, London and Rome" is a list; "Paris, Texas" ends there
+            if self._in_place_list(item.span.start, self.mention_spans[container].span.end):
+                continue
             yield self.relation(index, container, item.span.root, "be in", "locatedIn", "asserted",
                                 "comma-place", CONFIDENCE["comma-place"], None)
+
+    def _in_place_list(self, start: int, end: int) -> bool:
+        """True for two places inside a list ("Colombia, Bolivia, Ecuador"), not a "Town, State" pair."""
+        doc = self.doc
+        if end < len(doc) and not (doc[end].is_punct or doc[end].lower_ in ENDS_PLACE_PAIR):
+            return True
+        if end + 1 < len(doc) and doc[end].text == "," and self._place_at(end + 1):
+            return True
+        if start >= 2 and doc[start - 1].text == "," and self._place_at(start - 2):
+            return True
+        return end + 1 < len(doc) and doc[end].lower_ in ("and", "or") and self._place_at(end + 1)
+
+    def _place_at(self, i: int) -> bool:
+        index = self.mention_at.get(i)
+        return index is not None and self.cls(index) == "Place"
 
     def killer_noun_relations(self) -> Iterator[RelationMention]:
         """Killings told by a noun: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "murder of X by Y"."""
