@@ -78,7 +78,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
     found: list[MentionSpan] = []
     title_tokens: set[int] = set()
-    for entity in [*doc.ents, *unlabelled_places(doc)]:
+    for entity in [*split_source_headers(doc.ents), *unlabelled_places(doc)]:
         cls = NER_CLASSES.get(entity.label_)
         if cls is None:
             continue
@@ -119,11 +119,16 @@ def corrected_class(span: Span, cls: str) -> str:
         return "Person"
     if cls != "Person" and _followed_by_age(span):
         return "Person"
-    if cls in ("Person", "Organization") and _followed_by_state(span):
+    if cls in ("Person", "Organization") and (_followed_by_state(span) or _state_after_town(span)):
         return "Place"
     if (cls == "Organization" or span.text.isupper()) and is_known_place(span.text):
         return "Place"  # not for a person in mixed case: "Kennedy" and "Lincoln" are towns too
     return cls
+
+
+def _is_state_abbreviation(text: str) -> bool:
+    state = us_state(text)
+    return state is not None and state.lower() != text.lower()
 
 
 def _followed_by_age(span: Span) -> bool:
@@ -142,6 +147,34 @@ def _followed_by_state(span: Span) -> bool:
         return False
     state = doc[end + 1]
     return (state.is_title or state.is_upper) and us_state(state.text) is not None
+
+
+def split_source_headers(entities: tuple[Span, ...]) -> list[Span]:
+    """Entities, with a monitoring-service source line's city split off the broadcaster's name.
+
+    "Havana Radio Reloj Network in Spanish 1402 GMT" names the city, then the source: the model
+    reads "Havana Radio Reloj Network" as one organisation. Only a name followed by "in" and a
+    language is split, so "the San Jose Mercury News" stays whole.
+    """
+    found: list[Span] = []
+    for entity in entities:
+        doc = entity.doc
+        in_language = (entity.end + 1 < len(doc) and doc[entity.end].lower_ == "in"
+                       and doc[entity.end + 1].ent_type_ in ("LANGUAGE", "NORP"))
+        cut = next((k for k in range(min(entity.end - 1, entity.start + 3), entity.start, -1)
+                    if is_known_place(doc[entity.start:k].text)), None) if entity.label_ == "ORG" else None
+        if in_language and cut is not None:
+            found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="ORG")]
+        else:
+            found.append(entity)
+    return found
+
+
+def _state_after_town(span: Span) -> bool:
+    """True for "Minn." in "Chisholm, Minn.": a state name right after a town and a comma."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "," and us_state(span.text) is not None \
+        and doc[span.start - 2].ent_type_ in ("GPE", "LOC", "FAC")
 
 
 def unlabelled_places(doc: Doc) -> list[Span]:
@@ -217,6 +250,8 @@ def _trim(span: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
         end -= 1
+    if end > start and end < len(doc) and doc[end].text == "." and _is_state_abbreviation(doc[end - 1].text):
+        end += 1  # "Mich ." tokenised apart: the full stop belongs to the abbreviation
     return doc[start:end] if end > start else None
 
 
