@@ -9,6 +9,7 @@ entities of their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -149,7 +150,7 @@ def _followed_by_state(span: Span) -> bool:
     return (state.is_title or state.is_upper) and us_state(state.text) is not None
 
 
-def split_source_headers(entities: tuple[Span, ...]) -> list[Span]:
+def split_source_headers(entities: Iterable[Span]) -> list[Span]:
     """Entities, with a monitoring-service source line's city split off the broadcaster's name.
 
     "Havana Radio Reloj Network in Spanish 1402 GMT" names the city, then the source: the model
