@@ -32,7 +32,8 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import place_class
-from kg.mentions import TITLE_WORDS, MentionSpan, find_mentions
+from kg.lexicon import LEXICON
+from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 
 SPEECH_VERBS = frozenset("""
@@ -55,7 +56,11 @@ PLACE_NOUNS = frozenset("""
 CAPITAL_WORDS = ("capital", "largest city", "biggest city")
 #: Nouns naming someone who killed someone ("the assassin of X") and the killing itself.
 KILLER_NOUNS = frozenset("assassin killer murderer slayer".split())
-KILLING_NOUNS = frozenset("assassination killing murder slaying".split())
+KILLING_NOUNS = frozenset("assassination killing murder slaying shooting".split())
+#: What someone fires: "the shots that killed Kennedy" were fired by the killer.
+INSTRUMENT_NOUNS = frozenset("shot bullet round gun rifle bomb".split())
+#: Verbs whose object (or passive subject) is the one accused of what follows "of", "for", "in".
+ACCUSE_VERBS = frozenset("convict accuse charge arrest indict sentence try suspect blame jail execute".split())
 #: What a phrase hanging on a name says, by the classes of the two sides and the preposition.
 ATTACHMENTS: dict[tuple[str, str, str], str] = {
     **{("Person", prep, "Place"): "livesIn" for prep in ("of", "from", "in")},
@@ -92,7 +97,7 @@ MODIFIER_PENALTY = 0.8
 
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
-    mention_spans = find_mentions(doc)
+    mention_spans = as_people(doc, find_mentions(doc), killing_parties(doc))
     sentences = tuple(
         Sentence(start=sent.start_char, end=sent.end_char, text=sent.text.strip()) for sent in doc.sents
     )
@@ -103,6 +108,30 @@ def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
         mentions=tuple(item.mention for item in mention_spans),
         relations=relations,
     )
+
+
+def killing_parties(doc: Doc) -> set[int]:
+    """Tokens that name a killer or a victim, so must name people: kg types them so (see :func:`as_people`).
+
+    The subject and object of a verb of killing ("Ruby shot Oswald"), and the names beside a
+    killer or killing noun ("Lincoln's assassin", "the assassination of Lincoln by Booth").
+    """
+    found: set[int] = set()
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and LEXICON.get(lemma) == "killed":
+            for child in token.children:
+                if child.dep_ in ("nsubj", "dobj", "nsubjpass"):
+                    found.add(child.i)
+                elif child.dep_ == "agent":
+                    found.update(pobj.i for pobj in _pobjs(child))
+        elif token.pos_ == "NOUN" and lemma in KILLER_NOUNS | KILLING_NOUNS:
+            for child in token.children:
+                if child.dep_ in ("poss", "compound", "appos"):
+                    found.add(child.i)
+                elif child.dep_ == "prep" and child.lower_ in ("of", "by"):
+                    found.update(pobj.i for pobj in _pobjs(child))
+    return {i for i in found if doc[i].pos_ == "PROPN"}
 
 
 def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[RelationMention]:
@@ -192,10 +221,25 @@ class _SentenceRules:
         return list(unique.items())
 
     def subjects(self, verb: Token, depth: int = 0) -> list[Token]:
-        """Who does what the verb says: its own subject, or the one it inherits by control."""
+        """Who does what the verb says: its own subject, or the one it inherits by control.
+
+        A relative pronoun stands for the noun the clause hangs on ("Booth, who killed"), a
+        predicate noun for the subject it describes ("Oswald was the gunman who killed"), and the
+        shots someone fired for the one who fired them ("fired the shots that killed Kennedy").
+        """
+        found = []
+        for token in self._grammatical_subjects(verb, depth):
+            token = _antecedent(token)
+            if token.dep_ == "attr":
+                token = next((child for child in token.head.children if child.dep_ == "nsubj"), token)
+            if token.lemma_.lower() in INSTRUMENT_NOUNS and token.dep_ == "dobj" and depth < 6:
+                found.extend(self.subjects(token.head, depth + 1))
+            else:
+                found.append(token)
+        return found
+
+    def _grammatical_subjects(self, verb: Token, depth: int) -> list[Token]:
         own = [child for child in verb.children if child.dep_ in ("nsubj", "csubj")]
-        if own and verb.dep_ == "relcl" and all(child.tag_ in ("WP", "WDT") for child in own):
-            return [verb.head]  # "Booth, who assassinated Lincoln": "who" stands for Booth
         if own:
             return own
         agents = [
@@ -212,8 +256,21 @@ class _SentenceRules:
         if verb.dep_ in ("relcl", "acl"):
             return [verb.head]
         if depth < 6 and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            return self.subjects(verb.head.head, depth + 1)  # "Adamson, convicted of murdering Bolles"
+            holder = verb.head.head  # "convicted of murdering Bolles", "pleaded guilty to killing Lennon"
+            if holder.lemma_.lower() in ACCUSE_VERBS:
+                return self.accused(holder, depth + 1)
+            if holder.pos_ == "ADJ" and holder.head is not holder:
+                holder = holder.head
+            return self.subjects(holder, depth + 1)
         return []
+
+    def accused(self, verb: Token, depth: int = 0) -> list[Token]:
+        """Who a verb of accusing accuses: "convicted Millikan of", "Sirhan was convicted of"."""
+        objects = [child for child in verb.children if child.dep_ == "dobj"]
+        if objects:
+            return objects
+        passive = [child for child in verb.children if child.dep_ == "nsubjpass"]
+        return passive or self.subjects(verb, depth + 1)
 
     def objects(self, verb: Token) -> Iterator[tuple[str, str, Token]]:
         """(verb phrase, rule, argument token) for each object the verb takes."""
@@ -447,11 +504,7 @@ class _SentenceRules:
             if lemma in KILLER_NOUNS:
                 killers, victims = self._killer_of(token), self._victims_of(token)
             elif lemma in KILLING_NOUNS and token.pos_ == "NOUN":
-                killers = [self.mention_of(pobj) for prep in token.children if prep.lower_ == "by"
-                           for pobj in _pobjs(prep)]
-                killers += [self.mention_of(child) for child in token.children if child.dep_ == "poss"]
-                victims = [self.mention_of(pobj) for prep in token.children if prep.lower_ == "of"
-                           for pobj in _pobjs(prep)]
+                killers, victims = self._killing_parties(token)
             else:
                 continue
             for killer in killers:
@@ -460,6 +513,27 @@ class _SentenceRules:
                             and self.cls(killer) == "Person" and self.cls(victim) == "Person"):
                         yield self.relation(killer, victim, token, "kill", "killed", "asserted",
                                             "killer-noun", CONFIDENCE["killer-noun"], None)
+
+    def _killing_parties(self, noun: Token) -> tuple[list[int | None], list[int | None]]:
+        """Killers and victims of a killing noun.
+
+        "the assassination of X by Y", "Y's killing of X", "X's assassination", "the Kennedy
+        slaying"; with no killer named beside it, the one accused of it ("Sirhan was convicted
+        of the slaying of Kennedy").
+        """
+        killers = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "by" for pobj in _pobjs(prep)]
+        victims = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "of" for pobj in _pobjs(prep)]
+        victims += [self.mention_of(child) for child in noun.children if child.dep_ == "compound"]
+        possessors = [self.mention_of(child) for child in noun.children if child.dep_ == "poss"]
+        if any(victim is not None for victim in victims):
+            killers += possessors
+        else:
+            victims += possessors
+        if not any(killer is not None for killer in killers) and noun.dep_ == "pobj":
+            holder = noun.head.head
+            if holder.lemma_.lower() in ACCUSE_VERBS:
+                killers += [index for token in self.accused(holder) for index, _ in self.entities(token)]
+        return killers, victims
 
     def _killer_of(self, noun: Token) -> list[int | None]:
         """Who the killer noun names: the name it is in apposition to, or that it stands before."""
@@ -584,6 +658,13 @@ class _SentenceRules:
             sentence=self.sentence_of[anchor.sent.start],
             time=time,
         )
+
+
+def _antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for ("Booth" for "who" in "Booth, who killed"), else the token."""
+    if token.tag_ in ("WP", "WDT") and token.head.dep_ in ("relcl", "acl") and token.head.head is not token.head:
+        return token.head.head
+    return token
 
 
 def _pobjs(prep: Token) -> list[Token]:

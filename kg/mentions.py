@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import canonical_alias, is_known_place, us_state
+from kg.gazetteer import canonical_alias, is_known_place, place_class, us_state
 from kg.model import Mention
 
 #: spaCy NER labels -> ontology classes. Dates and quantities are kept on statements, not as nodes.
@@ -79,7 +80,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
     found: list[MentionSpan] = []
     title_tokens: set[int] = set()
-    for entity in [*split_source_headers(doc.ents), *unlabelled_places(doc)]:
+    for entity in [*split_source_headers(doc.ents), *unlabelled_names(doc)]:
         cls = NER_CLASSES.get(entity.label_)
         if cls is None:
             continue
@@ -113,7 +114,8 @@ def corrected_class(span: Span, cls: str) -> str:
     - "Marie Ferraro, 50, of ..." : a name followed by an age is a person;
     - "Prince Norodom Ranariddh" : a name led by an honorific is a person;
     - "DAYTON, Ohio", "Minn." : a name the gazetteer knows as a place, or written before a
-      US state as "Town, State", is a place.
+      US state as "Town, State", is a place;
+    - "Karl Wendt, 45, of Oakdale" : what follows a name, an age and "of" is a hometown.
     """
     first = span[0].lower_.rstrip(".")
     if cls != "Person" and len(span) > 1 and span[0].is_title and first in HONORIFICS | NAME_PREFIXES:
@@ -121,6 +123,8 @@ def corrected_class(span: Span, cls: str) -> str:
     if cls != "Person" and _followed_by_age(span):
         return "Person"
     if cls in ("Person", "Organization") and (_followed_by_state(span) or _state_after_town(span)):
+        return "Place"
+    if cls == "Organization" and _is_hometown(span):
         return "Place"
     if (cls == "Organization" or span.text.isupper()) and is_known_place(span.text):
         return "Place"  # not for a person in mixed case: "Kennedy" and "Lincoln" are towns too
@@ -130,6 +134,13 @@ def corrected_class(span: Span, cls: str) -> str:
 def _is_state_abbreviation(text: str) -> bool:
     state = us_state(text)
     return state is not None and state.lower() != text.lower()
+
+
+def _is_hometown(span: Span) -> bool:
+    doc = span.doc
+    start = span.start
+    return start >= 5 and doc[start - 1].lower_ == "of" and doc[start - 2].text == "," and doc[start - 4].text == "," \
+        and doc[start - 3].text.isdigit() and doc[start - 5].ent_type_ == "PERSON"
 
 
 def _followed_by_age(span: Span) -> bool:
@@ -178,11 +189,11 @@ def _state_after_town(span: Span) -> bool:
         and doc[span.start - 2].ent_type_ in ("GPE", "LOC", "FAC")
 
 
-def unlabelled_places(doc: Doc) -> list[Span]:
-    """Places the model left unlabelled: a US state written after "Town," and a dateline's city.
+def unlabelled_names(doc: Doc) -> list[Span]:
+    """Names the model left unlabelled in news conventions, as NER-labelled spans.
 
-    "Chisholm, Minn." and "BANGKOK, Thailand (AP)": the state abbreviation, and the capitalised
-    city that opens a dateline, come out as ``GPE`` spans.
+    A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
+    a dateline ("BANGKOK, Thailand (AP)") and the agency in a dateline's brackets.
     """
     labelled = {token.i for entity in doc.ents for token in entity}
     found = []
@@ -191,6 +202,29 @@ def unlabelled_places(doc: Doc) -> list[Span]:
             continue
         if (token.is_title or token.is_upper) and us_state(token.text) is not None and (token.i - 2) in labelled:
             found.append(Span(doc, token.i, token.i + 1, label="GPE"))
+    found += _dateline_cities(doc, labelled)
+    labelled |= {token.i for span in found for token in span}
+    return found + _dateline_agencies(doc, labelled)
+
+
+def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
+    """A news agency in a dateline's brackets, "Moscow March 5 (ITAR-TASS) --", as an ``ORG`` span."""
+    found = []
+    for sentence in doc.sents:
+        opening = next((token.i for token in sentence[:12] if token.text == "("), None)
+        if opening is None or not any(i in labelled for i in range(sentence.start, opening)):
+            continue
+        closing = next((token.i for token in doc[opening + 1:opening + 6] if token.text == ")"), None)
+        inside = doc[opening + 1:closing] if closing is not None else None
+        if inside and all(token.is_upper or token.text == "-" for token in inside) and \
+                not any(token.i in labelled for token in inside):
+            found.append(Span(doc, inside.start, inside.end, label="ORG"))
+    return found
+
+
+def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
+    """The capitalised city opening a dateline, "BANGKOK, Thailand", when the model missed it."""
+    found = []
     for sentence in doc.sents:
         end = sentence.start
         while end < sentence.end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
@@ -198,6 +232,41 @@ def unlabelled_places(doc: Doc) -> list[Span]:
         if end > sentence.start and end < sentence.end and doc[end].text == "," and (end + 1) in labelled:
             found.append(Span(doc, sentence.start, end, label="GPE"))
     return found
+
+
+def as_people(doc: Doc, found: list[MentionSpan], person_tokens: set[int]) -> list[MentionSpan]:
+    """Mentions with the names at ``person_tokens`` made people, where the model got them wrong.
+
+    The caller knows from the grammar that a person stands there (the one killed, the
+    assassin); the small model reads "Lincoln" as a town or "Sirhan" as a country, or misses
+    "Oswald". A country stays a country, and so does a name spelt in capitals ("PLO").
+    """
+    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    covered: dict[int, int] = {}
+    for number, item in enumerate(found):
+        if item.mention.cls != "Role":
+            for token in item.span:
+                covered.setdefault(token.i, number)
+    result = list(found)
+    for i in sorted(person_tokens):
+        token = doc[i]
+        if i not in covered:
+            if token.pos_ != "PROPN" or not token.is_title:
+                continue
+            start = min((child.i for child in token.children if child.dep_ == "compound" and child.pos_ == "PROPN"
+                         and child.i not in covered), default=i)
+            span = doc[start:i + 1]
+            result.append(_mention(span, "Person", "PERSON", sentence_index))
+            covered.update({k: len(result) - 1 for k in range(start, i + 1)})
+            continue
+        number = covered[i]
+        item = result[number]
+        if item.mention.cls in ("Place", "Organization") and len(item.span) <= 3 and not item.span.text.isupper() \
+                and place_class(item.mention.name) != "Country" and all(t.pos_ == "PROPN" for t in item.span):
+            result[number] = item._replace(mention=replace(item.mention, cls="Person", label="PERSON",
+                                                           name=clean_name(item.span.text, "Person")))
+    result.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
+    return _unique(result)
 
 
 def _unique(items: list[MentionSpan]) -> list[MentionSpan]:

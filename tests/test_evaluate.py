@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import InputError
-from kg.evaluate import evaluate, load_mapping, score
+from kg.evaluate import evaluate, load_mapping, relation_label, score
 from tests.conftest import ROOT
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -89,3 +89,11 @@ def test_bad_mapping_and_gold_are_clear_errors(tmp_path: Path) -> None:
     broken.write_text("{}", "utf-8")
     with pytest.raises(InputError, match="SpERT format"):
         evaluate(broken)
+
+
+def test_relation_label_depends_on_the_gold_types_when_the_mapping_says_so() -> None:
+    relations = load_mapping("conll04")["relations"]
+    assert relation_label(relations, "worksFor", "Peop", "Org") == "Work_For"
+    assert relation_label(relations, "worksFor", "Peop", "Loc") == "Live_In"  # "US Ambassador X" lives there
+    assert relation_label(relations, "killed", "Org", "Peop") is None  # CoNLL04 kills are between people
+    assert relation_label({"meets": "Meet"}, "meets", "Peop", "Org") == "Meet"

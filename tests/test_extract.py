@@ -34,6 +34,29 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("Blinken comes at a climax in the Gaza Strip, as Israeli soldiers end the siege of Gaza City, "
          "the territory’s capital, and face off with Hamas militants.",
          ("Gaza City", "locatedIn", "Gaza Strip", "asserted")),
+        # phrases hanging on a name
+        ("Maria Lopez of Fresno spoke to reporters on Monday.", ("Maria Lopez", "livesIn", "Fresno", "asserted")),
+        ("Tom Baker, an engineer with Siemens, spoke on Monday.", ("Tom Baker", "worksFor", "Siemens", "asserted")),
+        ("Analysts at Goldman Sachs in London expect growth.", ("Goldman Sachs", "basedIn", "London", "asserted")),
+        ("Atlanta businessman Neil Estes bought the team.", ("Neil Estes", "livesIn", "Atlanta", "asserted")),
+        # "Town, State", and what is in the town is in the state
+        ("The plant is in Aiken, S.C., officials said.", ("Aiken", "locatedIn", "S.C.", "asserted")),
+        ("Ann Smith, 42, of Aiken, S.C., won the race.", ("Ann Smith", "livesIn", "S.C.", "asserted")),
+        # killings told by a noun, a relative clause or an accusation
+        ("Gavrilo Princip, the assassin of Franz Ferdinand, died in prison.",
+         ("Gavrilo Princip", "killed", "Franz Ferdinand", "asserted")),
+        ("Lincoln's assassin, John Wilkes Booth, was an actor.",
+         ("John Wilkes Booth", "killed", "Lincoln", "asserted")),
+        ("The assassination of Yitzhak Rabin by Yigal Amir shocked Israel.",
+         ("Yigal Amir", "killed", "Yitzhak Rabin", "asserted")),
+        ("Sirhan Sirhan was convicted of the murder of Robert Kennedy.",
+         ("Sirhan Sirhan", "killed", "Robert Kennedy", "asserted")),
+        ("Mark Chapman, who shot John Lennon, was denied parole.",
+         ("Mark Chapman", "shoot", "John Lennon", "asserted")),
+        # wire datelines
+        ("BANGKOK, Thailand (AP) The city council met.", ("AP", "basedIn", "BANGKOK", "asserted")),
+        ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94",
+         ("Radio France Internationale", "basedIn", "Paris", "asserted")),
     ],
 )
 def test_rules_find_the_relation(
@@ -69,3 +92,14 @@ def test_sentence_offsets_point_into_the_text(analyse_text: Callable[[str], Docu
 
 def test_no_relation_without_two_entities(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     assert analyse_text("It rained all day and nobody came.").relations == ()
+
+
+def test_a_list_of_places_is_not_a_town_and_its_state(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("The group includes Colombia, Bolivia, Ecuador and Peru."))
+    assert not any(verb == "locatedIn" for _, verb, _, _ in found)
+
+
+def test_a_relative_clause_is_about_its_own_noun_only(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("His clients included Jack Ruby, who shot Lee Harvey Oswald, and Jim Bakker."))
+    assert ("Jack Ruby", "shoot", "Lee Harvey Oswald", "asserted") in found
+    assert not any(subject == "Jim Bakker" for subject, _, _, _ in found)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
-from kg.mentions import clean_name, find_mentions
+from kg.mentions import clean_name, corrected_class, find_mentions, name_with_prefix
 from kg.nlp import load_pipeline
 
 
@@ -54,3 +55,38 @@ def test_ner_labels_map_to_ontology_classes() -> None:
     assert ("Group", "Israeli") in found
     assert ("Place", "Gaza City") in found
     assert not any(name == "Monday" for _, name in found)  # dates live on statements, not as nodes
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "cls", "expected"),
+    [
+        ("Helga Marie Brandt, 63, of Dayton was injured.", 0, 3, "Organization", "Person"),  # name, age
+        ("Prince Norodom Ranariddh arrived on Friday.", 0, 3, "Place", "Person"),  # honorific
+        ("DAYTON, Ohio (AP) The council met.", 0, 1, "Organization", "Place"),  # Town, State
+        ("Karl Wendt, 45, of Oakdale, was hurt.", 6, 7, "Organization", "Place"),  # hometown
+        ("Kennedy spoke in Boston.", 0, 1, "Person", "Person"),  # a person named like a town stays one
+    ],
+)
+def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:
+    doc = load_pipeline()(text)
+    assert corrected_class(Span(doc, start, end), cls) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fire started in Chisholm, Minn.", ("Place", "Minn.")),
+        ("Moscow March 5 (ITAR-TASS) -- Papers wrote about it.", ("Organization", "ITAR-TASS")),
+        ("BANGKOK, Thailand (AP) The city council met.", ("Place", "BANGKOK")),
+        ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94", ("Place", "Paris")),
+    ],
+)
+def test_names_in_news_conventions_are_found(text: str, expected: tuple[str, str]) -> None:
+    assert expected in mentions_of(text)
+
+
+def test_name_with_prefix_keeps_honorifics_not_job_titles() -> None:
+    doc = load_pipeline()("Mrs. Parks met President Lincoln and spokesman John Kirby.")
+    quoted = {entity.text: name_with_prefix(entity).text for entity in doc.ents if entity.label_ == "PERSON"}
+    assert quoted["Lincoln"] == "President Lincoln"
+    assert quoted["John Kirby"] == "John Kirby"
