@@ -24,7 +24,7 @@ from kg.errors import InputError
 from kg.extract import analyse
 from kg.lexicon import closed_relation
 from kg.mentions import name_with_prefix
-from kg.model import Document
+from kg.model import Document, DocumentAnalysis
 from kg.nlp import load_pipeline
 
 MAPS_DIR = Path(__file__).resolve().parent / "data" / "maps"
@@ -58,7 +58,7 @@ def load_mapping(name_or_path: str) -> dict[str, dict[str, Any]]:
         raise InputError(f"{name_or_path}: not a mapping kg ships ({shipped}) nor a readable JSON file") from error
     if not isinstance(mapping.get("entities"), dict) or not isinstance(mapping.get("relations"), dict):
         raise InputError(f"{path}: a mapping needs 'entities' and 'relations' objects")
-    return {"entities": mapping["entities"], "relations": mapping["relations"]}
+    return {"entities": mapping["entities"], "relations": mapping["relations"], "spans": mapping.get("spans", {})}
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -92,9 +92,34 @@ def relation_label(relation_map: dict[str, Any], predicate: str, head_label: str
     return label if isinstance(label, str) else None
 
 
+def joined_places(analysis: DocumentAnalysis, doc: Doc, after: list[str]) -> dict[int, tuple[int, int]]:
+    """Token spans for "Town, State" pairs that the gold annotates as one place.
+
+    kg keeps the town and its state apart, the town located in the state; some annotations
+    (CoNLL04 after "born in") take "Lubbock, Texas" as one name. The mapping lists the words
+    after which it does (``spans.join_town_and_state_after``); both mentions then score as the
+    joined span, and the relation between them disappears.
+    """
+    joined: dict[int, tuple[int, int]] = {}
+    for found in analysis.relations:
+        if found.rule != "comma-place":
+            continue
+        town = doc.char_span(analysis.mentions[found.subject].start, analysis.mentions[found.subject].end,
+                             alignment_mode="expand")
+        state = doc.char_span(analysis.mentions[found.object].start, analysis.mentions[found.object].end,
+                              alignment_mode="expand")
+        if town is None or state is None:
+            continue
+        before = " ".join(token.lower_ for token in doc[max(0, town.start - 2):town.start])
+        if before in after:
+            joined[found.subject] = joined[found.object] = (town.start, state.end)
+    return joined
+
+
 def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[str, Any]]) -> dict[str, Any]:
     analysis = analyse(Document(id="sentence", text=doc.text), doc)
     entity_map, relation_map = mapping["entities"], mapping["relations"]
+    joined = joined_places(analysis, doc, mapping.get("spans", {}).get("join_town_and_state_after", []))
     entities: list[dict[str, Any]] = []
     index_of_span: dict[tuple[int, int], int] = {}
     mention_to_entity: dict[int, int] = {}
@@ -105,10 +130,10 @@ def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[st
             continue
         if mention.cls == "Person":
             span = name_with_prefix(span)
-        key = (span.start, span.end)
+        key = joined.get(number, (span.start, span.end))
         if key not in index_of_span:
             index_of_span[key] = len(entities)
-            entities.append({"type": label, "start": span.start, "end": span.end})
+            entities.append({"type": label, "start": key[0], "end": key[1]})
         mention_to_entity[number] = index_of_span[key]
     relations: set[tuple[int, int, str]] = set()
     for found in analysis.relations:

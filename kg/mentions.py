@@ -320,7 +320,8 @@ def _trim(span: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
         end -= 1
-    if end > start and end < len(doc) and doc[end].text == "." and _is_state_abbreviation(doc[end - 1].text):
+    last = doc[end - 1].text if end > start else ""
+    if end < len(doc) and doc[end].text == "." and not last.endswith(".") and _is_state_abbreviation(last):
         end += 1  # "Mich ." tokenised apart: the full stop belongs to the abbreviation
     return doc[start:end] if end > start else None
 

@@ -97,3 +97,14 @@ def test_relation_label_depends_on_the_gold_types_when_the_mapping_says_so() -> 
     assert relation_label(relations, "worksFor", "Peop", "Loc") == "Live_In"  # "US Ambassador X" lives there
     assert relation_label(relations, "killed", "Org", "Peop") is None  # CoNLL04 kills are between people
     assert relation_label({"meets": "Meet"}, "meets", "Peop", "Org") == "Meet"
+
+
+def test_town_and_state_score_as_one_place_where_the_mapping_joins_them(tmp_path: Path) -> None:
+    born = {"tokens": ["Ann", "Lee", "was", "born", "in", "Fresno", ",", "Calif.", "."],
+            "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 5, "end": 8}],
+            "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}
+    path = tmp_path / "born.json"
+    path.write_text(json.dumps([born]), "utf-8")
+    [prediction] = evaluate(path).predictions
+    assert {(e["start"], e["end"], e["type"]) for e in prediction["entities"]} == {(0, 2, "Peop"), (5, 8, "Loc")}
+    assert prediction["relations"] == [{"type": "Live_In", "head": 0, "tail": 1}]
