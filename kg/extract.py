@@ -158,7 +158,8 @@ def transitive_relations(relations: list[RelationMention]) -> list[RelationMenti
             containers.setdefault(relation.subject, []).append(relation.object)
     inferred = []
     for relation in relations:
-        if relation.predicate not in ("livesIn", "basedIn", "locatedIn") or relation.rule == "comma-place":
+        predicate = relation.predicate or LEXICON.get(relation.verb)
+        if predicate not in ("livesIn", "basedIn", "locatedIn") or relation.rule == "comma-place":
             continue
         for container in containers.get(relation.object, []):
             if container != relation.subject:
@@ -444,6 +445,11 @@ class _SentenceRules:
                                 yield self.relation(index, target, root, child.lower_, predicate, "asserted",
                                                     "attachment", CONFIDENCE["attachment"], None)
                 yield from self.place_modifiers(index, describer)
+            for possessor in (child for child in root.children if child.dep_ == "poss"):
+                target = self.mention_of(possessor)
+                if target is not None and target != index and self.cls(target) == "Place":
+                    yield self.relation(index, target, root, "'s", PLACE_MODIFIER[cls], "asserted",
+                                        "attachment", CONFIDENCE["attachment"], None)
 
     def place_modifiers(self, index: int, head: Token) -> Iterator[RelationMention]:
         """A place written before a noun naming or describing a mention: "the Hong Kong firm", "Atlanta businessman X".
@@ -452,7 +458,7 @@ class _SentenceRules:
         """
         item = self.mention_spans[index]
         start = min(token.i for token in head.subtree)
-        modifiers = self.doc[start:min(head.i, item.span.start) if head.i >= item.span.start else head.i]
+        modifiers = self.doc[start:item.span.start] if head.i in range(*_bounds(item.span)) else self.doc[start:head.i]
         if any(token.lower_.rstrip(".") in TITLE_WORDS for token in modifiers):
             return
         for token in modifiers:
@@ -665,6 +671,10 @@ def _antecedent(token: Token) -> Token:
     if token.tag_ in ("WP", "WDT") and token.head.dep_ in ("relcl", "acl") and token.head.head is not token.head:
         return token.head.head
     return token
+
+
+def _bounds(span: Span) -> tuple[int, int]:
+    return span.start, span.end
 
 
 def _pobjs(prep: Token) -> list[Token]:

@@ -39,6 +39,10 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("Tom Baker, an engineer with Siemens, spoke on Monday.", ("Tom Baker", "worksFor", "Siemens", "asserted")),
         ("Analysts at Goldman Sachs in London expect growth.", ("Goldman Sachs", "basedIn", "London", "asserted")),
         ("Atlanta businessman Neil Estes bought the team.", ("Neil Estes", "livesIn", "Atlanta", "asserted")),
+        ("Sun Hung Kai Properties, a Hong Kong construction firm, bought the tower.",
+         ("Sun Hung Kai Properties", "basedIn", "Hong Kong", "asserted")),
+        ("Scientists at New York's Mount Sinai Hospital disputed the findings.",
+         ("Mount Sinai Hospital", "basedIn", "New York", "asserted")),
         # "Town, State", and what is in the town is in the state
         ("The plant is in Aiken, S.C., officials said.", ("Aiken", "locatedIn", "S.C.", "asserted")),
         ("Ann Smith, 42, of Aiken, S.C., won the race.", ("Ann Smith", "livesIn", "S.C.", "asserted")),
@@ -103,3 +107,8 @@ def test_a_relative_clause_is_about_its_own_noun_only(analyse_text: Callable[[st
     found = relations(analyse_text("His clients included Jack Ruby, who shot Lee Harvey Oswald, and Jim Bakker."))
     assert ("Jack Ruby", "shoot", "Lee Harvey Oswald", "asserted") in found
     assert not any(subject == "Jim Bakker" for subject, _, _, _ in found)
+
+
+def test_what_is_based_in_a_town_is_based_in_its_state(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Pepperell, based in West Point, Ga., makes towels."))
+    assert ("Pepperell", "base in", "Ga.", "asserted") in found
