@@ -70,6 +70,7 @@ ATTACHMENTS: dict[tuple[str, str, str], str] = {
 }
 #: What a place written as a modifier of a name says ("the Atlanta businessman X").
 PLACE_MODIFIER = {"Person": "livesIn", "Organization": "basedIn", "Place": "locatedIn"}
+COPULAS = frozenset({"be", "become", "remain"})
 #: Words that may follow "Town, State" when the pair ends there (not a list of places).
 ENDS_PLACE_PAIR = frozenset({"and", "on", "in", "at", "to", "for", "was", "is", "has", "had", "said", "says"})
 QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -86,7 +87,7 @@ CONFIDENCE = {
     "capital": 0.8,
     "speech": 0.55,
     "attachment": 0.6,
-    "place-modifier": 0.55,
+    "modifier": 0.55,
     "comma-place": 0.7,
     "killer-noun": 0.7,
     "dateline": 0.7,
@@ -419,42 +420,56 @@ class _SentenceRules:
         return self.mention_at.get(token.i)
 
     def describers(self, name: Token) -> list[Token]:
-        """The name's head and the nouns set beside it that describe it ("Towle, 8, of ...", "X, an economist")."""
+        """The name's head and the nouns that describe it.
+
+        Appositions and the like after it ("Towle, 8, of ...", "Baker, an engineer with ..."),
+        and the predicate noun when the name is a subject ("Sturholm was a reporter for ...").
+        """
         found = [name]
         for child in name.children:
             if child.dep_ in ("appos", "npadvmod", "amod") and child.i > name.i and child.i not in self.mention_at:
                 found.append(child)
+                found += [grandchild for grandchild in child.children
+                          if grandchild.dep_ == "appos" and grandchild.i not in self.mention_at]
+        if name.dep_ in ("nsubj", "nsubjpass") and name.head.lemma_ in COPULAS:
+            found += [child for child in name.head.children if child.dep_ == "attr" and child.i not in self.mention_at]
         return found
 
+    def phrase_targets(self, pobj: Token) -> list[int]:
+        """The mentions a prepositional object names: itself, or the one it belongs to.
+
+        "with Siemens"; "with the USDA's research service"; "of the department at NASDA".
+        """
+        index = self.mention_of(pobj)
+        if index is not None:
+            return [index]
+        found = [self.mention_of(child) for child in pobj.children if child.dep_ in ("poss", "compound")]
+        found += [self.mention_of(inner) for prep in pobj.children if prep.dep_ == "prep"
+                  for inner in _pobjs(prep)]
+        return [index for index in found if index is not None]
+
     def attachment_relations(self) -> Iterator[RelationMention]:
-        """A prepositional phrase or a place modifier on a name: "Towle of Wallingford", "Drexel Inc. in New York"."""
+        """A prepositional phrase or a modifier on a name: "Towle of Wallingford", "Drexel Inc. in New York"."""
         for index, item in enumerate(self.mention_spans):
             cls = item.mention.cls
             if cls not in PLACE_MODIFIER:
                 continue
             root = item.span.root
             for describer in self.describers(root):
-                for child in describer.children:
-                    if child.dep_ == "prep":
-                        for pobj in _pobjs(child):
-                            target = self.mention_of(pobj)
-                            if target is None or target == index:
-                                continue
-                            predicate = ATTACHMENTS.get((cls, child.lower_, self.cls(target)))
-                            if predicate is not None:
-                                yield self.relation(index, target, root, child.lower_, predicate, "asserted",
-                                                    "attachment", CONFIDENCE["attachment"], None)
-                yield from self.place_modifiers(index, describer)
-            for possessor in (child for child in root.children if child.dep_ == "poss"):
-                target = self.mention_of(possessor)
-                if target is not None and target != index and self.cls(target) == "Place":
-                    yield self.relation(index, target, root, "'s", PLACE_MODIFIER[cls], "asserted",
-                                        "attachment", CONFIDENCE["attachment"], None)
+                for prep in (child for child in describer.children if child.dep_ == "prep"):
+                    for target in (target for pobj in _pobjs(prep) for target in self.phrase_targets(pobj)):
+                        predicate = ATTACHMENTS.get((cls, prep.lower_, self.cls(target)))
+                        if predicate is not None and target != index:
+                            yield self.relation(index, target, root, prep.lower_, predicate, "asserted",
+                                                "attachment", CONFIDENCE["attachment"], None)
+                yield from self.modifier_relations(index, describer)
 
-    def place_modifiers(self, index: int, head: Token) -> Iterator[RelationMention]:
-        """A place written before a noun naming or describing a mention: "the Hong Kong firm", "Atlanta businessman X".
+    def modifier_relations(self, index: int, head: Token) -> Iterator[RelationMention]:
+        """A place or organisation written before a noun naming or describing a mention.
 
-        A modifier inside a title ("Illinois Gov. X") is left to the title rule.
+        "the Hong Kong firm X", "Atlanta businessman X", "New York's Mount Sinai Hospital",
+        "CBS anchorman Dan Rather". A modifier inside a title ("Illinois Gov. X", "Chevron
+        spokesman X") is left to the title rule.
         """
         item = self.mention_spans[index]
         start = min(token.i for token in head.subtree)
@@ -463,12 +478,19 @@ class _SentenceRules:
             return
         for token in modifiers:
             target = self.mention_of(token)
-            if target is None or target == index or self.cls(target) != "Place":
+            if target is None or target == index or token.i != self.mention_spans[target].span.root.i:
                 continue
-            if token.i != self.mention_spans[target].span.root.i or token.dep_ not in ("compound", "nmod", "amod"):
+            if token.dep_ not in ("compound", "nmod", "amod", "poss"):
                 continue
-            yield self.relation(index, target, head, "be in", PLACE_MODIFIER[item.mention.cls], "asserted",
-                                "place-modifier", CONFIDENCE["place-modifier"], None)
+            target_cls = self.cls(target)
+            if target_cls == "Place":
+                predicate = PLACE_MODIFIER[item.mention.cls]
+            elif target_cls == "Organization" and item.mention.cls == "Person":
+                predicate = "worksFor"
+            else:
+                continue
+            yield self.relation(index, target, head, "be of", predicate, "asserted",
+                                "modifier", CONFIDENCE["modifier"], None)
 
     def comma_place_relations(self) -> Iterator[RelationMention]:
         """"Aiken, S.C.", "Addis Ababa, Ethiopia": a place, a comma, and the place that holds it."""

@@ -43,6 +43,11 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Sun Hung Kai Properties", "basedIn", "Hong Kong", "asserted")),
         ("Scientists at New York's Mount Sinai Hospital disputed the findings.",
          ("Mount Sinai Hospital", "basedIn", "New York", "asserted")),
+        ("CBS anchorman Dan Rather spoke to the governors.", ("Dan Rather", "worksFor", "CBS", "asserted")),
+        ("Larry Sturholm was a feature reporter for KIRO Television.",
+         ("Larry Sturholm", "worksFor", "KIRO Television", "asserted")),
+        ("Gary Heichel, a plant physiologist with the USDA's research service, agreed.",
+         ("Gary Heichel", "worksFor", "USDA", "asserted")),
         # "Town, State", and what is in the town is in the state
         ("The plant is in Aiken, S.C., officials said.", ("Aiken", "locatedIn", "S.C.", "asserted")),
         ("Ann Smith, 42, of Aiken, S.C., won the race.", ("Ann Smith", "livesIn", "S.C.", "asserted")),
