@@ -112,7 +112,8 @@ def joined_places(analysis: DocumentAnalysis, doc: Doc, after: list[str]) -> dic
             continue
         before = " ".join(token.lower_ for token in doc[max(0, town.start - 2):town.start])
         if before in after:
-            joined[found.subject] = joined[found.object] = (town.start, state.end)
+            end = state.end - 1 if state.end - state.start > 1 and doc[state.end - 1].text == "." else state.end
+            joined[found.subject] = joined[found.object] = (town.start, end)  # "Concord, Mass" + "."
     return joined
 
 
