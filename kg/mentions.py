@@ -171,8 +171,9 @@ def split_source_headers(entities: Iterable[Span]) -> list[Span]:
     found: list[Span] = []
     for entity in entities:
         doc = entity.doc
-        in_language = (entity.end + 1 < len(doc) and doc[entity.end].lower_ == "in"
-                       and doc[entity.end + 1].ent_type_ in ("LANGUAGE", "NORP"))
+        in_language = entity.end + 1 < len(doc) and doc[entity.end].lower_ == "in" and doc[entity.end + 1].is_title \
+            and (doc[entity.end + 1].ent_type_ in ("LANGUAGE", "NORP")
+                 or any(token.text == "GMT" for token in doc[entity.end + 2:entity.end + 5]))
         cut = next((k for k in range(min(entity.end - 1, entity.start + 3), entity.start, -1)
                     if is_known_place(doc[entity.start:k].text)), None) if entity.label_ == "ORG" else None
         if in_language and cut is not None:
