@@ -13,6 +13,7 @@ Rules, each a small function over one sentence's tokens:
 - ``attachment``: a phrase hanging on a name ("Virginia Towle of Wallingford", "Drexel Inc. in
   New York", "an economist with Drexel", "the Hong Kong firm X", "Dan Sai District in Loei");
 - ``comma-place``: "Aiken, S.C." places a town in the state or country written after it;
+- ``place-in-place``: "Haifa in northern Israel", "the Red Cross in Khartoum", by the words;
 - ``killer-noun``: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "the
   assassination of X by Y";
 - ``dateline``: a wire-service dateline "BANGKOK, Thailand (AP)" bases the agency in its city;
@@ -33,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import place_class
 from kg.lexicon import LEXICON
-from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions
+from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 
 SPEECH_VERBS = frozenset("""
@@ -71,6 +72,13 @@ ATTACHMENTS: dict[tuple[str, str, str], str] = {
 #: What a place written as a modifier of a name says ("the Atlanta businessman X").
 PLACE_MODIFIER = {"Person": "livesIn", "Organization": "basedIn", "Place": "locatedIn"}
 COPULAS = frozenset({"be", "become", "remain"})
+#: Wire services whose datelines say where a story was filed, not where they are based.
+GLOBAL_WIRES = frozenset({"AP", "Associated Press", "Reuters", "UPI", "United Press International", "Bloomberg"})
+COMPASS_WORDS = frozenset("""
+    north south east west northern southern eastern western central northeast northwest southeast
+    southwest northeastern northwestern southeastern southwestern north-east north-west south-east
+    south-west upstate downtown suburban rural
+""".split())
 #: Words that may follow "Town, State" when the pair ends there (not a list of places).
 ENDS_PLACE_PAIR = frozenset({"and", "on", "in", "at", "to", "for", "was", "is", "has", "had", "said", "says"})
 QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -88,6 +96,7 @@ CONFIDENCE = {
     "speech": 0.55,
     "attachment": 0.6,
     "modifier": 0.55,
+    "place-in-place": 0.6,
     "comma-place": 0.7,
     "killer-noun": 0.7,
     "dateline": 0.7,
@@ -192,6 +201,7 @@ class _SentenceRules:
         yield from self.capital_relations()
         yield from self.attachment_relations()
         yield from self.comma_place_relations()
+        yield from self.place_in_place_relations()
         yield from self.killer_noun_relations()
         yield from self.dateline_relations()
 
@@ -492,6 +502,29 @@ class _SentenceRules:
             yield self.relation(index, target, head, "be of", predicate, "asserted",
                                 "modifier", CONFIDENCE["modifier"], None)
 
+    def place_in_place_relations(self) -> Iterator[RelationMention]:
+        """"Haifa in northern Israel", "the Red Cross in Khartoum": read off the words, not the parse.
+
+        The parser often hangs "in ..." on the verb; written right after a place or an
+        organisation, with at most an article and adjectives between, it places what it follows.
+        """
+        for index, item in enumerate(self.mention_spans):
+            predicate = {"Place": "locatedIn", "Organization": "basedIn"}.get(item.mention.cls)
+            position = item.span.end
+            if predicate is None or position >= len(self.doc) or self.doc[position].lower_ != "in":
+                continue
+            position += 1
+            while position < len(self.doc) and position not in self.mention_at and \
+                    (self.doc[position].pos_ in ("DET", "ADJ") or self.doc[position].lower_ in COMPASS_WORDS):
+                position += 1
+            target = self.mention_at.get(position)
+            if target is None or target == index or self.cls(target) != "Place":
+                continue
+            if self.mention_spans[target].span.start != position:
+                continue
+            yield self.relation(index, target, item.span.root, "in", predicate, "asserted",
+                                "place-in-place", CONFIDENCE["place-in-place"], None)
+
     def comma_place_relations(self) -> Iterator[RelationMention]:
         """"Aiken, S.C.", "Addis Ababa, Ethiopia": a place, a comma, and the place that holds it."""
         for index, item in enumerate(self.mention_spans):
@@ -588,14 +621,19 @@ class _SentenceRules:
         return found
 
     def dateline_relations(self) -> Iterator[RelationMention]:
-        """A wire dateline, "BANGKOK, Thailand (AP)" or "Paris AFP in English": the agency is based there."""
+        """A dateline, "Moscow, March 5 (ITAR-TASS)", or a source line, "Paris AFP in English": the agency is there.
+
+        A national agency's dateline is mostly its home city; a global wire's ("BANGKOK,
+        Thailand (AP)") only says where the story was filed, so those are left out.
+        """
         for sentence in self.doc.sents:
             places: list[int] = []
             agency: int | None = None
             for token in sentence[:12]:
                 index = self.mention_at.get(token.i)
                 if index is None:
-                    if token.is_punct or token.like_num or token.ent_type_ in ("DATE", "TIME"):
+                    # "(Text) Sofia, February 15 (BTA)": monitoring services open with "(Text)"
+                    if token.is_punct or token.like_num or token.ent_type_ in ("DATE", "TIME") or token.text == "Text":
                         continue
                     break
                 if self.cls(index) == "Place" and agency is None:
@@ -608,10 +646,9 @@ class _SentenceRules:
                 continue
             span = self.mention_spans[agency].span
             before, after = self.doc[span.start - 1], self.doc[span.end] if span.end < len(self.doc) else None
-            bracketed = before.text == "(" and after is not None and after.text == ")"
-            language = after is not None and after.lower_ == "in" and span.end + 1 < len(self.doc) and \
-                self.doc[span.end + 1].ent_type_ in ("LANGUAGE", "NORP")
-            if not (bracketed or language):
+            bracketed = before.text == "(" and after is not None and after.text == ")" and \
+                self.mention_spans[agency].mention.name not in GLOBAL_WIRES
+            if not (bracketed or is_source_line(span)):
                 continue
             for place in places:
                 yield self.relation(agency, place, span.root, "be based in", "basedIn", "asserted",

@@ -171,9 +171,7 @@ def split_source_headers(entities: Iterable[Span]) -> list[Span]:
     found: list[Span] = []
     for entity in entities:
         doc = entity.doc
-        in_language = entity.end + 1 < len(doc) and doc[entity.end].lower_ == "in" and doc[entity.end + 1].is_title \
-            and (doc[entity.end + 1].ent_type_ in ("LANGUAGE", "NORP")
-                 or any(token.text == "GMT" for token in doc[entity.end + 2:entity.end + 5]))
+        in_language = is_source_line(entity)
         cut = next((k for k in range(min(entity.end - 1, entity.start + 3), entity.start, -1)
                     if is_known_place(doc[entity.start:k].text)), None) if entity.label_ == "ORG" else None
         if in_language and cut is not None:
@@ -188,6 +186,14 @@ def _state_after_town(span: Span) -> bool:
     doc = span.doc
     return span.start >= 2 and doc[span.start - 1].text == "," and us_state(span.text) is not None \
         and doc[span.start - 2].ent_type_ in ("GPE", "LOC", "FAC")
+
+
+def is_source_line(name: Span) -> bool:
+    """True for a broadcaster or paper named in a monitoring service's source line: "... in Spanish 1402 GMT"."""
+    doc = name.doc
+    end = name.end
+    return end + 1 < len(doc) and doc[end].lower_ == "in" and doc[end + 1].is_title and (
+        doc[end + 1].ent_type_ in ("LANGUAGE", "NORP") or any(token.text == "GMT" for token in doc[end + 2:end + 5]))
 
 
 def unlabelled_names(doc: Doc) -> list[Span]:
@@ -224,14 +230,29 @@ def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
 
 
 def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
-    """The capitalised city opening a dateline, "BANGKOK, Thailand", when the model missed it."""
+    """The city opening a dateline, when the model missed it.
+
+    "BANGKOK, Thailand (AP)": capitals, then a comma and a place; "(Text) Sofia, February 15
+    (BTA) --": a capitalised name, then a comma, a date and the agency in brackets.
+    """
     found = []
     for sentence in doc.sents:
-        end = sentence.start
+        start = sentence.start
+        if sentence[:3].text.replace(" ", "") == "(Text)":
+            start += 3
+        end = start
         while end < sentence.end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
             end += 1
-        if end > sentence.start and end < sentence.end and doc[end].text == "," and (end + 1) in labelled:
-            found.append(Span(doc, sentence.start, end, label="GPE"))
+        if end > start and end + 1 < sentence.end and doc[end].text == "," and (end + 1) in labelled:
+            found.append(Span(doc, start, end, label="GPE"))
+            continue
+        end = start
+        while end < sentence.end and doc[end].is_title and doc[end].is_alpha and end not in labelled:
+            end += 1
+        if end > start and end + 1 < sentence.end and doc[end].text == "," and doc[end + 1].ent_type_ == "DATE":
+            after_date = next((token for token in doc[end + 1:end + 6] if token.ent_type_ != "DATE"), None)
+            if after_date is not None and after_date.text == "(":
+                found.append(Span(doc, start, end, label="GPE"))
     return found
 
 

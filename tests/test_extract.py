@@ -63,7 +63,11 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("Mark Chapman, who shot John Lennon, was denied parole.",
          ("Mark Chapman", "shoot", "John Lennon", "asserted")),
         # wire datelines
-        ("BANGKOK, Thailand (AP) The city council met.", ("AP", "basedIn", "BANGKOK", "asserted")),
+        ("Moscow, March 5 (ITAR-TASS) -- Papers wrote about the speech.",
+         ("ITAR-TASS", "basedIn", "Moscow", "asserted")),
+        ("(Text) Sofia, February 15 (BTA) -- The parties announced their stand.",
+         ("BTA", "basedIn", "Sofia", "asserted")),
+        ("The cave near Haifa in northern Israel yielded a bone.", ("Haifa", "locatedIn", "Israel", "asserted")),
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94",
          ("Radio France Internationale", "basedIn", "Paris", "asserted")),
     ],
@@ -117,3 +121,9 @@ def test_a_relative_clause_is_about_its_own_noun_only(analyse_text: Callable[[st
 def test_what_is_based_in_a_town_is_based_in_its_state(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     found = relations(analyse_text("Pepperell, based in West Point, Ga., makes towels."))
     assert ("Pepperell", "base in", "Ga.", "asserted") in found
+
+
+def test_a_global_wire_is_not_based_where_it_files_from(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("BANGKOK, Thailand (AP) The city council met."))
+    assert ("BANGKOK", "locatedIn", "Thailand", "asserted") in found
+    assert not any(subject == "AP" for subject, _, _, _ in found)
