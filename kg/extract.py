@@ -17,6 +17,7 @@ Rules, each a small function over one sentence's tokens:
 - ``killer-noun``: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "the
   assassination of X by Y";
 - ``dateline``: a wire-service dateline "BANGKOK, Thailand (AP)" bases the agency in its city;
+- ``home``: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace";
 - ``transitive``: someone or something in a town written "Aiken, S.C." is also in the state.
 
 Each relation carries its factuality (asserted, planned, negated, reported, hypothetical),
@@ -27,7 +28,7 @@ closed relation later (:mod:`kg.lexicon`), once both sides' classes are known.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
@@ -62,6 +63,14 @@ KILLING_NOUNS = frozenset("assassination killing murder slaying shooting".split(
 INSTRUMENT_NOUNS = frozenset("shot bullet round gun rifle bomb".split())
 #: Verbs whose object (or passive subject) is the one accused of what follows "of", "for", "in".
 ACCUSE_VERBS = frozenset("convict accuse charge arrest indict sentence try suspect blame jail execute".split())
+#: Words that only allege what follows them: "accused of", "arrested in", "the suspect in".
+ALLEGE_WORDS = frozenset("accuse charge suspect arrest indict allege try".split())
+#: Verbs whose subject answers for the deed after them: "pleaded guilty to", "serving 99 years for".
+ANSWER_VERBS = frozenset("plead serve face confess admit act commit".split())
+#: Nouns between such a verb and the deed: "a 99-year sentence for", "two counts of", "charges in".
+PENALTY_NOUNS = frozenset("sentence term count charge conviction year life role part".split())
+#: Nouns naming who is held to have done the deed: "the only suspect in Kennedy's assassination".
+SUSPECT_NOUNS = frozenset("suspect assassin killer murderer gunman culprit perpetrator".split())
 #: What a phrase hanging on a name says, by the classes of the two sides and the preposition.
 ATTACHMENTS: dict[tuple[str, str, str], str] = {
     **{("Person", prep, "Place"): "livesIn" for prep in ("of", "from", "in")},
@@ -72,6 +81,8 @@ ATTACHMENTS: dict[tuple[str, str, str], str] = {
 #: What a place written as a modifier of a name says ("the Atlanta businessman X").
 PLACE_MODIFIER = {"Person": "livesIn", "Organization": "basedIn", "Place": "locatedIn"}
 COPULAS = frozenset({"be", "become", "remain"})
+#: Nouns naming where someone is from ("his hometown of Abbott").
+HOME_NOUNS = frozenset("home hometown birthplace homeland".split())
 #: Wire services whose datelines say where a story was filed, not where they are based.
 GLOBAL_WIRES = frozenset({"AP", "Associated Press", "Reuters", "UPI", "United Press International", "Bloomberg"})
 COMPASS_WORDS = frozenset("""
@@ -97,6 +108,7 @@ CONFIDENCE = {
     "attachment": 0.6,
     "modifier": 0.55,
     "place-in-place": 0.6,
+    "home": 0.7,
     "comma-place": 0.7,
     "killer-noun": 0.7,
     "dateline": 0.7,
@@ -202,14 +214,19 @@ class _SentenceRules:
         yield from self.attachment_relations()
         yield from self.comma_place_relations()
         yield from self.place_in_place_relations()
+        yield from self.home_relations()
         yield from self.killer_noun_relations()
         yield from self.dateline_relations()
 
     # ------------------------------------------------------------ arguments
 
-    def entities(self, token: Token, penalty: float = 1.0) -> list[tuple[int, float]]:
-        """Mentions a syntactic argument stands for, with a confidence factor; follows "and"."""
+    def entities(self, token: Token, penalty: float = 1.0, *, conjuncts: bool = True) -> list[tuple[int, float]]:
+        """Mentions a syntactic argument stands for, with a confidence factor; follows "and" unless told not to.
+
+        A relative pronoun stands for the noun its clause hangs on ("King, who was cut down by Ray").
+        """
         found: list[tuple[int, float]] = []
+        token = _antecedent(token)
         if token.i in self.mention_at:
             found.append((self.mention_at[token.i], penalty))
         elif token.dep_ == "appos" and token.head.i in self.mention_at:
@@ -225,7 +242,7 @@ class _SentenceRules:
                 elif child.dep_ in ("compound", "amod", "nmod") and cls != "Person":
                     found.append((index, penalty * MODIFIER_PENALTY))
         for child in token.children:
-            if child.dep_ == "conj":
+            if child.dep_ == "conj" and conjuncts:
                 found.extend(self.entities(child, penalty))
         unique: dict[int, float] = {}
         for index, factor in found:
@@ -268,12 +285,8 @@ class _SentenceRules:
         if verb.dep_ in ("relcl", "acl"):
             return [verb.head]
         if depth < 6 and verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            holder = verb.head.head  # "convicted of murdering Bolles", "pleaded guilty to killing Lennon"
-            if holder.lemma_.lower() in ACCUSE_VERBS:
-                return self.accused(holder, depth + 1)
-            if holder.pos_ == "ADJ" and holder.head is not holder:
-                holder = holder.head
-            return self.subjects(holder, depth + 1)
+            blamed = self._blamed_for(verb)  # "convicted of murdering Bolles", "pleaded guilty to killing Lennon"
+            return blamed or self.subjects(verb.head.head, depth + 1)
         return []
 
     def accused(self, verb: Token, depth: int = 0) -> list[Token]:
@@ -306,14 +319,18 @@ class _SentenceRules:
                 for subject in child.children:
                     if subject.dep_ == "nsubj":
                         yield base, "object-control", subject
+        if not any(child.dep_ in ("dobj", "nsubjpass") for child in verb.children):
+            for conj in (child for child in verb.children if child.dep_ == "conj" and child.pos_ == "VERB"):
+                for shared in (child for child in conj.children if child.dep_ == "dobj"):
+                    yield base, "svo", shared  # "Ruby shot and mortally wounded Oswald"
 
     # ------------------------------------------------------------ rules
 
     def verb_relations(self, verb: Token) -> Iterator[RelationMention]:
-        subjects = [pair for token in self.subjects(verb) for pair in self.entities(token)]
-        if verb.dep_ == "relcl":  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
-            subjects = [(index, factor) for index, factor in subjects
-                        if self.mention_spans[index].span.start < verb.i]
+        subjects = [  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
+            pair for token in self.subjects(verb)
+            for pair in self.entities(token, conjuncts=not (verb.dep_ == "relcl" and token.i == verb.head.i))
+        ]
         if not subjects:
             return
         factuality = self.factuality(verb)
@@ -443,6 +460,8 @@ class _SentenceRules:
                           if grandchild.dep_ == "appos" and grandchild.i not in self.mention_at]
         if name.dep_ in ("nsubj", "nsubjpass") and name.head.lemma_ in COPULAS:
             found += [child for child in name.head.children if child.dep_ == "attr" and child.i not in self.mention_at]
+        if name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i not in self.mention_at:
+            found.append(name.head)  # "Pittsburgh's superintendent, Richard Wallace"
         return found
 
     def phrase_targets(self, pobj: Token) -> list[int]:
@@ -473,6 +492,21 @@ class _SentenceRules:
                             yield self.relation(index, target, root, prep.lower_, predicate, "asserted",
                                                 "attachment", CONFIDENCE["attachment"], None)
                 yield from self.modifier_relations(index, describer)
+
+    def home_relations(self) -> Iterator[RelationMention]:
+        """Someone's home named by a noun: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace"."""
+        for token in self.doc:
+            if token.lemma_.lower() not in HOME_NOUNS or token.pos_ != "NOUN":
+                continue
+            people = [self.mention_of(child) for child in token.children if child.dep_ == "poss"]
+            places = [self.mention_of(child) for child in token.children if child.dep_ in ("compound", "nmod")]
+            places += [self.mention_of(pobj) for prep in token.children if prep.lower_ == "of" for pobj in _pobjs(prep)]
+            for person in people:
+                for place in places:
+                    if person is not None and place is not None and self.cls(person) == "Person" \
+                            and self.cls(place) == "Place":
+                        yield self.relation(person, place, token, "be home", "livesIn", "asserted",
+                                            "home", CONFIDENCE["home"], None)
 
     def modifier_relations(self, index: int, head: Token) -> Iterator[RelationMention]:
         """A place or organisation written before a noun naming or describing a mention.
@@ -568,35 +602,65 @@ class _SentenceRules:
                 killers, victims = self._killing_parties(token)
             else:
                 continue
+            factuality = "reported" if _alleged(token) else "asserted"
             for killer in killers:
                 for victim in victims:
-                    if (killer is not None and victim is not None and killer != victim
-                            and self.cls(killer) == "Person" and self.cls(victim) == "Person"):
-                        yield self.relation(killer, victim, token, "kill", "killed", "asserted",
+                    if killer != victim and self.cls(killer) == "Person" and self.cls(victim) == "Person":
+                        yield self.relation(killer, victim, token, "kill", "killed", factuality,
                                             "killer-noun", CONFIDENCE["killer-noun"], None)
 
-    def _killing_parties(self, noun: Token) -> tuple[list[int | None], list[int | None]]:
+    def _killing_parties(self, noun: Token) -> tuple[list[int], list[int]]:
         """Killers and victims of a killing noun.
 
         "the assassination of X by Y", "Y's killing of X", "X's assassination", "the Kennedy
-        slaying"; with no killer named beside it, the one accused of it ("Sirhan was convicted
-        of the slaying of Kennedy").
+        slaying"; with no killer named beside it, the one it is laid on ("Sirhan was convicted
+        of the slaying of Kennedy", "Ray is serving 99 years for the murder of King", "the only
+        suspect in Kennedy's assassination").
         """
-        killers = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "by" for pobj in _pobjs(prep)]
-        victims = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "of" for pobj in _pobjs(prep)]
-        victims += [self.mention_of(child) for child in noun.children if child.dep_ == "compound"]
-        possessors = [self.mention_of(child) for child in noun.children if child.dep_ == "poss"]
-        if any(victim is not None for victim in victims):
+        killers = self._named(pobj for prep in noun.children if prep.lower_ == "by" for pobj in _pobjs(prep))
+        victims = self._named(pobj for prep in noun.children if prep.lower_ == "of" for pobj in _pobjs(prep))
+        victims += self._named(child for child in noun.children if child.dep_ == "compound")
+        possessors = self._named(child for child in noun.children if child.dep_ == "poss")
+        if victims:
             killers += possessors
         else:
             victims += possessors
-        if not any(killer is not None for killer in killers) and noun.dep_ == "pobj":
-            holder = noun.head.head
-            if holder.lemma_.lower() in ACCUSE_VERBS:
-                killers += [index for token in self.accused(holder) for index, _ in self.entities(token)]
+        if not killers:
+            killers = self._named(self._blamed_for(noun))
         return killers, victims
 
-    def _killer_of(self, noun: Token) -> list[int | None]:
+    def _named(self, tokens: Iterable[Token]) -> list[int]:
+        return [index for token in tokens for index, _ in self.entities(token)]
+
+    def _blamed_for(self, deed: Token) -> list[Token]:
+        """Who a sentence lays a deed on, climbing from "the murder of X" to the verb or noun that carries it.
+
+        "convicted of", "charged in" (the accused); "pleaded guilty to", "serving 99 years for",
+        "acted alone in" (the subject); "the suspect in", "Oswald, the assassin in" (the noun's person).
+        """
+        token = deed
+        for _ in range(4):
+            if token.dep_ not in ("pobj", "pcomp", "dobj") or token.head is token:
+                return []
+            holder = token.head.head if token.dep_ in ("pobj", "pcomp") else token.head
+            lemma = holder.lemma_.lower()
+            if holder.pos_ == "VERB" and lemma in ACCUSE_VERBS:
+                return self.accused(holder)
+            if holder.pos_ in ("VERB", "AUX") and lemma in ANSWER_VERBS:
+                return self.subjects(holder)
+            if holder.pos_ == "ADJ":  # "found Ruby guilty of murdering Oswald", "pleaded guilty to killing Lennon"
+                own = [child for child in holder.children if child.dep_ == "nsubj"]
+                if holder.dep_ == "oprd":
+                    own += [child for child in holder.head.children if child.dep_ == "dobj"]
+                return own or (self.subjects(holder.head) if holder.head is not holder else [])
+            if holder.pos_ == "NOUN" and lemma in SUSPECT_NOUNS:
+                return [holder]
+            if holder.pos_ != "NOUN" or lemma not in PENALTY_NOUNS:
+                return []
+            token = holder
+        return []
+
+    def _killer_of(self, noun: Token) -> list[int]:
         """Who the killer noun names: the name it is in apposition to, or that it stands before."""
         found = [self.mention_of(child) for child in noun.children if child.dep_ == "appos"]
         if noun.dep_ in ("appos", "compound") or noun.head.i in self.mention_at:
@@ -607,9 +671,9 @@ class _SentenceRules:
         if following < len(self.doc) and self.doc[following].text == ",":
             following += 1
         found.append(self.mention_of(self.doc[following]) if following < len(self.doc) else None)
-        return found
+        return [index for index in found if index is not None]
 
-    def _victims_of(self, noun: Token) -> list[int | None]:
+    def _victims_of(self, noun: Token) -> list[int]:
         """Who was killed: "assassin of Lincoln", "Kennedy's assassin", "King assassin"."""
         found = [self.mention_of(pobj) for prep in noun.children if prep.lower_ == "of" for pobj in _pobjs(prep)]
         found += [self.mention_of(child) for child in noun.children if child.dep_ in ("poss", "compound")]
@@ -618,7 +682,7 @@ class _SentenceRules:
             if before.tag_ == "POS" and noun.i > 1:
                 before = self.doc[noun.i - 2]
             found.append(self.mention_of(before))
-        return found
+        return [index for index in found if index is not None]
 
     def dateline_relations(self) -> Iterator[RelationMention]:
         """A dateline, "Moscow, March 5 (ITAR-TASS)", or a source line, "Paris AFP in English": the agency is there.
@@ -684,7 +748,7 @@ class _SentenceRules:
             else:
                 break
             token = head
-        reported |= self._quoted(verb)
+        reported |= self._quoted(verb) or _alleged(verb)
         if negated:
             return "negated"
         if hypothetical:
@@ -723,6 +787,18 @@ class _SentenceRules:
             sentence=self.sentence_of[anchor.sent.start],
             time=time,
         )
+
+
+def _alleged(deed: Token) -> bool:
+    """True when the text only alleges the deed: "accused of killing X", "the suspect in the murder of X"."""
+    token = deed
+    for _ in range(4):
+        if token.dep_ not in ("pobj", "pcomp", "prep", "dobj") or token.head is token:
+            return False
+        token = token.head
+        if token.lemma_.lower() in ALLEGE_WORDS:
+            return True
+    return False
 
 
 def _antecedent(token: Token) -> Token:

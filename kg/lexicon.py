@@ -44,7 +44,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "livesIn": (
         "live in", "reside in", "bear in", "grow up in", "move to", "settle in", "be native of",
     ),
-    "killed": ("kill", "shoot", "murder", "assassinate", "execute", "slay", "behead", "shoot dead"),
+    "killed": (
+        "kill", "shoot", "murder", "assassinate", "execute", "slay", "behead", "shoot dead", "gun down", "cut down",
+        "strangle",
+    ),
     "attacked": (
         "attack", "bomb", "strike", "shell", "invade", "raid", "target", "assault",
         "fight", "fire at", "shoot at", "launch attack on", "carry out attack on", "harass", "hit",
