@@ -9,7 +9,6 @@ entities of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -58,6 +57,13 @@ NAME_PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "dr", "rev", "president", 
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 SPACES = re.compile(r"\s+")
+#: A monitoring service's item number, "AU0202111694", that opens a source line.
+FBIS_NUMBER = re.compile(r"[A-Z]{2}\d{6,}[A-Z0-9]*|\d{3}[A-Z]\d{4}[A-Z]\d{3}")
+#: Languages a source line names ("Paris AFP in English").
+LANGUAGES = frozenset("""
+    english french spanish arabic russian german chinese mandarin japanese korean portuguese italian
+    turkish persian farsi hebrew hindi urdu greek polish czech serbo-croatian ukrainian vietnamese thai
+""".split())
 
 
 class MentionSpan(NamedTuple):
@@ -80,7 +86,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
     found: list[MentionSpan] = []
     title_tokens: set[int] = set()
-    for entity in [*split_source_headers(doc.ents), *unlabelled_names(doc)]:
+    for entity in [*split_entities(doc), *unlabelled_names(doc)]:
         cls = NER_CLASSES.get(entity.label_)
         if cls is None:
             continue
@@ -161,24 +167,46 @@ def _followed_by_state(span: Span) -> bool:
     return (state.is_title or state.is_upper) and us_state(state.text) is not None
 
 
-def split_source_headers(entities: Iterable[Span]) -> list[Span]:
-    """Entities, with a monitoring-service source line's city split off the broadcaster's name.
+def split_entities(doc: Doc) -> list[Span]:
+    """The model's entities, with two news conventions it reads wrongly put right.
 
-    "Havana Radio Reloj Network in Spanish 1402 GMT" names the city, then the source: the model
-    reads "Havana Radio Reloj Network" as one organisation. Only a name followed by "in" and a
-    language is split, so "the San Jose Mercury News" stays whole.
+    - A monitoring service's source line, "AU0202111694 Paris AFP in English 0107 GMT", names a
+      city, then the source; the model merges them ("Havana Radio Reloj Network") or misses the
+      source ("AFP"). The words between the line's number and "in <language>" become a place
+      (the longest start the gazetteer knows) and an organisation.
+    - "the PRD (Party of the Democratic Revolution)": an acronym and its expansion are two names.
     """
     found: list[Span] = []
-    for entity in entities:
-        doc = entity.doc
-        in_language = is_source_line(entity)
-        cut = next((k for k in range(min(entity.end - 1, entity.start + 3), entity.start, -1)
-                    if is_known_place(doc[entity.start:k].text)), None) if entity.label_ == "ORG" else None
-        if in_language and cut is not None:
-            found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="ORG")]
+    covered: set[int] = set()
+    for span in (span for sentence in doc.sents if (span := _source_line(sentence)) is not None):
+        cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
+                    if is_known_place(doc[span.start:k].text)), None)
+        if cut is not None:
+            found += [Span(doc, span.start, cut, label="GPE"), Span(doc, cut, span.end, label="ORG")]
+            covered.update(range(span.start, span.end))
+    for entity in doc.ents:
+        if any(token.i in covered for token in entity):
+            continue
+        bracket = next((token.i for token in entity if token.text == "("), None)
+        if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
+            found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
         else:
             found.append(entity)
     return found
+
+
+def _source_line(sentence: Span) -> Span | None:
+    """The "City Source" words of a source line, "AU0202111694 Paris AFP in English 0107 GMT", if it is one."""
+    doc = sentence.doc
+    for token in sentence:
+        if token.lower_ != "in" or not is_source_line(doc[sentence.start:token.i]):
+            continue
+        start = token.i
+        while start > sentence.start and not FBIS_NUMBER.fullmatch(doc[start - 1].text) and (
+                doc[start - 1].text == "-" or doc[start - 1].is_title or doc[start - 1].is_upper):
+            start -= 1
+        return doc[start:token.i] if token.i - start >= 2 else None
+    return None
 
 
 def _state_after_town(span: Span) -> bool:
@@ -192,8 +220,11 @@ def is_source_line(name: Span) -> bool:
     """True for a broadcaster or paper named in a monitoring service's source line: "... in Spanish 1402 GMT"."""
     doc = name.doc
     end = name.end
-    return end + 1 < len(doc) and doc[end].lower_ == "in" and doc[end + 1].is_title and (
-        doc[end + 1].ent_type_ in ("LANGUAGE", "NORP") or any(token.text == "GMT" for token in doc[end + 2:end + 5]))
+    if end + 1 >= len(doc) or doc[end].lower_ != "in" or not doc[end + 1].is_title:
+        return False
+    language = doc[end + 1]
+    return language.ent_type_ == "LANGUAGE" or language.lower_ in LANGUAGES or \
+        any(token.text == "GMT" for token in doc[end + 2:end + 5])
 
 
 def unlabelled_names(doc: Doc) -> list[Span]:

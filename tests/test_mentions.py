@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Span
 
-from kg.mentions import clean_name, corrected_class, find_mentions, name_with_prefix
+from kg.mentions import clean_name, corrected_class, find_mentions, name_with_prefix, split_entities
 from kg.nlp import load_pipeline
 
 
@@ -79,6 +79,8 @@ def test_corrected_class(text: str, start: int, end: int, cls: str, expected: st
         ("Moscow March 5 (ITAR-TASS) -- Papers wrote about it.", ("Organization", "ITAR-TASS")),
         ("BANGKOK, Thailand (AP) The city council met.", ("Place", "BANGKOK")),
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94", ("Place", "Paris")),
+        ("AU0202111694 Paris AFP in English 0107 GMT 2 Feb 94", ("Organization", "AFP")),
+        ("NC1404123794 Cairo AL-AHALI in Arabic 6 Apr 94 p 6", ("Organization", "AL-AHALI")),
     ],
 )
 def test_names_in_news_conventions_are_found(text: str, expected: tuple[str, str]) -> None:
@@ -90,3 +92,9 @@ def test_name_with_prefix_keeps_honorifics_not_job_titles() -> None:
     quoted = {entity.text: name_with_prefix(entity).text for entity in doc.ents if entity.label_ == "PERSON"}
     assert quoted["Lincoln"] == "President Lincoln"
     assert quoted["John Kirby"] == "John Kirby"
+
+
+def test_an_acronym_and_its_expansion_are_two_names() -> None:
+    doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
+    doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"
+    assert [span.text for span in split_entities(doc)] == ["RP", "Welfare Party"]
