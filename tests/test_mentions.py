@@ -65,6 +65,8 @@ def test_ner_labels_map_to_ontology_classes() -> None:
         ("DAYTON, Ohio (AP) The council met.", 0, 1, "Organization", "Place"),  # Town, State
         ("Karl Wendt, 45, of Oakdale, was hurt.", 6, 7, "Organization", "Place"),  # hometown
         ("Kennedy spoke in Boston.", 0, 1, "Person", "Person"),  # a person named like a town stays one
+        ("Bowier said the paper was cordial.", 0, 1, "Organization", "Person"),  # a bare name that speaks
+        ("The Fire Department said the fire was out.", 1, 3, "Organization", "Organization"),
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:
