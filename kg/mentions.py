@@ -120,7 +120,23 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and any(character.isalpha() for character in item.mention.name)
     ]
     kept.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
-    return _unique(kept)
+    return _unique(surnames_as_people(kept))
+
+
+def surnames_as_people(found: list[MentionSpan]) -> list[MentionSpan]:
+    """Mentions, with a lone surname the model typed otherwise made a person when the text names them in full.
+
+    News names someone in full, then by surname; the small model often types the bare surname
+    as an organisation or a place ("Lech Walesa ... Walesa said"). A place the gazetteer knows
+    stays a place.
+    """
+    surnames = {item.span[-1].text for item in found if item.mention.cls == "Person" and len(item.span) > 1}
+    return [
+        item._replace(mention=replace(item.mention, cls="Person", label="PERSON"))
+        if item.mention.cls in ("Organization", "Place") and len(item.span) == 1 and item.span.text in surnames
+        and not is_known_place(item.span.text) else item
+        for item in found
+    ]
 
 
 def corrected_class(span: Span, cls: str) -> str:

@@ -100,3 +100,8 @@ def test_an_acronym_and_its_expansion_are_two_names() -> None:
     doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
     doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"
     assert [span.text for span in split_entities(doc)] == ["RP", "Welfare Party"]
+
+
+def test_a_surname_is_the_person_named_in_full_before() -> None:
+    found = mentions_of("Lech Walesa led the strike. Walesa said Solidarity wants to avoid unrest.")
+    assert ("Person", "Walesa") in found
