@@ -460,11 +460,14 @@ class _SentenceRules:
                           if grandchild.dep_ == "appos" and grandchild.i not in self.mention_at]
         if name.dep_ in ("nsubj", "nsubjpass") and name.head.lemma_ in COPULAS:
             found += [child for child in name.head.children if child.dep_ == "attr" and child.i not in self.mention_at]
+        if name.dep_ == "nsubj":  # "Cicippio was acting comptroller at ...", parsed with "acting" as the verb
+            found += [child for child in name.head.children if child.dep_ in ("dobj", "attr")
+                      and child.lower_ in TITLE_WORDS and child.i not in self.mention_at]
         if name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i not in self.mention_at:
             found.append(name.head)  # "Pittsburgh's superintendent, Richard Wallace"
         return found
 
-    def phrase_targets(self, pobj: Token) -> list[int]:
+    def phrase_targets(self, pobj: Token, depth: int = 0) -> list[int]:
         """The mentions a prepositional object names: itself, or the one it belongs to.
 
         "with Siemens"; "with the USDA's research service"; "of the department at NASDA".
@@ -472,9 +475,12 @@ class _SentenceRules:
         index = self.mention_of(pobj)
         if index is not None:
             return [index]
-        found = [self.mention_of(child) for child in pobj.children if child.dep_ in ("poss", "compound")]
-        found += [self.mention_of(inner) for prep in pobj.children if prep.dep_ == "prep"
-                  for inner in _pobjs(prep)]
+        found: list[int | None] = [
+            self.mention_of(child) for child in pobj.children if child.dep_ in ("poss", "compound")
+        ]
+        for prep in (child for child in pobj.children if child.dep_ == "prep"):
+            for inner in _pobjs(prep):  # "vice for development of new products at American Express"
+                found += self.phrase_targets(inner, depth + 1) if depth < 2 else [self.mention_of(inner)]
         return [index for index in found if index is not None]
 
     def attachment_relations(self) -> Iterator[RelationMention]:
@@ -489,7 +495,7 @@ class _SentenceRules:
                     for target in (target for pobj in _pobjs(prep) for target in self.phrase_targets(pobj)):
                         predicate = ATTACHMENTS.get((cls, prep.lower_, self.cls(target)))
                         if predicate is not None and target != index:
-                            yield self.relation(index, target, root, prep.lower_, predicate, "asserted",
+                            yield self.relation(index, target, root, "be", predicate, "asserted",
                                                 "attachment", CONFIDENCE["attachment"], None)
                 yield from self.modifier_relations(index, describer)
 
@@ -505,7 +511,7 @@ class _SentenceRules:
                 for place in places:
                     if person is not None and place is not None and self.cls(person) == "Person" \
                             and self.cls(place) == "Place":
-                        yield self.relation(person, place, token, "be home", "livesIn", "asserted",
+                        yield self.relation(person, place, token, "be", "livesIn", "asserted",
                                             "home", CONFIDENCE["home"], None)
 
     def modifier_relations(self, index: int, head: Token) -> Iterator[RelationMention]:
@@ -533,7 +539,7 @@ class _SentenceRules:
                 predicate = "worksFor"
             else:
                 continue
-            yield self.relation(index, target, head, "be of", predicate, "asserted",
+            yield self.relation(index, target, head, "be", predicate, "asserted",
                                 "modifier", CONFIDENCE["modifier"], None)
 
     def place_in_place_relations(self) -> Iterator[RelationMention]:
@@ -556,7 +562,7 @@ class _SentenceRules:
                 continue
             if self.mention_spans[target].span.start != position:
                 continue
-            yield self.relation(index, target, item.span.root, "in", predicate, "asserted",
+            yield self.relation(index, target, item.span.root, "be", predicate, "asserted",
                                 "place-in-place", CONFIDENCE["place-in-place"], None)
 
     def comma_place_relations(self) -> Iterator[RelationMention]:
@@ -574,7 +580,7 @@ class _SentenceRules:
                 continue
             if self._in_place_list(item.span.start, self.mention_spans[container].span.end):
                 continue
-            yield self.relation(index, container, item.span.root, "be in", "locatedIn", "asserted",
+            yield self.relation(index, container, item.span.root, "be", "locatedIn", "asserted",
                                 "comma-place", CONFIDENCE["comma-place"], None)
 
     def _in_place_list(self, start: int, end: int) -> bool:
@@ -715,7 +721,7 @@ class _SentenceRules:
             if not (bracketed or is_source_line(span)):
                 continue
             for place in places:
-                yield self.relation(agency, place, span.root, "be based in", "basedIn", "asserted",
+                yield self.relation(agency, place, span.root, "be", "basedIn", "asserted",
                                     "dateline", CONFIDENCE["dateline"], None)
 
     # ------------------------------------------------------------ qualifiers

@@ -30,7 +30,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "visit", "travel to", "arrive in", "arrive at", "fly to", "go to", "head to", "come to",
         "return to", "tour", "land in", "make visit to", "pay visit to", "travel in",
     ),
-    "worksFor": ("work for", "work at", "work with", "serve", "represent", "be employee of"),
+    "worksFor": (
+        "work for", "work at", "work with", "work in", "serve", "serve in", "serve on", "serve with", "represent",
+        "be employee of",
+    ),
     "spokespersonFor": ("speak for", "be spokesman for", "be spokeswoman for", "be spokesperson for"),
     "leads": (
         "lead", "head", "chair", "run", "govern", "rule", "command", "be leader of", "be head of",

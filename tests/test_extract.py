@@ -73,6 +73,10 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("James Earl Ray", "cut down", "Martin Luther King", "asserted")),
         ("The nation mourned when Lennon was shot by Mark Chapman, a fan.",
          ("Mark Chapman", "shoot", "Lennon", "asserted")),
+        ("Jeffrey Bander, vice for development of new products at American Express, said so.",
+         ("Jeffrey Bander", "worksFor", "American Express", "asserted")),
+        ("Joseph Cicippio was acting comptroller at the American University of Beirut.",
+         ("Joseph Cicippio", "worksFor", "American University of Beirut", "asserted")),
         # homes and describing nouns
         ("Nelson's hometown of Abbott is small.", ("Nelson", "livesIn", "Abbott", "asserted")),
         ("Pittsburgh's superintendent, Richard Wallace, arrived in 1980.",
