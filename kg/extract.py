@@ -18,6 +18,7 @@ Rules, each a small function over one sentence's tokens:
   assassination of X by Y";
 - ``dateline``: a wire-service dateline "BANGKOK, Thailand (AP)" bases the agency in its city;
 - ``home``: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace";
+- ``headquarters``: "NRC headquarters in Rockville", "the bank's Frankfurt office";
 - ``transitive``: someone or something in a town written "Aiken, S.C." is also in the state.
 
 Each relation carries its factuality (asserted, planned, negated, reported, hypothetical),
@@ -83,6 +84,8 @@ PLACE_MODIFIER = {"Person": "livesIn", "Organization": "basedIn", "Place": "loca
 COPULAS = frozenset({"be", "become", "remain"})
 #: Nouns naming where someone is from ("his hometown of Abbott").
 HOME_NOUNS = frozenset("home hometown birthplace homeland".split())
+#: Nouns naming an organisation's seat ("NRC headquarters in Rockville").
+SEAT_NOUNS = frozenset("headquarters headquarter office offices bureau seat".split())
 #: Wire services whose datelines say where a story was filed, not where they are based.
 GLOBAL_WIRES = frozenset({"AP", "Associated Press", "Reuters", "UPI", "United Press International", "Bloomberg"})
 COMPASS_WORDS = frozenset("""
@@ -109,6 +112,7 @@ CONFIDENCE = {
     "modifier": 0.55,
     "place-in-place": 0.6,
     "home": 0.7,
+    "headquarters": 0.75,
     "comma-place": 0.7,
     "killer-noun": 0.7,
     "dateline": 0.7,
@@ -215,6 +219,7 @@ class _SentenceRules:
         yield from self.comma_place_relations()
         yield from self.place_in_place_relations()
         yield from self.home_relations()
+        yield from self.headquarters_relations()
         yield from self.killer_noun_relations()
         yield from self.dateline_relations()
 
@@ -514,6 +519,22 @@ class _SentenceRules:
                         yield self.relation(person, place, token, "be", "livesIn", "asserted",
                                             "home", CONFIDENCE["home"], None)
 
+    def headquarters_relations(self) -> Iterator[RelationMention]:
+        """An organisation's seat named by a noun: "NRC headquarters in Rockville", "the bank's Frankfurt office"."""
+        for token in self.doc:
+            if token.lemma_.lower() not in SEAT_NOUNS or token.pos_ != "NOUN":
+                continue
+            organisations = self._named(child for child in token.children if child.dep_ in ("compound", "poss"))
+            places = self._named(child for child in token.children if child.dep_ in ("compound", "nmod"))
+            places += self._named(
+                pobj for prep in token.children if prep.lower_ in ("in", "at") for pobj in _pobjs(prep)
+            )
+            for organisation in organisations:
+                for place in places:
+                    if self.cls(organisation) == "Organization" and self.cls(place) == "Place":
+                        yield self.relation(organisation, place, token, "be", "basedIn", "asserted",
+                                            "headquarters", CONFIDENCE["headquarters"], None)
+
     def modifier_relations(self, index: int, head: Token) -> Iterator[RelationMention]:
         """A place or organisation written before a noun naming or describing a mention.
 
@@ -551,6 +572,8 @@ class _SentenceRules:
         for index, item in enumerate(self.mention_spans):
             predicate = {"Place": "locatedIn", "Organization": "basedIn"}.get(item.mention.cls)
             position = item.span.end
+            if predicate == "basedIn" and position < len(self.doc) and self.doc[position].lower_ in SEAT_NOUNS:
+                position += 1  # "NRC headquarters in nearby Rockville"
             if predicate is None or position >= len(self.doc) or self.doc[position].lower_ != "in":
                 continue
             position += 1
@@ -716,7 +739,8 @@ class _SentenceRules:
                 continue
             span = self.mention_spans[agency].span
             before, after = self.doc[span.start - 1], self.doc[span.end] if span.end < len(self.doc) else None
-            bracketed = before.text == "(" and after is not None and after.text == ")" and \
+            bracketed = ((before.text == "(" and after is not None and after.text == ")")
+                         or (after is not None and after.text in ("--", "—"))) and \
                 self.mention_spans[agency].mention.name not in GLOBAL_WIRES
             if not (bracketed or is_source_line(span)):
                 continue
