@@ -324,6 +324,8 @@ class _SentenceRules:
                 for subject in child.children:
                     if subject.dep_ == "nsubj":
                         yield base, "object-control", subject
+        if verb.dep_ == "relcl" and any(child.lower_ == "where" for child in verb.children):
+            yield f"{base} in", "verb-prep", verb.head  # "Rolling Fork, where Muddy Waters was born"
         if not any(child.dep_ in ("dobj", "nsubjpass") for child in verb.children):
             for conj in (child for child in verb.children if child.dep_ == "conj" and child.pos_ == "VERB"):
                 for shared in (child for child in conj.children if child.dep_ == "dobj"):
@@ -459,7 +461,7 @@ class _SentenceRules:
         """
         found = [name]
         for child in name.children:
-            if child.dep_ in ("appos", "npadvmod", "amod") and child.i > name.i and child.i not in self.mention_at:
+            if child.dep_ in ("appos", "npadvmod", "amod") and child.i > name.i and self._describes(child):
                 found.append(child)
                 found += [grandchild for grandchild in child.children
                           if grandchild.dep_ == "appos" and grandchild.i not in self.mention_at]
@@ -471,6 +473,11 @@ class _SentenceRules:
         if name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i not in self.mention_at:
             found.append(name.head)  # "Pittsburgh's superintendent, Richard Wallace"
         return found
+
+    def _describes(self, token: Token) -> bool:
+        """True for a noun that can describe a name: not itself a name, or a group ("Derwinski, a Republican from")."""
+        index = self.mention_at.get(token.i)
+        return index is None or self.cls(index) == "Group"
 
     def phrase_targets(self, pobj: Token, depth: int = 0) -> list[int]:
         """The mentions a prepositional object names: itself, or the one it belongs to.
@@ -505,7 +512,11 @@ class _SentenceRules:
                 yield from self.modifier_relations(index, describer)
 
     def home_relations(self) -> Iterator[RelationMention]:
-        """Someone's home named by a noun: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace"."""
+        """Someone's home named by a noun: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace".
+
+        And a birthplace written before the name, "Illinois born Charlton Heston", read off the words.
+        """
+        yield from self._born_before_name()
         for token in self.doc:
             if token.lemma_.lower() not in HOME_NOUNS or token.pos_ != "NOUN":
                 continue
@@ -518,6 +529,24 @@ class _SentenceRules:
                             and self.cls(place) == "Place":
                         yield self.relation(person, place, token, "be", "livesIn", "asserted",
                                             "home", CONFIDENCE["home"], None)
+
+    def _born_before_name(self) -> Iterator[RelationMention]:
+        for index, item in enumerate(self.mention_spans):
+            position = item.span.end
+            if item.mention.cls != "Place" or position + 1 >= len(self.doc):
+                continue
+            if self.doc[position].text == "-":
+                position += 1
+            if self.doc[position].lower_ != "born":
+                continue
+            position += 1
+            while position < len(self.doc) and position not in self.mention_at and self.doc[position].is_lower \
+                    and self.doc[position].pos_ in ("NOUN", "ADJ") and position - item.span.end < 4:
+                position += 1  # "Minnesota born artist Duane Hanson"
+            person = self.mention_at.get(position)
+            if person is not None and self.cls(person) == "Person":
+                yield self.relation(person, index, self.doc[position], "be", "livesIn", "asserted",
+                                    "home", CONFIDENCE["home"], None)
 
     def headquarters_relations(self) -> Iterator[RelationMention]:
         """An organisation's seat named by a noun: "NRC headquarters in Rockville", "the bank's Frankfurt office"."""
@@ -551,7 +580,7 @@ class _SentenceRules:
             target = self.mention_of(token)
             if target is None or target == index or token.i != self.mention_spans[target].span.root.i:
                 continue
-            if token.dep_ not in ("compound", "nmod", "amod", "poss"):
+            if token.dep_ not in ("compound", "nmod", "amod", "poss", "npadvmod"):  # npadvmod: "Illinois born X"
                 continue
             target_cls = self.cls(target)
             if target_cls == "Place":

@@ -85,6 +85,12 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Siemens", "basedIn", "Munich", "asserted")),
         ("At a briefing at NRC headquarters in nearby Rockville, Md., Bernero spoke.",
          ("NRC", "basedIn", "Rockville", "asserted")),
+        ("Illinois born Charlton Heston was a young actor then.",
+         ("Charlton Heston", "livesIn", "Illinois", "asserted")),
+        ("You pass through Rolling Fork, where Muddy Waters was born, and into Clarksdale.",
+         ("Muddy Waters", "bear in", "Rolling Fork", "asserted")),
+        ("Derwinski, a Republican from Chicago, denied the allegations.",
+         ("Derwinski", "livesIn", "Chicago", "asserted")),
         # wire datelines
         ("Moscow, March 5 (ITAR-TASS) -- Papers wrote about the speech.",
          ("ITAR-TASS", "basedIn", "Moscow", "asserted")),
