@@ -300,7 +300,12 @@ class _SentenceRules:
         if objects:
             return objects
         passive = [child for child in verb.children if child.dep_ == "nsubjpass"]
-        return passive or self.subjects(verb, depth + 1)
+        if passive:
+            return passive
+        before = verb.i - 2
+        if verb.tag_ == "VBN" and before >= 0 and self.doc[verb.i - 1].text == "," and before in self.mention_at:
+            return [self.doc[before]]  # "the sentence of Adamson, convicted of ...", however the parser hangs it
+        return self.subjects(verb, depth + 1)
 
     def objects(self, verb: Token) -> Iterator[tuple[str, str, Token]]:
         """(verb phrase, rule, argument token) for each object the verb takes."""
@@ -603,6 +608,8 @@ class _SentenceRules:
             position = item.span.end
             if predicate == "basedIn" and position < len(self.doc) and self.doc[position].lower_ in SEAT_NOUNS:
                 position += 1  # "NRC headquarters in nearby Rockville"
+            if position + 1 < len(self.doc) and self.doc[position].text == "," and self.doc[position + 1].lower_ == "in":
+                position += 1  # "the Savannah River Plant, in Aiken"
             if predicate is None or position >= len(self.doc) or self.doc[position].lower_ != "in":
                 continue
             position += 1
@@ -625,10 +632,13 @@ class _SentenceRules:
             end = item.span.end
             if end + 1 >= len(self.doc) or self.doc[end].text != "," or self.doc[end].sent != item.span.sent:
                 continue
-            container = self.mention_at.get(end + 1)
+            start = end + 1
+            if start + 1 < len(self.doc) and self.doc[start].lower_ in COMPASS_WORDS:
+                start += 1  # "Mohammadia, south-east Algeria"
+            container = self.mention_at.get(start)
             if container is None or self.cls(container) != "Place":
                 continue
-            if self.mention_spans[container].span.start != end + 1 or place_class(item.mention.name) == "Country":
+            if self.mention_spans[container].span.start != start or place_class(item.mention.name) == "Country":
                 continue
             if self._in_place_list(item.span.start, self.mention_spans[container].span.end):
                 continue

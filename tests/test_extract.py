@@ -77,6 +77,10 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Jeffrey Bander", "worksFor", "American Express", "asserted")),
         ("Joseph Cicippio was acting comptroller at the American University of Beirut.",
          ("Joseph Cicippio", "worksFor", "American University of Beirut", "asserted")),
+        ("The court threw out the death sentence of John Harvey Adamson, convicted of murdering reporter "
+         "Don Bolles in 1976.", ("John Harvey Adamson", "murder", "Don Bolles", "asserted")),
+        ("The reactors, all at the Savannah River Plant, in Aiken, S.C., were shut down.",
+         ("Savannah River Plant", "locatedIn", "S.C.", "asserted")),
         # homes and describing nouns
         ("Nelson's hometown of Abbott is small.", ("Nelson", "livesIn", "Abbott", "asserted")),
         ("Pittsburgh's superintendent, Richard Wallace, arrived in 1980.",
