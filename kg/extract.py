@@ -608,7 +608,8 @@ class _SentenceRules:
             position = item.span.end
             if predicate == "basedIn" and position < len(self.doc) and self.doc[position].lower_ in SEAT_NOUNS:
                 position += 1  # "NRC headquarters in nearby Rockville"
-            if position + 1 < len(self.doc) and self.doc[position].text == "," and self.doc[position + 1].lower_ == "in":
+            if position + 1 < len(self.doc) and self.doc[position].text == "," and \
+                    self.doc[position + 1].lower_ == "in":
                 position += 1  # "the Savannah River Plant, in Aiken"
             if predicate is None or position >= len(self.doc) or self.doc[position].lower_ != "in":
                 continue
