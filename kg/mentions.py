@@ -55,6 +55,10 @@ NAME_PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "dr", "rev", "president", 
 
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
+#: A legislator's party and state, "D-Calif.", "R-Utah": not a place of its own.
+PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
+#: Prepositions after which a known town's name is the town ("in Austin"), not a person.
+PLACE_PREPOSITIONS = frozenset({"in", "at", "from", "near"})
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 SPACES = re.compile(r"\s+")
 #: Verbs of saying whose subject, named by a bare capitalised name, is a person more often than not.
@@ -117,6 +121,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         item for item in found
         if (item.mention.cls == "Role" or not _only_title_words(item.span, title_tokens))
         and not BAD_NAME_CHARACTERS.search(item.mention.name)
+        and not PARTY_AND_STATE.match(item.mention.name)
         and any(character.isalpha() for character in item.mention.name)
     ]
     kept.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
@@ -163,6 +168,9 @@ def corrected_class(span: Span, cls: str) -> str:
         return "Place"
     if (cls == "Organization" or span.text.isupper()) and is_known_place(span.text):
         return "Place"  # not for a person in mixed case: "Kennedy" and "Lincoln" are towns too
+    if cls == "Person" and span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_PREPOSITIONS \
+            and is_known_place(span.text):
+        return "Place"  # ... unless written as one: "in Austin"
     return cls
 
 
@@ -247,10 +255,10 @@ def _source_line(sentence: Span) -> Span | None:
 
 
 def _state_after_town(span: Span) -> bool:
-    """True for "Minn." in "Chisholm, Minn.": a state name right after a town and a comma."""
+    """True for "Minn." in "Chisholm, Minn.": a state name right after a capitalised town and a comma."""
     doc = span.doc
     return span.start >= 2 and doc[span.start - 1].text == "," and us_state(span.text) is not None \
-        and doc[span.start - 2].ent_type_ in ("GPE", "LOC", "FAC")
+        and (doc[span.start - 2].is_title or doc[span.start - 2].is_upper)
 
 
 def is_source_line(name: Span) -> bool:
@@ -275,7 +283,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     for token in doc:
         if token.i in labelled or token.i < 2 or doc[token.i - 1].text != ",":
             continue
-        if (token.is_title or token.is_upper) and us_state(token.text) is not None and (token.i - 2) in labelled:
+        if (token.is_title or token.is_upper) and us_state(token.text) is not None and \
+                ((token.i - 2) in labelled or doc[token.i - 2].is_title):
             found.append(Span(doc, token.i, token.i + 1, label="GPE"))
     found += _dateline_cities(doc, labelled)
     labelled |= {token.i for span in found for token in span}
