@@ -313,6 +313,8 @@ class _SentenceRules:
         particle = " ".join(child.lower_ for child in verb.children if child.dep_ == "prt")
         base = f"{lemma} {particle}".strip()
         has_agent = any(child.dep_ == "agent" for child in verb.children)
+        if has_agent and verb.dep_ == "acl" and not any(child.dep_ == "nsubjpass" for child in verb.children):
+            yield base, "svo", verb.head  # "the foundation headed by Juan Novara", "Tolbert, killed by Doe's men"
         for child in verb.children:
             if child.dep_ in ("dobj", "dative", "attr", "oprd") or (child.dep_ == "nsubjpass" and has_agent):
                 if self.entities(child):
@@ -475,6 +477,9 @@ class _SentenceRules:
         if name.dep_ == "nsubj":  # "Cicippio was acting comptroller at ...", parsed with "acting" as the verb
             found += [child for child in name.head.children if child.dep_ in ("dobj", "attr")
                       and child.lower_ in TITLE_WORDS and child.i not in self.mention_at]
+        if name.dep_ == "dobj":  # "named Larry Jinks publisher of the San Jose Mercury News"
+            found += [child for child in name.head.children if child.dep_ in ("oprd", "xcomp")
+                      and child.pos_ == "NOUN" and child.i not in self.mention_at]
         if name.dep_ == "appos" and name.head.pos_ == "NOUN" and name.head.i not in self.mention_at:
             found.append(name.head)  # "Pittsburgh's superintendent, Richard Wallace"
         return found

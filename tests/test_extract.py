@@ -81,6 +81,10 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          "Don Bolles in 1976.", ("John Harvey Adamson", "murder", "Don Bolles", "asserted")),
         ("The reactors, all at the Savannah River Plant, in Aiken, S.C., were shut down.",
          ("Savannah River Plant", "locatedIn", "S.C.", "asserted")),
+        ("Knight-Ridder has named Larry Jinks publisher of the San Jose Mercury News.",
+         ("Larry Jinks", "worksFor", "San Jose Mercury News", "asserted")),
+        ("There is a study by the Mediterranean Foundation headed by Juan Novara.",
+         ("Juan Novara", "head", "Mediterranean Foundation", "asserted")),
         # homes and describing nouns
         ("Nelson's hometown of Abbott is small.", ("Nelson", "livesIn", "Abbott", "asserted")),
         ("Pittsburgh's superintendent, Richard Wallace, arrived in 1980.",
