@@ -516,6 +516,8 @@ class _SentenceRules:
                 for prep in (child for child in describer.children if child.dep_ == "prep"):
                     for target in (target for pobj in _pobjs(prep) for target in self.phrase_targets(pobj)):
                         predicate = ATTACHMENTS.get((cls, prep.lower_, self.cls(target)))
+                        if predicate == "worksFor" and describer is not root:  # "leader of", "a spokesperson for"
+                            predicate = _affiliation_predicate(self.doc[describer.left_edge.i:describer.i + 1])
                         if predicate is not None and target != index:
                             yield self.relation(index, target, root, "be", predicate, "asserted",
                                                 "attachment", CONFIDENCE["attachment"], None)
@@ -583,7 +585,8 @@ class _SentenceRules:
         """
         item = self.mention_spans[index]
         start = min(token.i for token in head.subtree)
-        modifiers = self.doc[start:item.span.start] if head.i in range(*_bounds(item.span)) else self.doc[start:head.i]
+        inside = head.i in range(*_bounds(item.span))
+        modifiers = self.doc[start:item.span.start] if inside else self.doc[start:head.i]
         if any(token.lower_.rstrip(".") in TITLE_WORDS for token in modifiers):
             return
         for token in modifiers:
@@ -596,7 +599,8 @@ class _SentenceRules:
             if target_cls == "Place":
                 predicate = PLACE_MODIFIER[item.mention.cls]
             elif target_cls == "Organization" and item.mention.cls == "Person":
-                predicate = "worksFor"
+                # "the Foreign Ministry spokesman, Grigory Karasin": what the describing noun says
+                predicate = "worksFor" if inside else _affiliation_predicate(self.doc[head.i:head.i + 1])
             else:
                 continue
             yield self.relation(index, target, head, "be", predicate, "asserted",

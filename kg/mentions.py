@@ -129,19 +129,25 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
 
 
 def surnames_as_people(found: list[MentionSpan]) -> list[MentionSpan]:
-    """Mentions, with a lone surname the model typed otherwise made a person when the text names them in full.
+    """Mentions, with a name ending in a surname of the text's people made a person.
 
     News names someone in full, then by surname; the small model often types the bare surname
-    as an organisation or a place ("Lech Walesa ... Walesa said"). A place the gazetteer knows
-    stays a place.
+    as an organisation or a place ("Lech Walesa ... Walesa said"), or a relative's full name
+    ("Veranika Tsapkala, wife of Valery Tsapkala"). A place the gazetteer knows stays a place.
     """
     surnames = {item.span[-1].text for item in found if item.mention.cls == "Person" and len(item.span) > 1}
     return [
         item._replace(mention=replace(item.mention, cls="Person", label="PERSON"))
-        if item.mention.cls in ("Organization", "Place") and len(item.span) == 1 and item.span.text in surnames
-        and not is_known_place(item.span.text) else item
+        if (item.mention.cls == "Organization" or len(item.span) == 1) and item.mention.cls != "Person"
+        and _looks_like_a_name(item.span) and item.span[-1].text in surnames and not is_known_place(item.span.text)
+        else item
         for item in found
     ]
+
+
+def _looks_like_a_name(span: Span) -> bool:
+    """One to three capitalised words, none an organisation's ("Walesa", "Valery Tsapkala")."""
+    return len(span) <= 3 and all(token.is_title and token.lower_ not in ORGANISATION_WORDS for token in span)
 
 
 def corrected_class(span: Span, cls: str) -> str:
@@ -505,7 +511,7 @@ def name_with_prefix(person: Span) -> Span:
 
 
 def _has_title_word(span: Span) -> bool:
-    return any(token.lower_ in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS for token in span)
+    return any(token.lower_.rstrip(".") in TITLE_WORDS or token.lemma_.lower() in TITLE_WORDS for token in span)
 
 
 def role_name(title: Span) -> str:

@@ -85,6 +85,12 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Larry Jinks", "worksFor", "San Jose Mercury News", "asserted")),
         ("There is a study by the Mediterranean Foundation headed by Juan Novara.",
          ("Juan Novara", "head", "Mediterranean Foundation", "asserted")),
+        ("Johnson became leader of the Conservative Party in July.",
+         ("Johnson", "leads", "Conservative Party", "asserted")),
+        ("Dedi Prasetyo, a spokesperson for the Indonesian National Police, confirmed it.",
+         ("Dedi Prasetyo", "spokespersonFor", "Indonesian National Police", "asserted")),
+        ("The drug stays on prescription, said Susan Cruzan, an FDA spokeswoman.",
+         ("Susan Cruzan", "spokespersonFor", "FDA", "asserted")),
         # homes and describing nouns
         ("Nelson's hometown of Abbott is small.", ("Nelson", "livesIn", "Abbott", "asserted")),
         ("Pittsburgh's superintendent, Richard Wallace, arrived in 1980.",

@@ -114,3 +114,8 @@ def test_a_party_and_state_label_is_no_place() -> None:
     doc = nlp(Doc(nlp.vocab, words=words))  # tokenised as news corpora are, "D-Ariz." one token
     doc.ents = [*(entity for entity in doc.ents if entity.end <= 4), Span(doc, 4, 5, label="GPE")]
     assert not any(item.mention.name.startswith("D-") for item in find_mentions(doc))
+
+
+def test_a_relative_named_in_full_is_a_person() -> None:
+    text = "Maria Kalesnikava spoke, and Veranika Tsapkala, wife of Valery Tsapkala, a potential candidate."
+    assert ("Person", "Valery Tsapkala") in mentions_of(text)
