@@ -2,7 +2,10 @@
 
 Each gold sentence is parsed from its gold tokens (so spans align), run through kg's
 mention and relation stages, and mapped to the gold label set through a mapping that ships
-with kg (``kg/data/maps/conll04.json``) or one given as a file. Scores follow the SpERT
+with kg (``kg/data/maps/conll04.json``) or one given as a file. The graph keeps a title as a
+role apart from the name; a person is scored with the honorific or "President" a reader quotes
+with the name (:func:`kg.mentions.name_with_prefix`), and the mapping may state other span
+conventions of the gold (``spans``). Scores follow the SpERT
 evaluator exactly (``shared/eval/score_spert.py``; a test checks they agree): strict entity
 F1, strict relation F1 (spans, entity types and relation type) and boundaries relation F1,
 micro and macro, per type.

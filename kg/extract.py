@@ -10,13 +10,17 @@ Rules, each a small function over one sentence's tokens:
 - ``title`` and ``apposition``: roles and the organisations named in them;
 - ``capital``: "Gaza City, the territory's capital" places a city in the region named before;
 - ``speech``: a speaker says something about the entities in the reported clause;
-- ``attachment``: a phrase hanging on a name ("Virginia Towle of Wallingford", "Drexel Inc. in
-  New York", "an economist with Drexel", "the Hong Kong firm X", "Dan Sai District in Loei");
+- ``attachment``: a phrase hanging on a name or on a noun describing it ("Virginia Towle of
+  Wallingford", "Drexel Inc. in New York", "Tom Baker, an engineer with Siemens");
+- ``modifier``: a place or organisation written before a name or its describing noun ("the Hong
+  Kong firm X", "Atlanta businessman X", "CBS anchorman Dan Rather");
 - ``comma-place``: "Aiken, S.C." places a town in the state or country written after it;
 - ``place-in-place``: "Haifa in northern Israel", "the Red Cross in Khartoum", by the words;
 - ``killer-noun``: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "the
-  assassination of X by Y";
-- ``dateline``: a wire-service dateline "BANGKOK, Thailand (AP)" bases the agency in its city;
+  assassination of X by Y", and the one a sentence lays a killing on ("convicted of the murder
+  of X", "the suspect in X's assassination", the latter reported, not asserted);
+- ``dateline``: "Moscow, March 5 (ITAR-TASS)" and a source line "Paris AFP in English" base the
+  agency in the city (not a global wire's "BANGKOK (AP)", which only says where it filed from);
 - ``home``: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace";
 - ``headquarters``: "NRC headquarters in Rockville", "the bank's Frankfurt office";
 - ``transitive``: someone or something in a town written "Aiken, S.C." is also in the state.
