@@ -402,10 +402,16 @@ class _SentenceRules:
                 )
 
     def affiliations(self, title: Span) -> list[int]:
-        """Mentions inside a title, or the possessor just before it ("Israel's Prime Minister")."""
+        """Mentions inside a title, or the possessor just before it ("Israel's Prime Minister").
+
+        A "title" that names a person of its own is a list or a clause, not a title ("X as
+        Oswald, Y as Booth"): its mentions are nobody's employer.
+        """
         found = []
         for token in title:
             index = self.mention_at.get(token.i)
+            if index is not None and self.cls(index) == "Person":
+                return []
             if index is not None and index not in found:
                 found.append(index)
         start = title.start

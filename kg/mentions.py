@@ -112,7 +112,8 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
             if span is None:
                 continue
             for title in (leading_title, prefix_title(span), apposition_title(span)):
-                if title is not None:
+                # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole")
+                if title is not None and not any(token.ent_type_ == "PERSON" for token in title):
                     title_tokens.update(range(title.start, title.end))
                     role = _mention(title, "Role", "TITLE", sentence_index, name=role_name(title))
                     found.append(role._replace(owner=span))

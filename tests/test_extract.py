@@ -172,3 +172,9 @@ def test_a_global_wire_is_not_based_where_it_files_from(analyse_text: Callable[[
     found = relations(analyse_text("BANGKOK, Thailand (AP) The city council met."))
     assert ("BANGKOK", "locatedIn", "Thailand", "asserted") in found
     assert not any(subject == "AP" for subject, _, _, _ in found)
+
+
+def test_a_title_naming_another_person_gives_no_employer(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Ann Lee, the wife of Senator Bob Dole of Kansas, spoke on Monday."))
+    assert not any(subject == "Ann Lee" for subject, _, _, _ in found)
+    assert ("Bob Dole", "livesIn", "Kansas", "asserted") in found
