@@ -108,3 +108,14 @@ def test_town_and_state_score_as_one_place_where_the_mapping_joins_them(tmp_path
     [prediction] = evaluate(path).predictions
     assert {(e["start"], e["end"], e["type"]) for e in prediction["entities"]} == {(0, 2, "Peop"), (5, 8, "Loc")}
     assert prediction["relations"] == [{"type": "Live_In", "head": 0, "tail": 1}]
+
+
+def test_town_and_state_stay_apart_outside_a_birthplace(tmp_path: Path) -> None:
+    moved = {"tokens": ["Ann", "Lee", "moved", "to", "Fresno", ",", "Calif.", "."],
+             "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 4, "end": 5},
+                          {"type": "Loc", "start": 6, "end": 7}],
+             "relations": [{"type": "Located_In", "head": 1, "tail": 2}]}
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps([moved]), "utf-8")
+    [prediction] = evaluate(path).predictions
+    assert {(e["start"], e["end"]) for e in prediction["entities"]} >= {(4, 5), (6, 7)}
