@@ -53,7 +53,7 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "’ll"})
 MODAL_AUX = frozenset({"would", "could", "might", "may", "should", "must", "can", "ca"})
 LEADER_WORDS = frozenset("""
     president premier chancellor king queen leader chairman chairwoman chair ceo head mayor
-    governor emperor founder
+    governor gov emperor founder
 """.split())
 SUBORDINATE_WORDS = frozenset({"vice", "deputy", "assistant", "former", "ex", "acting", "under"})
 PLACE_NOUNS = frozenset("""
@@ -910,7 +910,7 @@ def _is_infinitive(clause: Token) -> bool:
 
 
 def _affiliation_predicate(title: Span) -> str:
-    words = {token.lower_ for token in title}
+    words = {token.lower_.rstrip(".") for token in title}
     if any(word.startswith("spokes") for word in words):
         return "spokespersonFor"
     if words & SUBORDINATE_WORDS:

@@ -38,6 +38,7 @@ TITLE_WORDS = frozenset("""
     correspondent reporter editor analyst professor dr mr mrs ms miss sir lord lady dame
     sheikh ayatollah president-elect spokesmen diplomat negotiator coordinator commissioner
     deputy speaker lawmaker mp chief-of-staff manager executive captain lieutenant sergeant
+    gov sen rep lt col gen sgt adm capt supt atty cmdr maj cpl
 """.split())
 
 #: Words that name a department inside a title ("Secretary of State"): never entities there.
@@ -440,7 +441,7 @@ def _split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
     if cut == span.start:
         return span, None
     title = span.doc[span.start:cut]
-    has_title = any(token.lower_ in TITLE_WORDS for token in title)
+    has_title = any(token.lower_.rstrip(".") in TITLE_WORDS for token in title)
     return span.doc[cut:span.end], title if has_title else None
 
 

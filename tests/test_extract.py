@@ -91,6 +91,8 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Dedi Prasetyo", "spokespersonFor", "Indonesian National Police", "asserted")),
         ("The drug stays on prescription, said Susan Cruzan, an FDA spokeswoman.",
          ("Susan Cruzan", "spokespersonFor", "FDA", "asserted")),
+        ("Oswald may have intended to kill Texas Gov. John Connally instead.",
+         ("John Connally", "leads", "Texas", "asserted")),
         # homes and describing nouns
         ("Nelson's hometown of Abbott is small.", ("Nelson", "livesIn", "Abbott", "asserted")),
         ("Pittsburgh's superintendent, Richard Wallace, arrived in 1980.",
