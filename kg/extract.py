@@ -39,7 +39,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import place_class
-from kg.lexicon import LEXICON
+from kg.lexicon import GENERIC, LEXICON, closed_relation
 from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 
@@ -165,15 +165,34 @@ def killing_parties(doc: Doc) -> set[int]:
 
 
 def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[RelationMention]:
-    """Every relation the rules find, without duplicates, in text order."""
+    """Every relation the rules find, without duplicates, in text order.
+
+    Two rules stating the same closed relation between the same mentions in a sentence ("Johnson
+    became leader of the party": the verb and the describing noun) give one relation, the more
+    confident; open relations stay apart by verb.
+    """
     extractor = _SentenceRules(doc, mention_spans)
-    found: dict[tuple[int, int, str, str | None], RelationMention] = {}
+    found: dict[tuple[object, ...], RelationMention] = {}
     relations = list(extractor.all_relations())
     for relation in relations + transitive_relations(relations):
-        key = (relation.subject, relation.object, relation.verb, relation.predicate)
-        if key not in found or found[key].confidence < relation.confidence:
+        key = _statement_key(relation, mention_spans)
+        if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):
             found[key] = relation
     return sorted(found.values(), key=lambda r: (r.sentence, r.subject, r.object, r.verb))
+
+
+def _statement_key(relation: RelationMention, mention_spans: list[MentionSpan]) -> tuple[object, ...]:
+    """What a relation states: the closed relation with its two sides in order, else the verb."""
+    subject, obj = relation.subject, relation.object
+    predicate = relation.predicate
+    if predicate is None:
+        predicate, swap = closed_relation(relation.verb, mention_spans[subject].mention.cls,
+                                          mention_spans[obj].mention.cls)
+        if predicate == GENERIC:
+            return relation.sentence, subject, obj, relation.verb, relation.factuality
+        if swap:
+            subject, obj = obj, subject
+    return relation.sentence, subject, obj, predicate, relation.factuality
 
 
 def transitive_relations(relations: list[RelationMention]) -> list[RelationMention]:
