@@ -23,6 +23,7 @@ Rules, each a small function over one sentence's tokens:
   agency in the city (not a global wire's "BANGKOK (AP)", which only says where it filed from);
 - ``home``: "Nelson's hometown of Abbott", "Welk's North Dakota birthplace";
 - ``headquarters``: "NRC headquarters in Rockville", "the bank's Frankfurt office";
+- ``demonym``: "the Haitian Parliament" is based in Haiti when the sentence names Haiti;
 - ``transitive``: someone or something in a town written "Aiken, S.C." is also in the state.
 
 Each relation carries its factuality (asserted, planned, negated, reported, hypothetical),
@@ -32,6 +33,7 @@ closed relation later (:mod:`kg.lexicon`), once both sides' classes are known.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -117,6 +119,7 @@ CONFIDENCE = {
     "place-in-place": 0.6,
     "home": 0.7,
     "headquarters": 0.75,
+    "demonym": 0.6,
     "comma-place": 0.7,
     "killer-noun": 0.7,
     "dateline": 0.7,
@@ -243,6 +246,7 @@ class _SentenceRules:
         yield from self.place_in_place_relations()
         yield from self.home_relations()
         yield from self.headquarters_relations()
+        yield from self.demonym_relations()
         yield from self.killer_noun_relations()
         yield from self.dateline_relations()
 
@@ -589,6 +593,26 @@ class _SentenceRules:
                 yield self.relation(person, index, self.doc[position], "be", "livesIn", "asserted",
                                     "home", CONFIDENCE["home"], None)
 
+    def demonym_relations(self) -> Iterator[RelationMention]:
+        """"The Haitian Parliament ... Haiti": an organisation named by a nationality is based in that country.
+
+        Only when the sentence names the country, and the nationality shares its name's start
+        ("Haitian" / "Haiti", "Bulgarian" / "Bulgaria"), so no list of demonyms is needed.
+        """
+        for index, item in enumerate(self.mention_spans):
+            if item.mention.cls != "Organization":
+                continue
+            span = item.span
+            adjectives = [span[0]]
+            if span.start > 0 and self.doc[span.start - 1].is_title:
+                adjectives.append(self.doc[span.start - 1])  # "the Chilean company Codelco" keeps it outside
+            for place, other in enumerate(self.mention_spans):
+                if other.mention.cls != "Place" or other.span.sent != span.sent:
+                    continue
+                if any(_is_demonym(adjective.text, other.mention.name) for adjective in adjectives):
+                    yield self.relation(index, place, span.root, "be", "basedIn", "asserted",
+                                        "demonym", CONFIDENCE["demonym"], None)
+
     def headquarters_relations(self) -> Iterator[RelationMention]:
         """An organisation's seat named by a noun: "NRC headquarters in Rockville", "the bank's Frankfurt office"."""
         for token in self.doc:
@@ -907,6 +931,14 @@ def _alleged(deed: Token) -> bool:
         if token.lemma_.lower() in ALLEGE_WORDS:
             return True
     return False
+
+
+def _is_demonym(adjective: str, country: str) -> bool:
+    """True when an adjective reads as the nationality of a country: "Haitian" of "Haiti", "Chinese" of "China"."""
+    adjective, country = adjective.lower(), country.lower()
+    if adjective == country or " " in country or not adjective.endswith(("an", "ese", "ish", "i", "ic")):
+        return False
+    return len(os.path.commonprefix([adjective, country])) >= 4
 
 
 def _antecedent(token: Token) -> Token:

@@ -105,6 +105,8 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Muddy Waters", "bear in", "Rolling Fork", "asserted")),
         ("Derwinski, a Republican from Chicago, denied the allegations.",
          ("Derwinski", "livesIn", "Chicago", "asserted")),
+        ("The military leaders of Haiti acted after the Haitian Parliament declared the post vacant.",
+         ("Haitian Parliament", "basedIn", "Haiti", "asserted")),
         # wire datelines
         ("Moscow, March 5 (ITAR-TASS) -- Papers wrote about the speech.",
          ("ITAR-TASS", "basedIn", "Moscow", "asserted")),
