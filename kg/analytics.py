@@ -81,21 +81,26 @@ def entity_network(rdf: Graph) -> EntityNetwork:
                 if node not in nodes:
                     types = sorted(str(t) for t in rdf.objects(node, RDF.type))
                     nodes[node] = local_name(types[0]) if types else "Resource"
+    # Each property is read in one pass over its triples, not node by node: a graph of a big
+    # corpus lives in Oxigraph, where every rdflib call has a fixed cost.
+    labels = [_first_values(rdf, prop) for prop in LABEL_PROPERTIES]
+    aliases, documents_of = _all_values(rdf, SKOS.altLabel), _all_values(rdf, KG.mentionedIn)
     for node in sorted(nodes, key=str):
         network.add_node(
             str(node),
-            label=_label(rdf, node),
+            label=str(next((by_node[node] for by_node in labels if node in by_node), None) or local_name(str(node))),
             cls=nodes[node],
-            aliases=sorted({str(a) for a in rdf.objects(node, SKOS.altLabel)}),
-            documents=sorted(str(d) for d in rdf.objects(node, KG.mentionedIn)),
+            aliases=sorted(set(aliases.get(node, []))),
+            documents=sorted(documents_of.get(node, [])),
         )
     for s, p, o in sorted(set(triples), key=lambda triple: tuple(map(str, triple))):
         relation = local_name(str(p))
         network.add_edge(str(s), str(o), key=relation, relation=relation, statements=[])
+    fields = {prop: _first_values(rdf, prop) for prop in STATEMENT_PROPERTIES}
     for statement in sorted(rdf.subjects(RDF.type, KG.Statement), key=str):
-        key = (str(rdf.value(statement, RDF.subject)), str(rdf.value(statement, RDF.object)),
-               local_name(str(rdf.value(statement, RDF.predicate))))
-        info = _statement(rdf, statement)
+        key = (str(fields[RDF.subject].get(statement)), str(fields[RDF.object].get(statement)),
+               local_name(str(fields[RDF.predicate].get(statement))))
+        info = _statement({prop: values.get(statement) for prop, values in fields.items()})
         if not network.has_edge(*key):
             # A negated relation has no direct triple, but the reader should still see what was denied.
             if info.factuality != "negated" or key[0] not in network or key[1] not in network:
@@ -104,31 +109,43 @@ def entity_network(rdf: Graph) -> EntityNetwork:
         network.edges[key]["statements"].append(info)
     for _, _, data in network.edges(data=True):
         data["statements"].sort(key=lambda s: (s.document, s.evidence, s.factuality))
+    details = {name: _first_values(rdf, prop) for name, prop in
+               (("title", KG.title), ("date", KG.datePublished), ("source", KG.source))}
     documents = {
-        str(document): {
-            "title": str(rdf.value(document, KG.title) or ""),
-            "date": str(rdf.value(document, KG.datePublished) or ""),
-            "source": str(rdf.value(document, KG.source) or ""),
-        }
+        str(document): {name: str(values.get(document) or "") for name, values in details.items()}
         for document in sorted(rdf.subjects(RDF.type, KG.Document), key=str)
     }
     return EntityNetwork(graph=network, documents=documents, made_by_kg=made_by_kg)
 
 
-def _label(rdf: Graph, node: Node) -> str:
-    for prop in LABEL_PROPERTIES:
-        value = rdf.value(node, prop)
-        if value is not None:
-            return str(value)
-    return local_name(str(node))
+def _first_values(rdf: Graph, prop: URIRef) -> dict[Node, Node]:
+    """Each subject's value of a property (the least, if it has several, so the choice is stable)."""
+    values: dict[Node, Node] = {}
+    for subject, value in rdf.subject_objects(prop):
+        if subject not in values or str(value) < str(values[subject]):
+            values[subject] = value
+    return values
 
 
-def _statement(rdf: Graph, node: Node) -> StatementInfo:
+def _all_values(rdf: Graph, prop: URIRef) -> dict[Node, list[str]]:
+    values: dict[Node, list[str]] = {}
+    for subject, value in rdf.subject_objects(prop):
+        values.setdefault(subject, []).append(str(value))
+    return values
+
+
+STATEMENT_PROPERTIES = (
+    RDF.subject, RDF.predicate, RDF.object, KG.factuality, KG.evidence, KG.subjectText, KG.objectText,
+    KG.document, KG.rule, KG.confidence, KG.verb,
+)
+
+
+def _statement(fields: dict[URIRef, Node | None]) -> StatementInfo:
     def text(prop: URIRef) -> str:
-        value = rdf.value(node, prop)
+        value = fields.get(prop)
         return str(value) if value is not None else ""
 
-    confidence = rdf.value(node, KG.confidence)
+    confidence = fields.get(KG.confidence)
     return StatementInfo(
         factuality=local_name(text(KG.factuality)) or "asserted",
         evidence=text(KG.evidence),

@@ -10,24 +10,29 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from kg import __version__
 from kg.analytics import stats
 from kg.errors import InputError, KGError
 from kg.evaluate import evaluate, report
-from kg.export import FORMATS, load_dataset, load_graph, write_atomic
-from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR
-from kg.pipeline import DEFAULT_OUT_DIR, build, render_file
+from kg.explain import as_json as as_json_data
+from kg.explain import explain_documents, render_text
+from kg.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
+from kg.model import Document
+from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline
+from kg.pipeline import DEFAULT_OUT_DIR, build, extract, render_file
 from kg.push import push
 from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+from kg.read import read_documents, text_document
 from kg.serve import is_loopback, serve
 from kg.validate import validate
-from kg.viewer import render_html
+from kg.viewer import DEFAULT_MAX_NODES, render_html
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -41,6 +46,34 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+MAX_NODES_OPTION = typer.Option(
+    "--max-nodes", min=0, help="Draw only the N most central entities on the page (it says how many it hides); "
+    "0 draws all.",
+)
+WORKERS_OPTION = typer.Option(
+    "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
+    "one per core is the most that helps).",
+)
+
+
+class RateColumn(ProgressColumn):
+    """Documents per second, so a long run shows its pace as well as its ETA."""
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:.1f} docs/s")
+
+
+def progress_bar(quiet: bool) -> Progress:
+    """The progress bar of long runs, on stderr, only when it is a terminal."""
+    return Progress(
+        TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"), RateColumn(),
+        TimeRemainingColumn(), console=stderr, transient=True, disable=quiet or not stderr.is_terminal,
+    )
+
+
+def skipped(error: InputError) -> None:
+    stderr.print(f"kg: skipped: {error}", markup=False)
 
 
 def fail(message: str) -> NoReturn:
@@ -104,42 +137,35 @@ def build_command(
         ),
     ] = None,
     html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
-    max_nodes: Annotated[
-        int | None,
-        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities in graph.html.",
-                     show_default=False),
-    ] = None,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
+    workers: Annotated[int, WORKERS_OPTION] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
 
     Example: kg build seeds/ --out output --format json-ld
     """
-    def report(error: InputError) -> None:
-        stderr.print(f"kg: skipped: {error}", markup=False)
-
-    progress = Progress(
-        TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
-        TimeRemainingColumn(), console=stderr, transient=True, disable=quiet or not stderr.is_terminal,
-    )
+    progress = progress_bar(quiet)
     task = progress.add_task("parse", total=None)
     try:
         with progress:
             result = build(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
-                model=model, formats=formats or (), html=html, max_nodes=max_nodes, store=store,
-                append=append, on_error=report,
+                model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
+                append=append, workers=workers, on_error=skipped,
                 on_warning=lambda message: stderr.print(f"kg: warning: {message}", markup=False),
-                on_documents_read=lambda total: progress.update(task, total=total),
+                on_documents_read=lambda total: progress.update(task, total=total or None),
                 on_document=lambda _: progress.advance(task),
             )
     except KGError as error:
         fail(str(error))
     if not quiet:
         counts = result.counts
+        rate = result.tokens / result.seconds if result.seconds else 0.0
         print(
             f"{counts['documents']} documents -> {counts['entities']} entities, "
-            f"{counts['relations']} relations, {counts['triples']} triples in {result.seconds:.1f} s"
+            f"{counts['relations']} relations, {counts['triples']} triples in {result.seconds:.1f} s "
+            f"({rate:,.0f} tokens/s)"
         )
         for path in result.written:
             print(f"wrote {path}")
@@ -147,6 +173,58 @@ def build_command(
             print(f"{'added to' if append else 'wrote'} store {store}")
     if result.failures:
         stderr.print(f"kg: {len(result.failures)} input(s) could not be read (see above)", markup=False)
+        raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+
+
+@app.command("extract")
+def extract_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files or folders to read, or - for stdin (JSON Lines when it starts with '{') "
+                       "[default: -].", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the N-Quads here (atomically) [default: stdout].",
+                     show_default=False),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="spaCy pipeline to use.", show_default=False)]
+    = None,
+    workers: Annotated[int, WORKERS_OPTION] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Extract each document's graph as N-Quads (one named graph per document), as it goes.
+
+    The map step of a large build: run it on shards of a corpus, anywhere, and concatenate the
+    outputs; IRIs are the same in every run, so the shards merge into the graph one kg build
+    makes. kg query, render, serve and push read .nq files.
+
+    Example: kg extract articles.jsonl -o shard1.nq --workers 2; cat corpus.jsonl | kg extract > graph.nq
+    """
+    failed = []
+
+    def report(error: InputError) -> None:
+        failed.append(error)
+        skipped(error)
+
+    progress = progress_bar(quiet)
+    task = progress.add_task("extract", total=None)
+    try:
+        with progress:
+            def run(stream: BinaryIO) -> int:
+                return extract(paths or ["-"], stream, model=model, workers=workers, on_error=report,
+                               on_document=lambda _: progress.advance(task))
+            if output is None:
+                count = run(sys.stdout.buffer)
+                sys.stdout.flush()
+            else:
+                with atomic_stream(output) as stream:
+                    count = run(stream)
+    except KGError as error:
+        fail(str(error))
+    if not quiet:
+        stderr.print(f"kg: extracted {count} documents" + (f" to {output}" if output else ""), markup=False)
+    if failed:
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
 
 
@@ -199,10 +277,7 @@ def render_command(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig), from kg or not.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
     title: Annotated[str | None, typer.Option("--title", help="The page title.", show_default=False)] = None,
-    max_nodes: Annotated[
-        int | None,
-        typer.Option("--max-nodes", min=1, help="Draw only the N most central entities.", show_default=False),
-    ] = None,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Draw a saved graph as an interactive HTML page, without running NLP again.
 
@@ -212,7 +287,7 @@ def render_command(
     Example: kg render output/graph.ttl -o graph.html --max-nodes 2000
     """
     try:
-        written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes)
+        written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes or None)
     except KGError as error:
         fail(str(error))
     print(f"wrote {written}")
@@ -289,7 +364,7 @@ def serve_command(
         int, typer.Option("--max-rows", min=1, help="Most rows (or triples) one answer holds; the header "
                           "X-KG-Results-Truncated says when an answer was cut.")
     ] = 10_000,
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, help="Entities drawn on the page at /.")] = 2000,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
 
@@ -304,7 +379,7 @@ def serve_command(
 
     def page() -> bytes:
         graph = load_graph(source)
-        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes).encode("utf-8")
+        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
 
     try:
         serve(source, host=host, port=port, timeout=timeout, workers=workers, max_rows=max_rows, page=page,
@@ -377,6 +452,45 @@ def evaluate_command(
         print(report(result.scores))
         print(f"{len(result.predictions)} sentences in {result.seconds:.1f} s "
               f"({result.sentences_per_second:.0f} sentences/s)")
+
+
+@app.command("explain")
+def explain_command(
+    source: Annotated[
+        str, typer.Argument(help="A file to read (.txt, .md, .jsonl, .csv), the text itself, or - for stdin.",
+                            metavar="TEXT-OR-FILE", show_default=False)
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help=f"spaCy pipeline to use; default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Why is there (no) triple for this sentence? Show what extraction saw, sentence by sentence.
+
+    For each sentence: the entities (with titles split off names), the pronouns linked to them,
+    and for each pair of entities the dependency path between them and the rule that fired
+    (rule, verb, relation, factuality) or why none did.
+
+    Example: kg explain "Blinken will meet with Netanyahu to try to get him to agree to a pause."
+    """
+    try:
+        documents = list(_explain_inputs(source))
+        explanations = explain_documents(documents, nlp=load_pipeline(model))
+    except KGError as error:
+        fail(str(error))
+    if as_json:
+        print(json.dumps(as_json_data(explanations), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(explanations), end="")
+
+
+def _explain_inputs(source: str) -> list[Document]:
+    """A file's documents if ``source`` names one, stdin's for -, else ``source`` as the text."""
+    if source == "-" or Path(source).is_file():
+        return list(read_documents([source]))
+    return [text_document(source, name="the text argument")]
 
 
 def main() -> None:

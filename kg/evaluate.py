@@ -131,6 +131,8 @@ def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[st
     mention_to_entity: dict[int, int] = {}
     for number, mention in enumerate(analysis.mentions):
         label = entity_map.get(mention.cls)
+        if mention.antecedent is not None:
+            continue  # gold data marks names, not the pronouns that stand for them
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if label is None or span is None:
             continue

@@ -37,9 +37,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.coref import coreferent_mentions
 from kg.gazetteer import place_class
 from kg.lexicon import GENERIC, LEXICON, closed_relation
 from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
@@ -130,7 +132,7 @@ MODIFIER_PENALTY = 0.8
 
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
-    mention_spans = as_people(doc, find_mentions(doc), killing_parties(doc))
+    mention_spans = document_mentions(doc)
     sentences = tuple(
         Sentence(start=sent.start_char, end=sent.end_char, text=sent.text.strip()) for sent in doc.sents
     )
@@ -141,6 +143,12 @@ def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
         mentions=tuple(item.mention for item in mention_spans),
         relations=relations,
     )
+
+
+def document_mentions(doc: Doc) -> list[MentionSpan]:
+    """The named mentions in text order, then the pronouns and descriptions :mod:`kg.coref` links to them."""
+    mention_spans = as_people(doc, find_mentions(doc), killing_parties(doc))
+    return mention_spans + coreferent_mentions(doc, mention_spans)
 
 
 def killing_parties(doc: Doc) -> set[int]:
@@ -271,7 +279,8 @@ class _SentenceRules:
                 cls = self.mention_spans[index].mention.cls
                 if child.dep_ == "appos" and child.i > token.i:
                     found.append((index, penalty))
-                elif child.dep_ in ("compound", "amod", "nmod") and cls != "Person":
+                elif child.dep_ in ("compound", "amod", "nmod") and cls != "Person" and token.lower_ not in TITLE_WORDS:
+                    # "Hamas militants" are Hamas; "the Jordanian Foreign Minister" is a person, not Jordanians
                     found.append((index, penalty * MODIFIER_PENALTY))
         for child in token.children:
             if child.dep_ == "conj" and conjuncts:
@@ -969,3 +978,30 @@ def _affiliation_predicate(title: Span) -> str:
     if words & LEADER_WORDS or "prime" in words:
         return "leads"
     return "worksFor"
+
+
+class VerbFrame(NamedTuple):
+    """What the verb rules see at one verb: the mentions of its subjects and of each argument.
+
+    Not used to extract anything; :mod:`kg.explain` reads it to say why two mentions got no
+    relation (neither is the verb's subject, the other is no argument of it, ...).
+    """
+
+    verb: Token
+    subjects: list[int]
+    arguments: list[tuple[str, str, Token, list[int]]]  # (verb phrase, rule, argument token, its mentions)
+
+
+def verb_frames(doc: Doc, mention_spans: list[MentionSpan]) -> list[VerbFrame]:
+    """The subjects and arguments the verb rules find at every verb of ``doc``, in text order."""
+    rules = _SentenceRules(doc, mention_spans)
+    frames = []
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX"):
+            subjects = [index for subject in rules.subjects(token) for index, _ in rules.entities(subject)]
+            arguments = [
+                (phrase, rule, argument, [index for index, _ in rules.entities(argument)])
+                for phrase, rule, argument in rules.objects(token)
+            ]
+            frames.append(VerbFrame(token, subjects, arguments))
+    return frames

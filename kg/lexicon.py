@@ -99,6 +99,15 @@ def _domain_range(relation: str) -> tuple[str, str]:
     return str(domain).removeprefix(str(KG._NS)), str(range_).removeprefix(str(KG._NS))
 
 
+def domain_and_range(relation: str) -> tuple[str, str]:
+    """The classes a relation's subject and object must have, as the ontology declares them.
+
+    >>> domain_and_range("visits")
+    ('Agent', 'Place')
+    """
+    return _domain_range(relation)
+
+
 def fits(relation: str, subject_cls: str, object_cls: str) -> bool:
     """True when the classes satisfy the relation's domain and range."""
     domain, range_ = _domain_range(relation)

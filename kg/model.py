@@ -22,7 +22,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of a document that names an entity (or, for ``cls == "Role"``, a title)."""
+    """A span of a document that names an entity (or, for ``cls == "Role"``, a title).
+
+    A pronoun or a definite description ("him", "the secretary") that :mod:`kg.coref` links to
+    an earlier mention has ``antecedent`` set to that mention's index: it belongs to the
+    antecedent's entity and never gives the entity a name, an alias or a class.
+    """
 
     start: int
     end: int
@@ -31,6 +36,7 @@ class Mention:
     cls: str
     label: str
     sentence: int
+    antecedent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,20 @@ class Relation:
     subject_text: str
     object_text: str
     time: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A meeting, visit, attack or announcement that a relation reports, as a node of its own:
+    who acts, who else takes part, where and when (the day normalised when it can be)."""
+
+    cls: str
+    label: str
+    relation: Relation
+    agent: str
+    participants: tuple[str, ...]
+    place: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)

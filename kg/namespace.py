@@ -37,6 +37,10 @@ class KG(DefinedNamespace):
     Country: URIRef
     City: URIRef
     Event: URIRef
+    Meeting: URIRef
+    Visit: URIRef
+    Attack: URIRef
+    Announcement: URIRef
     Role: URIRef
     Document: URIRef
     Statement: URIRef
@@ -82,9 +86,17 @@ class KG(DefinedNamespace):
     confidence: URIRef
     factuality: URIRef
     time: URIRef
+    # events
+    agent: URIRef
+    participant: URIRef
+    place: URIRef
+    date: URIRef
 
 
 KGR = Namespace(RESOURCE_BASE)
+
+#: The kinds of resource kg mints IRIs for, each under ``KGR/<kind>/``.
+RESOURCE_KINDS = ("person", "organization", "group", "place", "event", "role", "statement", "document")
 
 #: Prefixes declared in every graph kg writes and every query it runs.
 PREFIXES: dict[str, str] = {

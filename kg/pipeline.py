@@ -1,6 +1,10 @@
 """The one place that composes the stages: read -> parse -> mentions & relations -> resolve -> RDF -> files.
 
-    files -> Document -> spaCy Doc -> DocumentAnalysis -> Corpus -> rdflib.Graph -> .ttl / .html
+    files -> Document -> spaCy Doc -> DocumentAnalysis -> Corpus -> triples -> Oxigraph -> .ttl / .html
+                         (one document at a time, in kg.workers)
+
+Each document's graph is made on its own (:mod:`kg.workers`) and the graphs meet in an
+in-memory Oxigraph store, where the same IRIs join them; the files are written from there.
 """
 
 from __future__ import annotations
@@ -8,61 +12,63 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
-from rdflib import RDF, Dataset, Graph
+import pyoxigraph as ox
+from rdflib import RDF, Graph
 
 from kg.errors import InputError
-from kg.export import QUAD_FORMATS, load_dataset, load_graph, resolve_format, write_atomic, write_graph
-from kg.extract import analyse
-from kg.model import Corpus, Document, DocumentAnalysis
-from kg.namespace import KG
-from kg.nlp import load_pipeline, parse
-from kg.rdf import split_by_document, to_dataset, to_graph, union
+from kg.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
+from kg.model import Document
+from kg.namespace import ENTITY_CLASSES, KG
+from kg.nlp import load_pipeline
+from kg.rdf import split_by_document
 from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
-from kg.resolve import resolve
-from kg.store import open_store, write_corpus
-from kg.viewer import render_html
+from kg.store import (
+    default_graph,
+    fill_union,
+    in_memory,
+    load_quads,
+    open_store,
+    put_graph,
+    read_store,
+    write_documents,
+)
+from kg.viewer import DEFAULT_MAX_NODES, render_html
+from kg.workers import DocumentGraph, extract_graphs
 
 DEFAULT_OUT_DIR = Path("output")
 
 
 @dataclass
 class BuildResult:
-    """What a build made: the graph, its counts, the files written and the inputs that failed."""
+    """What a build made: the graph, its counts, the files written and the inputs that failed.
+
+    ``graph`` is an rdflib view of the Oxigraph store the build collected the triples in.
+    """
 
     graph: Graph
-    corpus: Corpus
+    #: The ids of the documents this build read (their text is not kept: memory follows the graph).
+    documents: list[str] = field(default_factory=list)
+    entities: int = 0
+    relations: int = 0
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    tokens: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
+        """Documents read by this build; entities, relation statements and triples in the graph."""
         return {
-            "documents": len(self.corpus.documents),
-            "entities": len(self.corpus.entities),
-            "relations": len(self.corpus.relations),
+            "documents": len(self.documents),
+            "entities": self.entities,
+            "relations": self.relations,
             "triples": len(self.graph),
         }
-
-
-def analyse_documents(
-    documents: Iterable[Document],
-    *,
-    model: str | None = None,
-    on_document: Callable[[Document], None] | None = None,
-) -> list[DocumentAnalysis]:
-    """Run spaCy and the extraction rules over documents, in order."""
-    nlp = load_pipeline(model)
-    documents = list(documents)
-    analyses = []
-    for document, doc in zip(documents, parse((d.text for d in documents), nlp), strict=True):
-        analyses.append(analyse(document, doc))
-        if on_document is not None:
-            on_document(document)
-    return analyses
 
 
 def build(
@@ -72,12 +78,14 @@ def build(
     model: str | None = None,
     formats: Sequence[str] = (),
     html: bool = True,
-    max_nodes: int | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
     store: str | Path | None = None,
     append: bool = False,
+    workers: int = 1,
+    extractor: Callable[[Iterable[Document]], Iterator[DocumentGraph]] | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
-    on_document: Callable[[Document], None] | None = None,
+    on_document: Callable[[DocumentGraph], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
@@ -86,56 +94,122 @@ def build(
     there, each atomically. With ``store``, keeps the graph in that store folder, one named
     graph per document. With ``append``, the documents are added to the graph already in the
     store (or in ``out_dir/graph.ttl``): a document read before replaces its old triples.
+    ``workers`` processes parse and extract in parallel, or ``extractor`` maps documents to
+    their graphs some other way (:mod:`kg.distributed` passes one that runs on Dask). Documents stream through: memory
+    grows with the graph, not with the text read.
     Unreadable inputs are passed to ``on_error`` (default: collected in
     ``BuildResult.failures``) and the others are still processed; with no readable document
-    at all, raises :class:`~kg.errors.InputError`.
+    at all, raises :class:`~kg.errors.InputError`. ``on_documents_read`` gets the number of
+    documents before the slow part starts (for a progress bar), ``on_document`` each document's
+    graph as it is made.
     """
     started = time.perf_counter()
     failures: list[str] = []
+    warnings: list[str] = []
 
     def collect(error: InputError) -> None:
         failures.append(str(error))
         if on_error is not None:
             on_error(error)
 
+    def warn(message: str) -> None:
+        warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
     for name in formats:
         resolve_format(name)  # fail on a bad format before the slow part
     nlp = load_pipeline(model)
-    documents = list(_distinct(_within_length(read_documents(paths, on_error=collect), nlp.max_length, collect),
-                               collect))
-    if not documents:
-        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
-    warnings = [message for message in map(language_warning, documents) if message is not None]
-    for message in warnings:
-        if on_warning is not None:
-            on_warning(message)
+    by_document = store is not None or append or any(resolve_format(f)[0] in QUAD_FORMATS for f in formats)
+    graphs = in_memory()
+    previous = Path(out_dir) / "graph.ttl" if out_dir is not None else None
+    if append and store is None and previous is not None and previous.exists():
+        load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
     if on_documents_read is not None:
-        on_documents_read(len(documents))
-    corpus = resolve(analyse_documents(documents, model=model, on_document=on_document))
-    dataset: Dataset | None = None
+        on_documents_read(count_documents(paths))
+    documents = _distinct(_within_length(read_documents(paths, on_error=collect), nlp.max_length, collect), collect)
+    result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
+    if extractor is None:
+        extractor = partial(extract_graphs, model=model, workers=workers)
+    for found in extractor(_checked_language(documents, warn)):
+        put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
+        result.documents.append(found.document.id)
+        result.tokens += found.tokens
+        if on_document is not None:
+            on_document(found)
+    if not result.documents:
+        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
     if store is not None:
         writer = open_store(store, create=True)
         try:
-            write_corpus(writer, corpus, replace_all=not append)
+            write_documents(writer, graphs, replace_all=not append)
         finally:
             writer.close()
         if append and out_dir is not None:  # the files show the whole store, named graphs and all
-            whole = load_dataset(store)
-            dataset = whole if isinstance(whole, Dataset) else None
-            graph = union(whole) if isinstance(whole, Dataset) else whole
-        else:
-            graph = to_graph(corpus)
-    elif append and out_dir is not None and (Path(out_dir) / "graph.ttl").exists():
-        dataset = to_dataset(corpus, split_by_document(load_graph(Path(out_dir) / "graph.ttl")))
-        graph = union(dataset)
-    else:
-        graph = to_graph(corpus)
-    result = BuildResult(graph=graph, corpus=corpus, failures=failures, warnings=warnings)
+            graphs.clear()
+            load_quads(graphs, read_store(store))
+    if by_document:
+        fill_union(graphs)
+    result.entities, result.relations = _count(graphs)
     if out_dir is not None:
-        result.written = write_outputs(graph, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes,
-                                       dataset=dataset if dataset is not None else None, corpus=corpus)
+        result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def extract(
+    paths: Sequence[str | Path],
+    output: BinaryIO,
+    *,
+    model: str | None = None,
+    workers: int = 1,
+    on_error: Callable[[InputError], None] | None = None,
+    on_document: Callable[[DocumentGraph], None] | None = None,
+) -> int:
+    """Write each document's graph to ``output`` as N-Quads, in its own named graph, as soon as
+    it is made; returns the number of documents.
+
+    Files from separate runs (shards of a corpus) concatenate into the graph one build of all
+    the documents makes, because a document's graph depends on that document only.
+    """
+    nlp = load_pipeline(model)
+    report = on_error if on_error is not None else _raise
+    documents = _distinct(_within_length(read_documents(paths, on_error=report), nlp.max_length, report), report)
+    count = 0
+    for found in extract_graphs(documents, model=model, workers=workers):
+        output.write(found.nquads().encode("utf-8"))
+        count += 1
+        if on_document is not None:
+            on_document(found)
+    return count
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def count_documents(paths: Sequence[str | Path]) -> int:
+    """How many documents ``paths`` hold (a quick first read, for a progress bar's total)."""
+    if any(str(path) == "-" for path in paths):
+        return 0
+    return sum(1 for _ in read_documents(paths, on_error=lambda _: None))
+
+
+def _count(graphs: ox.Store) -> tuple[int, int]:
+    """(entities, relation statements) in the default graph."""
+    classes = " ".join(KG[name].n3() for name in ENTITY_CLASSES)
+    query = f"""SELECT (COUNT(DISTINCT ?entity) AS ?entities) (COUNT(DISTINCT ?statement) AS ?statements) WHERE {{
+        {{ ?entity a ?class VALUES ?class {{ {classes} }} }} UNION {{ ?statement a {KG.Statement.n3()} }} }}"""
+    solution = next(iter(graphs.query(query)))  # type: ignore[arg-type]
+    return int(solution["entities"].value), int(solution["statements"].value)
+
+
+def _checked_language(documents: Iterable[Document], warn: Callable[[str], None]) -> Iterator[Document]:
+    for document in documents:
+        message = language_warning(document)
+        if message is not None:
+            warn(message)
+        yield document
 
 
 def language_warning(document: Document) -> str | None:
@@ -172,34 +246,25 @@ def _distinct(documents: Iterable[Document], on_error: Callable[[InputError], No
 
 
 def write_outputs(
-    graph: Graph,
+    graphs: ox.Store,
     out_dir: Path,
     *,
     formats: Sequence[str] = (),
     html: bool = True,
     max_nodes: int | None = None,
-    dataset: Dataset | None = None,
-    corpus: Corpus | None = None,
 ) -> list[Path]:
     """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically.
 
-    TriG and N-Quads keep one named graph per document: from ``dataset``, else made from ``corpus``.
+    TriG and N-Quads keep the named graphs of ``graphs``, one per document.
     """
     written = []
     for name in ("turtle", *formats):
-        rdflib_format, suffix = resolve_format(name)
-        path = out_dir / f"graph{suffix}"
-        if path in written:
-            continue
-        if rdflib_format in QUAD_FORMATS:
-            if dataset is None:
-                dataset = to_dataset(corpus) if corpus is not None else split_by_document(graph)
-            written.append(write_graph(dataset, path, name))
-        else:
-            written.append(write_graph(graph, path, name))
+        path = out_dir / f"graph{resolve_format(name)[1]}"
+        if path not in written:
+            written.append(write_graph(graphs, path, name))
     if html:
         path = out_dir / "graph.html"
-        written.append(render_file(graph, path, max_nodes=max_nodes))
+        written.append(render_file(default_graph(graphs), path, max_nodes=max_nodes))
     return written
 
 

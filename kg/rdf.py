@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
-from kg.model import Corpus, Document, Entity, Relation
+from kg.errors import GraphError
+from kg.events import events
+from kg.model import Corpus, Document, Entity, Event, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
 
@@ -104,6 +107,9 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     relations: dict[str, list[Relation]] = defaultdict(list)
     for relation in corpus.relations:
         relations[relation.document].append(relation)
+    events_in: dict[str, list[Event]] = defaultdict(list)
+    for event in events(corpus):
+        events_in[event.relation.document].append(event)
 
     def triples(document: Document) -> Iterator[Triple]:
         yield from _document_triples(document)
@@ -112,6 +118,8 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
             yield from _entity_triples(entity, document.id, aliases.get(entity.key, ()))
         for relation in relations[document.id]:
             yield from _relation_triples(relation)
+        for event in events_in[document.id]:
+            yield from _event_triples(event)
 
     return {document.id: triples(document) for document in corpus.documents}
 
@@ -172,6 +180,29 @@ def _relation_triples(relation: Relation) -> Iterator[Triple]:
         yield node, KG.time, text(relation.time)
 
 
+def event_iri(relation: Relation) -> URIRef:
+    """An event's IRI shares its statement's hash: one event per statement, the same in every run."""
+    return KGR[f"event/{statement_iri(relation).rsplit('/', 1)[-1]}"]
+
+
+def _event_triples(event: Event) -> Iterator[Triple]:
+    node, relation = event_iri(event.relation), event.relation
+    yield node, RDF.type, KG[event.cls]
+    yield node, RDFS.label, text(event.label)
+    yield node, KG.agent, entity_iri(event.agent)
+    for participant in event.participants:
+        yield node, KG.participant, entity_iri(participant)
+    if event.place:
+        yield node, KG.place, entity_iri(event.place)
+    if relation.time:
+        yield node, KG.time, text(relation.time)
+    if event.date:
+        yield node, KG.date, Literal(event.date, datatype=XSD.date)
+    yield node, KG.factuality, KG[relation.factuality]
+    yield node, KG.document, document_iri(relation.document)
+    yield node, PROV.wasDerivedFrom, statement_iri(relation)
+
+
 def split_by_document(graph: Graph) -> Dataset:
     """A union graph (such as a saved graph.ttl) back in named graphs, one per document.
 
@@ -218,3 +249,23 @@ def union(dataset: Dataset) -> Graph:
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         graph.add((subject, predicate, obj))
     return graph
+
+
+def nt(term: Node) -> str:
+    """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
+    return str(to_oxigraph(term))
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the pyoxigraph term it stands for."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise GraphError(f"cannot write {term!r} to a store")

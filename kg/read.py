@@ -32,6 +32,9 @@ from kg.model import Document
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
+#: Fields of a JSON Lines record or CSV row that hold the document's id, first found wins
+#: (``newid`` is Reuters-21578's); without one, the id is a hash of the text.
+ID_FIELDS = ("id", "doc_id", "newid", "guid")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 #: Files a folder holds about itself, not articles: skipped when reading a folder (not when named).
 PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "contributing", "attribution", "notice",
@@ -93,8 +96,12 @@ def _guarded(
 
 
 def _read_stdin() -> Iterator[Document | InputError]:
+    """Standard input is one text, or JSON Lines (one document per line) when it starts with ``{``."""
     text = decode(sys.stdin.buffer.read(), "<stdin>")
-    yield text_document(text, source="<stdin>", name="<stdin>")
+    if text.lstrip().startswith("{"):
+        yield from _jsonl_documents(text, Path("<stdin>"))
+    else:
+        yield text_document(text, source="<stdin>", name="<stdin>")
 
 
 def _read_file(path: Path) -> Iterator[Document | InputError]:
@@ -275,10 +282,17 @@ def content_id(text: str) -> str:
 
 
 def normalise_date(value: str | None) -> str | None:
-    """An ISO date (``YYYY-MM-DD``) from the common forms input files use, or None."""
+    """An ISO date (``YYYY-MM-DD``) from the common forms input files use, or None.
+
+    >>> normalise_date("26-FEB-1987 15:01:01.79"), normalise_date("2 November 2023")
+    ('1987-02-26', '2023-11-02')
+    """
     if not value or not value.strip():
         return None
     value = value.strip()
+    first = value.split()[0]
+    if first != value and normalise_date(first):  # a date and a time: "26-FEB-1987 15:01:01.79" (Reuters)
+        return normalise_date(first)
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
@@ -336,7 +350,7 @@ def _record_document(record: dict[str, object], where: str) -> Iterator[Document
             name=where,
             title=field("title") or "",
             date_text=field("date"),
-            doc_id=clean_text(field("id") or "") or None,
+            doc_id=clean_text(next(filter(None, map(field, ID_FIELDS)), "")) or None,
         )
     except InputError as error:
         yield error

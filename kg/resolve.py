@@ -7,6 +7,8 @@
   merge this way (a surname is safe, a lone "Strip" is not).
 - The class is voted over every mention, weighted by its length in words, so a surname that
   NER once tags as a place stays a Person when its full name was tagged as one.
+- A pronoun or description that :mod:`kg.coref` linked (``Mention.antecedent``) joins its
+  antecedent's entity; it takes no part in naming it, voting its class or listing its aliases.
 
 Relations are then mapped from verb phrases to closed relations (:mod:`kg.lexicon`) now
 that both sides' classes are known.
@@ -15,7 +17,7 @@ that both sides' classes are known.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kg import gazetteer
 from kg.lexicon import closed_relation
@@ -31,7 +33,7 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
     # Each cluster: a list of (document number, mention number).
     clusters: list[list[tuple[int, int]]] = []
     for number, analysis in enumerate(analyses):
-        for members in _document_clusters(analysis.mentions):
+        for members in document_clusters(analysis.mentions):
             clusters.append([(number, index) for index in members])
 
     def mention(member: tuple[int, int]) -> Mention:
@@ -48,6 +50,8 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
         entities.append(entity)
         for member in group:
             entity_of[member] = entity.key
+            if mention(member).antecedent is not None:
+                continue  # "him" is no name of Netanyahu's
             names = {_surface(mention(member)), mention(member).name}
             names_in[analyses[member[0]].document.id][entity.key].update(names)
 
@@ -110,11 +114,15 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
     )
 
 
-def _document_clusters(mentions: tuple[Mention, ...]) -> list[list[int]]:
-    """Group one document's mentions: same name, then short names into their long form."""
+def document_clusters(mentions: Sequence[Mention]) -> list[list[int]]:
+    """Group one document's mentions: same name, then short names into their long form.
+
+    Linked pronouns and descriptions join the group of their antecedent.
+    """
     by_name: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for index, mention in enumerate(mentions):
-        by_name[(mention.name.casefold(), mention.cls == "Role")].append(index)
+        if mention.antecedent is None:
+            by_name[(mention.name.casefold(), mention.cls == "Role")].append(index)
     long_names = [name for name, is_role in by_name if not is_role and " " in name]
     for (name, is_role) in list(by_name):
         if is_role or " " in name or gazetteer.place_class(mentions[by_name[(name, is_role)][0]].name) != "Place":
@@ -122,25 +130,43 @@ def _document_clusters(mentions: tuple[Mention, ...]) -> list[list[int]]:
         candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
-    return [sorted(members) for members in by_name.values()]
+    clusters = [sorted(members) for members in by_name.values()]
+    cluster_of = {index: cluster for cluster in clusters for index in cluster}
+    for index, mention in enumerate(mentions):
+        if mention.antecedent is not None and mention.antecedent in cluster_of:
+            cluster_of[mention.antecedent].append(index)
+    return clusters
+
+
+def mention_classes(mentions: Sequence[Mention]) -> list[str]:
+    """The class each mention's entity gets from the vote over its document's mentions.
+
+    "Blinken", tagged a place by NER, is a Person when "Antony Blinken" is one in the same text.
+    """
+    classes = [mention.cls for mention in mentions]
+    for members in document_clusters(mentions):
+        cls = _vote([mentions[index] for index in members])
+        for index in members:
+            classes[index] = cls
+    return classes
 
 
 def _merge_across_documents(clusters: list[list[tuple[int, int]]], mention) -> list[list[tuple[int, int]]]:  # type: ignore[no-untyped-def]
     """Join clusters that share a name; then surnames into the one person who bears them."""
     by_name: dict[tuple[str, bool], list[tuple[int, int]]] = defaultdict(list)
     for members in clusters:
-        names = [mention(member) for member in members]
+        names = _named([mention(member) for member in members])
         is_role = names[0].cls == "Role"
         by_name[(_preferred_name(names).casefold(), is_role)].extend(members)
     people = [
         name for (name, is_role), members in by_name.items()
-        if not is_role and " " in name and _vote([mention(m) for m in members]) == "Person"
+        if not is_role and " " in name and _vote(_named([mention(m) for m in members])) == "Person"
     ]
     for (name, is_role) in list(by_name):
         if is_role or " " in name:
             continue
         members = by_name[(name, is_role)]
-        if gazetteer.place_class(mention(members[0]).name) != "Place":
+        if gazetteer.place_class(_named([mention(m) for m in members])[0].name) != "Place":
             continue
         candidates = [person for person in people if person.rsplit(" ", 1)[-1] == name]
         if len(candidates) == 1:
@@ -148,9 +174,14 @@ def _merge_across_documents(clusters: list[list[tuple[int, int]]], mention) -> l
     return [sorted(members) for _, members in sorted(by_name.items())]
 
 
+def _named(mentions: list[Mention]) -> list[Mention]:
+    """The mentions that name their entity: not the pronouns and descriptions linked to it."""
+    return [mention for mention in mentions if mention.antecedent is None] or mentions
+
+
 def _vote(mentions: list[Mention]) -> str:
     weights: Counter[str] = Counter()
-    for mention in mentions:
+    for mention in _named(mentions):
         weights[mention.cls] += len(mention.name.split())
     return max(weights, key=lambda cls: (weights[cls], -CLASS_ORDER.index(cls)))
 
@@ -166,6 +197,7 @@ def _surface(mention: Mention) -> str:
 
 
 def _entity(mentions: list[Mention], documents: list[str]) -> Entity:
+    mentions = _named(mentions)
     cls = _vote(mentions)
     name = _preferred_name([m for m in mentions if m.cls == cls] or mentions)
     if cls == "Place":

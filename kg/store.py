@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from oxrdflib.store import OxigraphStore
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.model import Corpus
 from kg.namespace import PREFIXES
-from kg.rdf import document_iri, per_document
+from kg.rdf import to_oxigraph
 
 
 def is_store(path: str | Path) -> bool:
@@ -44,40 +45,83 @@ def open_store(path: str | Path, *, create: bool = False) -> Dataset:
     return dataset
 
 
-def write_corpus(dataset: Dataset, corpus: Corpus, *, replace_all: bool) -> None:
-    """Write the corpus's documents into the store as one SPARQL update, so a build that is
-    killed halfway leaves the store exactly as it was (Oxigraph applies an update in one
-    transaction). Each document's named graph is dropped and written anew; with
-    ``replace_all`` every graph is dropped first."""
-    documents = per_document(corpus)
-    parts = ["DROP ALL ;"] if replace_all else [f"DROP SILENT GRAPH {document_iri(d).n3()} ;" for d in documents]
+def write_documents(dataset: Dataset, graphs: ox.Store, *, replace_all: bool) -> None:
+    """Write the named graphs of ``graphs`` (one per document) into the store as one SPARQL
+    update, so a build that is killed halfway leaves the store exactly as it was (Oxigraph
+    applies an update in one transaction). Each document's graph is dropped and written anew;
+    with ``replace_all`` every graph in the store is dropped first."""
+    names = sorted(graphs.named_graphs(), key=str)
+    parts = ["DROP ALL ;"] if replace_all else [f"DROP SILENT GRAPH {name} ;" for name in names]
     parts.append("INSERT DATA {")
-    for document_id, triples in documents.items():
-        parts.append(f"GRAPH {document_iri(document_id).n3()} {{")
-        parts.extend(f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in triples)
+    for name in names:
+        parts.append(f"GRAPH {name} {{")
+        parts.append((graphs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"").decode("utf-8"))
         parts.append("}")
     parts.append("}")
     dataset.update("\n".join(parts))
 
 
-def nt(term: Node) -> str:
-    """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
-    return str(to_oxigraph(term))
+def in_memory() -> ox.Store:
+    """An in-memory Oxigraph store: where a build collects its graph (far leaner and faster
+    than rdflib's memory store at a million triples)."""
+    return ox.Store()
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the pyoxigraph term it stands for."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise GraphError(f"cannot write {term!r} to a store")
+def put_graph(graphs: ox.Store, ntriples: str, name: str | None = None) -> None:
+    """Load N-Triples into the named graph ``name`` (an IRI in N-Triples syntax), replacing
+    what it held, or with no name into the default graph."""
+    target: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
+    if name is not None:
+        target = ox.NamedNode(name.strip("<>"))
+        graphs.remove_graph(target)
+    graphs.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
+
+def fill_union(graphs: ox.Store) -> None:
+    """Make the default graph the union of the named graphs (what graph.ttl and queries see)."""
+    graphs.update("CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def load_quads(graphs: ox.Store, source: ox.Store | Dataset) -> None:
+    """Copy every quad of another store, or of an rdflib Dataset, into ``graphs``."""
+    if isinstance(source, ox.Store):
+        graphs.load(source.dump(format=ox.RdfFormat.N_QUADS) or b"", format=ox.RdfFormat.N_QUADS)
+        return
+    graphs.extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                ox.DefaultGraph() if g == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(g))  # type: ignore[arg-type]
+        for s, p, o, g in source.quads((None, None, None, None))
+    )
+
+
+class PlainStringStore(OxigraphStore):
+    """oxrdflib's store, giving plain strings as rdflib's plain literals (``Literal("x")``, not
+    ``Literal("x", datatype=XSD.string)``: equal in RDF 1.1, but not to rdflib's ``==``)."""
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[no-untyped-def]
+        for (subject, predicate, obj), contexts in super().triples(triple_pattern, context):
+            yield (subject, predicate, plain(obj)), contexts
+
+    def query(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        result = super().query(*args, **kwargs)
+        if result.type == "SELECT":
+            result.bindings = [{name: plain(value) for name, value in row.items()} for row in result.bindings]
+        return result
+
+
+def plain(term: Node) -> Node:
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def default_graph(graphs: ox.Store) -> Graph:
+    """The default graph of an Oxigraph store as an rdflib Graph, without copying it: rdflib's
+    API (and SPARQL, answered by Oxigraph) over what the build collected."""
+    graph = Graph(store=PlainStringStore(store=graphs), identifier=DATASET_DEFAULT_GRAPH_ID, bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def read_store(path: str | Path) -> ox.Store:

@@ -53,6 +53,8 @@ MAX_EVIDENCE_IN_TOOLTIP = 3
 LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
 
+#: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
+DEFAULT_MAX_NODES = 2000
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
@@ -78,7 +80,7 @@ def render_network(source: EntityNetwork, *, title: str = "kg graph", max_nodes:
         hidden=payload["hidden"],
         legend=payload["classes"],
         relations=payload["relations"],
-        factualities=[(name, colour) for name, colour in FACTUALITY_COLOURS.items() if name != "asserted"],
+        factualities=[(name, FACTUALITY_COLOURS[name]) for name in payload["factualities"]],
         data_json=script_json(payload),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text("utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text("utf-8"),
@@ -139,6 +141,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         options: dict[str, Any] = {
             "id": edge_id, "title": "\n".join(hover), "arrows": "to", "relation": data["relation"],
             "factuality": factuality, "dashes": factuality != "asserted",
+            "factualities": sorted({s.factuality for s in found} or {"asserted"}),
             "color": FACTUALITY_COLOURS.get(factuality, "#555555"),
         }
         if with_labels:
@@ -146,14 +149,17 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         vis.edges.append(Edge(subject, obj, True, **options).options)
         statements[edge_id] = [asdict(s) for s in found]
     nodes, edges, _, _, _, _ = vis.get_network_data()
+    cited = {document for details in info.values() for document in details["documents"]}
+    cited.update(statement["document"] for found in statements.values() for statement in found)
     return {
         "nodes": nodes,
         "edges": edges,
         "info": info,
         "statements": statements,
-        "documents": source.documents,
+        "documents": {document: details for document, details in source.documents.items() if document in cited},
         "classes": [[cls, colours[cls]] for cls in classes],
         "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
+        "factualities": [name for name in FACTUALITY_COLOURS if any(name in edge["factualities"] for edge in edges)],
         "communityColours": list(COMMUNITY_COLOURS),
         "factualityColours": FACTUALITY_COLOURS,
         "hidden": total - network.number_of_nodes(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from kg.extract import analyse
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline
 from kg.pipeline import BuildResult, build
-from kg.read import text_document
+from kg.read import read_documents, text_document
 from kg.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +62,15 @@ def seed_copy(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SEED_ARTICLE, folder / SEED_ARTICLE.name)
     return folder
+
+
+@pytest.fixture(scope="session")
+def paragraphs_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """50 short real documents: the paragraphs of the seed articles, as JSON Lines."""
+    texts = [paragraph.strip() for document in read_documents([SEEDS])
+             for paragraph in document.text.split("\n") if len(paragraph.split()) >= 8]
+    records = [{"id": f"paragraph-{n}", "url": f"https://example.org/news/{n}", "text": texts[n % len(texts)]}
+               for n in range(50)]
+    path = tmp_path_factory.mktemp("paragraphs") / "paragraphs.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    return path

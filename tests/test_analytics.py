@@ -9,7 +9,7 @@ from kg.pipeline import BuildResult
 def test_network_mirrors_the_graph(seeds_build: BuildResult) -> None:
     network = entity_network(seeds_build.graph)
     assert network.made_by_kg
-    assert network.graph.number_of_nodes() == len(seeds_build.corpus.entities)
+    assert network.graph.number_of_nodes() == seeds_build.entities
     blinken = "https://w3id.org/kg-news/id/person/Antony_Blinken"
     netanyahu = "https://w3id.org/kg-news/id/person/Benjamin_Netanyahu"
     assert network.graph.nodes[blinken]["cls"] == "Person"
@@ -30,8 +30,8 @@ def test_centrality_and_communities_are_repeatable(seeds_build: BuildResult) -> 
 
 def test_stats_counts(seeds_build: BuildResult) -> None:
     numbers = stats(seeds_build.graph, top=5)
-    assert numbers["entities"] == len(seeds_build.corpus.entities)
-    assert numbers["statements"] == len(seeds_build.corpus.relations)
+    assert numbers["entities"] == seeds_build.entities
+    assert numbers["statements"] == seeds_build.relations
     assert sum(numbers["classes"].values()) == numbers["entities"]
     assert sum(numbers["relation_types"].values()) == numbers["relations"]
     assert numbers["top_entities"][0]["entity"] == "Antony Blinken"

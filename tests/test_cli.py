@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
+from kg.export import load_graph
 from tests.conftest import SEED_ARTICLE
 
 runner = CliRunner()
@@ -158,3 +160,30 @@ def test_validate(graph_file: Path, tmp_path: Path) -> None:
     assert invalid.stdout.splitlines() == [
         "kgr:person/Antony_Blinken (Antony Blinken) rdf:type: an entity needs exactly one kg class [Entity]"
     ]
+
+
+def test_extract_shards_merge_into_the_graph_of_one_build(paragraphs_jsonl: Path, tmp_path: Path) -> None:
+    """The map step run on two shards, one from a file and one from stdin: the concatenated
+    N-Quads are the graph that kg build makes of all the documents, with two workers too."""
+    lines = paragraphs_jsonl.read_text("utf-8").splitlines(keepends=True)
+    (tmp_path / "first.jsonl").write_text("".join(lines[:20]), "utf-8")
+    first = run_kg("extract", str(tmp_path / "first.jsonl"), "-o", str(tmp_path / "first.nq"), "--workers", "2")
+    assert first.returncode == 0, first.stderr
+    second = run_kg("extract", "--quiet", stdin="".join(lines[20:]))
+    assert second.returncode == 0, second.stderr
+    (tmp_path / "all.nq").write_text((tmp_path / "first.nq").read_text("utf-8") + second.stdout, "utf-8")
+    built = run_kg("build", str(paragraphs_jsonl), "--out", str(tmp_path / "out"), "--no-html")
+    assert built.returncode == 0, built.stderr
+    merged, whole = load_graph(tmp_path / "all.nq"), load_graph(tmp_path / "out" / "graph.ttl")
+    assert len(whole) > 500 and isomorphic(merged, whole)
+    graphs = {line.rsplit(" ", 2)[-2] for line in (tmp_path / "all.nq").read_text("utf-8").splitlines()}
+    assert len(graphs) == 50  # one named graph per document
+
+
+def test_extract_keeps_the_previous_file_when_input_is_bad(tmp_path: Path) -> None:
+    out = tmp_path / "shard.nq"
+    out.write_text("previous\n", "utf-8")
+    result = run_kg("extract", str(tmp_path / "missing.jsonl"), "-o", str(out))
+    assert result.returncode == EXIT_SOME_INPUTS_FAILED
+    assert "missing.jsonl: no such file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -62,6 +62,7 @@ def test_output_formats(graph: Graph) -> None:
         ("about-entity", "other", "Israel"),
         ("relations-with-evidence", "relation", "holdsRole"),
         ("entities-by-class", "entity", "Antony Blinken"),
+        ("events", "event", "Antony Blinken meets Benjamin Netanyahu"),
     ],
 )
 def test_example_queries_answer_on_the_seeds(seeds_graph: Graph, name: str, column: str, expected: str) -> None:

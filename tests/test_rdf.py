@@ -52,9 +52,11 @@ def test_each_relation_is_a_direct_triple_and_a_statement(resolve_texts: Callabl
 def test_a_negated_relation_is_not_asserted(resolve_texts: Callable[..., Corpus]) -> None:
     graph = to_graph(resolve_texts("Obama did not meet Putin."))
     assert not list(graph.triples((None, KG.meets, None)))
-    statements = list(graph.subjects(KG.factuality, KG.negated))
+    denied = set(graph.subjects(KG.factuality, KG.negated))
+    statements = [node for node in denied if (node, RDF.type, KG.Statement) in graph]
     assert len(statements) == 1
     assert graph.value(statements[0], RDF.predicate) == KG.meets
+    assert [graph.value(node, RDF.type) for node in denied - set(statements)] == [KG.Meeting]  # kept, denied
 
 
 def test_same_corpus_same_graph(resolve_texts: Callable[..., Corpus]) -> None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from kg.cli import EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
 from kg.export import load_graph
+from kg.namespace import KG
 from kg.pipeline import build
 from kg.query import query
 from tests.conftest import SEED_ARTICLE
@@ -92,7 +93,7 @@ def test_sigkill_mid_build_leaves_the_previous_files_intact(tmp_path: Path) -> N
     build([SEED_ARTICLE], out_dir=out)
     previous = {path.name: path.read_bytes() for path in out.iterdir()}
     killed_mid_build = 0
-    for fraction in (0.5, 0.8, 0.9, 0.95, 0.98, 0.99):
+    for fraction in (0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99):  # the early ones land mid-build even on a busy machine
         process = subprocess.Popen([*command, str(out)])
         time.sleep(duration * fraction)
         killed_mid_build += process.poll() is None
@@ -160,4 +161,5 @@ def test_lone_surrogates_in_json_do_not_stop_the_build(tmp_path: Path) -> None:
     source = tmp_path / "odd.jsonl"
     source.write_text('{"id": "a\\ud800", "text": "Macron met Scholz \\ud800 in Berlin."}\n', "utf-8")
     result = build([source], out_dir=None)
-    assert result.counts["documents"] == 1 and "\ufffd" in result.corpus.documents[0].text
+    assert result.counts["documents"] == 1 and "\ufffd" in result.documents[0]
+    assert any("\ufffd" in str(evidence) for evidence in result.graph.objects(None, KG.evidence))

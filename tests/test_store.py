@@ -31,7 +31,7 @@ def test_store_holds_one_named_graph_per_document(tmp_path: Path, seeds_graph: G
     assert result.written == [] and is_store(store)
     assert counts(store) == counts(seeds_graph)
     graphs = query(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a kg:Document } }").rows
-    assert sorted(str(g) for (g,) in graphs) == sorted(str(document_iri(d.id)) for d in result.corpus.documents)
+    assert sorted(str(g) for (g,) in graphs) == sorted(str(document_iri(d)) for d in result.documents)
     assert isomorphic(load_graph(store), seeds_graph)
 
 

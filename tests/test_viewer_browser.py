@@ -190,6 +190,19 @@ def test_relation_filter_and_neighbourhood(seeds_page: Page) -> None:
     assert "Boris Johnson" not in shown
 
 
+def test_factuality_filter_keeps_only_what_the_text_asserts(seeds_page: Page) -> None:
+    page = seeds_page.page
+    planned = page.evaluate("window.kg.edges.get().filter(e => e.factualities.includes('planned')).length")
+    assert planned > 0
+    page.locator('.filter-factuality[data-factuality="planned"]').uncheck()
+    shown = page.evaluate("window.kg.edgesView.get().map(e => e.factualities)")
+    assert shown and all(set(found) - {"planned"} for found in shown)
+    meets = page.evaluate("window.kg.edgesView.get().some(e => e.relation === 'meets')")
+    assert meets is False  # "Blinken will meet with Netanyahu" is planned only
+    page.locator('.filter-factuality[data-factuality="planned"]').check()
+    assert page.evaluate("window.kg.edgesView.get().some(e => e.relation === 'meets')") is True
+
+
 def test_physics_toggle_and_community_colours(seeds_page: Page) -> None:
     assert seeds_page.page.evaluate("window.kg.network.physics.options.enabled") is False  # stopped once stable
     seeds_page.page.locator("#physics").check()

@@ -1,0 +1,116 @@
+"""Throughput and memory of `kg build` against the limit, raw spaCy (issue 6). Run by hand, not in CI.
+
+For each corpus size it measures, on the same documents, with the same model, pipes and batch size:
+- the limit: spaCy's `nlp.pipe` alone (tokens/s), in 1 process and with `n_process=2`;
+- `kg build --workers N` end to end as a user runs it (a child process: start-up, model load, reading,
+  extraction, Turtle and HTML included): tokens/s, docs/s, the ratio to the limit with the same
+  number of workers, and the peak RSS of the whole process tree (sampled from /proc).
+
+    .venv/bin/python bench/throughput_bench.py                       # 1k, 5k and all 19,043 Reuters stories
+    .venv/bin/python bench/throughput_bench.py --docs 1000 --workers 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "articles.jsonl"
+sys.path.insert(0, str(ROOT))
+
+from kg.nlp import load_pipeline  # noqa: E402
+from kg.read import read_documents  # noqa: E402
+from kg.workers import BATCH_SIZE  # noqa: E402
+
+
+def raw_spacy(texts: list[str], processes: int) -> tuple[int, float]:
+    """(tokens, seconds) of nlp.pipe alone over the texts: the most kg build could do."""
+    nlp = load_pipeline()
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
+    return tokens, time.perf_counter() - started
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def kg_build(corpus: Path, workers: int, out: Path) -> tuple[float, int, str]:
+    """(seconds, peak RSS of the process tree, kg's summary line) of `kg build` as a user runs it."""
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    stdout, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"kg build failed ({process.returncode}): {stdout}")
+    return seconds, peak, stdout.splitlines()[0] if stdout else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=REUTERS)
+    parser.add_argument("--docs", type=int, nargs="+", default=[1000, 5000, 0], help="corpus sizes (0: all)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--json", type=Path, help="also write the rows here")
+    options = parser.parse_args()
+    lines = options.corpus.read_text("utf-8").splitlines(keepends=True)
+    rows = []
+    print("| docs | workers | tokens | spaCy alone (tokens/s) | kg build (s) | kg build (tokens/s) | docs/s "
+          "| ratio | peak RSS (MB) | triples |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in options.docs:
+            subset = Path(scratch) / f"corpus-{size}.jsonl"
+            subset.write_text("".join(lines[:size] if size else lines), "utf-8")
+            texts = [document.text for document in read_documents([subset], on_error=lambda _: None)]
+            for workers in options.workers:
+                tokens, raw_seconds = raw_spacy(texts, workers)
+                seconds, peak, summary = kg_build(subset, workers, Path(scratch) / "out")
+                row = {
+                    "docs": len(texts), "workers": workers, "tokens": tokens,
+                    "spacy_tokens_per_s": round(tokens / raw_seconds), "kg_seconds": round(seconds, 1),
+                    "kg_tokens_per_s": round(tokens / seconds), "kg_docs_per_s": round(len(texts) / seconds, 1),
+                    "ratio": round(raw_seconds / seconds, 3), "peak_rss_mb": round(peak / 2**20),
+                    "triples": int(summary.split(" triples")[0].rsplit(" ", 1)[-1]) if " triples" in summary else 0,
+                }
+                rows.append(row)
+                print(f"| {row['docs']:,} | {workers} | {tokens:,} | {row['spacy_tokens_per_s']:,} "
+                      f"| {row['kg_seconds']} | {row['kg_tokens_per_s']:,} | {row['kg_docs_per_s']} "
+                      f"| {row['ratio']:.2f} "
+                      f"| {row['peak_rss_mb']:,} | {row['triples']:,} |", flush=True)
+    if options.json:
+        options.json.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,394 @@
+"""Stage 3b: link pronouns and definite descriptions to the mention they stand for, inside one document.
+
+No coreference package installs alongside spaCy 3.8 (coreferee and neuralcoref need older
+releases), so this is a small rule-based resolver in the tradition of Hobbs (1978) and
+Lappin & Leass (1994):
+
+- agreement on class, not gender: he/him/his/she/her -> a Person; it/its -> an Organization
+  or a Place, and only one that is a subject ("Israel said it would"): news uses "it" mostly
+  for things kg has no node for (a deadline, a decision); they/them/their -> an Organization
+  or a Group (kg has no plural people);
+- binding: a pronoun is never a co-argument of its antecedent. "Blinken met him": him is not
+  Blinken; nor in "Blinken will try to get him to agree", where Blinken is the subject of
+  "get" by control and "him" is its object;
+- salience: recency (this sentence 100, the one before 50, ...) plus grammatical role
+  (subject 80, object 50, prepositional object 40, modifier 20), taking each entity's best
+  mention, 35 more when it has the pronoun's role (a subject for a subject), and 10 for each
+  further mention in the window, so the entity a passage is about wins over a passing name;
+  30 more for the subject of the clause the pronoun's clause hangs from ("May stepped down
+  after she failed"); a source ("according to the BBC") is never in focus, and a candidate
+  scoring under 75 (a name in an apposition two sentences back) is no antecedent at all;
+- quotations: a pronoun inside quotation marks is linked only to a mention inside the same
+  quotation, because whose words they are, and so who "he" is, is unclear;
+- cataphora: a pronoun in a phrase before the main clause ("Upon his departure, Blinken
+  said") is the main clause's subject;
+- descriptions: "the secretary" is the last person whose title holds "secretary"; "the
+  company", "the group", "the country" are the most salient Organization / Group / Place.
+
+What it cannot do: gender (he/she both mean a Person), plural people ("Biden and Xi ... they"),
+events and clauses as antecedents ("it" for a decision), and anything needing world knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.mentions import TITLE_WORDS, MentionSpan
+from kg.model import Mention
+from kg.resolve import document_clusters, mention_classes
+
+PERSON = frozenset({"Person"})
+ORGANIZATION_OR_PLACE = frozenset({"Organization", "Place"})
+ORGANIZATION_OR_GROUP = frozenset({"Organization", "Group"})
+
+#: Pronoun -> the classes its antecedent may have.
+PRONOUN_CLASSES: dict[str, frozenset[str]] = {
+    "he": PERSON, "him": PERSON, "his": PERSON, "she": PERSON, "her": PERSON,
+    "it": ORGANIZATION_OR_PLACE, "its": ORGANIZATION_OR_PLACE,
+    "they": ORGANIZATION_OR_GROUP, "them": ORGANIZATION_OR_GROUP, "their": ORGANIZATION_OR_GROUP,
+}
+#: Head nouns of descriptions ("the company") -> the classes of what they describe.
+NOMINAL_CLASSES: dict[str, frozenset[str]] = {
+    "company": frozenset({"Organization"}), "firm": frozenset({"Organization"}),
+    "organization": frozenset({"Organization"}), "organisation": frozenset({"Organization"}),
+    "group": ORGANIZATION_OR_GROUP, "movement": ORGANIZATION_OR_GROUP,
+    "country": frozenset({"Place"}), "city": frozenset({"Place"}),
+}
+#: Sentences back a pronoun looks for its antecedent: people stay in focus longer than things.
+WINDOW = {"Person": 3, "Organization": 1, "Place": 1, "Group": 1}
+ROLE_WEIGHT = {"nsubj": 80, "nsubjpass": 80, "csubj": 80, "dobj": 50, "dative": 50, "attr": 50, "pobj": 40}
+MODIFIER_WEIGHT = 20
+PARALLEL_ROLE = 35
+REPEATED = 10
+GOVERNING_SUBJECT = 30
+MIN_SCORE = 75
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "dative", "attr", "oprd", "agent"})
+QUOTATION = re.compile(r"“[^“”]{0,600}”|\"[^\"]{0,600}\"")
+#: Verbs whose subject "it" refers to nothing ("it is clear that", "it seems").
+IMPERSONAL_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "rain", "matter", "happen"})
+
+
+class CorefLink(NamedTuple):
+    """A pronoun or description, the mention it stands for, and why that one."""
+
+    span: Span
+    antecedent: int
+    reason: str
+
+
+class _Focus(NamedTuple):
+    """One mention of an entity, as salience sees it."""
+
+    entity: int
+    sentence: int
+    token: int
+    weight: int
+    mention: int
+
+
+def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[MentionSpan]:
+    """New mentions, one per linked pronoun or description, to append after ``mention_spans``.
+
+    Each has the antecedent's name and class and ``antecedent`` set to its index, so the
+    relation rules treat "him" as a mention of Netanyahu and :mod:`kg.resolve` puts it in his
+    entity without ever calling him "him".
+    """
+    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    classes = mention_classes([item.mention for item in mention_spans])
+    added = []
+    for link in find_links(doc, mention_spans):
+        antecedent = mention_spans[link.antecedent].mention
+        added.append(MentionSpan(
+            Mention(
+                start=link.span.start_char, end=link.span.end_char, text=link.span.text, name=antecedent.name,
+                cls=classes[link.antecedent], label="PRON" if len(link.span) == 1 else "NOMINAL",
+                sentence=sentence_index[link.span.sent.start], antecedent=link.antecedent,
+            ),
+            link.span,
+        ))
+    return added
+
+
+def find_links(doc: Doc, mention_spans: list[MentionSpan]) -> list[CorefLink]:
+    """Every pronoun and description of ``doc`` that the rules can link, in text order.
+
+    ``antecedent`` is an index into ``mention_spans`` and always a named mention, never
+    another pronoun.
+    """
+    return _Resolver(doc, mention_spans).links()
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, mention_spans: list[MentionSpan]) -> None:
+        self.doc = doc
+        self.mention_spans = mention_spans
+        mentions = [item.mention for item in mention_spans]
+        self.classes = mention_classes(mentions)
+        self.entity_of: dict[int, int] = {}
+        for number, members in enumerate(document_clusters(mentions)):
+            for index in members:
+                self.entity_of[index] = number
+        self.named = [
+            index for index, item in enumerate(mention_spans)
+            if item.mention.cls != "Role" and item.mention.antecedent is None
+        ]
+        self.covered = {token.i for item in mention_spans for token in item.span}
+        self.sentence_of = {token.i: number for number, sentence in enumerate(doc.sents) for token in sentence}
+        self.quotations = [(match.start(), match.end()) for match in QUOTATION.finditer(doc.text)]
+        self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
+
+    def _focus(self, index: int, span: Span) -> _Focus:
+        return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start, _role_weight(span.root), index)
+
+    def links(self) -> list[CorefLink]:
+        found = []
+        for token in self.doc:
+            if token.i in self.covered:
+                continue
+            link = self._pronoun(token) if _is_pronoun(token) else self._description(token)
+            if link is not None:
+                found.append(link)
+                # A linked pronoun keeps its entity in focus, as a name would.
+                span = link.span
+                self.focus.append(_Focus(self.entity_of[link.antecedent], self.sentence_of[span.root.i],
+                                         span.start, _role_weight(span.root), link.antecedent))
+        return found
+
+    # ------------------------------------------------------------ pronouns
+
+    def _pronoun(self, token: Token) -> CorefLink | None:
+        word = token.lower_
+        if word == "it" and _is_pleonastic(token):
+            return None
+        allowed = PRONOUN_CLASSES[word]
+        if word == "her" and token.dep_ == "poss":
+            allowed = PERSON
+        cataphor = self._cataphor(token, allowed)
+        if cataphor is not None:
+            return CorefLink(self.doc[token.i:token.i + 1], cataphor, "subject of the main clause that follows")
+        return self._most_salient(self.doc[token.i:token.i + 1], allowed, f"{word!r} needs {_any_of(allowed)}",
+                                  subjects_only=word in ("it", "its"))
+
+    def _cataphor(self, token: Token, allowed: frozenset[str]) -> int | None:
+        """The main subject, for a pronoun in a phrase that opens the sentence before that subject."""
+        sentence = token.sent
+        root = sentence.root
+        subjects = [child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or token.i > subjects[0].i:
+            return None
+        opener = token
+        while opener.head.i != root.i and opener.head is not opener:
+            opener = opener.head
+        if opener.dep_ not in ("prep", "advcl", "npadvmod") or opener.i > subjects[0].i:
+            return None
+        for index in self.named:
+            span = self.mention_spans[index].span
+            if span.root.i == subjects[0].i and self.classes[index] in allowed:
+                return index
+        return None
+
+    # ------------------------------------------------------------ descriptions
+
+    def _description(self, token: Token) -> CorefLink | None:
+        """ "the secretary" -> the person with that title; "the company" -> the salient organisation."""
+        word = token.lower_
+        if token.pos_ != "NOUN" or not (word in TITLE_WORDS or word in NOMINAL_CLASSES):
+            return None
+        children = list(token.children)
+        if (token.dep_ in ("compound", "poss") or not any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+                or any(c.dep_ not in ("det", "punct", "relcl", "acl") for c in children)):
+            return None  # "the secretary of state", "the group's leader": not a bare description
+        if token.i + 1 < len(self.doc) and self.doc[token.i + 1].pos_ == "PROPN":
+            return None  # "the minister Ayman Safadi" names its referent itself
+        span = self.doc[token.i - 1:token.i + 1] if token.i and self.doc[token.i - 1].lower_ == "the" else token.doc[
+            token.i:token.i + 1]
+        if word in TITLE_WORDS:
+            return self._title_holder(span, word)
+        return self._most_salient(span, NOMINAL_CLASSES[word], f"'the {word}' needs {_any_of(NOMINAL_CLASSES[word])}")
+
+    def _title_holder(self, span: Span, word: str) -> CorefLink | None:
+        """The last person before ``span`` who holds a title with ``word`` in it."""
+        holders: dict[int, int] = {}
+        person_at = {self.mention_spans[index].span.start_char: index for index in self.named}
+        for item in self.mention_spans:
+            if item.mention.cls != "Role" or item.owner is None or item.span.start >= span.start:
+                continue
+            if word in {token.lower_ for token in item.span} and item.owner.start_char in person_at:
+                person = person_at[item.owner.start_char]
+                holders[self.entity_of[person]] = item.mention.start
+        if not holders:
+            return None
+        entity = max(holders, key=lambda number: holders[number])
+        mentions = [f for f in self.focus if f.entity == entity and f.token < span.start and f.mention in self.named]
+        latest = max(mentions, key=lambda f: f.token).mention
+        return CorefLink(span, latest, f"holds a title with {word!r}")
+
+    # ------------------------------------------------------------ salience
+
+    def _most_salient(
+        self, span: Span, allowed: frozenset[str], agreement: str, *, subjects_only: bool = False
+    ) -> CorefLink | None:
+        token = span.root
+        sentence = self.sentence_of[token.i]
+        quotation = self._quotation(token.idx)
+        bound = self._bound_tokens(token)
+        governing = {t.i for subject in _governing_subjects(token) for t in _conjuncts(subject)}
+        own_weight = _role_weight(token)
+        scores: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        latest: dict[int, _Focus] = {}
+        for focus in self.focus:
+            cls = self.classes[focus.mention]
+            if focus.token >= span.start or cls not in allowed:
+                continue
+            if subjects_only and focus.weight < ROLE_WEIGHT["nsubj"]:
+                continue
+            if sentence - focus.sentence > WINDOW.get(cls, 1):
+                continue
+            mention_span = self.mention_spans[focus.mention].span
+            if quotation is not None and self._quotation(self.doc[focus.token].idx) != quotation:
+                continue
+            if focus.sentence == sentence and bound & ({t.i for t in mention_span} | {focus.token}):
+                continue
+            if _is_source(mention_span.root):
+                continue
+            score = focus.weight + 100 / 2 ** (sentence - focus.sentence)
+            if focus.weight == own_weight and own_weight > MODIFIER_WEIGHT:
+                score += PARALLEL_ROLE
+            if focus.sentence == sentence and mention_span.root.i in governing:
+                score += GOVERNING_SUBJECT
+            scores[focus.entity] = max(score, scores.get(focus.entity, 0.0))
+            counts[focus.entity] = counts.get(focus.entity, 0) + 1
+            if focus.entity not in latest or latest[focus.entity].token < focus.token:
+                latest[focus.entity] = focus
+        if not scores:
+            return None
+        for entity, count in counts.items():
+            scores[entity] += REPEATED * (count - 1)
+        entity = max(scores, key=lambda number: (scores[number], latest[number].token))
+        if scores[entity] < MIN_SCORE:
+            return None
+        named = [f for f in self.focus if f.entity == entity and f.token < span.start and f.mention in self.named]
+        antecedent = max(named, key=lambda f: f.token).mention
+        others = len(scores) - 1
+        return CorefLink(span, antecedent, f"{agreement}; most salient of {others + 1} candidate(s) "
+                         f"(score {scores[entity]:.0f})")
+
+    def _quotation(self, offset: int) -> tuple[int, int] | None:
+        for start, end in self.quotations:
+            if start < offset < end:
+                return start, end
+        return None
+
+    def _bound_tokens(self, token: Token) -> set[int]:
+        """Tokens a (non-possessive) pronoun cannot refer to: its co-arguments, by binding theory."""
+        if token.dep_ == "poss":
+            return set()
+        verbs = []
+        head = token.head
+        if token.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            verbs.append(head)
+            if head.dep_ == "ccomp" and token.dep_ == "nsubj" and _is_infinitive(head):
+                verbs.append(head.head)  # "get him to agree": him is the object of "get"
+        bound: set[int] = set()
+        for verb in verbs:
+            for argument in [*_subjects(verb), *_arguments(verb)]:
+                if argument.i != token.i:
+                    bound.update(t.i for t in _conjuncts(argument))
+        return bound
+
+
+def _any_of(classes: frozenset[str]) -> str:
+    """ "a Person", "an Organization or Place": the classes an antecedent may have, for a reason."""
+    names = " or ".join(sorted(classes))
+    return ("an " if names[0] in "AEIOU" else "a ") + names
+
+
+def _role_weight(token: Token) -> int:
+    """How much a mention's grammatical role puts its entity in focus."""
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        return ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
+    if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and _is_infinitive(token.head):
+        return ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
+    if token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return _role_weight(token.head)  # "Hamas militants" has the role of the whole noun phrase
+    if token.dep_ == "appos":
+        return _role_weight(token.head)  # "The head of the police, Neil Basu, said": a subject
+    return ROLE_WEIGHT.get(token.dep_, MODIFIER_WEIGHT)
+
+
+def _governing_subjects(token: Token) -> list[Token]:
+    """The subject of the nearest clause above the pronoun's own (Hobbs's walk up the tree)."""
+    clause = token.head if token.dep_ in ("nsubj", "nsubjpass") else None
+    for ancestor in token.ancestors:
+        if ancestor.pos_ not in ("VERB", "AUX") or ancestor is clause:
+            continue
+        found = [child for child in ancestor.children
+                 if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i and token not in child.subtree]
+        if found:
+            return found
+    return []
+
+
+def _is_source(token: Token) -> bool:
+    """ "according to the BBC": the source of a report, not what the report is about."""
+    prep = token.head
+    return token.dep_ == "pobj" and prep.lower_ == "to" and prep.head.lower_ == "according"
+
+
+def _is_pronoun(token: Token) -> bool:
+    return token.lower_ in PRONOUN_CLASSES and token.tag_ in ("PRP", "PRP$")
+
+
+def _is_pleonastic(token: Token) -> bool:
+    """ "it is clear that", "it seems", "keep it going": an "it" that stands for nothing."""
+    head = token.head
+    if token.dep_ == "expl":
+        return True
+    if token.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in IMPERSONAL_VERBS:
+        if any(child.dep_ in ("ccomp", "xcomp", "acomp") and child.i > token.i for child in head.children):
+            return True
+        # "it is Johnson's stated intent for the UK to leave": the clause that follows is what "it" is
+        return any(child.dep_ == "attr" and any(_is_infinitive(c) or c.dep_ == "ccomp" for c in child.subtree)
+                   for child in head.children)
+    if token.dep_ == "dobj":
+        return any(child.dep_ in ("xcomp", "oprd", "ccomp") and child.i > token.i for child in head.children)
+    return False
+
+
+def _is_infinitive(clause: Token) -> bool:
+    return any(child.dep_ == "aux" and child.lower_ == "to" for child in clause.children)
+
+
+def _subjects(verb: Token, depth: int = 0) -> list[Token]:
+    """The verb's subject, or the one it inherits by control ("Blinken plans to visit")."""
+    own = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if own:
+        return own
+    if depth < 6 and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head is not verb:
+        return _subjects(verb.head, depth + 1)
+    return []
+
+
+def _arguments(verb: Token) -> list[Token]:
+    found = []
+    for child in verb.children:
+        if child.dep_ in ARGUMENT_DEPS:
+            found.append(child)
+        elif child.dep_ in ("prep", "agent"):
+            found.extend(grandchild for grandchild in child.children if grandchild.dep_ == "pobj")
+    return found
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    """The token, its compound/appositive parts and everything joined to it by "and"."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ in ("compound", "appos", "conj"):
+            found.extend(_conjuncts(child))
+    return found

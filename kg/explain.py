@@ -1,0 +1,322 @@
+"""Why is there (no) triple for this sentence? The extraction stage, sentence by sentence, with reasons.
+
+For each sentence: the entities found (and how titles were split off names), the pronouns
+:mod:`kg.coref` linked, and for every pair of entities the dependency path between them and
+either the rule that fired (rule, verb, relation, factuality) or why none did. It runs the
+same functions as a build (:func:`kg.extract.document_mentions`,
+:func:`kg.extract.extract_relations`, :func:`kg.lexicon.closed_relation`), so what it shows is
+what ``kg build`` does; the reasons come from the verb rules' own view of each verb
+(:func:`kg.extract.verb_frames`).
+
+>>> from kg.nlp import load_pipeline
+>>> from kg.read import text_document
+>>> text = "Angela Merkel met Emmanuel Macron in Paris."
+>>> [found] = explain_documents([text_document(text)], nlp=load_pipeline())
+>>> pair = found.sentences[0].pairs[0]
+>>> pair.path, pair.relations[0].predicate
+('Angela Merkel <-nsubj- met -dobj-> Emmanuel Macron', 'meets')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from itertools import combinations
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kg.coref import find_links
+from kg.extract import VerbFrame, document_mentions, extract_relations, verb_frames
+from kg.lexicon import GENERIC, LEXICON, closed_relation, domain_and_range
+from kg.mentions import NER_CLASSES, TITLE_WORDS, MentionSpan
+from kg.model import Document, RelationMention
+from kg.nlp import parse
+from kg.resolve import document_clusters, mention_classes
+
+MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+
+
+@dataclass(frozen=True)
+class EntityNote:
+    """A mention as the rules see it: ``cls`` is the class the document's mentions vote for.
+
+    ``ner`` is spaCy's label; ``title`` is the title split off a person's name and ``holder``
+    the person a role (``cls == "Role"``) belongs to.
+    """
+
+    text: str
+    name: str
+    cls: str
+    ner: str
+    title: str | None = None
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
+class PronounNote:
+    """A pronoun or description and the mention it was linked to."""
+
+    text: str
+    antecedent: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleNote:
+    """A relation a rule made: ``predicate`` is what the lexicon maps the verb to for these classes."""
+
+    rule: str
+    subject: str
+    verb: str
+    object: str
+    predicate: str
+    factuality: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PairNote:
+    """Two entities of one sentence, the dependency path between them, and what came of it."""
+
+    first: str
+    second: str
+    path: str
+    relations: tuple[RuleNote, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class SentenceNote:
+    """One sentence: its entities, its linked pronouns, and every pair of entities in it."""
+
+    number: int
+    text: str
+    entities: tuple[EntityNote, ...]
+    pronouns: tuple[PronounNote, ...]
+    pairs: tuple[PairNote, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the extraction stage did with one document, sentence by sentence."""
+
+    document: str
+    sentences: tuple[SentenceNote, ...]
+
+
+def explain_documents(documents: Iterable[Document], *, nlp: Language) -> list[Explanation]:
+    """Explain each document with the given spaCy pipeline (:func:`kg.nlp.load_pipeline`)."""
+    documents = list(documents)
+    return [explain(document, doc) for document, doc in zip(documents, parse((d.text for d in documents), nlp),
+                                                            strict=True)]
+
+
+def explain(document: Document, doc: Doc) -> Explanation:
+    """The explanation of one parsed document: a pure function of its input, like :func:`kg.extract.analyse`."""
+    spans = document_mentions(doc)
+    relations = extract_relations(doc, spans)
+    mentions = [item.mention for item in spans]
+    classes = mention_classes(mentions)
+    entity_of = {index: number for number, members in enumerate(document_clusters(mentions)) for index in members}
+    frames = {frame.verb.i: frame for frame in verb_frames(doc, spans)}
+    reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in spans
+                                                                             if s.mention.antecedent is None])}
+    sentences = []
+    for number, sent in enumerate(doc.sents):
+        inside = [index for index, item in enumerate(spans) if item.mention.sentence == number]
+        entities = tuple(_entity_note(index, spans, classes) for index in inside
+                         if spans[index].mention.antecedent is None)
+        pronouns = tuple(
+            PronounNote(spans[index].mention.text, _antecedent_text(index, spans),
+                        reasons.get(spans[index].mention.start, ""))
+            for index in inside if spans[index].mention.antecedent is not None
+        )
+        pairs = []
+        by_entity: dict[int, list[int]] = {}
+        for index in inside:
+            if spans[index].mention.cls != "Role":
+                by_entity.setdefault(entity_of[index], []).append(index)
+        for first, second in combinations(sorted(by_entity, key=lambda e: by_entity[e][0]), 2):
+            pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, relations, frames))
+        sentences.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs)))
+    return Explanation(document=document.source or document.id, sentences=tuple(sentences))
+
+
+def _entity_note(index: int, spans: list[MentionSpan], classes: list[str]) -> EntityNote:
+    item = spans[index]
+    title = holder = None
+    if item.mention.cls == "Role" and item.owner is not None:
+        holder = item.owner.text
+    elif item.mention.cls == "Person":
+        titles = [other.span.text for other in spans
+                  if other.mention.cls == "Role" and other.owner is not None and other.owner.start == item.span.start]
+        title = "; ".join(titles) or None
+    return EntityNote(item.mention.text, item.mention.name, classes[index], item.mention.label, title, holder)
+
+
+def _antecedent_text(index: int, spans: list[MentionSpan]) -> str:
+    antecedent = spans[index].mention.antecedent
+    return spans[antecedent].mention.text if antecedent is not None else ""
+
+
+def _label(index: int, spans: list[MentionSpan]) -> str:
+    """A mention as shown in a pair: a pronoun with the name it stands for."""
+    mention = spans[index].mention
+    return f"{mention.text} (= {mention.name})" if mention.antecedent is not None else mention.text
+
+
+def _pair_note(
+    firsts: list[int], seconds: list[int], spans: list[MentionSpan], classes: list[str],
+    relations: list[RelationMention], frames: dict[int, VerbFrame],
+) -> PairNote:
+    found = [r for r in relations if {r.subject, r.object} & set(firsts) and {r.subject, r.object} & set(seconds)
+             and r.predicate != "holdsRole"]
+    if found:
+        relation = found[0]
+        first, second = relation.subject, relation.object
+    else:
+        first, second = min(((a, b) for a in firsts for b in seconds),
+                            key=lambda pair: len(_path_tokens(spans[pair[0]].span.root, spans[pair[1]].span.root)))
+    path = render_path(spans[first].span.root, spans[second].span.root, spans[first].mention.text,
+                       spans[second].mention.text)
+    notes = tuple(_rule_note(r, spans, classes) for r in found)
+    reason = None if found else _why_not(first, second, spans, frames)
+    return PairNote(_label(first, spans), _label(second, spans), path, notes, reason)
+
+
+def _rule_note(relation: RelationMention, spans: list[MentionSpan], classes: list[str]) -> RuleNote:
+    subject_cls, object_cls = classes[relation.subject], classes[relation.object]
+    note = None
+    if relation.predicate is not None:
+        predicate = relation.predicate
+    else:
+        predicate, swap = closed_relation(relation.verb, subject_cls, object_cls)
+        if swap:
+            note = f"{relation.verb!r} states the relation the other way round"
+        elif predicate == GENERIC:
+            known = LEXICON.get(relation.verb)
+            if known is None:
+                note = f"verb phrase {relation.verb!r} is not in the lexicon: kept as the open relation {GENERIC}"
+            else:
+                domain, range_ = domain_and_range(known)
+                note = (f"{relation.verb!r} means {known}, which needs {domain} -> {range_}, but the classes are "
+                        f"{subject_cls} -> {object_cls}: kept as {GENERIC}")
+    if relation.factuality == "negated":
+        note = (note + "; " if note else "") + "negated: kept, marked negated (kg evaluate leaves it out)"
+    return RuleNote(relation.rule, _label(relation.subject, spans), relation.verb, _label(relation.object, spans),
+                    predicate, relation.factuality, note)
+
+
+def _why_not(first: int, second: int, spans: list[MentionSpan], frames: dict[int, VerbFrame]) -> str:
+    """Why no rule related two mentions, read off the verbs on the path between them."""
+    a, b = spans[first].span.root, spans[second].span.root
+    path = _path_tokens(a, b)
+    verbs = [token for token in path if token.i in frames and token.i not in (a.i, b.i)]
+    names = {first: spans[first].mention.text, second: spans[second].mention.text}
+    if not verbs:
+        return ("no verb links them: the path runs through " + (", ".join(repr(t.text) for t in path[1:-1])
+                or "nothing") + ", and the verb rules only relate a verb's subject to its objects")
+    for verb in verbs:
+        frame = frames[verb.i]
+        for subject, other in ((first, second), (second, first)):
+            if subject in frame.subjects:
+                arguments = [f"{phrase!r} ({rule})" for phrase, rule, _, _ in frame.arguments]
+                return (f"{names[subject]} is the subject of {verb.text!r}, but {names[other]} is none of its "
+                        f"objects or prepositional objects (its arguments: " + (", ".join(arguments) or "none") + ")")
+    for index in (first, second):
+        root = spans[index].span.root
+        if root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN") and (
+                root.dep_ == "poss" or spans[index].mention.cls == "Person" or root.head.lower_ in TITLE_WORDS):
+            return (f"{names[index]} only modifies {root.head.text!r} ({root.dep_}), and the rules do not take "
+                    "a possessor, a person or the modifier of a title for the noun it modifies")
+    described = []
+    for verb in verbs:
+        subjects = [child.text for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        described.append(f"{verb.text!r} ({verb.dep_}, subject: {', '.join(subjects) or 'none found'})")
+    return (f"neither {names[first]} nor {names[second]} is the subject of a verb on the path: "
+            + "; ".join(described))
+
+
+def _path_tokens(a: Token, b: Token) -> list[Token]:
+    """The tokens from ``a`` up to the lowest common ancestor and down to ``b``."""
+    up = [a, *a.ancestors]
+    down = [b, *b.ancestors]
+    down_ids = [token.i for token in down]
+    for position, token in enumerate(up):
+        if token.i in down_ids:
+            return up[:position + 1] + list(reversed(down[:down_ids.index(token.i)]))
+    return up + list(reversed(down))  # different sentences: no common ancestor
+
+
+def render_path(a: Token, b: Token, a_text: str | None = None, b_text: str | None = None) -> str:
+    """The dependency path between two tokens, arrows pointing from head to dependent.
+
+    >>> from kg.nlp import load_pipeline
+    >>> doc = load_pipeline()("Blinken will meet with Netanyahu.")
+    >>> render_path(doc[0], doc[4])
+    'Blinken <-nsubj- meet -prep-> with -pobj-> Netanyahu'
+    """
+    path = _path_tokens(a, b)
+    words = [token.text for token in path]
+    words[0] = a_text or words[0]
+    words[-1] = b_text or words[-1]
+    parts = [words[0]]
+    for position in range(1, len(path)):
+        previous, token = path[position - 1], path[position]
+        if previous.head.i == token.i and previous.i != token.i:
+            parts.append(f"<-{previous.dep_}- {words[position]}")
+        elif token.head.i == previous.i:
+            parts.append(f"-{token.dep_}-> {words[position]}")
+        else:
+            parts.append(f"... {words[position]}")
+    return " ".join(parts)
+
+
+def as_json(explanations: list[Explanation]) -> dict[str, Any]:
+    """Explanations as plain JSON-ready data."""
+    return {"documents": [asdict(explanation) for explanation in explanations]}
+
+
+def render_text(explanations: list[Explanation]) -> str:
+    """The explanations as the text ``kg explain`` prints."""
+    lines: list[str] = []
+    for explanation in explanations:
+        if len(explanations) > 1:
+            lines += [f"== {explanation.document}", ""]
+        for sentence in explanation.sentences:
+            lines.append(f"[{sentence.number}] {sentence.text}")
+            if not sentence.entities and not sentence.pronouns:
+                lines += ["  no entities", ""]
+                continue
+            if sentence.entities:
+                lines.append("  entities:")
+            for entity in sentence.entities:
+                extra = []
+                if NER_CLASSES.get(entity.ner, entity.cls) != entity.cls:
+                    extra.append(f"NER said {entity.ner}")
+                if entity.title:
+                    extra.append(f"title split off: {entity.title}")
+                if entity.holder:
+                    extra.append(f"held by {entity.holder}")
+                suffix = f" ({'; '.join(extra)})" if extra else ""
+                lines.append(f"    {entity.text}: {entity.cls}{suffix}")
+            if sentence.pronouns:
+                lines.append("  pronouns:")
+                for pronoun in sentence.pronouns:
+                    lines.append(f"    {pronoun.text} -> {pronoun.antecedent} ({pronoun.reason})")
+            if not sentence.pairs:
+                lines.append("  pairs: fewer than two entities, so no relation to find")
+            for pair in sentence.pairs:
+                lines.append(f"  {pair.first} / {pair.second}")
+                lines.append(f"    path: {pair.path}")
+                for rule in pair.relations:
+                    lines.append(f"    fired: {rule.rule}: {rule.subject} -[{rule.verb}]-> {rule.object} = "
+                                 f"{rule.predicate}, {rule.factuality}")
+                    if rule.note:
+                        lines.append(f"      note: {rule.note}")
+                if pair.reason:
+                    lines.append(f"    no rule fired: {pair.reason}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

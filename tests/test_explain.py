@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import EXIT_FAILED, app
+from kg.explain import Explanation, PairNote, explain_documents, render_text
+from kg.nlp import load_pipeline
+from kg.read import text_document
+from tests.conftest import SEED_ARTICLE
+
+runner = CliRunner()
+
+
+def explain_text(text: str) -> Explanation:
+    [explanation] = explain_documents([text_document(text)], nlp=load_pipeline())
+    return explanation
+
+
+def pair(explanation: Explanation, first: str, second: str) -> PairNote:
+    [found] = [p for s in explanation.sentences for p in s.pairs if p.first.startswith(first)
+               and p.second.startswith(second)]
+    return found
+
+
+def test_a_rule_fires_with_its_path_verb_relation_and_factuality() -> None:
+    found = pair(explain_text("Angela Merkel met Emmanuel Macron in Paris."), "Angela Merkel", "Emmanuel Macron")
+    assert found.path == "Angela Merkel <-nsubj- met -dobj-> Emmanuel Macron"
+    [rule] = found.relations
+    assert (rule.rule, rule.verb, rule.predicate, rule.factuality) == ("svo", "meet", "meets", "asserted")
+    assert found.reason is None
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "reason"),
+    [
+        ("Netanyahu's government rejected a deal with Hamas.", "Netanyahu", "Hamas",
+         "Netanyahu only modifies 'government' (poss)"),
+        ("Angela Merkel, who met Emmanuel Macron, praised Germany.", "Emmanuel Macron", "Germany",
+         "neither Emmanuel Macron nor Germany is the subject of a verb on the path"),
+        ("Angela Merkel praised Emmanuel Macron in Paris.", "Emmanuel Macron", "Paris",
+         "neither Emmanuel Macron nor Paris is the subject"),
+    ],
+)
+def test_no_rule_fires_and_the_reason_is_given(text: str, first: str, second: str, reason: str) -> None:
+    found = pair(explain_text(text), first, second)
+    assert found.relations == ()
+    assert found.reason is not None and reason in found.reason
+
+
+def test_an_open_relation_says_why_the_lexicon_did_not_close_it() -> None:
+    found = pair(explain_text("Angela Merkel travelled to Emmanuel Macron."), "Angela Merkel", "Emmanuel Macron")
+    [rule] = found.relations
+    assert rule.predicate == "relatedTo"
+    assert rule.note is not None and "'travel to' means visits, which needs Agent -> Place" in rule.note
+
+
+def test_a_negated_relation_is_shown_as_kept_and_negated() -> None:
+    [rule] = pair(explain_text("Obama did not meet Putin."), "Obama", "Putin").relations
+    assert rule.factuality == "negated" and rule.note is not None and "negated" in rule.note
+
+
+def test_pronoun_links_and_titles_are_shown() -> None:
+    explanation = explain_text(SEED_ARTICLE.read_text("utf-8"))
+    sentence = next(s for s in explanation.sentences if s.text.startswith("Blinken will meet with Netanyahu"))
+    assert [(p.text, p.antecedent) for p in sentence.pronouns] == [("him", "Netanyahu")]
+    [found] = [p for p in sentence.pairs if p.first == "Blinken" and p.second == "Netanyahu"]
+    assert found.path == "Blinken <-nsubj- meet -prep-> with -pobj-> Netanyahu"
+    assert ("object-control", "get", "him (= Netanyahu)") in {(r.rule, r.verb, r.object) for r in found.relations}
+    assert ("meet with", "meets", "planned") in {(r.verb, r.predicate, r.factuality) for r in found.relations}
+    titled = [e for s in explanation.sentences for e in s.entities if e.title]
+    assert ("Antony Blinken", "Person", "US Secretary of State") in {(e.text, e.cls, e.title) for e in titled}
+    assert "him -> Netanyahu" in render_text([explanation])
+
+
+def test_cli_explains_text_files_stdin_and_json(tmp_path: Path) -> None:
+    text = runner.invoke(app, ["explain", "Obama did not meet Putin."])
+    assert text.exit_code == 0, text.stderr
+    assert "path: Obama <-nsubj- meet -dobj-> Putin" in text.stdout and "= meets, negated" in text.stdout
+    file = tmp_path / "news.txt"
+    file.write_text("Angela Merkel met Emmanuel Macron in Paris.", "utf-8")
+    as_json = runner.invoke(app, ["explain", str(file), "--json"])
+    assert as_json.exit_code == 0, as_json.stderr
+    [document] = json.loads(as_json.stdout)["documents"]
+    assert document["document"] == str(file)
+    assert document["sentences"][0]["pairs"][0]["relations"][0]["predicate"] == "meets"
+    piped = runner.invoke(app, ["explain", "-"], input="Hamas is based in Gaza.")
+    assert piped.exit_code == 0 and "base in" in piped.stdout
+
+
+def test_cli_empty_text_exits_2() -> None:
+    result = runner.invoke(app, ["explain", " "])
+    assert result.exit_code == EXIT_FAILED and result.stderr.startswith("kg: error:")
