@@ -455,7 +455,8 @@ class _SentenceRules:
 
     def capital_relations(self) -> Iterator[RelationMention]:
         """"X, the territory's capital" / "X, Y's capital" / "X, the capital of Y": X locatedIn Y."""
-        places = [i for i, item in enumerate(self.mention_spans) if item.mention.cls == "Place"]
+        places = [i for i, item in enumerate(self.mention_spans)
+                  if item.mention.cls == "Place" and item.mention.label != "NORP"]  # "Israeli troops" is no territory
         for position, index in enumerate(places):
             span = self.mention_spans[index].span
             words = [token.lower_ for token in self.doc[span.end: span.end + 8]]

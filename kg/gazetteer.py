@@ -64,6 +64,20 @@ def is_known_place(name: str) -> bool:
     return place_class(name) != "Place" or us_state(name) is not None
 
 
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    return {key: value for key, value in _load("demonyms.json").items() if not key.startswith("_")}
+
+
+def demonym_country(adjective: str) -> str | None:
+    """The country a nationality adjective names ("Israeli" -> "Israel"), else None.
+
+    >>> demonym_country("Israeli"), demonym_country("Palestinian"), demonym_country("Hamas")
+    ('Israel', 'Palestine', None)
+    """
+    return _demonyms().get(adjective)
+
+
 def canonical_alias(name: str) -> str:
     """The canonical form of a known alternative name, else the name itself."""
     table = aliases()

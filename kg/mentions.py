@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import canonical_alias, is_known_place, place_class, us_state
+from kg.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
 from kg.model import Mention
 
 #: spaCy NER labels -> ontology classes. Dates and quantities are kept on statements, not as nodes.
@@ -108,6 +108,10 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         if span is None:
             continue
         cls = corrected_class(span, cls)
+        country = state_meant(span) if cls == "Group" else None
+        if country is not None:
+            found.append(_mention(span, "Place", entity.label_, sentence_index, name=country))
+            continue
         if cls == "Person":
             span, leading_title = _split_leading_title(span)
             if span is None:
@@ -128,6 +132,28 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     ]
     kept.sort(key=lambda item: (item.mention.start, item.mention.end, item.mention.cls))
     return _unique(surnames_as_people(kept))
+
+
+#: Nouns a nationality adjective modifies when it means the state: "the Israeli government" is
+#: Israel acting, where "Israeli voters" are a group of people.
+STATE_NOUNS = frozenset("""
+    government army military forces force troops soldiers navy police authorities officials ministry
+    cabinet parliament embassy administration regime state leadership delegation negotiators diplomats
+    ambassador president jets warplanes airstrikes strikes
+""".split())
+
+
+def state_meant(span: Span) -> str | None:
+    """The country a nationality adjective stands for where the text means the state, else None.
+
+    "the Israeli government", "Israeli troops", "Palestinian negotiators" speak or act for
+    Israel or Palestine; "Israeli voters" or "the Palestinians" are groups of people.
+    """
+    if len(span) != 1 or span.root.dep_ not in ("amod", "compound", "nmod"):
+        return None
+    if span.root.head.lemma_.lower() not in STATE_NOUNS and span.root.head.lower_ not in STATE_NOUNS:
+        return None
+    return demonym_country(span.text)
 
 
 def surnames_as_people(found: list[MentionSpan]) -> list[MentionSpan]:

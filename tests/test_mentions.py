@@ -119,3 +119,19 @@ def test_a_party_and_state_label_is_no_place() -> None:
 def test_a_relative_named_in_full_is_a_person() -> None:
     text = "Maria Kalesnikava spoke, and Veranika Tsapkala, wife of Valery Tsapkala, a potential candidate."
     assert ("Person", "Valery Tsapkala") in mentions_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        ("The Israeli government rejected the plan on Monday.", ("Place", "Israel"), ("Group", "Israeli")),
+        ("Israeli troops entered the town overnight.", ("Place", "Israel"), ("Group", "Israeli")),
+        ("Palestinian negotiators met the envoy in Cairo.", ("Place", "Palestine"), ("Group", "Palestinian")),
+        ("Israeli voters went to the polls on Tuesday.", ("Group", "Israeli"), ("Place", "Israel")),
+    ],
+)
+def test_a_demonym_is_its_country_where_the_text_means_the_state(
+    text: str, expected: tuple[str, str], not_expected: tuple[str, str]
+) -> None:
+    found = mentions_of(text)
+    assert expected in found and not_expected not in found
