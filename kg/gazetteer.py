@@ -32,6 +32,52 @@ def _places() -> dict[str, Any]:
     return _load("places.json")
 
 
+@lru_cache(maxsize=1)
+def _us_states() -> dict[str, str]:
+    """Every spelling of a US state, in lower case and without dots -> the state's name."""
+    spellings: dict[str, str] = {}
+    for state, abbreviations in _load("us_states.json").items():
+        if state.startswith("_"):
+            continue
+        for spelling in (state, *abbreviations):
+            spellings[_state_key(spelling)] = state
+    return spellings
+
+
+def _state_key(text: str) -> str:
+    return "".join(character for character in text.lower() if character.isalnum())
+
+
+def us_state(text: str) -> str | None:
+    """The US state a name or AP abbreviation stands for ("Calif.", "Minn", "Texas"), else None.
+
+    >>> us_state("Calif."), us_state("N.C"), us_state("Paris")
+    ('California', 'North Carolina', None)
+    """
+    return _us_states().get(_state_key(text))
+
+
+def is_known_place(name: str) -> bool:
+    """True for a country, a large city or a US state the gazetteer knows, in any case ("BANGKOK")."""
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return place_class(name) != "Place" or us_state(name) is not None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    return {key: value for key, value in _load("demonyms.json").items() if not key.startswith("_")}
+
+
+def demonym_country(adjective: str) -> str | None:
+    """The country a nationality adjective names ("Israeli" -> "Israel"), else None.
+
+    >>> demonym_country("Israeli"), demonym_country("Palestinian"), demonym_country("Hamas")
+    ('Israel', 'Palestine', None)
+    """
+    return _demonyms().get(adjective)
+
+
 def canonical_alias(name: str) -> str:
     """The canonical form of a known alternative name, else the name itself."""
     table = aliases()

@@ -30,7 +30,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "visit", "travel to", "arrive in", "arrive at", "fly to", "go to", "head to", "come to",
         "return to", "tour", "land in", "make visit to", "pay visit to", "travel in",
     ),
-    "worksFor": ("work for", "work at", "work with", "serve", "represent", "be employee of"),
+    "worksFor": (
+        "work for", "work at", "work with", "work in", "serve", "serve in", "serve on", "serve with", "represent",
+        "be employee of",
+    ),
     "spokespersonFor": ("speak for", "be spokesman for", "be spokeswoman for", "be spokesperson for"),
     "leads": (
         "lead", "head", "chair", "run", "govern", "rule", "command", "be leader of", "be head of",
@@ -44,10 +47,13 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "livesIn": (
         "live in", "reside in", "bear in", "grow up in", "move to", "settle in", "be native of",
     ),
-    "killed": ("kill", "murder", "assassinate", "execute", "slay", "behead", "shoot dead"),
+    "killed": (
+        "kill", "shoot", "murder", "assassinate", "execute", "slay", "behead", "shoot dead", "gun down", "cut down",
+        "strangle",
+    ),
     "attacked": (
-        "attack", "bomb", "strike", "shell", "invade", "raid", "target", "shoot", "assault",
-        "fight", "fire at", "launch attack on", "carry out attack on", "harass", "hit",
+        "attack", "bomb", "strike", "shell", "invade", "raid", "target", "assault",
+        "fight", "fire at", "shoot at", "launch attack on", "carry out attack on", "harass", "hit",
         "fight against", "storm", "besiege",
     ),
     "says": ("say", "tell", "state", "announce", "declare"),

@@ -22,7 +22,8 @@ def test_network_mirrors_the_graph(seeds_build: BuildResult) -> None:
 def test_centrality_and_communities_are_repeatable(seeds_build: BuildResult) -> None:
     network = entity_network(seeds_build.graph).graph
     rank = centrality(network)
-    assert max(rank, key=lambda node: rank[node]).endswith("Antony_Blinken")
+    top_three = sorted(rank, key=lambda node: -rank[node])[:3]
+    assert any(node.endswith("Antony_Blinken") for node in top_three)
     assert abs(sum(rank.values()) - 1) < 1e-6
     assert communities(network) == communities(entity_network(seeds_build.graph).graph)  # a fresh run, same answer
     assert len(set(communities(network).values())) > 3
@@ -34,7 +35,9 @@ def test_stats_counts(seeds_build: BuildResult) -> None:
     assert numbers["statements"] == seeds_build.relations
     assert sum(numbers["classes"].values()) == numbers["entities"]
     assert sum(numbers["relation_types"].values()) == numbers["relations"]
-    assert numbers["top_entities"][0]["entity"] == "Antony Blinken"
+    assert "Antony Blinken" in [top["entity"] for top in numbers["top_entities"][:3]]
+    assert [top["pagerank"] for top in numbers["top_entities"]] == sorted(
+        (top["pagerank"] for top in numbers["top_entities"]), reverse=True)
 
 
 def test_empty_graph() -> None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import InputError
-from kg.evaluate import evaluate, load_mapping, score
+from kg.evaluate import evaluate, load_mapping, relation_label, score
 from tests.conftest import ROOT
 
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -89,3 +89,33 @@ def test_bad_mapping_and_gold_are_clear_errors(tmp_path: Path) -> None:
     broken.write_text("{}", "utf-8")
     with pytest.raises(InputError, match="SpERT format"):
         evaluate(broken)
+
+
+def test_relation_label_depends_on_the_gold_types_when_the_mapping_says_so() -> None:
+    relations = load_mapping("conll04")["relations"]
+    assert relation_label(relations, "worksFor", "Peop", "Org") == "Work_For"
+    assert relation_label(relations, "worksFor", "Peop", "Loc") == "Live_In"  # "US Ambassador X" lives there
+    assert relation_label(relations, "killed", "Org", "Peop") is None  # CoNLL04 kills are between people
+    assert relation_label({"meets": "Meet"}, "meets", "Peop", "Org") == "Meet"
+
+
+def test_town_and_state_score_as_one_place_where_the_mapping_joins_them(tmp_path: Path) -> None:
+    born = {"tokens": ["Ann", "Lee", "was", "born", "in", "Fresno", ",", "Calif.", "."],
+            "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 5, "end": 8}],
+            "relations": [{"type": "Live_In", "head": 0, "tail": 1}]}
+    path = tmp_path / "born.json"
+    path.write_text(json.dumps([born]), "utf-8")
+    [prediction] = evaluate(path).predictions
+    assert {(e["start"], e["end"], e["type"]) for e in prediction["entities"]} == {(0, 2, "Peop"), (5, 8, "Loc")}
+    assert prediction["relations"] == [{"type": "Live_In", "head": 0, "tail": 1}]
+
+
+def test_town_and_state_stay_apart_outside_a_birthplace(tmp_path: Path) -> None:
+    moved = {"tokens": ["Ann", "Lee", "moved", "to", "Fresno", ",", "Calif.", "."],
+             "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Loc", "start": 4, "end": 5},
+                          {"type": "Loc", "start": 6, "end": 7}],
+             "relations": [{"type": "Located_In", "head": 1, "tail": 2}]}
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps([moved]), "utf-8")
+    [prediction] = evaluate(path).predictions
+    assert {(e["start"], e["end"]) for e in prediction["entities"]} >= {(4, 5), (6, 7)}

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc, Span
 
-from kg.mentions import clean_name, find_mentions
+from kg.mentions import clean_name, corrected_class, find_mentions, name_with_prefix, split_entities
 from kg.nlp import load_pipeline
 
 
@@ -54,3 +55,83 @@ def test_ner_labels_map_to_ontology_classes() -> None:
     assert ("Group", "Israeli") in found
     assert ("Place", "Gaza City") in found
     assert not any(name == "Monday" for _, name in found)  # dates live on statements, not as nodes
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "cls", "expected"),
+    [
+        ("Helga Marie Brandt, 63, of Dayton was injured.", 0, 3, "Organization", "Person"),  # name, age
+        ("Prince Norodom Ranariddh arrived on Friday.", 0, 3, "Place", "Person"),  # honorific
+        ("DAYTON, Ohio (AP) The council met.", 0, 1, "Organization", "Place"),  # Town, State
+        ("Karl Wendt, 45, of Oakdale, was hurt.", 6, 7, "Organization", "Place"),  # hometown
+        ("Kennedy spoke in Boston.", 0, 1, "Person", "Person"),  # a person named like a town stays one
+        ("The storm hit houses in Austin on Monday.", 5, 6, "Person", "Place"),  # ... unless written as one
+        ("Bowier said the paper was cordial.", 0, 1, "Organization", "Person"),  # a bare name that speaks
+        ("The Fire Department said the fire was out.", 1, 3, "Organization", "Organization"),
+    ],
+)
+def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:
+    doc = load_pipeline()(text)
+    assert corrected_class(Span(doc, start, end), cls) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fire started in Chisholm, Minn.", ("Place", "Minn.")),
+        ("Moscow March 5 (ITAR-TASS) -- Papers wrote about it.", ("Organization", "ITAR-TASS")),
+        ("BANGKOK, Thailand (AP) The city council met.", ("Place", "BANGKOK")),
+        ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94", ("Place", "Paris")),
+        ("AU0202111694 Paris AFP in English 0107 GMT 2 Feb 94", ("Organization", "AFP")),
+        ("NC1404123794 Cairo AL-AHALI in Arabic 6 Apr 94 p 6", ("Organization", "AL-AHALI")),
+    ],
+)
+def test_names_in_news_conventions_are_found(text: str, expected: tuple[str, str]) -> None:
+    assert expected in mentions_of(text)
+
+
+def test_name_with_prefix_keeps_honorifics_not_job_titles() -> None:
+    doc = load_pipeline()("Mrs. Parks met President Lincoln and spokesman John Kirby.")
+    quoted = {entity.text: name_with_prefix(entity).text for entity in doc.ents if entity.label_ == "PERSON"}
+    assert quoted["Lincoln"] == "President Lincoln"
+    assert quoted["John Kirby"] == "John Kirby"
+
+
+def test_an_acronym_and_its_expansion_are_two_names() -> None:
+    doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
+    doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"
+    assert [span.text for span in split_entities(doc)] == ["RP", "Welfare Party"]
+
+
+def test_a_surname_is_the_person_named_in_full_before() -> None:
+    found = mentions_of("Lech Walesa led the strike. Walesa said Solidarity wants to avoid unrest.")
+    assert ("Person", "Walesa") in found
+
+
+def test_a_party_and_state_label_is_no_place() -> None:
+    nlp = load_pipeline()
+    words = "Sen. Dennis DeConcini , D-Ariz. , said Monday he will ask for more .".split()
+    doc = nlp(Doc(nlp.vocab, words=words))  # tokenised as news corpora are, "D-Ariz." one token
+    doc.ents = [*(entity for entity in doc.ents if entity.end <= 4), Span(doc, 4, 5, label="GPE")]
+    assert not any(item.mention.name.startswith("D-") for item in find_mentions(doc))
+
+
+def test_a_relative_named_in_full_is_a_person() -> None:
+    text = "Maria Kalesnikava spoke, and Veranika Tsapkala, wife of Valery Tsapkala, a potential candidate."
+    assert ("Person", "Valery Tsapkala") in mentions_of(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        ("The Israeli government rejected the plan on Monday.", ("Place", "Israel"), ("Group", "Israeli")),
+        ("Israeli troops entered the town overnight.", ("Place", "Israel"), ("Group", "Israeli")),
+        ("Palestinian negotiators met the envoy in Cairo.", ("Place", "Palestine"), ("Group", "Palestinian")),
+        ("Israeli voters went to the polls on Tuesday.", ("Group", "Israeli"), ("Place", "Israel")),
+    ],
+)
+def test_a_demonym_is_its_country_where_the_text_means_the_state(
+    text: str, expected: tuple[str, str], not_expected: tuple[str, str]
+) -> None:
+    found = mentions_of(text)
+    assert expected in found and not_expected not in found
