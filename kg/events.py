@@ -46,7 +46,10 @@ def events(corpus: Corpus) -> list[Event]:
         if cls is None:
             continue
         agent, other = entities[relation.subject], entities[relation.object]
-        place = other.key if cls == "Visit" and other.cls in PLACE_CLASSES else _place_named(relation, entities)
+        if cls == "Visit":
+            place = other.key if other.cls in PLACE_CLASSES else None
+        else:  # an announcement's "in Gaza" is mostly what it is about, not where it was made
+            place = _place_named(relation, entities) if cls in ("Meeting", "Attack") else None
         found.append(Event(
             cls=cls,
             label=LABELS[cls].format(agent=agent.name, other=other.name),

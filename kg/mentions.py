@@ -139,7 +139,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
 STATE_NOUNS = frozenset("""
     government army military forces force troops soldiers navy police authorities officials ministry
     cabinet parliament embassy administration regime state leadership delegation negotiators diplomats
-    ambassador president jets warplanes airstrikes strikes
+    ambassador president jets warplanes airstrikes strikes bombings bombing raids shelling
 """.split())
 
 
