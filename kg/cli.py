@@ -108,7 +108,7 @@ def build_command(
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats "
-                     "[default: output, or none with --store].", show_default=False),
+                     "\\[default: output, or none with --store].", show_default=False),
     ] = None,
     store: Annotated[
         Path | None,
@@ -181,11 +181,11 @@ def extract_command(
     paths: Annotated[
         list[str] | None,
         typer.Argument(help="Files or folders to read, or - for stdin (JSON Lines when it starts with '{') "
-                       "[default: -].", show_default=False),
+                       "\\[default: -].", show_default=False),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the N-Quads here (atomically) [default: stdout].",
+        typer.Option("--output", "-o", help="Write the N-Quads here (atomically) \\[default: stdout].",
                      show_default=False),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="spaCy pipeline to use.", show_default=False)]
@@ -195,9 +195,11 @@ def extract_command(
 ) -> None:
     """Extract each document's graph as N-Quads (one named graph per document), as it goes.
 
-    The map step of a large build: run it on shards of a corpus, anywhere, and concatenate the
-    outputs; IRIs are the same in every run, so the shards merge into the graph one kg build
-    makes. kg query, render, serve and push read .nq files.
+    The map step of a large build: run it on shards of a corpus, anywhere, and concatenate the outputs.
+
+    IRIs are the same in every run, so the shards merge into the graph one kg build makes.
+
+    kg query, render, serve and push read .nq files.
 
     Example: kg extract articles.jsonl -o shard1.nq --workers 2; cat corpus.jsonl | kg extract > graph.nq
     """

@@ -187,3 +187,9 @@ def test_extract_keeps_the_previous_file_when_input_is_bad(tmp_path: Path) -> No
     assert result.returncode == EXIT_SOME_INPUTS_FAILED
     assert "missing.jsonl: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_defaults_written_in_help_text_are_shown() -> None:
+    """Square brackets are rich markup: a help text's "[default: ...]" must be escaped to be seen."""
+    assert "[default: output" in runner.invoke(app, ["build", "--help"], terminal_width=200).output
+    assert "[default: stdout]" in runner.invoke(app, ["extract", "--help"], terminal_width=200).output
