@@ -41,6 +41,8 @@ def main(source: Path) -> None:
             continue  # not an adjective a text would use: a place name, or two in one
         demonyms[adjective] = canonical_alias(country)
     demonyms.update(CORRECTIONS)
+    licence = source.parent.parent / "LICENSE"  # the package's MIT notice travels with the data
+    demonyms["_licence"] = " ".join(licence.read_text("utf-8").split())
     target = ROOT / "kg" / "data" / "demonyms.json"
     target.write_text(json.dumps(demonyms, indent=1, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
     print(f"wrote {target}: {len(demonyms) - 1} demonyms")
