@@ -45,7 +45,7 @@ def main(source: Path) -> None:
     demonyms["_licence"] = " ".join(licence.read_text("utf-8").split())
     target = ROOT / "kg" / "data" / "demonyms.json"
     target.write_text(json.dumps(demonyms, indent=1, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
-    print(f"wrote {target}: {len(demonyms) - 1} demonyms")
+    print(f"wrote {target}: {sum(not key.startswith('_') for key in demonyms)} demonyms")
 
 
 if __name__ == "__main__":
