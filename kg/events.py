@@ -86,22 +86,36 @@ def normalise_time(expression: str | None, document_date: str | None, *, future:
     ('2023-11-03', '2023-10-31')
     >>> normalise_time("3 November 2023", None), normalise_time("this Friday", None), normalise_time("2019", None)
     ('2023-11-03', None, None)
+    >>> normalise_time("yesterday", None), normalise_time("yesterday", "2023-11-02")
+    (None, '2023-11-01')
     """
     if not expression or not expression.strip():
         return None
-    base = date.fromisoformat(document_date) if document_date else None
-    found = _parser(base, future).get_date_data(expression)
+    if document_date:
+        return _day(expression, date.fromisoformat(document_date), future, strict=False)
+    # No document date: only a full date names a day. dateparser's REQUIRE_PARTS does not stop
+    # "yesterday" or "in 2 days" (read against the clock: a graph that changes with the day kg
+    # runs), so an expression that gives two days against two bases is relative, and gets none.
+    days = {_day(expression, base, future, strict=True) for base in RELATIVE_PROBES}
+    return days.pop() if len(days) == 1 else None
+
+
+#: Two unrelated days to read an undated expression against, to tell a relative one.
+RELATIVE_PROBES = (date(2000, 1, 3), date(2011, 7, 14))
+
+
+def _day(expression: str, base: date, future: bool, *, strict: bool) -> str | None:
+    found = _parser(base, future, strict).get_date_data(expression)
     if found.date_obj is None or found.period not in ("day", "time"):
         return None
-    return found.date_obj.date().isoformat()
+    return str(found.date_obj.date().isoformat())
 
 
 @lru_cache(maxsize=64)
-def _parser(base: date | None, future: bool) -> DateDataParser:
+def _parser(base: date, future: bool, strict: bool) -> DateDataParser:
     """dateparser's English parser for one document date (building one is slow, so they are kept)."""
-    settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_TIME_AS_PERIOD": True}
-    if base is not None:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    else:
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_TIME_AS_PERIOD": True,
+                                   "RELATIVE_BASE": datetime(base.year, base.month, base.day)}
+    if strict:
         settings["REQUIRE_PARTS"] = ["day", "month", "year"]
     return DateDataParser(languages=["en"], settings=settings)

@@ -24,7 +24,7 @@ from kg.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, wr
 from kg.model import Document
 from kg.namespace import ENTITY_CLASSES, KG
 from kg.nlp import load_pipeline
-from kg.rdf import split_by_document
+from kg.rdf import document_iri, split_by_document
 from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
 from kg.store import (
     default_graph,
@@ -132,6 +132,9 @@ def build(
     if extractor is None:
         extractor = partial(extract_graphs, model=model, workers=workers)
     for found in extractor(_checked_language(documents, warn)):
+        if found.error is not None:
+            collect(InputError(found.error))
+            continue
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
         result.documents.append(found.document.id)
         result.tokens += found.tokens
@@ -177,10 +180,15 @@ def extract(
     documents = _distinct(_within_length(read_documents(paths, on_error=report), nlp.max_length, report), report)
     count = 0
     for found in extract_graphs(documents, model=model, workers=workers):
+        if found.error is not None:
+            report(InputError(found.error))
+            continue
         output.write(found.nquads().encode("utf-8"))
         count += 1
         if on_document is not None:
             on_document(found)
+    if count == 0:  # as kg build: an empty result must not replace a shard written before
+        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
     return count
 
 
@@ -190,7 +198,9 @@ def _raise(error: InputError) -> None:
 
 def count_documents(paths: Sequence[str | Path]) -> int:
     """How many documents ``paths`` hold (a quick first read, for a progress bar's total)."""
-    if any(str(path) == "-" for path in paths):
+    # stdin, a pipe or a FIFO (kg build <(zcat ...)) can be read once only: not counted
+    if any(str(path) == "-" or (Path(path).exists() and not (Path(path).is_file() or Path(path).is_dir()))
+           or str(path).startswith("/dev/") for path in paths):
         return 0
     return sum(1 for _ in read_documents(paths, on_error=lambda _: None))
 
@@ -234,14 +244,18 @@ def _within_length(
 
 
 def _distinct(documents: Iterable[Document], on_error: Callable[[InputError], None]) -> Iterator[Document]:
-    """Each document id once: a second document with the same id would merge into the first's node."""
-    seen: dict[str, str] = {}
+    """Each document IRI once: a second document with the same id, or an id that mints the same
+    IRI ('a b' and 'a_b'), would merge into the first's node or replace its named graph."""
+    seen: dict[str, tuple[str, str]] = {}
     for document in documents:
-        where = document.source or document.id
-        if document.id in seen:
-            on_error(InputError(f"{where}: same document id {document.id!r} as {seen[document.id]}; skipped"))
+        where, iri = document.source or document.id, str(document_iri(document.id))
+        if iri in seen:
+            first_id, first_where = seen[iri]
+            same = (f"same document id {document.id!r}" if first_id == document.id
+                    else f"document id {document.id!r} makes the same IRI as {first_id!r}")
+            on_error(InputError(f"{where}: {same} as {first_where}; skipped"))
             continue
-        seen[document.id] = where
+        seen[iri] = (document.id, where)
         yield document
 
 

@@ -98,10 +98,21 @@ def _guarded(
 def _read_stdin() -> Iterator[Document | InputError]:
     """Standard input is one text, or JSON Lines (one document per line) when it starts with ``{``."""
     text = decode(sys.stdin.buffer.read(), "<stdin>")
-    if text.lstrip().startswith("{"):
+    if _looks_like_jsonl(text):
         yield from _jsonl_documents(text, Path("<stdin>"))
     else:
         yield text_document(text, source="<stdin>", name="<stdin>")
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    """True when the first line is a JSON object, not just a text that opens with a brace."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not first.startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _read_file(path: Path) -> Iterator[Document | InputError]:

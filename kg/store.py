@@ -78,8 +78,9 @@ def put_graph(graphs: ox.Store, ntriples: str, name: str | None = None) -> None:
 
 
 def fill_union(graphs: ox.Store) -> None:
-    """Make the default graph the union of the named graphs (what graph.ttl and queries see)."""
-    graphs.update("CLEAR DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    """Add the named graphs' triples to the default graph (what graph.ttl and queries see),
+    keeping the triples it holds already: those of an appended graph.ttl no document accounts for."""
+    graphs.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def load_quads(graphs: ox.Store, source: ox.Store | Dataset) -> None:

@@ -13,14 +13,17 @@ loads it into Oxigraph without building a Python object per triple.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.pool import AsyncResult, Pool
 
 from spacy.tokens import Doc
 
+from kg.errors import KGError
 from kg.extract import analyse
 from kg.model import Document
 from kg.nlp import load_pipeline, parse
@@ -40,6 +43,8 @@ class DocumentGraph:
     entities: int
     relations: int
     tokens: int
+    #: Why the document has no graph, when making it raised (the build reports it and goes on).
+    error: str | None = None
 
     @property
     def graph_name(self) -> str:
@@ -55,7 +60,8 @@ class DocumentGraph:
 def document_graph(document: Document, doc: Doc) -> DocumentGraph:
     """The graph of one parsed document: mentions, relations, entities, then triples."""
     corpus = resolve([analyse(document, doc)])
-    lines = [f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in per_document(corpus)[document.id]]
+    # dict.fromkeys: a direct triple stated by two relations is one triple, and one line
+    lines = dict.fromkeys(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in per_document(corpus)[document.id])
     return DocumentGraph(document=document, ntriples="".join(lines), entities=len(corpus.entities),
                          relations=len(corpus.relations), tokens=len(doc))
 
@@ -63,8 +69,34 @@ def document_graph(document: Document, doc: Doc) -> DocumentGraph:
 def extract_batch(documents: list[Document], model: str | None = None) -> list[DocumentGraph]:
     """The graphs of a batch of documents, parsed together with ``nlp.pipe``."""
     nlp = load_pipeline(model)
-    parsed = parse((document.text for document in documents), nlp, batch_size=BATCH_SIZE)
-    return [document_graph(document, doc) for document, doc in zip(documents, parsed, strict=True)]
+    try:
+        parsed = list(parse((document.text for document in documents), nlp, batch_size=BATCH_SIZE))
+    except Exception as error:  # spaCy failed on some document of the batch: find which, keep the others
+        if len(documents) == 1:
+            return [_failed(documents[0], error)]
+        return [found for document in documents for found in extract_batch([document], model)]
+    graphs = []
+    for document, doc in zip(documents, parsed, strict=True):
+        try:
+            graphs.append(document_graph(document, doc))
+        except Exception as error:  # one document's bug must not cost the whole build
+            graphs.append(_failed(document, error, tokens=len(doc)))
+    return graphs
+
+
+def _failed(document: Document, error: Exception, tokens: int = 0) -> DocumentGraph:
+    message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+    return DocumentGraph(document=document, ntriples="", entities=0, relations=0, tokens=tokens,
+                         error=f"{document.source or document.id}: extraction failed ({message})")
+
+
+class WorkerError(KGError):
+    """A worker process died (killed, out of memory, a crash in native code)."""
+
+
+def _start_worker(model: str | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
+    load_pipeline(model)
 
 
 def extract_graphs(
@@ -81,24 +113,31 @@ def extract_graphs(
             yield from extract_batch(batch, model)
         return
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or locks
-    with context.Pool(workers, initializer=load_pipeline, initargs=(model,)) as pool:
+    # concurrent.futures, not multiprocessing.Pool: a Pool whose worker dies waits for its
+    # result forever; the executor fails every pending future with BrokenProcessPool.
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
+    try:
         yield from _ordered(pool, chunks, model, window=2 * workers)
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died (killed, out of memory, or crashed); stopped") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ordered(
-    pool: Pool, batches: Iterator[list[Document]], model: str | None, *, window: int
+    pool: ProcessPoolExecutor, batches: Iterator[list[Document]], model: str | None, *, window: int
 ) -> Iterator[DocumentGraph]:
     """Results in submission order with at most ``window`` batches outstanding.
 
-    ``Pool.imap`` would read the whole input ahead; this keeps the reader a few batches in front.
+    ``Executor.map`` would read the whole input ahead; this keeps the reader a few batches in front.
     """
-    pending: deque[AsyncResult[list[DocumentGraph]]] = deque()
+    pending: deque[Future[list[DocumentGraph]]] = deque()
     for batch in batches:
-        pending.append(pool.apply_async(extract_batch, (batch, model)))
+        pending.append(pool.submit(extract_batch, batch, model))
         if len(pending) >= window:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
     while pending:
-        yield from pending.popleft().get()
+        yield from pending.popleft().result()
 
 
 def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

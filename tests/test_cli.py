@@ -184,9 +184,10 @@ def test_extract_keeps_the_previous_file_when_input_is_bad(tmp_path: Path) -> No
     out = tmp_path / "shard.nq"
     out.write_text("previous\n", "utf-8")
     result = run_kg("extract", str(tmp_path / "missing.jsonl"), "-o", str(out))
-    assert result.returncode == EXIT_SOME_INPUTS_FAILED
+    assert result.returncode == EXIT_FAILED  # nothing was extracted, as kg build
     assert "missing.jsonl: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+    assert out.read_text("utf-8") == "previous\n"
 
 
 def test_defaults_written_in_help_text_are_shown() -> None:

@@ -105,3 +105,14 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
     assert sorted(outputs[0]) == ["graph.html", "graph.jsonld", "graph.nt", "graph.trig", "graph.ttl"]
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
+
+
+def test_ids_that_mint_the_same_iri_are_not_merged(tmp_path: Path) -> None:
+    from kg.errors import InputError as _InputError
+
+    source = tmp_path / "two.jsonl"
+    source.write_text('{"id": "a b", "text": "Antony Blinken met Benjamin Netanyahu in Jerusalem."}\n'
+                      '{"id": "a_b", "text": "Joe Biden met Olaf Scholz in Berlin."}\n', "utf-8")
+    errors: list[_InputError] = []
+    result = build([source], out_dir=None, on_error=errors.append, formats=("nq",))
+    assert result.documents == ["a b"] and "same IRI" in str(errors[0])

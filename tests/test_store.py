@@ -119,3 +119,16 @@ def test_trig_with_foreign_terms_is_valid(tmp_path: Path) -> None:
     strict = ox.Store()
     strict.load(serialize(dataset, "trig"), format=ox.RdfFormat.TRIG)
     assert len(strict) == 1
+
+
+def test_fill_union_keeps_what_the_default_graph_holds() -> None:
+    import pyoxigraph as ox
+
+    from kg.store import fill_union, in_memory, put_graph
+
+    graphs = in_memory()
+    put_graph(graphs, '<http://example.org/a> <http://example.org/p> "kept" .\n')
+    put_graph(graphs, '<http://example.org/b> <http://example.org/p> "doc" .\n', "<http://example.org/d>")
+    fill_union(graphs)
+    values = {quad.object.value for quad in graphs.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert values == {"kept", "doc"}

@@ -59,3 +59,41 @@ def test_documents_are_read_lazily() -> None:
     results = extract_graphs(endless(), workers=1, batch_size=BATCH_SIZE)
     first = next(results)
     assert first.document.id == "1" and read <= BATCH_SIZE + 1
+
+
+def test_a_document_that_fails_is_reported_not_fatal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kg.workers
+
+    real = kg.workers.document_graph
+
+    def flaky(document: Document, doc):  # type: ignore[no-untyped-def]
+        if document.id == "bad":
+            raise ValueError("boom")
+        return real(document, doc)
+
+    monkeypatch.setattr(kg.workers, "document_graph", flaky)
+    documents = [text_document(TEXT, doc_id="good"), text_document("Angela Merkel spoke.", doc_id="bad")]
+    found = list(extract_graphs(documents, workers=1))
+    assert found[0].error is None and found[0].ntriples
+    assert found[1].error is not None and "boom" in found[1].error and found[1].ntriples == ""
+
+
+def test_a_dead_worker_fails_the_run_instead_of_hanging() -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    import pytest
+
+    from kg.workers import WorkerError
+
+    def documents() -> Iterator[Document]:
+        for number in range(400):
+            yield text_document(f"Document {number} names Angela Merkel.", doc_id=str(number))
+
+    results = extract_graphs(documents(), workers=2, batch_size=1)
+    next(results)
+    for child in multiprocessing.active_children():
+        os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    with pytest.raises(WorkerError):
+        list(results)
