@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.mentions import TITLE_WORDS, MentionSpan
 from kg.model import Mention
+from kg.nlp import sentences
 from kg.resolve import document_clusters, mention_classes
 
 PERSON = frozenset({"Person"})
@@ -96,7 +97,7 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     relation rules treat "him" as a mention of Netanyahu and :mod:`kg.resolve` puts it in his
     entity without ever calling him "him".
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
     classes = mention_classes([item.mention for item in mention_spans])
     added = []
     for link in find_links(doc, mention_spans):
@@ -136,7 +137,8 @@ class _Resolver:
             if item.mention.cls != "Role" and item.mention.antecedent is None
         ]
         self.covered = {token.i for item in mention_spans for token in item.span}
-        self.sentence_of = {token.i: number for number, sentence in enumerate(doc.sents) for token in sentence}
+        self.sentence_of = {i: number for number, sentence in enumerate(sentences(doc))
+                            for i in range(sentence.start, sentence.end)}
         self.quotations = [(match.start(), match.end()) for match in QUOTATION.finditer(doc.text)]
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
 

@@ -46,6 +46,7 @@ from kg.gazetteer import place_class
 from kg.lexicon import GENERIC, LEXICON, closed_relation
 from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
+from kg.nlp import sentences
 
 SPEECH_VERBS = frozenset("""
     say tell state report announce claim add declare confirm deny insist warn write explain
@@ -133,13 +134,13 @@ MODIFIER_PENALTY = 0.8
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
     mention_spans = document_mentions(doc)
-    sentences = tuple(
-        Sentence(start=sent.start_char, end=sent.end_char, text=sent.text.strip()) for sent in doc.sents
+    found_sentences = tuple(
+        Sentence(start=sent.start_char, end=sent.end_char, text=sent.text.strip()) for sent in sentences(doc)
     )
     relations = tuple(extract_relations(doc, mention_spans))
     return DocumentAnalysis(
         document=document,
-        sentences=sentences,
+        sentences=found_sentences,
         mentions=tuple(item.mention for item in mention_spans),
         relations=relations,
     )
@@ -241,7 +242,7 @@ class _SentenceRules:
             if item.mention.cls != "Role":
                 for token in item.span:
                     self.mention_at.setdefault(token.i, index)
-        self.sentence_of = {sent.start: number for number, sent in enumerate(doc.sents)}
+        self.sentence_of = {sent.start: number for number, sent in enumerate(sentences(doc))}
 
     def all_relations(self) -> Iterator[RelationMention]:
         for token in self.doc:
@@ -831,7 +832,7 @@ class _SentenceRules:
         A national agency's dateline is mostly its home city; a global wire's ("BANGKOK,
         Thailand (AP)") only says where the story was filed, so those are left out.
         """
-        for sentence in self.doc.sents:
+        for sentence in sentences(self.doc):
             places: list[int] = []
             agency: int | None = None
             for token in sentence[:12]:

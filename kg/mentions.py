@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
 from kg.model import Mention
+from kg.nlp import sentences
 
 #: spaCy NER labels -> ontology classes. Dates and quantities are kept on statements, not as nodes.
 NER_CLASSES: dict[str, str] = {
@@ -97,7 +98,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     A role mention (``cls == "Role"``) is made for every title attached to a person, by a
     title before the name or by an apposition after it.
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
     found: list[MentionSpan] = []
     title_tokens: set[int] = set()
     for entity in [*split_entities(doc), *unlabelled_names(doc)]:
@@ -257,7 +258,7 @@ def split_entities(doc: Doc) -> list[Span]:
     """
     found: list[Span] = []
     covered: set[int] = set()
-    for span in (span for sentence in doc.sents if (span := _source_line(sentence)) is not None):
+    for span in (span for sentence in sentences(doc) if (span := _source_line(sentence)) is not None):
         cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
                     if is_known_place(doc[span.start:k].text)), None)
         if cut is not None:
@@ -328,7 +329,7 @@ def unlabelled_names(doc: Doc) -> list[Span]:
 def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
     """A news agency in a dateline's brackets, "Moscow March 5 (ITAR-TASS) --", as an ``ORG`` span."""
     found = []
-    for sentence in doc.sents:
+    for sentence in sentences(doc):
         opening = next((token.i for token in sentence[:12] if token.text == "("), None)
         if opening is None or not any(i in labelled for i in range(sentence.start, opening)):
             continue
@@ -347,7 +348,7 @@ def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
     (BTA) --": a capitalised name, then a comma, a date and the agency in brackets.
     """
     found = []
-    for sentence in doc.sents:
+    for sentence in sentences(doc):
         start = sentence.start
         if sentence[:3].text.replace(" ", "") == "(Text)":
             start += 3
@@ -374,7 +375,7 @@ def as_people(doc: Doc, found: list[MentionSpan], person_tokens: set[int]) -> li
     assassin); the small model reads "Lincoln" as a town or "Sirhan" as a country, or misses
     "Oswald". A country stays a country, and so does a name spelt in capitals ("PLO").
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(doc.sents)}
+    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
     covered: dict[int, int] = {}
     for number, item in enumerate(found):
         if item.mention.cls != "Role":

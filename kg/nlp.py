@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.errors import ModelError
 
@@ -38,6 +38,18 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
             if not token.is_space:
                 token.is_sent_start = True
     return doc
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, found once: ``doc.sents`` walks every token each time it is read,
+    and kg's stages read it about ten times per document."""
+    found: list[Span] | None = doc.user_data.get(SENTENCES_KEY)
+    if found is None:
+        found = doc.user_data[SENTENCES_KEY] = list(doc.sents)
+    return found
+
+
+SENTENCES_KEY = "kg_sentences"
 
 
 def load_pipeline(name: str | None = None) -> Language:
