@@ -17,7 +17,6 @@ each worker needs kg and the spaCy model installed.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 from kg.model import Document
 from kg.pipeline import BuildResult, build
-from kg.workers import BATCH_SIZE, DocumentGraph, batches, extract_batch
+from kg.workers import BATCH_SIZE, DocumentGraph, batches, extract_batch, ordered_results
 
 
 def extract_on_dask(
@@ -38,13 +37,8 @@ def extract_on_dask(
     read as the cluster keeps up, not all at once.
     """
     window = window or 2 * max(1, sum(client.nthreads().values()))
-    pending: deque[Any] = deque()
-    for batch in batches(documents, batch_size):
-        pending.append(client.submit(extract_batch, batch, model, pure=False))
-        if len(pending) >= window:
-            yield from pending.popleft().result()
-    while pending:
-        yield from pending.popleft().result()
+    submit = partial(client.submit, extract_batch, model=model, pure=False)
+    yield from ordered_results(submit, batches(documents, batch_size), window=window)
 
 
 def build_on_dask(client: Any, paths: Iterable[str | Path], *, model: str | None = None, **options: Any) -> BuildResult:

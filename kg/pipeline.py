@@ -127,7 +127,7 @@ def build(
         load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
     if on_documents_read is not None:
         on_documents_read(count_documents(paths))
-    documents = _distinct(_within_length(read_documents(paths, on_error=collect), nlp.max_length, collect), collect)
+    documents = _readable_documents(paths, nlp.max_length, collect)
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
     if extractor is None:
         extractor = partial(extract_graphs, model=model, workers=workers)
@@ -177,7 +177,7 @@ def extract(
     """
     nlp = load_pipeline(model)
     report = on_error if on_error is not None else _raise
-    documents = _distinct(_within_length(read_documents(paths, on_error=report), nlp.max_length, report), report)
+    documents = _readable_documents(paths, nlp.max_length, report)
     count = 0
     for found in extract_graphs(documents, model=model, workers=workers):
         if found.error is not None:
@@ -198,11 +198,16 @@ def _raise(error: InputError) -> None:
 
 def count_documents(paths: Sequence[str | Path]) -> int:
     """How many documents ``paths`` hold (a quick first read, for a progress bar's total)."""
-    # stdin, a pipe or a FIFO (kg build <(zcat ...)) can be read once only: not counted
-    if any(str(path) == "-" or (Path(path).exists() and not (Path(path).is_file() or Path(path).is_dir()))
-           or str(path).startswith("/dev/") for path in paths):
+    if not all(_rereadable(path) for path in paths):
         return 0
     return sum(1 for _ in read_documents(paths, on_error=lambda _: None))
+
+
+def _rereadable(path: str | Path) -> bool:
+    """False for stdin, a pipe or a FIFO (``kg build <(zcat ...)``): they can be read once only.
+    A missing path is reported by the real read."""
+    path = Path(path)
+    return str(path) != "-" and (path.is_file() or path.is_dir() or not path.exists())
 
 
 def _count(graphs: ox.Store) -> tuple[int, int]:
@@ -228,6 +233,13 @@ def language_warning(document: Document) -> str | None:
         return None
     return (f"{document.source or document.id}: does not look like English; kg reads English, "
             "so expect few entities and relations")
+
+
+def _readable_documents(
+    paths: Sequence[str | Path], max_length: int, on_error: Callable[[InputError], None]
+) -> Iterator[Document]:
+    """The documents under ``paths`` that can be built: read, short enough, each IRI once."""
+    return _distinct(_within_length(read_documents(paths, on_error=on_error), max_length, on_error), on_error)
 
 
 def _within_length(

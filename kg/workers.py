@@ -15,11 +15,12 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
+from typing import Protocol
 
 from spacy.tokens import Doc
 
@@ -117,23 +118,30 @@ def extract_graphs(
     # result forever; the executor fails every pending future with BrokenProcessPool.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
     try:
-        yield from _ordered(pool, chunks, model, window=2 * workers)
+        yield from ordered_results(lambda batch: pool.submit(extract_batch, batch, model), chunks, window=2 * workers)
     except BrokenProcessPool:
         raise WorkerError("a worker process died (killed, out of memory, or crashed); stopped") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ordered(
-    pool: ProcessPoolExecutor, batches: Iterator[list[Document]], model: str | None, *, window: int
+class _Pending(Protocol):
+    """A submitted batch: a ``concurrent.futures`` future, or a Dask one."""
+
+    def result(self) -> list[DocumentGraph]: ...
+
+
+def ordered_results(
+    submit: Callable[[list[Document]], _Pending], batches: Iterable[list[Document]], *, window: int
 ) -> Iterator[DocumentGraph]:
-    """Results in submission order with at most ``window`` batches outstanding.
+    """The graphs of batches handed to ``submit``, in submission order, with at most ``window``
+    batches outstanding.
 
     ``Executor.map`` would read the whole input ahead; this keeps the reader a few batches in front.
     """
-    pending: deque[Future[list[DocumentGraph]]] = deque()
+    pending: deque[_Pending] = deque()
     for batch in batches:
-        pending.append(pool.submit(extract_batch, batch, model))
+        pending.append(submit(batch))
         if len(pending) >= window:
             yield from pending.popleft().result()
     while pending:
