@@ -10,16 +10,17 @@ rdf:type.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
-from rdflib.term import Node
 
 from kg.lexicon import relation_names
 from kg.namespace import ENTITY_CLASSES, KG
+from kg.store import PlainStringStore, term_key
 
 SCHEMA_NAME = URIRef("https://schema.org/name")
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SCHEMA_NAME, FOAF.name)
@@ -59,47 +60,47 @@ def local_name(iri: str) -> str:
 
 def entity_network(rdf: Graph) -> EntityNetwork:
     """The entity-relation network of an RDF graph (kg's, or any other)."""
-    entity_classes = {KG[name]: name for name in ENTITY_CLASSES}
-    typed = {s: entity_classes[o] for s, o in rdf.subject_objects(RDF.type) if o in entity_classes}  # type: ignore[index]
-    made_by_kg = bool(typed)
+    entity_classes = {str(KG[name]): name for name in ENTITY_CLASSES}
+    types = _all_values(rdf, RDF.type)
+    # node -> class: entities are IRIs (a blank node's key starts with "_:")
+    nodes = {node: entity_classes[cls] for node, classes in types.items() if not node.startswith("_:")
+             for cls in sorted(classes) if cls in entity_classes}
+    made_by_kg = bool(nodes)
     network = nx.MultiDiGraph()
     if made_by_kg:
-        relations = {KG[name] for name in relation_names()}
-        nodes: dict[Node, str] = {node: cls for node, cls in typed.items() if isinstance(node, URIRef)}
-        triples: list[tuple[Node, Node, Node]] = [
-            (s, p, o) for p in relations for s, o in rdf.subject_objects(p) if s in nodes and o in nodes
-        ]
+        triples = [(s, str(KG[relation]), o) for relation in relation_names()
+                   for s, o in _pairs(rdf, KG[relation], iri_objects=True) if s in nodes and o in nodes]
     else:
+        classes = {term_key(c) for c in rdf.subjects(RDF.type, RDFS.Class)}
         triples = [
-            (s, p, o) for s, p, o in rdf
-            if isinstance(s, URIRef) and isinstance(o, URIRef) and p not in STRUCTURAL
-            and (o, RDF.type, RDFS.Class) not in rdf
+            (str(s), str(p), str(o)) for s, p, o in rdf
+            if isinstance(s, URIRef) and isinstance(o, URIRef) and p not in STRUCTURAL and str(o) not in classes
         ]
-        nodes = {}
         for s, _, o in triples:
             for node in (s, o):
                 if node not in nodes:
-                    types = sorted(str(t) for t in rdf.objects(node, RDF.type))
-                    nodes[node] = local_name(types[0]) if types else "Resource"
-    # Each property is read in one pass over its triples, not node by node: a graph of a big
-    # corpus lives in Oxigraph, where every rdflib call has a fixed cost.
+                    found = sorted(types.get(node, []))
+                    nodes[node] = local_name(found[0]) if found else "Resource"
+    # Each property is read in one pass over its triples, not node by node, and as strings:
+    # a graph of a big corpus lives in Oxigraph, where an rdflib term per triple costs seconds.
     labels = [_first_values(rdf, prop) for prop in LABEL_PROPERTIES]
     aliases, documents_of = _all_values(rdf, SKOS.altLabel), _all_values(rdf, KG.mentionedIn)
-    for node in sorted(nodes, key=str):
+    for node in sorted(nodes):
         network.add_node(
-            str(node),
-            label=str(next((by_node[node] for by_node in labels if node in by_node), None) or local_name(str(node))),
+            node,
+            label=next((by_node[node] for by_node in labels if node in by_node), None) or local_name(node),
             cls=nodes[node],
             aliases=sorted(set(aliases.get(node, []))),
             documents=sorted(documents_of.get(node, [])),
         )
-    for s, p, o in sorted(set(triples), key=lambda triple: tuple(map(str, triple))):
-        relation = local_name(str(p))
-        network.add_edge(str(s), str(o), key=relation, relation=relation, statements=[])
+    for s, p, o in sorted(set(triples)):
+        relation = local_name(p)
+        network.add_edge(s, o, key=relation, relation=relation, statements=[])
     fields = {prop: _first_values(rdf, prop) for prop in STATEMENT_PROPERTIES}
-    for statement in sorted(rdf.subjects(RDF.type, KG.Statement), key=str):
-        key = (str(fields[RDF.subject].get(statement)), str(fields[RDF.object].get(statement)),
-               local_name(str(fields[RDF.predicate].get(statement))))
+    statement_class, document_class = str(KG.Statement), str(KG.Document)
+    for statement in sorted(node for node, classes in types.items() if statement_class in classes):
+        key = (fields[RDF.subject].get(statement, "None"), fields[RDF.object].get(statement, "None"),
+               local_name(fields[RDF.predicate].get(statement, "None")))
         info = _statement({prop: values.get(statement) for prop, values in fields.items()})
         if not network.has_edge(*key):
             # A negated relation has no direct triple, but the reader should still see what was denied.
@@ -112,25 +113,36 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     details = {name: _first_values(rdf, prop) for name, prop in
                (("title", KG.title), ("date", KG.datePublished), ("source", KG.source))}
     documents = {
-        str(document): {name: str(values.get(document) or "") for name, values in details.items()}
-        for document in sorted(rdf.subjects(RDF.type, KG.Document), key=str)
+        document: {name: values.get(document) or "" for name, values in details.items()}
+        for document in sorted(node for node, classes in types.items() if document_class in classes)
     }
     return EntityNetwork(graph=network, documents=documents, made_by_kg=made_by_kg)
 
 
-def _first_values(rdf: Graph, prop: URIRef) -> dict[Node, Node]:
-    """Each subject's value of a property (the least, if it has several, so the choice is stable)."""
-    values: dict[Node, Node] = {}
+def _pairs(rdf: Graph, prop: URIRef, *, iri_objects: bool = False) -> Iterator[tuple[str, str]]:
+    """(subject, value) of each triple with the property, as :func:`~kg.store.term_key` strings;
+    with ``iri_objects``, only those whose value is an IRI."""
+    if isinstance(rdf.store, PlainStringStore):
+        yield from rdf.store.string_pairs(prop, rdf, iri_objects=iri_objects)
+        return
     for subject, value in rdf.subject_objects(prop):
-        if subject not in values or str(value) < str(values[subject]):
+        if not iri_objects or isinstance(value, URIRef):
+            yield term_key(subject), term_key(value)
+
+
+def _first_values(rdf: Graph, prop: URIRef) -> dict[str, str]:
+    """Each subject's value of a property (the least, if it has several, so the choice is stable)."""
+    values: dict[str, str] = {}
+    for subject, value in _pairs(rdf, prop):
+        if subject not in values or value < values[subject]:
             values[subject] = value
     return values
 
 
-def _all_values(rdf: Graph, prop: URIRef) -> dict[Node, list[str]]:
-    values: dict[Node, list[str]] = {}
-    for subject, value in rdf.subject_objects(prop):
-        values.setdefault(subject, []).append(str(value))
+def _all_values(rdf: Graph, prop: URIRef) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for subject, value in _pairs(rdf, prop):
+        values.setdefault(subject, []).append(value)
     return values
 
 
@@ -140,10 +152,9 @@ STATEMENT_PROPERTIES = (
 )
 
 
-def _statement(fields: dict[URIRef, Node | None]) -> StatementInfo:
+def _statement(fields: dict[URIRef, str | None]) -> StatementInfo:
     def text(prop: URIRef) -> str:
-        value = fields.get(prop)
-        return str(value) if value is not None else ""
+        return fields.get(prop) or ""
 
     confidence = fields.get(KG.confidence)
     return StatementInfo(
@@ -153,9 +164,16 @@ def _statement(fields: dict[URIRef, Node | None]) -> StatementInfo:
         object_text=text(KG.objectText),
         document=text(KG.document),
         rule=text(KG.rule),
-        confidence=float(confidence.toPython()) if isinstance(confidence, Literal) else 1.0,
+        confidence=_number(confidence, default=1.0),
         verb=text(KG.verb),
     )
+
+
+def _number(value: str | None, *, default: float) -> float:
+    try:
+        return float(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def centrality(network: nx.MultiDiGraph) -> dict[str, float]:

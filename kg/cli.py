@@ -76,6 +76,26 @@ def skipped(error: InputError) -> None:
     stderr.print(f"kg: skipped: {error}", markup=False)
 
 
+class WarningPrinter:
+    """Prints the first warnings as they come and counts the rest: a corpus of stock tables
+    warns for thousands of documents, and a screen of the same line hides what matters."""
+
+    def __init__(self, shown: int = 10) -> None:
+        self.shown = shown
+        self.hidden = 0
+
+    def __call__(self, message: str) -> None:
+        if self.shown > 0:
+            self.shown -= 1
+            stderr.print(f"kg: warning: {message}", markup=False)
+        else:
+            self.hidden += 1
+
+    def print_hidden(self) -> None:
+        if self.hidden:
+            stderr.print(f"kg: warning: {self.hidden:,} more warning(s) like these not shown", markup=False)
+
+
 def fail(message: str) -> NoReturn:
     stderr.print(f"kg: error: {message}", markup=False)
     raise typer.Exit(EXIT_FAILED)
@@ -147,18 +167,19 @@ def build_command(
     """
     progress = progress_bar(quiet)
     task = progress.add_task("parse", total=None)
+    warn = WarningPrinter()
     try:
         with progress:
             result = build(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
                 model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
-                append=append, workers=workers, on_error=skipped,
-                on_warning=lambda message: stderr.print(f"kg: warning: {message}", markup=False),
+                append=append, workers=workers, on_error=skipped, on_warning=warn,
                 on_documents_read=lambda total: progress.update(task, total=total or None),
                 on_document=lambda _: progress.advance(task),
             )
     except KGError as error:
         fail(str(error))
+    warn.print_hidden()
     if not quiet:
         counts = result.counts
         rate = result.tokens / result.seconds if result.seconds else 0.0

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.mentions import TITLE_WORDS, MentionSpan
 from kg.model import Mention
-from kg.nlp import sentences
+from kg.nlp import sentence_numbers, sentence_of, text_of, tokens_among
 from kg.resolve import document_clusters, mention_classes
 
 PERSON = frozenset({"Person"})
@@ -58,6 +58,8 @@ NOMINAL_CLASSES: dict[str, frozenset[str]] = {
     "group": ORGANIZATION_OR_GROUP, "movement": ORGANIZATION_OR_GROUP,
     "country": frozenset({"Place"}), "city": frozenset({"Place"}),
 }
+#: The words a pronoun or a description can start with: the only tokens the resolver looks at.
+REFERRING_WORDS = frozenset(PRONOUN_CLASSES) | frozenset(NOMINAL_CLASSES) | TITLE_WORDS
 #: Sentences back a pronoun looks for its antecedent: people stay in focus longer than things.
 WINDOW = {"Person": 3, "Organization": 1, "Place": 1, "Group": 1}
 ROLE_WEIGHT = {"nsubj": 80, "nsubjpass": 80, "csubj": 80, "dobj": 50, "dative": 50, "attr": 50, "pobj": 40}
@@ -97,7 +99,7 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     relation rules treat "him" as a mention of Netanyahu and :mod:`kg.resolve` puts it in his
     entity without ever calling him "him".
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
+    sentence_index = sentence_numbers(doc)
     classes = mention_classes([item.mention for item in mention_spans])
     added = []
     for link in find_links(doc, mention_spans):
@@ -106,7 +108,7 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
             Mention(
                 start=link.span.start_char, end=link.span.end_char, text=link.span.text, name=antecedent.name,
                 cls=classes[link.antecedent], label="PRON" if len(link.span) == 1 else "NOMINAL",
-                sentence=sentence_index[link.span.sent.start], antecedent=link.antecedent,
+                sentence=sentence_index[link.span.start], antecedent=link.antecedent,
             ),
             link.span,
         ))
@@ -136,10 +138,9 @@ class _Resolver:
             index for index, item in enumerate(mention_spans)
             if item.mention.cls != "Role" and item.mention.antecedent is None
         ]
-        self.covered = {token.i for item in mention_spans for token in item.span}
-        self.sentence_of = {i: number for number, sentence in enumerate(sentences(doc))
-                            for i in range(sentence.start, sentence.end)}
-        self.quotations = [(match.start(), match.end()) for match in QUOTATION.finditer(doc.text)]
+        self.covered = {i for item in mention_spans for i in range(item.span.start, item.span.end)}
+        self.sentence_of = sentence_numbers(doc)
+        self.quotations = [(match.start(), match.end()) for match in QUOTATION.finditer(text_of(doc))]
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
 
     def _focus(self, index: int, span: Span) -> _Focus:
@@ -147,7 +148,7 @@ class _Resolver:
 
     def links(self) -> list[CorefLink]:
         found = []
-        for token in self.doc:
+        for token in tokens_among(self.doc, REFERRING_WORDS):
             if token.i in self.covered:
                 continue
             link = self._pronoun(token) if _is_pronoun(token) else self._description(token)
@@ -176,8 +177,7 @@ class _Resolver:
 
     def _cataphor(self, token: Token, allowed: frozenset[str]) -> int | None:
         """The main subject, for a pronoun in a phrase that opens the sentence before that subject."""
-        sentence = token.sent
-        root = sentence.root
+        root = sentence_of(token).root
         subjects = [child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")]
         if not subjects or token.i > subjects[0].i:
             return None

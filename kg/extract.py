@@ -46,7 +46,7 @@ from kg.gazetteer import place_class
 from kg.lexicon import GENERIC, LEXICON, closed_relation
 from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
-from kg.nlp import sentences
+from kg.nlp import sentence_numbers, sentences, text_of, tokens_with_lemma, tokens_with_pos
 
 SPEECH_VERBS = frozenset("""
     say tell state report announce claim add declare confirm deny insist warn write explain
@@ -69,6 +69,9 @@ CAPITAL_WORDS = ("capital", "largest city", "biggest city")
 #: Nouns naming someone who killed someone ("the assassin of X") and the killing itself.
 KILLER_NOUNS = frozenset("assassin killer murderer slayer".split())
 KILLING_NOUNS = frozenset("assassination killing murder slaying shooting".split())
+#: Lemmas :func:`killing_parties` looks at: the verbs of killing, the killer and killing nouns.
+KILLING_WORDS = frozenset(lemma for lemma, relation in LEXICON.items() if relation == "killed") \
+    | KILLER_NOUNS | KILLING_NOUNS
 #: What someone fires: "the shots that killed Kennedy" were fired by the killer.
 INSTRUMENT_NOUNS = frozenset("shot bullet round gun rifle bomb".split())
 #: Verbs whose object (or passive subject) is the one accused of what follows "of", "for", "in".
@@ -80,6 +83,7 @@ ANSWER_VERBS = frozenset("plead serve face confess admit act commit".split())
 #: Nouns between such a verb and the deed: "a 99-year sentence for", "two counts of", "charges in".
 PENALTY_NOUNS = frozenset("sentence term count charge conviction year life role part".split())
 #: Nouns naming who is held to have done the deed: "the only suspect in Kennedy's assassination".
+VERB_TAGS = frozenset({"VERB", "AUX"})
 SUSPECT_NOUNS = frozenset("suspect assassin killer murderer gunman culprit perpetrator".split())
 #: What a phrase hanging on a name says, by the classes of the two sides and the preposition.
 ATTACHMENTS: dict[tuple[str, str, str], str] = {
@@ -134,8 +138,11 @@ MODIFIER_PENALTY = 0.8
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
     mention_spans = document_mentions(doc)
+    text = text_of(doc)
     found_sentences = tuple(
-        Sentence(start=sent.start_char, end=sent.end_char, text=sent.text.strip()) for sent in sentences(doc)
+        # the text read once, then sliced: Span.text and Doc.text join the tokens' texts on every read
+        Sentence(start=start, end=end, text=text[start:end].strip())
+        for start, end in ((sent.start_char, sent.end_char) for sent in sentences(doc))
     )
     relations = tuple(extract_relations(doc, mention_spans))
     return DocumentAnalysis(
@@ -159,7 +166,7 @@ def killing_parties(doc: Doc) -> set[int]:
     killer or killing noun ("Lincoln's assassin", "the assassination of Lincoln by Booth").
     """
     found: set[int] = set()
-    for token in doc:
+    for token in tokens_with_lemma(doc, KILLING_WORDS):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and LEXICON.get(lemma) == "killed":
             for child in token.children:
@@ -240,13 +247,25 @@ class _SentenceRules:
         self.mention_at: dict[int, int] = {}
         for index, item in enumerate(mention_spans):
             if item.mention.cls != "Role":
-                for token in item.span:
-                    self.mention_at.setdefault(token.i, index)
-        self.sentence_of = {sent.start: number for number, sent in enumerate(sentences(doc))}
+                for i in range(item.span.start, item.span.end):
+                    self.mention_at.setdefault(i, index)
+        self.sentence_of = sentence_numbers(doc)
+        #: The DATE and TIME entities of each sentence, by sentence number.
+        self.times: dict[int, list[Span]] = {}
+        for entity in doc.ents:
+            number = self.sentence_of[entity.start]
+            if entity.label_ in ("DATE", "TIME") and self.sentence_of[entity.end - 1] == number:
+                self.times.setdefault(number, []).append(entity)
+        self._quotes: dict[int, list[tuple[int, int]]] = {}  # sentence number -> quoted character ranges
 
     def all_relations(self) -> Iterator[RelationMention]:
-        for token in self.doc:
-            if token.pos_ in ("VERB", "AUX"):
+        # A verb relates two mentions of its own sentence (a parse tree stays inside its
+        # sentence): the verbs of a sentence with fewer are not worth reading.
+        mentions_in: dict[int, set[int]] = {}
+        for i, index in self.mention_at.items():
+            mentions_in.setdefault(self.sentence_of[i], set()).add(index)
+        for token in tokens_with_pos(self.doc, VERB_TAGS):
+            if len(mentions_in.get(self.sentence_of[token.i], ())) >= 2:
                 yield from self.verb_relations(token)
         yield from self.role_relations()
         yield from self.capital_relations()
@@ -573,8 +592,8 @@ class _SentenceRules:
         And a birthplace written before the name, "Illinois born Charlton Heston", read off the words.
         """
         yield from self._born_before_name()
-        for token in self.doc:
-            if token.lemma_.lower() not in HOME_NOUNS or token.pos_ != "NOUN":
+        for token in tokens_with_lemma(self.doc, HOME_NOUNS):
+            if token.pos_ != "NOUN":
                 continue
             people = [self.mention_of(child) for child in token.children if child.dep_ == "poss"]
             places = [self.mention_of(child) for child in token.children if child.dep_ in ("compound", "nmod")]
@@ -618,7 +637,7 @@ class _SentenceRules:
             if span.start > 0 and self.doc[span.start - 1].is_title:
                 adjectives.append(self.doc[span.start - 1])  # "the Chilean company Codelco" keeps it outside
             for place, other in enumerate(self.mention_spans):
-                if other.mention.cls != "Place" or other.span.sent != span.sent:
+                if other.mention.cls != "Place" or self.sentence_of[other.span.start] != self.sentence_of[span.start]:
                     continue
                 if any(_is_demonym(adjective.text, other.mention.name) for adjective in adjectives):
                     yield self.relation(index, place, span.root, "be", "basedIn", "asserted",
@@ -626,8 +645,8 @@ class _SentenceRules:
 
     def headquarters_relations(self) -> Iterator[RelationMention]:
         """An organisation's seat named by a noun: "NRC headquarters in Rockville", "the bank's Frankfurt office"."""
-        for token in self.doc:
-            if token.lemma_.lower() not in SEAT_NOUNS or token.pos_ != "NOUN":
+        for token in tokens_with_lemma(self.doc, SEAT_NOUNS):
+            if token.pos_ != "NOUN":
                 continue
             organisations = self._named(child for child in token.children if child.dep_ in ("compound", "poss"))
             places = self._named(child for child in token.children if child.dep_ in ("compound", "nmod"))
@@ -704,7 +723,8 @@ class _SentenceRules:
             if item.mention.cls != "Place":
                 continue
             end = item.span.end
-            if end + 1 >= len(self.doc) or self.doc[end].text != "," or self.doc[end].sent != item.span.sent:
+            if end + 1 >= len(self.doc) or self.doc[end].text != "," or \
+                    self.sentence_of[end] != self.sentence_of[item.span.start]:
                 continue
             start = end + 1
             if start + 1 < len(self.doc) and self.doc[start].lower_ in COMPASS_WORDS:
@@ -736,7 +756,7 @@ class _SentenceRules:
 
     def killer_noun_relations(self) -> Iterator[RelationMention]:
         """Killings told by a noun: "Booth, assassin of Lincoln", "Kennedy's assassin, Oswald", "murder of X by Y"."""
-        for token in self.doc:
+        for token in tokens_with_lemma(self.doc, KILLER_NOUNS | KILLING_NOUNS):
             lemma = token.lemma_.lower()
             if lemma in KILLER_NOUNS:
                 killers, victims = self._killer_of(token), self._victims_of(token)
@@ -901,15 +921,17 @@ class _SentenceRules:
         return "reported" if reported else "asserted"
 
     def _quoted(self, token: Token) -> bool:
-        sentence = token.sent
+        number = self.sentence_of[token.i]
+        sentence = sentences(self.doc)[number]
+        quotes = self._quotes.get(number)
+        if quotes is None:
+            quotes = self._quotes[number] = [(match.start(), match.end()) for match in QUOTED.finditer(sentence.text)]
         offset = token.idx - sentence.start_char
-        return any(match.start() < offset < match.end() for match in QUOTED.finditer(sentence.text))
+        return any(start < offset < end for start, end in quotes)
 
     def time_of(self, verb: Token) -> str | None:
         """A date or time expression attached to the verb ("visit Israel this Friday")."""
-        for entity in verb.sent.ents:
-            if entity.label_ not in ("DATE", "TIME"):
-                continue
+        for entity in self.times.get(self.sentence_of[verb.i], ()):
             head = entity.root.head
             if head.i == verb.i or (head.dep_ == "prep" and head.head.i == verb.i):
                 return entity.text.strip()
@@ -927,7 +949,7 @@ class _SentenceRules:
             factuality=factuality,
             rule=rule,
             confidence=round(confidence, 2),
-            sentence=self.sentence_of[anchor.sent.start],
+            sentence=self.sentence_of[anchor.i],
             time=time,
         )
 
@@ -998,12 +1020,11 @@ def verb_frames(doc: Doc, mention_spans: list[MentionSpan]) -> list[VerbFrame]:
     """The subjects and arguments the verb rules find at every verb of ``doc``, in text order."""
     rules = _SentenceRules(doc, mention_spans)
     frames = []
-    for token in doc:
-        if token.pos_ in ("VERB", "AUX"):
-            subjects = [index for subject in rules.subjects(token) for index, _ in rules.entities(subject)]
-            arguments = [
-                (phrase, rule, argument, [index for index, _ in rules.entities(argument)])
-                for phrase, rule, argument in rules.objects(token)
-            ]
-            frames.append(VerbFrame(token, subjects, arguments))
+    for token in tokens_with_pos(doc, VERB_TAGS):
+        subjects = [index for subject in rules.subjects(token) for index, _ in rules.entities(subject)]
+        arguments = [
+            (phrase, rule, argument, [index for index, _ in rules.entities(argument)])
+            for phrase, rule, argument in rules.objects(token)
+        ]
+        frames.append(VerbFrame(token, subjects, arguments))
     return frames

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
 from kg.model import Mention
-from kg.nlp import sentences
+from kg.nlp import sentence_numbers, sentence_of, sentences, tokens_among
 
 #: spaCy NER labels -> ontology classes. Dates and quantities are kept on statements, not as nodes.
 NER_CLASSES: dict[str, str] = {
@@ -98,7 +98,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     A role mention (``cls == "Role"``) is made for every title attached to a person, by a
     title before the name or by an apposition after it.
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
+    sentence_index = sentence_numbers(doc)
     found: list[MentionSpan] = []
     title_tokens: set[int] = set()
     for entity in [*split_entities(doc), *unlabelled_names(doc)]:
@@ -258,14 +258,14 @@ def split_entities(doc: Doc) -> list[Span]:
     """
     found: list[Span] = []
     covered: set[int] = set()
-    for span in (span for sentence in sentences(doc) if (span := _source_line(sentence)) is not None):
+    for span in _source_lines(doc):
         cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
                     if is_known_place(doc[span.start:k].text)), None)
         if cut is not None:
             found += [Span(doc, span.start, cut, label="GPE"), Span(doc, cut, span.end, label="ORG")]
             covered.update(range(span.start, span.end))
     for entity in doc.ents:
-        if any(token.i in covered for token in entity):
+        if any(i in covered for i in range(entity.start, entity.end)):
             continue
         bracket = next((token.i for token in entity if token.text == "("), None)
         if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
@@ -275,18 +275,33 @@ def split_entities(doc: Doc) -> list[Span]:
     return found
 
 
-def _source_line(sentence: Span) -> Span | None:
-    """The "City Source" words of a source line, "AU0202111694 Paris AFP in English 0107 GMT", if it is one."""
-    doc = sentence.doc
-    for token in sentence:
-        if token.lower_ != "in" or not is_source_line(doc[sentence.start:token.i]):
+def _source_lines(doc: Doc) -> list[Span]:
+    """The "City Source" words of each source line, "AU0202111694 Paris AFP in English 0107 GMT".
+
+    A sentence is one at its first "in" that reads as a source line's.
+    """
+    found = []
+    seen: set[int] = set()
+    numbers = sentence_numbers(doc)
+    for token in tokens_among(doc, IN_WORD):
+        if numbers[token.i] in seen:
             continue
+        sentence = sentences(doc)[numbers[token.i]]
+        if not is_source_line(doc[sentence.start:token.i]):
+            continue
+        seen.add(numbers[token.i])
         start = token.i
         while start > sentence.start and not FBIS_NUMBER.fullmatch(doc[start - 1].text) and (
                 doc[start - 1].text == "-" or doc[start - 1].is_title or doc[start - 1].is_upper):
             start -= 1
-        return doc[start:token.i] if token.i - start >= 2 else None
-    return None
+        if token.i - start >= 2:
+            found.append(doc[start:token.i])
+    return found
+
+
+IN_WORD = frozenset({"in"})
+OPENING_BRACKET = frozenset({"("})
+COMMA = frozenset({","})
 
 
 def _state_after_town(span: Span) -> bool:
@@ -313,25 +328,30 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
     a dateline ("BANGKOK, Thailand (AP)") and the agency in a dateline's brackets.
     """
-    labelled = {token.i for entity in doc.ents for token in entity}
+    labelled = {i for entity in doc.ents for i in range(entity.start, entity.end)}
     found = []
-    for token in doc:
-        if token.i in labelled or token.i < 2 or doc[token.i - 1].text != ",":
+    for comma in tokens_among(doc, COMMA):
+        if comma.i + 1 >= len(doc) or comma.i + 1 in labelled or comma.i + 1 < 2:
             continue
+        token = doc[comma.i + 1]
         if (token.is_title or token.is_upper) and us_state(token.text) is not None and \
                 ((token.i - 2) in labelled or doc[token.i - 2].is_title):
             found.append(Span(doc, token.i, token.i + 1, label="GPE"))
     found += _dateline_cities(doc, labelled)
-    labelled |= {token.i for span in found for token in span}
+    labelled |= {i for span in found for i in range(span.start, span.end)}
     return found + _dateline_agencies(doc, labelled)
 
 
 def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
     """A news agency in a dateline's brackets, "Moscow March 5 (ITAR-TASS) --", as an ``ORG`` span."""
     found = []
-    for sentence in sentences(doc):
-        opening = next((token.i for token in sentence[:12] if token.text == "("), None)
-        if opening is None or not any(i in labelled for i in range(sentence.start, opening)):
+    numbers = sentence_numbers(doc)
+    first_bracket: dict[int, int] = {}  # sentence number -> its first "("
+    for bracket in tokens_among(doc, OPENING_BRACKET):
+        first_bracket.setdefault(numbers[bracket.i], bracket.i)
+    for number, opening in first_bracket.items():
+        sentence = sentences(doc)[number]
+        if opening - sentence.start >= 12 or not any(i in labelled for i in range(sentence.start, opening)):
             continue
         closing = next((token.i for token in doc[opening + 1:opening + 6] if token.text == ")"), None)
         inside = doc[opening + 1:closing] if closing is not None else None
@@ -349,19 +369,19 @@ def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
     """
     found = []
     for sentence in sentences(doc):
-        start = sentence.start
-        if sentence[:3].text.replace(" ", "") == "(Text)":
+        start, sentence_end = sentence.start, sentence.end
+        if doc[start].text == "(" and sentence[:3].text.replace(" ", "") == "(Text)":
             start += 3
         end = start
-        while end < sentence.end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
+        while end < sentence_end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
             end += 1
-        if end > start and end + 1 < sentence.end and doc[end].text == "," and (end + 1) in labelled:
+        if end > start and end + 1 < sentence_end and doc[end].text == "," and (end + 1) in labelled:
             found.append(Span(doc, start, end, label="GPE"))
             continue
         end = start
-        while end < sentence.end and doc[end].is_title and doc[end].is_alpha and end not in labelled:
+        while end < sentence_end and doc[end].is_title and doc[end].is_alpha and end not in labelled:
             end += 1
-        if end > start and end + 1 < sentence.end and doc[end].text == "," and doc[end + 1].ent_type_ == "DATE":
+        if end > start and end + 1 < sentence_end and doc[end].text == "," and doc[end + 1].ent_type_ == "DATE":
             after_date = next((token for token in doc[end + 1:end + 6] if token.ent_type_ != "DATE"), None)
             if after_date is not None and after_date.text == "(":
                 found.append(Span(doc, start, end, label="GPE"))
@@ -375,12 +395,12 @@ def as_people(doc: Doc, found: list[MentionSpan], person_tokens: set[int]) -> li
     assassin); the small model reads "Lincoln" as a town or "Sirhan" as a country, or misses
     "Oswald". A country stays a country, and so does a name spelt in capitals ("PLO").
     """
-    sentence_index = {sentence.start: number for number, sentence in enumerate(sentences(doc))}
+    sentence_index = sentence_numbers(doc)
     covered: dict[int, int] = {}
     for number, item in enumerate(found):
         if item.mention.cls != "Role":
-            for token in item.span:
-                covered.setdefault(token.i, number)
+            for i in range(item.span.start, item.span.end):
+                covered.setdefault(i, number)
     result = list(found)
     for i in sorted(person_tokens):
         token = doc[i]
@@ -415,17 +435,18 @@ def _unique(items: list[MentionSpan]) -> list[MentionSpan]:
 
 
 def _mention(
-    span: Span, cls: str, label: str, sentence_index: dict[int, int], *, name: str | None = None
+    span: Span, cls: str, label: str, sentence_index: list[int], *, name: str | None = None
 ) -> MentionSpan:
+    text = span.text
     return MentionSpan(
         Mention(
             start=span.start_char,
             end=span.end_char,
-            text=span.text,
-            name=name if name is not None else clean_name(span.text, cls),
+            text=text,
+            name=name if name is not None else clean_name(text, cls),
             cls=cls,
             label=label,
-            sentence=sentence_index[span.sent.start],
+            sentence=sentence_index[span.start],
         ),
         span,
     )
@@ -484,8 +505,8 @@ def prefix_title(person: Span) -> Span | None:
     if anchor.dep_ == "appos" and anchor.head.i == person.start - 1:
         anchor = anchor.head  # "Prime Minister Benjamin Netanyahu", parsed with the name in apposition
     subtree = {token.i for token in anchor.subtree}
-    start = person.start
-    while start - 1 >= person.sent.start and (start - 1) in subtree and not doc[start - 1].is_punct:
+    start, sentence_start = person.start, sentence_of(person).start
+    while start - 1 >= sentence_start and (start - 1) in subtree and not doc[start - 1].is_punct:
         start -= 1
     while start < person.start and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
         start += 1
@@ -532,9 +553,9 @@ def name_with_prefix(person: Span) -> Span:
     The graph keeps the title as a role, but a reader quoting the name (and gold annotations
     such as CoNLL04) include it: "President Lincoln", "Mrs. Parks", "Rev. Martin Luther King Jr.".
     """
-    start = person.start
+    start, sentence_start = person.start, sentence_of(person).start
     doc = person.doc
-    while start > person.sent.start and doc[start - 1].is_title and doc[start - 1].lower_.rstrip(".") in NAME_PREFIXES:
+    while start > sentence_start and doc[start - 1].is_title and doc[start - 1].lower_.rstrip(".") in NAME_PREFIXES:
         start -= 1
     return doc[start:person.end]
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 import spacy
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import hash_string  # type: ignore[attr-defined]
+from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
 
@@ -49,7 +53,88 @@ def sentences(doc: Doc) -> list[Span]:
     return found
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text, joined once: ``Doc.text`` joins every token's text each time it is read."""
+    found: str | None = doc.user_data.get(TEXT_KEY)
+    if found is None:
+        found = doc.user_data[TEXT_KEY] = doc.text
+    return found
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """Each token's sentence, as an index into :func:`sentences`, found once: ``Token.sent`` and
+    ``Span.sent`` walk back to the sentence's start every time they are read."""
+    found: list[int] | None = doc.user_data.get(SENTENCE_NUMBERS_KEY)
+    if found is None:
+        found = doc.user_data[SENTENCE_NUMBERS_KEY] = [
+            number for number, sentence in enumerate(sentences(doc)) for _ in range(sentence.start, sentence.end)
+        ]
+    return found
+
+
+def sentence_of(token: Token | Span) -> Span:
+    """The sentence a token (or a span's first token) is in: ``token.sent``, without the walk."""
+    doc = token.doc
+    return sentences(doc)[sentence_numbers(doc)[token.i if isinstance(token, Token) else token.start]]
+
+
+def tokens_among(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """The tokens whose lower-case form (``token.lower_``) is one of ``words``, in text order.
+
+    The rules each look for a few words in the whole document. Reading ``lower_`` from a new
+    Token object for every token, rule after rule, cost more than the rules themselves; this
+    reads the column once per document (``Doc.to_array``) and compares hashes.
+    """
+    wanted = _hashes(words)
+    return [doc[i] for i, value in enumerate(_columns(doc).lower) if value in wanted]
+
+
+def tokens_with_lemma(doc: Doc, lemmas: frozenset[str]) -> list[Token]:
+    """The tokens whose lower-cased lemma (``token.lemma_.lower()``) is one of ``lemmas``, in text order."""
+    return [doc[i] for i, lemma in enumerate(_columns(doc).lemma) if lemma in lemmas]
+
+
+def tokens_with_pos(doc: Doc, tags: frozenset[str]) -> list[Token]:
+    """The tokens whose coarse part of speech (``token.pos_``) is one of ``tags``, in text order."""
+    wanted = frozenset(POS_IDS[tag] for tag in tags)
+    return [doc[i] for i, value in enumerate(_columns(doc).pos) if value in wanted]
+
+
+class _Columns(NamedTuple):
+    lower: list[int]  # hashes of the lower-case forms
+    lemma: list[str]  # lower-cased lemmas
+    pos: list[int]  # part-of-speech ids
+
+
+def _columns(doc: Doc) -> _Columns:
+    found: _Columns | None = doc.user_data.get(COLUMNS_KEY)
+    if found is None:
+        lower, lemma, pos = doc.to_array([LOWER, LEMMA, POS]).T.tolist() if len(doc) else ([], [], [])
+        lowered = list(map(_LOWERED_LEMMAS.get, lemma))
+        missing = [i for i, text in enumerate(lowered) if text is None]
+        if missing:
+            if len(_LOWERED_LEMMAS) > 1_000_000:  # numbers and codes are lemmas too: bound the cache
+                _LOWERED_LEMMAS.clear()
+            strings = doc.vocab.strings
+            for i in missing:
+                lowered[i] = _LOWERED_LEMMAS[lemma[i]] = strings[lemma[i]].lower()
+        found = doc.user_data[COLUMNS_KEY] = _Columns(lower, lowered, pos)  # type: ignore[arg-type]
+    return found
+
+
+#: Lemma hash -> the lemma in lower case, shared by every document a process parses.
+_LOWERED_LEMMAS: dict[int, str] = {}
+
+
+@lru_cache(maxsize=256)
+def _hashes(words: frozenset[str]) -> frozenset[int]:
+    return frozenset(hash_string(word) for word in words)
+
+
 SENTENCES_KEY = "kg_sentences"
+TEXT_KEY = "kg_text"
+SENTENCE_NUMBERS_KEY = "kg_sentence_numbers"
+COLUMNS_KEY = "kg_columns"
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -76,5 +161,11 @@ def _load(resolved: str) -> Language:
 
 
 def parse(texts: Iterable[str], nlp: Language, *, batch_size: int = 32) -> Iterator[Doc]:
-    """Parse texts in batches (``nlp.pipe``), in order."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+    """Parse texts in batches (``nlp.pipe``), in order.
+
+    Each doc keeps the text it was made from (spaCy's tokenizer loses no character, so it is
+    ``doc.text``), and :func:`text_of` need not join the tokens again.
+    """
+    for doc, text in nlp.pipe(((text, text) for text in texts), batch_size=batch_size, as_tuples=True):
+        doc.user_data[TEXT_KEY] = text
+        yield doc

@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -253,7 +254,15 @@ def union(dataset: Dataset) -> Graph:
 
 def nt(term: Node) -> str:
     """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
+    if isinstance(term, URIRef):
+        return _iri_nt(term)
     return str(to_oxigraph(term))
+
+
+@lru_cache(maxsize=65536)
+def _iri_nt(iri: URIRef) -> str:
+    """Classes, predicates and entities come back in every document: escape each once."""
+    return str(ox.NamedNode(str(iri)))
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

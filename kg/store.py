@@ -9,9 +9,11 @@ milliseconds where rdflib's in-memory store takes seconds (see ``bench/store_ben
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+from oxrdflib._converter import to_ox_quad_pattern
 from oxrdflib.store import OxigraphStore
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -108,6 +110,24 @@ class PlainStringStore(OxigraphStore):
         if result.type == "SELECT":
             result.bindings = [{name: plain(value) for name, value in row.items()} for row in result.bindings]
         return result
+
+
+    def string_pairs(self, predicate: URIRef, graph: Graph, *, iri_objects: bool = False) -> Iterator[tuple[str, str]]:
+        """(subject, object) of each triple of ``graph`` with the predicate, as :func:`term_key` strings,
+        read from Oxigraph without making an rdflib term per triple."""
+        for quad in self._inner.quads_for_pattern(*to_ox_quad_pattern((None, predicate, None), graph)):
+            if iri_objects and not isinstance(quad.object, ox.NamedNode):
+                continue
+            yield _ox_key(quad.subject), _ox_key(quad.object)
+
+
+def term_key(term: Node) -> str:
+    """A term as a string: an IRI or a literal's lexical form, a blank node as ``_:id``."""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _ox_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(getattr(term, "value", term))
 
 
 def plain(term: Node) -> Node:

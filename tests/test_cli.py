@@ -56,6 +56,20 @@ def test_some_bad_inputs_exit_1_with_one_line_each(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "graph.ttl").exists()
 
 
+def test_many_warnings_show_the_first_ten_and_a_count(tmp_path: Path) -> None:
+    german = ("Der Bundeskanzler traf sich am Montag mit dem französischen Präsidenten in Berlin, um über die Lage "
+              "in der Ukraine zu sprechen. Beide Politiker betonten die Bedeutung der europäischen Einheit und "
+              "kündigten weitere Gespräche an.")
+    lines = [json.dumps({"id": f"de-{number}", "text": german}) for number in range(13)]
+    (tmp_path / "de.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "de.jsonl"), "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("kg: warning:")]
+    assert len(warnings) == 11
+    assert all("does not look like English" in line for line in warnings[:10])
+    assert warnings[10] == "kg: warning: 3 more warning(s) like these not shown"
+
+
 def test_no_readable_input_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(tmp_path / "missing.txt"), "--out", str(tmp_path)])
     assert result.exit_code == EXIT_FAILED

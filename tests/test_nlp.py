@@ -3,7 +3,19 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import ModelError
-from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline, model_name
+from kg.nlp import (
+    DEFAULT_MODEL,
+    MODEL_ENV_VAR,
+    load_pipeline,
+    model_name,
+    sentence_numbers,
+    sentence_of,
+    sentences,
+    text_of,
+    tokens_among,
+    tokens_with_lemma,
+    tokens_with_pos,
+)
 
 
 def test_a_line_break_ends_a_sentence() -> None:
@@ -28,3 +40,36 @@ def test_model_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_model_gives_a_clear_error() -> None:
     with pytest.raises(ModelError, match="not installed"):
         load_pipeline("en_core_web_doesnotexist")
+
+
+ARTICLE = (
+    "WASHINGTON, March 3 (Reuters) - The Assassination of Lincoln was planned in Maryland.\n"
+    "Booth KILLED him in Ford's Theatre; the killers fled, in panic, to Virginia.\n"
+    "Officials said they would not comment on the murders."
+)
+
+
+def test_token_lookups_agree_with_the_tokens_attributes() -> None:
+    doc = load_pipeline()(ARTICLE)
+    words, lemmas, tags = frozenset({"in", ",", "the"}), frozenset({"kill", "killer", "murder"}), frozenset({"VERB"})
+    assert tokens_among(doc, words) == [token for token in doc if token.lower_ in words]
+    assert tokens_with_lemma(doc, lemmas) == [token for token in doc if token.lemma_.lower() in lemmas]
+    assert tokens_with_pos(doc, tags) == [token for token in doc if token.pos_ in tags]
+    assert [token.text for token in tokens_with_lemma(doc, lemmas)] == ["KILLED", "killers", "murders"]
+
+
+def test_sentence_lookups_agree_with_spacy() -> None:
+    doc = load_pipeline()(ARTICLE)
+    assert len(sentences(doc)) == 3
+    assert text_of(doc) == doc.text == ARTICLE
+    for token in doc:
+        assert sentence_of(token) == token.sent
+        assert sentences(doc)[sentence_numbers(doc)[token.i]] == token.sent
+    span = doc[8:10]
+    assert sentence_of(span) == span.sent
+
+
+def test_lookups_work_on_an_empty_doc() -> None:
+    doc = load_pipeline()("")
+    assert tokens_among(doc, frozenset({"in"})) == tokens_with_lemma(doc, frozenset({"be"})) == []
+    assert tokens_with_pos(doc, frozenset({"VERB"})) == sentence_numbers(doc) == []
