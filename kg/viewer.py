@@ -98,14 +98,26 @@ def class_colours(classes: list[str]) -> dict[str, str]:
     return {cls: CLASS_COLOURS.get(cls) or next(extra) for cls in classes}
 
 
+def _induced(network: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``keep``, nodes and edges in the network's order.
+
+    Not ``network.subgraph(keep)``: when it keeps under half the nodes, networkx iterates the
+    set, whose order changes with the string hash seed, and so would the page.
+    """
+    subgraph = nx.MultiDiGraph()
+    subgraph.add_nodes_from((node, data) for node, data in network.nodes(data=True) if node in keep)
+    subgraph.add_edges_from((subject, obj, key, data) for subject, obj, key, data
+                            in network.edges(keys=True, data=True) if subject in keep and obj in keep)
+    return subgraph
+
+
 def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[str, Any]:
     """Everything the page's script needs, as plain JSON-ready data."""
     network = source.graph
     rank = centrality(network)
     total = network.number_of_nodes()
     if max_nodes is not None and total > max_nodes:
-        keep = sorted(rank, key=lambda node: (-rank[node], node))[:max_nodes]
-        network = nx.MultiDiGraph(network.subgraph(keep))
+        network = _induced(network, set(sorted(rank, key=lambda node: (-rank[node], node))[:max_nodes]))
     community_of = communities(network)
     classes = sorted({data["cls"] for _, data in network.nodes(data=True)})
     colours = class_colours(classes)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
@@ -54,6 +57,29 @@ def test_max_nodes_keeps_the_most_central(seeds_build: BuildResult) -> None:
     kept = {node["id"] for node in data["nodes"]}
     assert all(edge["from"] in kept and edge["to"] in kept for edge in data["edges"])
     assert f"{data['hidden']} less central entities hidden" in render_html(seeds_build.graph, max_nodes=10)
+
+
+PAGE_OF_A_CHAIN = """
+import sys
+from rdflib import Graph, URIRef
+from kg.viewer import render_html
+graph = Graph()
+for number in range(300):
+    graph.add((URIRef(f"http://example.org/n{number}"), URIRef("http://example.org/next"),
+               URIRef(f"http://example.org/n{number + 1}")))
+sys.stdout.write(render_html(graph, max_nodes=50))
+"""
+
+
+def test_a_page_that_hides_most_nodes_is_the_same_in_every_process() -> None:
+    """Keeping under half the nodes, networkx's subgraph iterates a set: its order follows the hash seed."""
+    pages = [
+        subprocess.run([sys.executable, "-c", PAGE_OF_A_CHAIN], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert "251 less central entities hidden" in pages[0]
+    assert pages[0] == pages[1] == pages[2]
 
 
 def test_small_graphs_settle_with_bounded_physics() -> None:
