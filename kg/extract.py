@@ -69,6 +69,8 @@ CAPITAL_WORDS = ("capital", "largest city", "biggest city")
 #: Nouns naming someone who killed someone ("the assassin of X") and the killing itself.
 KILLER_NOUNS = frozenset("assassin killer murderer slayer".split())
 KILLING_NOUNS = frozenset("assassination killing murder slaying shooting".split())
+#: The parts of speech the verb rules start from.
+VERB_TAGS = frozenset({"VERB", "AUX"})
 #: Lemmas :func:`killing_parties` looks at: the verbs of killing, the killer and killing nouns.
 KILLING_WORDS = frozenset(lemma for lemma, relation in LEXICON.items() if relation == "killed") \
     | KILLER_NOUNS | KILLING_NOUNS
@@ -83,7 +85,6 @@ ANSWER_VERBS = frozenset("plead serve face confess admit act commit".split())
 #: Nouns between such a verb and the deed: "a 99-year sentence for", "two counts of", "charges in".
 PENALTY_NOUNS = frozenset("sentence term count charge conviction year life role part".split())
 #: Nouns naming who is held to have done the deed: "the only suspect in Kennedy's assassination".
-VERB_TAGS = frozenset({"VERB", "AUX"})
 SUSPECT_NOUNS = frozenset("suspect assassin killer murderer gunman culprit perpetrator".split())
 #: What a phrase hanging on a name says, by the classes of the two sides and the preposition.
 ATTACHMENTS: dict[tuple[str, str, str], str] = {
