@@ -62,7 +62,8 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     """The entity-relation network of an RDF graph (kg's, or any other)."""
     entity_classes = {str(KG[name]): name for name in ENTITY_CLASSES}
     types = _all_values(rdf, RDF.type)
-    # node -> class: entities are IRIs (a blank node's key starts with "_:")
+    # node -> class: entities are IRIs (a blank node's key starts with "_:"); one typed with two
+    # of kg's classes takes the last in IRI order, whatever order the store gives them in
     nodes = {node: entity_classes[cls] for node, classes in types.items() if not node.startswith("_:")
              for cls in sorted(classes) if cls in entity_classes}
     made_by_kg = bool(nodes)

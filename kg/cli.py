@@ -178,6 +178,7 @@ def build_command(
                 on_document=lambda _: progress.advance(task),
             )
     except KGError as error:
+        warn.print_hidden()
         fail(str(error))
     warn.print_hidden()
     if not quiet:

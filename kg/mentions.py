@@ -278,7 +278,7 @@ def split_entities(doc: Doc) -> list[Span]:
 def _source_lines(doc: Doc) -> list[Span]:
     """The "City Source" words of each source line, "AU0202111694 Paris AFP in English 0107 GMT".
 
-    A sentence is one at its first "in" that reads as a source line's.
+    Each sentence's first "in" whose preceding words read as a source line.
     """
     found = []
     seen: set[int] = set()

@@ -113,7 +113,7 @@ def _columns(doc: Doc) -> _Columns:
         lowered = list(map(_LOWERED_LEMMAS.get, lemma))
         missing = [i for i, text in enumerate(lowered) if text is None]
         if missing:
-            if len(_LOWERED_LEMMAS) > 1_000_000:  # numbers and codes are lemmas too: bound the cache
+            if len(_LOWERED_LEMMAS) > 200_000:  # numbers and codes are lemmas too: bound the cache (~25 MB)
                 _LOWERED_LEMMAS.clear()
             strings = doc.vocab.strings
             for i in missing:
