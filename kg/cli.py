@@ -51,6 +51,10 @@ MAX_NODES_OPTION = typer.Option(
     "--max-nodes", min=0, help="Draw only the N most central entities on the page (it says how many it hides); "
     "0 draws all.",
 )
+MODEL_OPTION = typer.Option(
+    "--model", "-m", help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf); "
+    f"default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False,
+)
 WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
     "one per core is the most that helps).",
@@ -139,15 +143,7 @@ def build_command(
         bool, typer.Option("--append", help="Add to the graph already in --store or in OUT/graph.ttl; "
                            "a document read again replaces its old triples.")
     ] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", "-m",
-            help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf); "
-            f"default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.",
-            show_default=False,
-        ),
-    ] = None,
+    model: Annotated[str | None, MODEL_OPTION] = None,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -210,8 +206,7 @@ def extract_command(
         typer.Option("--output", "-o", help="Write the N-Quads here (atomically) \\[default: stdout].",
                      show_default=False),
     ] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="spaCy pipeline to use.", show_default=False)]
-    = None,
+    model: Annotated[str | None, MODEL_OPTION] = None,
     workers: Annotated[int, WORKERS_OPTION] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
@@ -453,8 +448,7 @@ def evaluate_command(
                                   show_default=False)
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="spaCy pipeline to use.", show_default=False)]
-    = None,
+    model: Annotated[str | None, MODEL_OPTION] = None,
 ) -> None:
     """Score kg's extraction against gold data: strict entity F1, strict and boundaries relation F1.
 
@@ -485,11 +479,7 @@ def explain_command(
                             metavar="TEXT-OR-FILE", show_default=False)
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", help=f"spaCy pipeline to use; default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.",
-                     show_default=False),
-    ] = None,
+    model: Annotated[str | None, MODEL_OPTION] = None,
 ) -> None:
     """Why is there (no) triple for this sentence? Show what extraction saw, sentence by sentence.
 

@@ -32,7 +32,7 @@ from kg.extract import VerbFrame, document_mentions, extract_relations, verb_fra
 from kg.lexicon import GENERIC, LEXICON, closed_relation, domain_and_range
 from kg.mentions import NER_CLASSES, TITLE_WORDS, MentionSpan
 from kg.model import Document, RelationMention
-from kg.nlp import parse
+from kg.nlp import parse, sentences
 from kg.resolve import document_clusters, mention_classes
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
@@ -123,8 +123,8 @@ def explain(document: Document, doc: Doc) -> Explanation:
     frames = {frame.verb.i: frame for frame in verb_frames(doc, spans)}
     reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in spans
                                                                              if s.mention.antecedent is None])}
-    sentences = []
-    for number, sent in enumerate(doc.sents):
+    notes = []
+    for number, sent in enumerate(sentences(doc)):
         inside = [index for index, item in enumerate(spans) if item.mention.sentence == number]
         entities = tuple(_entity_note(index, spans, classes) for index in inside
                          if spans[index].mention.antecedent is None)
@@ -140,8 +140,8 @@ def explain(document: Document, doc: Doc) -> Explanation:
                 by_entity.setdefault(entity_of[index], []).append(index)
         for first, second in combinations(sorted(by_entity, key=lambda e: by_entity[e][0]), 2):
             pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, relations, frames))
-        sentences.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs)))
-    return Explanation(document=document.source or document.id, sentences=tuple(sentences))
+        notes.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs)))
+    return Explanation(document=document.source or document.id, sentences=tuple(notes))
 
 
 def _entity_note(index: int, spans: list[MentionSpan], classes: list[str]) -> EntityNote:

@@ -129,7 +129,7 @@ def serialize_store(graphs: ox.Store, format_name: str = "turtle") -> bytes:
             if rdflib_format == "nquads":
                 blocks.append(b"".join(line[:-2] + f" {name} .".encode() + b"\n" for line in lines.splitlines()))
             elif lines:
-                blocks.append(f"{name} {{\n".encode() + lines + b"}\n")
+                blocks.append(_trig_block(str(name), lines))
         return (b"" if rdflib_format == "nquads" else b"\n").join(blocks)
     return serialize(default_graph(graphs), format_name)
 
@@ -213,11 +213,14 @@ def _trig(dataset: Dataset) -> bytes:
     for context in sorted(dataset.graphs(), key=lambda graph: str(graph.identifier)):
         if len(context) == 0:
             continue
-        lines = context.serialize(format="nt", encoding="utf-8")
-        body = b"\n".join(sorted(line for line in lines.split(b"\n") if line.strip()))
-        name = b"" if context.identifier == DATASET_DEFAULT_GRAPH_ID else context.identifier.n3().encode() + b" "
-        parts.append(name + b"{\n" + body + b"\n}\n")
+        name = "" if context.identifier == DATASET_DEFAULT_GRAPH_ID else context.identifier.n3()
+        parts.append(_trig_block(name, context.serialize(format="nt", encoding="utf-8")))
     return b"\n".join(parts)
+
+
+def _trig_block(name: str, ntriples: bytes) -> bytes:
+    """One graph in TriG: its name (none for the default graph), then its triples as sorted N-Triples lines."""
+    return (f"{name} " if name else "").encode() + b"{\n" + _sorted_lines(ntriples) + b"}\n"
 
 
 def resolve_format(format_name: str) -> tuple[str, str]:

@@ -96,7 +96,7 @@ def tokens_with_lemma(doc: Doc, lemmas: frozenset[str]) -> list[Token]:
 
 def tokens_with_pos(doc: Doc, tags: frozenset[str]) -> list[Token]:
     """The tokens whose coarse part of speech (``token.pos_``) is one of ``tags``, in text order."""
-    wanted = frozenset(POS_IDS[tag] for tag in tags)
+    wanted = _pos_ids(tags)
     return [doc[i] for i, value in enumerate(_columns(doc).pos) if value in wanted]
 
 
@@ -129,6 +129,11 @@ _LOWERED_LEMMAS: dict[int, str] = {}
 @lru_cache(maxsize=256)
 def _hashes(words: frozenset[str]) -> frozenset[int]:
     return frozenset(hash_string(word) for word in words)
+
+
+@lru_cache(maxsize=64)
+def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
+    return frozenset(POS_IDS[tag] for tag in tags)
 
 
 SENTENCES_KEY = "kg_sentences"

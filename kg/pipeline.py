@@ -131,17 +131,14 @@ def build(
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
     if extractor is None:
         extractor = partial(extract_graphs, model=model, workers=workers)
-    for found in extractor(_checked_language(documents, warn)):
-        if found.error is not None:
-            collect(InputError(found.error))
-            continue
+    for found in _made(extractor(_checked_language(documents, warn)), collect):
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
         result.documents.append(found.document.id)
         result.tokens += found.tokens
         if on_document is not None:
             on_document(found)
     if not result.documents:
-        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
+        raise _nothing_readable(paths)
     if store is not None:
         writer = open_store(store, create=True)
         try:
@@ -179,17 +176,27 @@ def extract(
     report = on_error if on_error is not None else _raise
     documents = _readable_documents(paths, nlp.max_length, report)
     count = 0
-    for found in extract_graphs(documents, model=model, workers=workers):
-        if found.error is not None:
-            report(InputError(found.error))
-            continue
+    for found in _made(extract_graphs(documents, model=model, workers=workers), report):
         output.write(found.nquads().encode("utf-8"))
         count += 1
         if on_document is not None:
             on_document(found)
     if count == 0:  # as kg build: an empty result must not replace a shard written before
-        raise InputError("no readable documents in " + ", ".join(str(p) for p in paths))
+        raise _nothing_readable(paths)
     return count
+
+
+def _made(graphs: Iterable[DocumentGraph], on_error: Callable[[InputError], None]) -> Iterator[DocumentGraph]:
+    """The documents' graphs that could be made; each one that failed goes to ``on_error``."""
+    for found in graphs:
+        if found.error is not None:
+            on_error(InputError(found.error))
+        else:
+            yield found
+
+
+def _nothing_readable(paths: Sequence[str | Path]) -> InputError:
+    return InputError("no readable documents in " + ", ".join(str(p) for p in paths))
 
 
 def _raise(error: InputError) -> None:

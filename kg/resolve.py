@@ -160,7 +160,7 @@ def _merge_across_documents(clusters: list[list[tuple[int, int]]], mention) -> l
         by_name[(_preferred_name(names).casefold(), is_role)].extend(members)
     people = [
         name for (name, is_role), members in by_name.items()
-        if not is_role and " " in name and _vote(_named([mention(m) for m in members])) == "Person"
+        if not is_role and " " in name and _vote([mention(m) for m in members]) == "Person"
     ]
     for (name, is_role) in list(by_name):
         if is_role or " " in name:

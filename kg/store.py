@@ -111,7 +111,6 @@ class PlainStringStore(OxigraphStore):
             result.bindings = [{name: plain(value) for name, value in row.items()} for row in result.bindings]
         return result
 
-
     def string_pairs(self, predicate: URIRef, graph: Graph, *, iri_objects: bool = False) -> Iterator[tuple[str, str]]:
         """(subject, object) of each triple of ``graph`` with the predicate, as :func:`term_key` strings,
         read from Oxigraph without making an rdflib term per triple."""
