@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.extract import analyse
+from kg.extraction.relations import analyse
+from kg.extraction.resolve import resolve
+from kg.graph.rdf import to_graph
 from kg.nlp import load_pipeline
-from kg.rdf import to_graph
 from kg.read import read_documents
-from kg.resolve import resolve
 
 SUFFIXES = (".txt", ".md", ".html", ".jsonl", ".csv")
 WORDS = st.sampled_from(["Blinken", "met", "with", "Netanyahu", "in", "Israel", ".", ",", "the", "US", "Secretary",

@@ -26,9 +26,9 @@ from rdflib import Dataset, Graph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from viewer_bench import synthetic_corpus  # noqa: E402
 
+from kg.graph.rdf import to_graph  # noqa: E402
+from kg.graph.store import open_store, to_oxigraph, write_corpus  # noqa: E402
 from kg.namespace import PREFIXES  # noqa: E402
-from kg.rdf import to_graph  # noqa: E402
-from kg.store import open_store, to_oxigraph, write_corpus  # noqa: E402
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 QUERIES = {

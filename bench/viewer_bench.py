@@ -2,7 +2,7 @@
 
 Builds synthetic kg-shaped graphs (scale-free, about two relations per entity, every relation
 with a statement and an evidence sentence) through kg's own RDF stage, renders them with
-``kg.viewer``, opens each page from disk in Debian's Chromium (network blocked) and measures:
+``kg.view.viewer``, opens each page from disk in Debian's Chromium (network blocked) and measures:
 
 - render: seconds in Python to turn the RDF graph into the page (centrality, communities, JSON);
 - stable: milliseconds from navigation start until the page reports its layout stable;
@@ -24,9 +24,9 @@ from pathlib import Path
 import networkx as nx
 from playwright.sync_api import sync_playwright
 
+from kg.graph.rdf import to_graph
 from kg.model import Corpus, Document, Entity, Relation, Sentence
-from kg.rdf import to_graph
-from kg.viewer import render_html
+from kg.view.viewer import render_html
 
 CLASSES = ("Person", "Organization", "Place", "Group", "Country")
 RELATIONS = ("meets", "visits", "worksFor", "opposes", "supports", "attacked", "relatedTo", "says")

@@ -10,9 +10,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from kg.errors import GraphError, InputError, KGError, ModelError, QueryError  # noqa: E402
-from kg.export import load_graph  # noqa: E402
+from kg.graph.export import load_graph  # noqa: E402
 from kg.pipeline import BuildResult, build  # noqa: E402
-from kg.query import QueryResult, example_query, format_result, query  # noqa: E402
+from kg.sparql.query import QueryResult, example_query, format_result, query  # noqa: E402
 
 __all__ = [
     "BuildResult", "GraphError", "InputError", "KGError", "ModelError", "QueryError", "QueryResult",

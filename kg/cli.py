@@ -1,4 +1,4 @@
-"""The ``kg`` command: a thin layer over :mod:`kg.pipeline` and :mod:`kg.query`.
+"""The ``kg`` command: a thin layer over :mod:`kg.pipeline` and :mod:`kg.sparql.query`.
 
 Exit codes: 0 all went well; 1 the graph was built but some inputs could not be read (or,
 for ``kg validate``, the graph breaks kg's shapes); 2 nothing was done (bad arguments, no
@@ -18,21 +18,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from kg import __version__
-from kg.analytics import stats
 from kg.errors import InputError, KGError
 from kg.evaluate import evaluate, report
 from kg.explain import as_json as as_json_data
 from kg.explain import explain_documents, render_text
-from kg.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
+from kg.graph.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline
 from kg.pipeline import DEFAULT_OUT_DIR, build, extract, render_file
-from kg.push import push
-from kg.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
 from kg.read import read_documents, text_document
-from kg.serve import is_loopback, serve
-from kg.validate import validate
-from kg.viewer import DEFAULT_MAX_NODES, render_html
+from kg.sparql.push import push
+from kg.sparql.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
+from kg.sparql.serve import is_loopback, serve
+from kg.sparql.validate import validate
+from kg.view.analytics import stats
+from kg.view.viewer import DEFAULT_MAX_NODES, render_html
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 

@@ -4,7 +4,7 @@ Each gold sentence is parsed from its gold tokens (so spans align), run through 
 mention and relation stages, and mapped to the gold label set through a mapping that ships
 with kg (``kg/data/maps/conll04.json``) or one given as a file. The graph keeps a title as a
 role apart from the name; a person is scored with the honorific or "President" a reader quotes
-with the name (:func:`kg.mentions.name_with_prefix`), and the mapping may state other span
+with the name (:func:`kg.extraction.mentions.name_with_prefix`), and the mapping may state other span
 conventions of the gold (``spans``; :func:`joined_places`). Scores follow the SpERT
 evaluator exactly (``shared/eval/score_spert.py``; a test checks they agree): strict entity
 F1, strict relation F1 (spans, entity types and relation type) and boundaries relation F1,
@@ -24,9 +24,9 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extract import analyse
-from kg.lexicon import closed_relation
-from kg.mentions import name_with_prefix
+from kg.extraction.mentions import name_with_prefix
+from kg.extraction.predicates import closed_relation
+from kg.extraction.relations import analyse
 from kg.model import Document, DocumentAnalysis
 from kg.nlp import load_pipeline
 

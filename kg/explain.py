@@ -1,12 +1,12 @@
 """Why is there (no) triple for this sentence? The extraction stage, sentence by sentence, with reasons.
 
 For each sentence: the entities found (and how titles were split off names), the pronouns
-:mod:`kg.coref` linked, and for every pair of entities the dependency path between them and
+:mod:`kg.extraction.coref` linked, and for every pair of entities the dependency path between them and
 either the rule that fired (rule, verb, relation, factuality) or why none did. It runs the
-same functions as a build (:func:`kg.extract.document_mentions`,
-:func:`kg.extract.extract_relations`, :func:`kg.lexicon.closed_relation`), so what it shows is
-what ``kg build`` does; the reasons come from the verb rules' own view of each verb
-(:func:`kg.extract.verb_frames`).
+same functions as a build (:func:`kg.extraction.relations.document_mentions`,
+:func:`kg.extraction.relations.extract_relations`, :func:`kg.extraction.predicates.closed_relation`), so
+what it shows is what ``kg build`` does; the reasons come from the verb rules' own view of each verb
+(:func:`kg.extraction.relations.verb_frames`).
 
 >>> from kg.nlp import load_pipeline
 >>> from kg.read import text_document
@@ -27,13 +27,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.coref import find_links
-from kg.extract import VerbFrame, document_mentions, extract_relations, verb_frames
-from kg.lexicon import GENERIC, LEXICON, closed_relation, domain_and_range
-from kg.mentions import NER_CLASSES, TITLE_WORDS, MentionSpan
+from kg.extraction.coref import find_links
+from kg.extraction.mentions import NER_CLASSES, TITLE_WORDS, MentionSpan
+from kg.extraction.predicates import GENERIC, LEXICON, closed_relation
+from kg.extraction.relations import VerbFrame, document_mentions, extract_relations, verb_frames
+from kg.extraction.resolve import document_clusters, mention_classes
 from kg.model import Document, RelationMention
+from kg.namespace import domain_and_range
 from kg.nlp import parse, sentences
-from kg.resolve import document_clusters, mention_classes
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 
@@ -114,7 +115,8 @@ def explain_documents(documents: Iterable[Document], *, nlp: Language) -> list[E
 
 
 def explain(document: Document, doc: Doc) -> Explanation:
-    """The explanation of one parsed document: a pure function of its input, like :func:`kg.extract.analyse`."""
+    """The explanation of one parsed document: a pure function of its input, like
+    :func:`kg.extraction.relations.analyse`."""
     spans = document_mentions(doc)
     relations = extract_relations(doc, spans)
     mentions = [item.mention for item in spans]

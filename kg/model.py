@@ -1,7 +1,7 @@
 """Plain data that flows between the pipeline's stages.
 
 Each stage takes and returns these frozen dataclasses; spaCy objects stay inside
-``kg.nlp``, ``kg.mentions`` and ``kg.extract``, and RDF terms appear only in ``kg.rdf``.
+``kg.nlp``, ``kg.extraction.mentions`` and ``kg.extraction.relations``, and RDF terms appear only in ``kg.graph.rdf``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class Document:
 class Mention:
     """A span of a document that names an entity (or, for ``cls == "Role"``, a title).
 
-    A pronoun or a definite description ("him", "the secretary") that :mod:`kg.coref` links to
+    A pronoun or a definite description ("him", "the secretary") that :mod:`kg.extraction.coref` links to
     an earlier mention has ``antecedent`` set to that mention's index: it belongs to the
     antecedent's entity and never gives the entity a name, an alias or a class.
     """

@@ -7,10 +7,11 @@ that this list and the ontology file declare exactly the same terms.
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from pathlib import Path
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDFS, DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology"
 RESOURCE_BASE = "https://w3id.org/kg-news/id/"
@@ -115,3 +116,59 @@ PREFIXES: dict[str, str] = {
 ENTITY_CLASSES = (
     "Person", "Organization", "Group", "Place", "Country", "City", "Event", "Role",
 )
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after ``#`` or ``/``."""
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
+
+
+# ---------------------------------------------------------------- what the ontology says of its terms
+
+@lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return graph
+
+
+@cache
+def superclasses(cls: str) -> frozenset[str]:
+    """The class and every class it is a subclass of, by local name, as the ontology declares."""
+    graph = _ontology()
+    found = {str(c).removeprefix(str(KG._NS)) for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)}
+    return frozenset(found)
+
+
+@cache
+def _domain_range(relation: str) -> tuple[str, str]:
+    graph = _ontology()
+    domain = graph.value(KG[relation], RDFS.domain)
+    range_ = graph.value(KG[relation], RDFS.range)
+    if not isinstance(domain, URIRef) or not isinstance(range_, URIRef):
+        raise ValueError(f"ontology declares no domain or range for kg:{relation}")
+    return str(domain).removeprefix(str(KG._NS)), str(range_).removeprefix(str(KG._NS))
+
+
+def domain_and_range(relation: str) -> tuple[str, str]:
+    """The classes a relation's subject and object must have, as the ontology declares them.
+
+    >>> domain_and_range("visits")
+    ('Agent', 'Place')
+    """
+    return _domain_range(relation)
+
+
+def fits(relation: str, subject_cls: str, object_cls: str) -> bool:
+    """True when the classes satisfy the relation's domain and range."""
+    domain, range_ = _domain_range(relation)
+    return domain in superclasses(subject_cls) and range_ in superclasses(object_cls)
+
+
+@lru_cache(maxsize=1)
+def relation_names() -> frozenset[str]:
+    """kg:relatedTo and every property the ontology declares beneath it, by local name."""
+    graph = _ontology()
+    return frozenset(
+        str(p).removeprefix(str(KG._NS)) for p in graph.transitive_subjects(RDFS.subPropertyOf, KG.relatedTo)
+    )

@@ -20,13 +20,9 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.errors import InputError
-from kg.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
-from kg.model import Document
-from kg.namespace import ENTITY_CLASSES, KG
-from kg.nlp import load_pipeline
-from kg.rdf import document_iri, split_by_document
-from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
-from kg.store import (
+from kg.graph.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
+from kg.graph.rdf import document_iri, split_by_document
+from kg.graph.store import (
     default_graph,
     fill_union,
     in_memory,
@@ -36,7 +32,11 @@ from kg.store import (
     read_store,
     write_documents,
 )
-from kg.viewer import DEFAULT_MAX_NODES, render_html
+from kg.model import Document
+from kg.namespace import ENTITY_CLASSES, KG
+from kg.nlp import load_pipeline
+from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
+from kg.view.viewer import DEFAULT_MAX_NODES, render_html
 from kg.workers import DocumentGraph, extract_graphs
 
 DEFAULT_OUT_DIR = Path("output")

@@ -25,11 +25,11 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from kg.errors import KGError
-from kg.extract import analyse
+from kg.extraction.relations import analyse
+from kg.extraction.resolve import resolve
+from kg.graph.rdf import document_iri, nt, per_document
 from kg.model import Document
 from kg.nlp import load_pipeline, parse
-from kg.rdf import document_iri, nt, per_document
-from kg.resolve import resolve
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
 BATCH_SIZE = 32

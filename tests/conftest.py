@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.extract import analyse
+from kg.extraction.relations import analyse
+from kg.extraction.resolve import resolve
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline
 from kg.pipeline import BuildResult, build
 from kg.read import read_documents, text_document
-from kg.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

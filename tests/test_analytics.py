@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.analytics import centrality, communities, entity_network, local_name, stats
+from kg.namespace import local_name
 from kg.pipeline import BuildResult
+from kg.view.analytics import centrality, communities, entity_network, stats
 
 
 def test_network_mirrors_the_graph(seeds_build: BuildResult) -> None:

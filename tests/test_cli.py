@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
-from kg.export import load_graph
+from kg.graph.export import load_graph
 from tests.conftest import SEED_ARTICLE
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.coref import find_links
-from kg.mentions import find_mentions
+from kg.extraction.coref import find_links
+from kg.extraction.mentions import find_mentions
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline
 from tests.conftest import SEED_ARTICLE

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from kg.export import load_graph
+from kg.graph.export import load_graph
 from kg.pipeline import build
 
 distributed = pytest.importorskip("dask.distributed")

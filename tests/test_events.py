@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.events import normalise_time
+from kg.extraction.events import normalise_time
 from kg.pipeline import build
-from kg.query import query
+from kg.sparql.query import query
 
 
 @pytest.mark.parametrize(

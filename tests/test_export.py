@@ -7,9 +7,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import GraphError
-from kg.export import load_graph, serialize, write_atomic, write_graph
+from kg.graph.export import load_graph, serialize, write_atomic, write_graph
+from kg.graph.rdf import new_graph
 from kg.namespace import KG
-from kg.rdf import new_graph
 
 
 def small_graph() -> Graph:
@@ -33,7 +33,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.M
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.export.os.replace", broken_replace)
+    monkeypatch.setattr("kg.graph.export.os.replace", broken_replace)
     with pytest.raises(GraphError, match="graph.ttl: cannot write \\(disk full\\)"):
         write_atomic(path, b"new graph")
     assert path.read_text("utf-8") == "old graph"

@@ -37,12 +37,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.evaluate import load_mapping, predict
-from kg.events import events
-from kg.extract import analyse
+from kg.extraction.events import events
+from kg.extraction.relations import analyse
+from kg.extraction.resolve import resolve
 from kg.model import Document
 from kg.nlp import load_pipeline, parse
 from kg.read import read_documents
-from kg.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -4,7 +4,7 @@ import math
 
 import networkx as nx
 
-from kg.layout import sampled_force_layout
+from kg.view.layout import sampled_force_layout
 
 
 def test_every_node_gets_a_finite_position_and_runs_repeat() -> None:

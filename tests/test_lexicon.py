@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.lexicon import closed_relation, fits, superclasses
+from kg.extraction.predicates import closed_relation
+from kg.namespace import fits, superclasses
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from kg.mentions import clean_name, corrected_class, find_mentions, name_with_prefix, split_entities
+from kg.extraction.mentions import clean_name, corrected_class, find_mentions, name_with_prefix, split_entities
 from kg.nlp import load_pipeline
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kg.lexicon import LEXICON, relation_names
-from kg.namespace import ENTITY_CLASSES, KG, ontology_path
+from kg.extraction.predicates import LEXICON
+from kg.namespace import ENTITY_CLASSES, KG, ontology_path, relation_names
 
 
 @pytest.fixture(scope="module")

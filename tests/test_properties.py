@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.export import load_graph, serialize, write_atomic
+from kg.graph.export import load_graph, serialize, write_atomic
+from kg.graph.rdf import entity_iri, slug, to_dataset, to_graph
 from kg.model import Corpus, Document, Entity, Relation, Sentence
-from kg.rdf import entity_iri, slug, to_dataset, to_graph
 from kg.read import clean_text
 
 # Names and sentences from every Unicode category but surrogates: emoji, right-to-left text,

@@ -19,8 +19,8 @@ from rdflib import Graph, URIRef
 from kg.errors import KGError
 from kg.namespace import PREFIXES
 from kg.pipeline import BuildResult
-from kg.push import push
-from kg.query import display, example_names, example_query, query
+from kg.sparql.push import push
+from kg.sparql.query import display, example_names, example_query, query
 
 
 def oxigraph_binary() -> str:

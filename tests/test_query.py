@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.errors import QueryError
+from kg.graph.rdf import new_graph
 from kg.namespace import KG
-from kg.query import example_names, example_query, format_result, query
-from kg.rdf import new_graph
+from kg.sparql.query import example_names, example_query, format_result, query
 
 A = URIRef("https://w3id.org/kg-news/id/person/A")
 B = URIRef("https://w3id.org/kg-news/id/person/B")

@@ -6,9 +6,9 @@ import pytest
 from rdflib import RDF, Literal
 from rdflib.compare import isomorphic
 
+from kg.graph.rdf import entity_iri, slug, statement_iri, to_graph
 from kg.model import Corpus
 from kg.namespace import KG
-from kg.rdf import entity_iri, slug, statement_iri, to_graph
 
 
 @pytest.mark.parametrize(

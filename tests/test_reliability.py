@@ -15,10 +15,10 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from kg.cli import EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
-from kg.export import load_graph
+from kg.graph.export import load_graph
 from kg.namespace import KG
 from kg.pipeline import build
-from kg.query import query
+from kg.sparql.query import query
 from tests.conftest import SEED_ARTICLE
 
 runner = CliRunner()

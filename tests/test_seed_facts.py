@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from kg.query import query
+from kg.sparql.query import query
 
 
 def ask(graph: Graph, sparql: str) -> bool:

@@ -238,7 +238,7 @@ def test_odd_http_requests_get_an_answer(endpoint: str, request_bytes: bytes, st
     ],
 )
 def test_content_negotiation(accept: str, expected: str | None) -> None:
-    from kg.serve import SELECT_FORMATS, _negotiate
+    from kg.sparql.serve import SELECT_FORMATS, _negotiate
 
     assert _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json") == expected
 
@@ -246,7 +246,7 @@ def test_content_negotiation(accept: str, expected: str | None) -> None:
 def test_a_worker_that_cannot_restart_gives_500_not_a_hang(tmp_path: Path, seeds_build: BuildResult) -> None:
     import shutil
 
-    from kg.serve import QueryRunner
+    from kg.sparql.serve import QueryRunner
 
     graph = tmp_path / "graph.ttl"
     shutil.copy(seeds_build.written[0], graph)

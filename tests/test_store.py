@@ -10,11 +10,11 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.errors import GraphError
-from kg.export import load_graph
+from kg.graph.export import load_graph
+from kg.graph.rdf import document_iri, split_by_document, union
+from kg.graph.store import is_store, open_store
 from kg.pipeline import build
-from kg.query import query
-from kg.rdf import document_iri, split_by_document, union
-from kg.store import is_store, open_store
+from kg.sparql.query import query
 from tests.conftest import SEED_ARTICLE, SEEDS
 
 COUNT = "SELECT (COUNT(DISTINCT ?d) AS ?documents) (COUNT(?s) AS ?statements) WHERE { ?s kg:document ?d }"
@@ -97,8 +97,8 @@ def test_appending_to_a_store_writes_whole_files(tmp_path: Path, seeds_graph: Gr
 
 
 def test_split_never_gives_a_denied_relation_a_direct_triple(resolve_texts) -> None:  # type: ignore[no-untyped-def]
+    from kg.graph.rdf import document_iri, to_graph
     from kg.namespace import KG
-    from kg.rdf import document_iri, to_graph
 
     corpus = resolve_texts("Barack Obama met Vladimir Putin in Geneva.", "Barack Obama did not meet Vladimir Putin.")
     dataset = split_by_document(to_graph(corpus))
@@ -110,8 +110,8 @@ def test_trig_with_foreign_terms_is_valid(tmp_path: Path) -> None:
     import pyoxigraph as ox
     from rdflib import Literal, URIRef
 
-    from kg.export import serialize
-    from kg.rdf import new_dataset
+    from kg.graph.export import serialize
+    from kg.graph.rdf import new_dataset
 
     dataset = new_dataset()
     graph = dataset.graph(URIRef("https://example.org/g"))
@@ -124,7 +124,7 @@ def test_trig_with_foreign_terms_is_valid(tmp_path: Path) -> None:
 def test_fill_union_keeps_what_the_default_graph_holds() -> None:
     import pyoxigraph as ox
 
-    from kg.store import fill_union, in_memory, put_graph
+    from kg.graph.store import fill_union, in_memory, put_graph
 
     graphs = in_memory()
     put_graph(graphs, '<http://example.org/a> <http://example.org/p> "kept" .\n')

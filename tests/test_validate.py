@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from kg.lexicon import relation_names
-from kg.namespace import KG
-from kg.validate import shapes_path, validate
+from kg.namespace import KG, relation_names
+from kg.sparql.validate import shapes_path, validate
 
 BLINKEN = URIRef("https://w3id.org/kg-news/id/person/Antony_Blinken")
 NETANYAHU = URIRef("https://w3id.org/kg-news/id/person/Benjamin_Netanyahu")

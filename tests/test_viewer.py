@@ -10,10 +10,10 @@ import sys
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from kg.analytics import entity_network
+from kg.graph.rdf import new_graph
 from kg.pipeline import BuildResult
-from kg.rdf import new_graph
-from kg.viewer import page_data, render_html, script_json, vis_options
+from kg.view.analytics import entity_network
+from kg.view.viewer import page_data, render_html, script_json, vis_options
 
 
 def test_page_is_self_contained(seeds_build: BuildResult) -> None:
@@ -62,7 +62,7 @@ def test_max_nodes_keeps_the_most_central(seeds_build: BuildResult) -> None:
 PAGE_OF_A_CHAIN = """
 import sys
 from rdflib import Graph, URIRef
-from kg.viewer import render_html
+from kg.view.viewer import render_html
 graph = Graph()
 for number in range(300):
     graph.add((URIRef(f"http://example.org/n{number}"), URIRef("http://example.org/next"),
@@ -121,7 +121,7 @@ def test_empty_graph_renders() -> None:
 
 
 def test_negated_relations_are_drawn_as_denied(resolve_texts) -> None:  # type: ignore[no-untyped-def]
-    from kg.rdf import to_graph
+    from kg.graph.rdf import to_graph
 
     data = page_data(entity_network(to_graph(resolve_texts("Obama did not meet Putin in Geneva."))))
     [edge] = [e for e in data["edges"] if e["relation"] == "meets"]

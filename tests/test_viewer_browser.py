@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from kg.lexicon import relation_names
-from kg.namespace import ENTITY_CLASSES, KG
+from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.pipeline import BuildResult, build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

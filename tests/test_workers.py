@@ -8,9 +8,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from kg.graph.rdf import document_iri
 from kg.model import Document
 from kg.nlp import load_pipeline
-from kg.rdf import document_iri
 from kg.read import read_documents, text_document
 from kg.workers import BATCH_SIZE, document_graph, extract_graphs
 

@@ -18,9 +18,8 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from kg.lexicon import relation_names
-from kg.namespace import ENTITY_CLASSES, KG
-from kg.store import PlainStringStore, term_key
+from kg.graph.store import PlainStringStore, term_key
+from kg.namespace import ENTITY_CLASSES, KG, local_name, relation_names
 
 SCHEMA_NAME = URIRef("https://schema.org/name")
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SCHEMA_NAME, FOAF.name)
@@ -51,11 +50,6 @@ class EntityNetwork:
     graph: nx.MultiDiGraph
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
     made_by_kg: bool = True
-
-
-def local_name(iri: str) -> str:
-    """The last segment of an IRI, after ``#`` or ``/``."""
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
 def entity_network(rdf: Graph) -> EntityNetwork:
@@ -121,7 +115,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
 
 
 def _pairs(rdf: Graph, prop: URIRef, *, iri_objects: bool = False) -> Iterator[tuple[str, str]]:
-    """(subject, value) of each triple with the property, as :func:`~kg.store.term_key` strings;
+    """(subject, value) of each triple with the property, as :func:`~kg.graph.store.term_key` strings;
     with ``iri_objects``, only those whose value is an IRI."""
     if isinstance(rdf.store, PlainStringStore):
         yield from rdf.store.string_pairs(prop, rdf, iri_objects=iri_objects)

@@ -28,7 +28,7 @@ Rules, each a small function over one sentence's tokens:
 
 Each relation carries its factuality (asserted, planned, negated, reported, hypothetical),
 read from auxiliaries, negation and the verbs that govern it. The verb phrase is mapped to a
-closed relation later (:mod:`kg.lexicon`), once both sides' classes are known.
+closed relation later (:mod:`kg.extraction.predicates`), once both sides' classes are known.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.coref import coreferent_mentions
-from kg.gazetteer import place_class
-from kg.lexicon import GENERIC, LEXICON, closed_relation
-from kg.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
+from kg.extraction.coref import coreferent_mentions
+from kg.extraction.gazetteer import place_class
+from kg.extraction.mentions import TITLE_WORDS, MentionSpan, as_people, find_mentions, is_source_line
+from kg.extraction.predicates import GENERIC, LEXICON, closed_relation
 from kg.model import Document, DocumentAnalysis, RelationMention, Sentence
 from kg.nlp import sentence_numbers, sentences, text_of, tokens_with_lemma, tokens_with_pos
 
@@ -155,7 +155,7 @@ def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
 
 
 def document_mentions(doc: Doc) -> list[MentionSpan]:
-    """The named mentions in text order, then the pronouns and descriptions :mod:`kg.coref` links to them."""
+    """The named mentions in text order, then the pronouns and descriptions :mod:`kg.extraction.coref` links to them."""
     mention_spans = as_people(doc, find_mentions(doc), killing_parties(doc))
     return mention_spans + coreferent_mentions(doc, mention_spans)
 

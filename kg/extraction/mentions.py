@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
+from kg.extraction.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
 from kg.model import Mention
 from kg.nlp import sentence_numbers, sentence_of, sentences, tokens_among
 

@@ -7,10 +7,10 @@
   merge this way (a surname is safe, a lone "Strip" is not).
 - The class is voted over every mention, weighted by its length in words, so a surname that
   NER once tags as a place stays a Person when its full name was tagged as one.
-- A pronoun or description that :mod:`kg.coref` linked (``Mention.antecedent``) joins its
+- A pronoun or description that :mod:`kg.extraction.coref` linked (``Mention.antecedent``) joins its
   antecedent's entity; it takes no part in naming it, voting its class or listing its aliases.
 
-Relations are then mapped from verb phrases to closed relations (:mod:`kg.lexicon`) now
+Relations are then mapped from verb phrases to closed relations (:mod:`kg.extraction.predicates`) now
 that both sides' classes are known.
 """
 
@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg import gazetteer
-from kg.lexicon import closed_relation
-from kg.mentions import POSSESSIVE, SPACES
+from kg.extraction import gazetteer
+from kg.extraction.mentions import POSSESSIVE, SPACES
+from kg.extraction.predicates import closed_relation
 from kg.model import Corpus, DocumentAnalysis, Entity, Mention, Relation
 
 CLASS_ORDER = ("Person", "Organization", "Place", "Group", "Event", "Role")

@@ -15,9 +15,8 @@ from rdflib import RDF, RDFS, BNode, Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.analytics import local_name
-from kg.namespace import ontology_path
-from kg.query import display
+from kg.namespace import local_name, ontology_path
+from kg.sparql.query import display
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: Canonical country names (after aliases) that GeoNames spells differently.
 EXTRA_COUNTRIES = frozenset({"Palestine", "Soviet Union", "Czech Republic", "Russia", "Netherlands"})

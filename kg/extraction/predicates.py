@@ -7,12 +7,7 @@ allow, stays an open relation: ``kg:relatedTo`` with the verb kept on the statem
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
-
-from kg.namespace import KG, ontology_path
+from kg.namespace import fits
 
 GENERIC = "relatedTo"
 
@@ -74,46 +69,6 @@ _INVERSE: dict[str, str] = {"employ": "worksFor", "hire": "worksFor", "elect": "
 LEXICON: dict[str, str] = {phrase: relation for relation, phrases in _PHRASES.items() for phrase in phrases}
 
 
-@lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    graph = Graph()
-    graph.parse(ontology_path(), format="turtle")
-    return graph
-
-
-@cache
-def superclasses(cls: str) -> frozenset[str]:
-    """The class and every class it is a subclass of, by local name, as the ontology declares."""
-    graph = _ontology()
-    found = {str(c).removeprefix(str(KG._NS)) for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)}
-    return frozenset(found)
-
-
-@cache
-def _domain_range(relation: str) -> tuple[str, str]:
-    graph = _ontology()
-    domain = graph.value(KG[relation], RDFS.domain)
-    range_ = graph.value(KG[relation], RDFS.range)
-    if not isinstance(domain, URIRef) or not isinstance(range_, URIRef):
-        raise ValueError(f"ontology declares no domain or range for kg:{relation}")
-    return str(domain).removeprefix(str(KG._NS)), str(range_).removeprefix(str(KG._NS))
-
-
-def domain_and_range(relation: str) -> tuple[str, str]:
-    """The classes a relation's subject and object must have, as the ontology declares them.
-
-    >>> domain_and_range("visits")
-    ('Agent', 'Place')
-    """
-    return _domain_range(relation)
-
-
-def fits(relation: str, subject_cls: str, object_cls: str) -> bool:
-    """True when the classes satisfy the relation's domain and range."""
-    domain, range_ = _domain_range(relation)
-    return domain in superclasses(subject_cls) and range_ in superclasses(object_cls)
-
-
 def closed_relation(phrase: str, subject_cls: str, object_cls: str) -> tuple[str, bool]:
     """The relation a verb phrase states, and whether subject and object swap for it.
 
@@ -131,12 +86,3 @@ def closed_relation(phrase: str, subject_cls: str, object_cls: str) -> tuple[str
     if inverse is not None and fits(inverse, object_cls, subject_cls):
         return inverse, True
     return GENERIC, False
-
-
-@lru_cache(maxsize=1)
-def relation_names() -> frozenset[str]:
-    """kg:relatedTo and every property the ontology declares beneath it, by local name."""
-    graph = _ontology()
-    return frozenset(
-        str(p).removeprefix(str(KG._NS)) for p in graph.transitive_subjects(RDFS.subPropertyOf, KG.relatedTo)
-    )

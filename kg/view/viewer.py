@@ -2,7 +2,7 @@
 
 One self-contained file: vis-network's JavaScript and CSS are inlined from the pyvis package,
 nothing is fetched from a CDN, and no ``lib/`` folder is written. The page reads only the RDF
-graph (through :mod:`kg.analytics`), so any saved Turtle can be re-rendered without NLP.
+graph (through :mod:`kg.view.analytics`), so any saved Turtle can be re-rendered without NLP.
 
 All document text reaches the page as data: node labels are drawn on a canvas, tooltips are
 set with ``innerText``, the side panel is built with ``textContent``, the legend goes through
@@ -25,8 +25,8 @@ from pyvis.network import Network
 from pyvis.node import Node
 from rdflib import Graph
 
-from kg.analytics import EntityNetwork, centrality, communities, entity_network
-from kg.layout import sampled_force_layout
+from kg.view.analytics import EntityNetwork, centrality, communities, entity_network
+from kg.view.layout import sampled_force_layout
 
 #: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.
 CLASS_COLOURS: dict[str, str] = {
@@ -55,7 +55,7 @@ EDGE_LABEL_LIMIT = 2000
 
 #: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
 DEFAULT_MAX_NODES = 2000
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
 
@@ -192,7 +192,7 @@ def _edge_factuality(found: list[Any]) -> str:
 
 
 def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:
-    """vis-network options; large graphs come with positions (:mod:`kg.layout`), so they skip
+    """vis-network options; large graphs come with positions (:mod:`kg.view.layout`), so they skip
     vis's quadratic improved layout and its physics, and draw edges cheaply.
 
     Small graphs settle with bounded stabilisation; the page turns physics off once stable, and

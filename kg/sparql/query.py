@@ -17,9 +17,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.export import load_graph
+from kg.graph.export import load_graph
+from kg.graph.store import is_store, read_store, to_rdflib
 from kg.namespace import PREFIXES
-from kg.store import is_store, read_store, to_rdflib
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
@@ -44,7 +44,7 @@ class QueryResult:
 def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
     """Run a SPARQL query over a graph or a graph file.
 
-    >>> from kg.rdf import new_graph
+    >>> from kg.graph.rdf import new_graph
     >>> from kg.namespace import KG, KGR
     >>> g = new_graph(); _ = g.add((KGR["person/A"], KG.meets, KGR["person/B"]))
     >>> query(g, "SELECT ?b WHERE { ?a kg:meets ?b }").records()

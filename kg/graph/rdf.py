@@ -26,7 +26,7 @@ from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.events import events
+from kg.extraction.events import events
 from kg.model import Corpus, Document, Entity, Event, Relation
 from kg.namespace import KG, KGR, PREFIXES
 

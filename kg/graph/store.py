@@ -20,8 +20,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import GraphError
+from kg.graph.rdf import to_oxigraph
 from kg.namespace import PREFIXES
-from kg.rdf import to_oxigraph
 
 
 def is_store(path: str | Path) -> bool:

@@ -115,7 +115,7 @@ def serialize_store(graphs: ox.Store, format_name: str = "turtle") -> bytes:
     million triples, where rdflib's serializer takes over a minute); other formats go through
     rdflib.
     """
-    from kg.store import default_graph
+    from kg.graph.store import default_graph
 
     rdflib_format, _ = resolve_format(format_name)
     if rdflib_format == "turtle":
@@ -242,7 +242,7 @@ def write_graph(graph: Graph | ox.Store, path: Path, format_name: str = "turtle"
 def load_dataset(path: str | Path) -> Graph | Dataset:
     """A graph file or store with its named graphs when it has them (TriG, N-Quads, a store),
     else as one graph."""
-    from kg.store import is_store, read_store
+    from kg.graph.store import is_store, read_store
 
     path = Path(path)
     if is_store(path):
@@ -268,7 +268,7 @@ def load_graph(path: str | Path) -> Graph:
     Named graphs (TriG, N-Quads) are merged into one graph; a store folder (``kg build
     --store``) is read whole.
     """
-    from kg.store import is_store, store_graph
+    from kg.graph.store import is_store, store_graph
 
     path = Path(path)
     if is_store(path):

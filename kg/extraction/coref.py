@@ -36,10 +36,10 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.mentions import TITLE_WORDS, MentionSpan
+from kg.extraction.mentions import TITLE_WORDS, MentionSpan
+from kg.extraction.resolve import document_clusters, mention_classes
 from kg.model import Mention
 from kg.nlp import sentence_numbers, sentence_of, text_of, tokens_among
-from kg.resolve import document_clusters, mention_classes
 
 PERSON = frozenset({"Person"})
 ORGANIZATION_OR_PLACE = frozenset({"Organization", "Place"})
@@ -96,7 +96,7 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     """New mentions, one per linked pronoun or description, to append after ``mention_spans``.
 
     Each has the antecedent's name and class and ``antecedent`` set to its index, so the
-    relation rules treat "him" as a mention of Netanyahu and :mod:`kg.resolve` puts it in his
+    relation rules treat "him" as a mention of Netanyahu and :mod:`kg.extraction.resolve` puts it in his
     entity without ever calling him "him".
     """
     sentence_index = sentence_numbers(doc)

@@ -34,8 +34,8 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from kg.errors import GraphError
+from kg.graph.store import read_store
 from kg.namespace import PREFIXES
-from kg.store import read_store
 
 SELECT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

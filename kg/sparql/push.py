@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KGError
-from kg.rdf import split_by_document, union
+from kg.graph.rdf import split_by_document, union
 
 FORBIDDEN_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
