@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.extraction.relations import analyse
+from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.graph.rdf import to_graph
 from kg.nlp import load_pipeline

@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from spacy.tokens import Doc  # noqa: E402
 
+from kg.extraction.document import analyse, document_mentions  # noqa: E402
 from kg.extraction.mentions import find_mentions  # noqa: E402
-from kg.extraction.relations import analyse, document_mentions  # noqa: E402
 from kg.extraction.resolve import resolve  # noqa: E402
 from kg.model import Document  # noqa: E402
 from kg.nlp import TEXT_KEY, load_pipeline, parse  # noqa: E402

@@ -24,10 +24,10 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extraction.mentions import name_with_prefix
-from kg.extraction.predicates import closed_relation
-from kg.extraction.relations import analyse
-from kg.model import Document, DocumentAnalysis
+from kg.extraction.document import analyse
+from kg.extraction.predicates import predicate_of
+from kg.extraction.titles import name_with_prefix
+from kg.model import Document, DocumentAnalysis, EntityClass, Factuality
 from kg.nlp import load_pipeline
 
 MAPS_DIR = Path(__file__).resolve().parent / "data" / "maps"
@@ -95,25 +95,25 @@ def relation_label(relation_map: dict[str, Any], predicate: str, head_label: str
     return label if isinstance(label, str) else None
 
 
-def joined_places(analysis: DocumentAnalysis, doc: Doc, convention: dict[str, list[str]]) -> dict[int, tuple[int, int]]:
+def joined_places(analysis: DocumentAnalysis, doc: Doc, convention: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """Token spans for "Town, State" pairs that the gold annotates as one place.
 
     kg keeps the town and its state apart, the town located in the state; some annotations
     take a birthplace, "born in Lubbock, Texas", as one name (CoNLL04: 64 of 65 times in its
     training split; without "born", 29 of 39 pairs after "in" are kept apart). The mapping's
     ``spans.join_town_and_state`` says when: ``after`` these words, in sentences holding one of
-    ``in_sentences_with``. Both mentions then score as the joined span, and the relation between
-    them disappears.
+    ``in_sentences_with``, for the pairs its ``rule`` found. Both mentions then score as the
+    joined span, and the relation between them disappears. Returns mention id -> joined span.
     """
     after, cues = set(convention.get("after", [])), {cue.lower() for cue in convention.get("in_sentences_with", [])}
-    joined: dict[int, tuple[int, int]] = {}
+    rule = convention.get("rule", "comma-place")
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    joined: dict[str, tuple[int, int]] = {}
     for found in analysis.relations:
-        if found.rule != "comma-place":
+        if found.rule != rule:
             continue
-        town = doc.char_span(analysis.mentions[found.subject].start, analysis.mentions[found.subject].end,
-                             alignment_mode="expand")
-        state = doc.char_span(analysis.mentions[found.object].start, analysis.mentions[found.object].end,
-                              alignment_mode="expand")
+        town = doc.char_span(by_id[found.subject].start, by_id[found.subject].end, alignment_mode="expand")
+        state = doc.char_span(by_id[found.object].start, by_id[found.object].end, alignment_mode="expand")
         if town is None or state is None or town.start == 0:
             continue
         if doc[town.start - 1].lower_ in after and any(token.lower_ in cues for token in town.sent):
@@ -128,35 +128,32 @@ def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[st
     joined = joined_places(analysis, doc, mapping.get("spans", {}).get("join_town_and_state", {}))
     entities: list[dict[str, Any]] = []
     index_of_span: dict[tuple[int, int], int] = {}
-    mention_to_entity: dict[int, int] = {}
-    for number, mention in enumerate(analysis.mentions):
+    mention_to_entity: dict[str, int] = {}
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    for mention in analysis.mentions:
         label = entity_map.get(mention.cls)
         if mention.antecedent is not None:
             continue  # gold data marks names, not the pronouns that stand for them
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if label is None or span is None:
             continue
-        if mention.cls == "Person":
+        if mention.cls == EntityClass.PERSON:
             span = name_with_prefix(span)
-        key = joined.get(number, (span.start, span.end))
+        key = joined.get(mention.id, (span.start, span.end))
         if key not in index_of_span:
             index_of_span[key] = len(entities)
             entities.append({"type": label, "start": key[0], "end": key[1]})
-        mention_to_entity[number] = index_of_span[key]
+        mention_to_entity[mention.id] = index_of_span[key]
     relations: set[tuple[int, int, str]] = set()
     for found in analysis.relations:
         if found.subject not in mention_to_entity or found.object not in mention_to_entity:
             continue
-        subject_cls, object_cls = analysis.mentions[found.subject].cls, analysis.mentions[found.object].cls
-        if found.predicate is not None:
-            predicate, swap = found.predicate, False
-        else:
-            predicate, swap = closed_relation(found.verb, subject_cls, object_cls)
+        predicate, swap = predicate_of(found.verb, found.predicate, by_id[found.subject].cls, by_id[found.object].cls)
         head, tail = mention_to_entity[found.subject], mention_to_entity[found.object]
         if swap:
             head, tail = tail, head
         label = relation_label(relation_map, predicate, entities[head]["type"], entities[tail]["type"])
-        if label is None or found.factuality == "negated":
+        if label is None or found.factuality == Factuality.NEGATED:
             continue
         if head != tail:
             relations.add((head, tail, label))

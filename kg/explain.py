@@ -3,10 +3,10 @@
 For each sentence: the entities found (and how titles were split off names), the pronouns
 :mod:`kg.extraction.coref` linked, and for every pair of entities the dependency path between them and
 either the rule that fired (rule, verb, relation, factuality) or why none did. It runs the
-same functions as a build (:func:`kg.extraction.relations.document_mentions`,
-:func:`kg.extraction.relations.extract_relations`, :func:`kg.extraction.predicates.closed_relation`), so
+same functions as a build (:func:`kg.extraction.document.document_mentions`,
+:func:`kg.extraction.relations.extract_relations`, :func:`kg.extraction.predicates.predicate_of`), so
 what it shows is what ``kg build`` does; the reasons come from the verb rules' own view of each verb
-(:func:`kg.extraction.relations.verb_frames`).
+(:func:`kg.extraction.verbs.verb_frames`).
 
 >>> from kg.nlp import load_pipeline
 >>> from kg.read import text_document
@@ -27,12 +27,16 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from kg.extraction.clusters import document_clusters, mention_classes
 from kg.extraction.coref import find_links
-from kg.extraction.mentions import NER_CLASSES, TITLE_WORDS, MentionSpan
-from kg.extraction.predicates import GENERIC, LEXICON, closed_relation
-from kg.extraction.relations import VerbFrame, document_mentions, extract_relations, verb_frames
-from kg.extraction.resolve import document_clusters, mention_classes
-from kg.model import Document, RelationMention
+from kg.extraction.document import document_mentions
+from kg.extraction.mentions import MentionSpan
+from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
+from kg.extraction.relations import extract_relations
+from kg.extraction.titles import TITLE_WORDS
+from kg.extraction.verbs import VerbFrame, verb_frames
+from kg.extraction.words import ner_class
+from kg.model import Document, EntityClass, Factuality, RelationMention
 from kg.namespace import domain_and_range
 from kg.nlp import parse, sentences
 
@@ -116,61 +120,62 @@ def explain_documents(documents: Iterable[Document], *, nlp: Language) -> list[E
 
 def explain(document: Document, doc: Doc) -> Explanation:
     """The explanation of one parsed document: a pure function of its input, like
-    :func:`kg.extraction.relations.analyse`."""
-    spans = document_mentions(doc)
-    relations = extract_relations(doc, spans)
-    mentions = [item.mention for item in spans]
+    :func:`kg.extraction.document.analyse`."""
+    found_spans = document_mentions(doc)
+    relations = extract_relations(doc, found_spans)
+    mentions = [item.mention for item in found_spans]
     classes = mention_classes(mentions)
-    entity_of = {index: number for number, members in enumerate(document_clusters(mentions)) for index in members}
-    frames = {frame.verb.i: frame for frame in verb_frames(doc, spans)}
-    reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in spans
+    spans = {item.mention.id: item for item in found_spans}
+    entity_of = {mention: number for number, members in enumerate(document_clusters(mentions)) for mention in members}
+    frames = {frame.verb.i: frame for frame in verb_frames(doc, found_spans)}
+    reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in found_spans
                                                                              if s.mention.antecedent is None])}
     notes = []
     for number, sent in enumerate(sentences(doc)):
-        inside = [index for index, item in enumerate(spans) if item.mention.sentence == number]
-        entities = tuple(_entity_note(index, spans, classes) for index in inside
-                         if spans[index].mention.antecedent is None)
+        inside = [item.mention.id for item in found_spans if item.mention.sentence == number]
+        entities = tuple(_entity_note(mention, spans, classes) for mention in inside
+                         if spans[mention].mention.antecedent is None)
         pronouns = tuple(
-            PronounNote(spans[index].mention.text, _antecedent_text(index, spans),
-                        reasons.get(spans[index].mention.start, ""))
-            for index in inside if spans[index].mention.antecedent is not None
+            PronounNote(spans[mention].mention.text, _antecedent_text(mention, spans),
+                        reasons.get(spans[mention].mention.start, ""))
+            for mention in inside if spans[mention].mention.antecedent is not None
         )
         pairs = []
-        by_entity: dict[int, list[int]] = {}
-        for index in inside:
-            if spans[index].mention.cls != "Role":
-                by_entity.setdefault(entity_of[index], []).append(index)
+        by_entity: dict[int, list[str]] = {}
+        for mention in inside:
+            if spans[mention].mention.cls != EntityClass.ROLE:
+                by_entity.setdefault(entity_of[mention], []).append(mention)
         for first, second in combinations(sorted(by_entity, key=lambda e: by_entity[e][0]), 2):
             pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, relations, frames))
         notes.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs)))
     return Explanation(document=document.source or document.id, sentences=tuple(notes))
 
 
-def _entity_note(index: int, spans: list[MentionSpan], classes: list[str]) -> EntityNote:
-    item = spans[index]
+def _entity_note(mention: str, spans: dict[str, MentionSpan], classes: dict[str, EntityClass]) -> EntityNote:
+    item = spans[mention]
     title = holder = None
-    if item.mention.cls == "Role" and item.owner is not None:
+    if item.mention.cls == EntityClass.ROLE and item.owner is not None:
         holder = item.owner.text
-    elif item.mention.cls == "Person":
-        titles = [other.span.text for other in spans
-                  if other.mention.cls == "Role" and other.owner is not None and other.owner.start == item.span.start]
+    elif item.mention.cls == EntityClass.PERSON:
+        titles = [other.span.text for other in spans.values() if other.mention.cls == EntityClass.ROLE
+                  and other.owner is not None and other.owner.start == item.span.start]
         title = "; ".join(titles) or None
-    return EntityNote(item.mention.text, item.mention.name, classes[index], item.mention.label, title, holder)
+    return EntityNote(item.mention.text, item.mention.name, classes[mention], item.mention.label, title, holder)
 
 
-def _antecedent_text(index: int, spans: list[MentionSpan]) -> str:
-    antecedent = spans[index].mention.antecedent
+def _antecedent_text(mention: str, spans: dict[str, MentionSpan]) -> str:
+    antecedent = spans[mention].mention.antecedent
     return spans[antecedent].mention.text if antecedent is not None else ""
 
 
-def _label(index: int, spans: list[MentionSpan]) -> str:
+def _label(mention_id: str, spans: dict[str, MentionSpan]) -> str:
     """A mention as shown in a pair: a pronoun with the name it stands for."""
-    mention = spans[index].mention
+    mention = spans[mention_id].mention
     return f"{mention.text} (= {mention.name})" if mention.antecedent is not None else mention.text
 
 
 def _pair_note(
-    firsts: list[int], seconds: list[int], spans: list[MentionSpan], classes: list[str],
+    firsts: list[str], seconds: list[str], spans: dict[str, MentionSpan], classes: dict[str, EntityClass],
     relations: list[RelationMention], frames: dict[int, VerbFrame],
 ) -> PairNote:
     found = [r for r in relations if {r.subject, r.object} & set(firsts) and {r.subject, r.object} & set(seconds)
@@ -188,30 +193,28 @@ def _pair_note(
     return PairNote(_label(first, spans), _label(second, spans), path, notes, reason)
 
 
-def _rule_note(relation: RelationMention, spans: list[MentionSpan], classes: list[str]) -> RuleNote:
+def _rule_note(relation: RelationMention, spans: dict[str, MentionSpan], classes: dict[str, EntityClass]) -> RuleNote:
     subject_cls, object_cls = classes[relation.subject], classes[relation.object]
     note = None
-    if relation.predicate is not None:
-        predicate = relation.predicate
-    else:
-        predicate, swap = closed_relation(relation.verb, subject_cls, object_cls)
+    predicate, swap = predicate_of(relation.verb, relation.predicate, subject_cls, object_cls)
+    if relation.predicate is None:
         if swap:
             note = f"{relation.verb!r} states the relation the other way round"
         elif predicate == GENERIC:
-            known = LEXICON.get(relation.verb)
+            known = listed_relation(relation.verb)
             if known is None:
                 note = f"verb phrase {relation.verb!r} is not in the lexicon: kept as the open relation {GENERIC}"
             else:
                 domain, range_ = domain_and_range(known)
                 note = (f"{relation.verb!r} means {known}, which needs {domain} -> {range_}, but the classes are "
                         f"{subject_cls} -> {object_cls}: kept as {GENERIC}")
-    if relation.factuality == "negated":
+    if relation.factuality == Factuality.NEGATED:
         note = (note + "; " if note else "") + "negated: kept, marked negated (kg evaluate leaves it out)"
     return RuleNote(relation.rule, _label(relation.subject, spans), relation.verb, _label(relation.object, spans),
                     predicate, relation.factuality, note)
 
 
-def _why_not(first: int, second: int, spans: list[MentionSpan], frames: dict[int, VerbFrame]) -> str:
+def _why_not(first: str, second: str, spans: dict[str, MentionSpan], frames: dict[int, VerbFrame]) -> str:
     """Why no rule related two mentions, read off the verbs on the path between them."""
     a, b = spans[first].span.root, spans[second].span.root
     path = _path_tokens(a, b)
@@ -227,11 +230,11 @@ def _why_not(first: int, second: int, spans: list[MentionSpan], frames: dict[int
                 arguments = [f"{phrase!r} ({rule})" for phrase, rule, _, _ in frame.arguments]
                 return (f"{names[subject]} is the subject of {verb.text!r}, but {names[other]} is none of its "
                         f"objects or prepositional objects (its arguments: " + (", ".join(arguments) or "none") + ")")
-    for index in (first, second):
-        root = spans[index].span.root
-        if root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN") and (
-                root.dep_ == "poss" or spans[index].mention.cls == "Person" or root.head.lower_ in TITLE_WORDS):
-            return (f"{names[index]} only modifies {root.head.text!r} ({root.dep_}), and the rules do not take "
+    for mention in (first, second):
+        root = spans[mention].span.root
+        if root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN") and (root.dep_ == "poss"
+                or spans[mention].mention.cls == EntityClass.PERSON or root.head.lower_ in TITLE_WORDS):
+            return (f"{names[mention]} only modifies {root.head.text!r} ({root.dep_}), and the rules do not take "
                     "a possessor, a person or the modifier of a title for the noun it modifies")
     described = []
     for verb in verbs:
@@ -296,7 +299,7 @@ def render_text(explanations: list[Explanation]) -> str:
                 lines.append("  entities:")
             for entity in sentence.entities:
                 extra = []
-                if NER_CLASSES.get(entity.ner, entity.cls) != entity.cls:
+                if (ner_class(entity.ner) or entity.cls) != entity.cls:
                     extra.append(f"NER said {entity.ner}")
                 if entity.title:
                     extra.append(f"title split off: {entity.title}")

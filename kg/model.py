@@ -1,12 +1,42 @@
-"""Plain data that flows between the pipeline's stages.
+"""Plain data that flows between the pipeline's stages, and the closed vocabularies it uses.
 
-Each stage takes and returns these frozen dataclasses; spaCy objects stay inside
-``kg.nlp``, ``kg.extraction.mentions`` and ``kg.extraction.relations``, and RDF terms appear only in ``kg.graph.rdf``.
+Each stage takes and returns these frozen dataclasses; spaCy objects stay inside :mod:`kg.nlp`
+and :mod:`kg.extraction`, and RDF terms appear only in :mod:`kg.graph`. Classes and
+factualities are enums whose values are the ontology's local names (``tests/test_namespace.py``
+checks them against ``ontology/kg.ttl``), so a typo is an error, not a new class.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EntityClass(StrEnum):
+    """The classes kg gives entities (and roles), by their local name in the ontology."""
+
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    GROUP = "Group"
+    PLACE = "Place"
+    COUNTRY = "Country"
+    CITY = "City"
+    EVENT = "Event"
+    ROLE = "Role"
+
+
+#: Places of every precision: the gazetteer refines a Place into a Country or a City.
+PLACE_CLASSES = frozenset({EntityClass.PLACE, EntityClass.COUNTRY, EntityClass.CITY})
+
+
+class Factuality(StrEnum):
+    """How a text presents a relation (the ontology's ``kg:Factuality`` individuals)."""
+
+    ASSERTED = "asserted"
+    PLANNED = "planned"
+    NEGATED = "negated"
+    REPORTED = "reported"
+    HYPOTHETICAL = "hypothetical"
 
 
 @dataclass(frozen=True)
@@ -22,21 +52,34 @@ class Document:
 
 @dataclass(frozen=True)
 class Mention:
-    """A span of a document that names an entity (or, for ``cls == "Role"``, a title).
+    """A span of a document that names an entity (or, for a ``Role``, a title).
 
-    A pronoun or a definite description ("him", "the secretary") that :mod:`kg.extraction.coref` links to
-    an earlier mention has ``antecedent`` set to that mention's index: it belongs to the
-    antecedent's entity and never gives the entity a name, an alias or a class.
+    ``id`` is stable: it is made from the span (:func:`mention_id`), so it stays true when
+    mentions are sorted or added to. A pronoun or a definite description ("him", "the
+    secretary") that :mod:`kg.extraction.coref` links to an earlier mention has ``antecedent``
+    set to that mention's id: it belongs to the antecedent's entity and never gives the entity
+    a name, an alias or a class.
     """
 
+    id: str
     start: int
     end: int
     text: str
     name: str
-    cls: str
+    cls: EntityClass
     label: str
     sentence: int
-    antecedent: int | None = None
+    antecedent: str | None = None
+
+
+def mention_id(start: int, end: int, cls: EntityClass) -> str:
+    """The id of the mention of ``cls`` at characters ``start:end``: a title and a name never
+    share a span, nor do two names, so the span and whether it is a role say which it is.
+
+    >>> mention_id(0, 7, EntityClass.PERSON), mention_id(8, 20, EntityClass.ROLE)
+    ('m0-7', 'r8-20')
+    """
+    return f"{'r' if cls == EntityClass.ROLE else 'm'}{start}-{end}"
 
 
 @dataclass(frozen=True)
@@ -50,18 +93,18 @@ class Sentence:
 
 @dataclass(frozen=True)
 class RelationMention:
-    """A relation the text states between two mentions of one document.
+    """A relation the text states between two mentions (by their ids) of one document.
 
-    ``predicate`` is set when a rule knows the relation (titles, appositions); otherwise
-    ``verb`` holds the lemmatised verb phrase that a lexicon maps to a relation later,
-    once the classes of both sides are known.
+    ``predicate`` is set when a rule knows the relation (titles, appositions, pattern rows);
+    otherwise ``verb`` holds the lemmatised verb phrase that the lexicon maps to a relation
+    (:func:`kg.extraction.predicates.predicate_of`) once the classes of both sides are known.
     """
 
-    subject: int
-    object: int
+    subject: str
+    object: str
     verb: str
     predicate: str | None
-    factuality: str
+    factuality: Factuality
     rule: str
     confidence: float
     sentence: int
@@ -84,7 +127,7 @@ class Entity:
 
     key: str
     name: str
-    cls: str
+    cls: EntityClass
     aliases: tuple[str, ...]
     documents: tuple[str, ...]
 
@@ -97,7 +140,7 @@ class Relation:
     predicate: str
     object: str
     verb: str
-    factuality: str
+    factuality: Factuality
     rule: str
     confidence: float
     document: str
@@ -130,3 +173,5 @@ class Corpus:
     relations: tuple[Relation, ...]
     #: document id -> entity key -> the other names that document gives the entity
     aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: the meetings, visits, attacks and announcements the relations report
+    events: tuple[Event, ...] = ()

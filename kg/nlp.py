@@ -174,3 +174,8 @@ def parse(texts: Iterable[str], nlp: Language, *, batch_size: int = 32) -> Itera
     for doc, text in nlp.pipe(((text, text) for text in texts), batch_size=batch_size, as_tuples=True):
         doc.user_data[TEXT_KEY] = text
         yield doc
+
+
+def is_infinitive(clause: Token) -> bool:
+    """True for a clause with "to" as its auxiliary: "(plans) to visit", "(get him) to agree"."""
+    return any(child.dep_ == "aux" and child.lower_ == "to" for child in clause.children)

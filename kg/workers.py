@@ -25,7 +25,7 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from kg.errors import KGError
-from kg.extraction.relations import analyse
+from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.graph.rdf import document_iri, nt, per_document
 from kg.model import Document

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.extraction.relations import analyse
+from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline

@@ -37,8 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.evaluate import load_mapping, predict
-from kg.extraction.events import events
-from kg.extraction.relations import analyse
+from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.model import Document
 from kg.nlp import load_pipeline, parse
@@ -60,7 +59,7 @@ def document_output(document: Document, doc: Doc) -> dict[str, Any]:
     """What extraction makes of one parsed document, as plain JSON-ready data."""
     analysis = analyse(document, doc)
     corpus = resolve([analysis])
-    spans = [[mention.start, mention.end] for mention in analysis.mentions]
+    spans = {mention.id: [mention.start, mention.end] for mention in analysis.mentions}
     return {
         "mentions": [
             [m.start, m.end, str(m.cls), m.name, m.label, spans[m.antecedent] if m.antecedent is not None else None]
@@ -74,7 +73,7 @@ def document_output(document: Document, doc: Doc) -> dict[str, Any]:
         ],
         "events": [
             [str(e.cls), e.label, e.agent, list(e.participants), e.place, e.date, e.relation.sentence.start]
-            for e in events(corpus)
+            for e in corpus.events
         ],
     }
 

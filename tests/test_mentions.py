@@ -3,7 +3,11 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc, Span
 
-from kg.extraction.mentions import clean_name, corrected_class, find_mentions, name_with_prefix, split_entities
+from kg.extraction.corrections import corrected_class
+from kg.extraction.mentions import find_mentions
+from kg.extraction.names import clean_name
+from kg.extraction.newswire import split_entities
+from kg.extraction.titles import name_with_prefix
 from kg.nlp import load_pipeline
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kg.extraction.predicates import LEXICON
+from kg.extraction.predicates import event_classes, lexicon
+from kg.model import EntityClass, Factuality
 from kg.namespace import ENTITY_CLASSES, KG, ontology_path, relation_names
 
 
@@ -46,7 +47,17 @@ def test_every_relation_is_documented_with_domain_and_range(ontology: Graph) -> 
 
 
 def test_lexicon_only_names_declared_relations() -> None:
-    assert set(LEXICON.values()) <= relation_names()
+    assert set(lexicon().values()) <= relation_names()
+    assert set(event_classes()) <= relation_names()
+
+
+def test_the_enums_are_the_ontology_terms(ontology: Graph) -> None:
+    for cls in EntityClass:
+        assert (KG[cls.value], RDF.type, OWL.Class) in ontology, cls
+    for factuality in Factuality:
+        assert (KG[factuality.value], RDF.type, KG.Factuality) in ontology, factuality
+    for event_class in event_classes().values():
+        assert (KG[event_class], RDFS.subClassOf, KG.Event) in ontology, event_class
 
 
 def test_entity_classes_are_declared_classes(ontology: Graph) -> None:

@@ -1,4 +1,4 @@
-"""Stage 3b: link pronouns and definite descriptions to the mention they stand for, inside one document.
+"""Stage 2 of extraction: link pronouns and definite descriptions to the mention they stand for, inside one document.
 
 No coreference package installs alongside spaCy 3.8 (coreferee and neuralcoref need older
 releases), so this is a small rule-based resolver in the tradition of Hobbs (1978) and
@@ -36,32 +36,22 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.mentions import TITLE_WORDS, MentionSpan
-from kg.extraction.resolve import document_clusters, mention_classes
-from kg.model import Mention
-from kg.nlp import sentence_numbers, sentence_of, text_of, tokens_among
+from kg.extraction.clusters import document_clusters, mention_classes
+from kg.extraction.mentions import MentionSpan
+from kg.extraction.titles import TITLE_WORDS
+from kg.extraction.words import description_classes, pronoun_classes, word_list
+from kg.model import EntityClass, Mention, mention_id
+from kg.nlp import is_infinitive, sentence_numbers, sentence_of, text_of, tokens_among
 
-PERSON = frozenset({"Person"})
-ORGANIZATION_OR_PLACE = frozenset({"Organization", "Place"})
-ORGANIZATION_OR_GROUP = frozenset({"Organization", "Group"})
-
-#: Pronoun -> the classes its antecedent may have.
-PRONOUN_CLASSES: dict[str, frozenset[str]] = {
-    "he": PERSON, "him": PERSON, "his": PERSON, "she": PERSON, "her": PERSON,
-    "it": ORGANIZATION_OR_PLACE, "its": ORGANIZATION_OR_PLACE,
-    "they": ORGANIZATION_OR_GROUP, "them": ORGANIZATION_OR_GROUP, "their": ORGANIZATION_OR_GROUP,
-}
+PERSON = frozenset({EntityClass.PERSON})
+#: Pronoun -> the classes its antecedent may have (``kg/data/classes.json``).
+PRONOUN_CLASSES = pronoun_classes()
 #: Head nouns of descriptions ("the company") -> the classes of what they describe.
-NOMINAL_CLASSES: dict[str, frozenset[str]] = {
-    "company": frozenset({"Organization"}), "firm": frozenset({"Organization"}),
-    "organization": frozenset({"Organization"}), "organisation": frozenset({"Organization"}),
-    "group": ORGANIZATION_OR_GROUP, "movement": ORGANIZATION_OR_GROUP,
-    "country": frozenset({"Place"}), "city": frozenset({"Place"}),
-}
+NOMINAL_CLASSES = description_classes()
 #: The words a pronoun or a description can start with: the only tokens the resolver looks at.
 REFERRING_WORDS = frozenset(PRONOUN_CLASSES) | frozenset(NOMINAL_CLASSES) | TITLE_WORDS
 #: Sentences back a pronoun looks for its antecedent: people stay in focus longer than things.
-WINDOW = {"Person": 3, "Organization": 1, "Place": 1, "Group": 1}
+WINDOW = {EntityClass.PERSON: 3, EntityClass.ORGANIZATION: 1, EntityClass.PLACE: 1, EntityClass.GROUP: 1}
 ROLE_WEIGHT = {"nsubj": 80, "nsubjpass": 80, "csubj": 80, "dobj": 50, "dative": 50, "attr": 50, "pobj": 40}
 MODIFIER_WEIGHT = 20
 PARALLEL_ROLE = 35
@@ -71,11 +61,19 @@ MIN_SCORE = 75
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "dative", "attr", "oprd", "agent"})
 QUOTATION = re.compile(r"“[^“”]{0,600}”|\"[^\"]{0,600}\"")
 #: Verbs whose subject "it" refers to nothing ("it is clear that", "it seems").
-IMPERSONAL_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "rain", "matter", "happen"})
+IMPERSONAL_VERBS = word_list("impersonal_verbs")
 
 
 class CorefLink(NamedTuple):
-    """A pronoun or description, the mention it stands for, and why that one."""
+    """A pronoun or description, the id of the mention it stands for, and why that one."""
+
+    span: Span
+    antecedent: str
+    reason: str
+
+
+class _Link(NamedTuple):
+    """A link as the resolver finds it: the antecedent by its place in the mentions it was given."""
 
     span: Span
     antecedent: int
@@ -95,19 +93,22 @@ class _Focus(NamedTuple):
 def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[MentionSpan]:
     """New mentions, one per linked pronoun or description, to append after ``mention_spans``.
 
-    Each has the antecedent's name and class and ``antecedent`` set to its index, so the
+    Each has the antecedent's name and class and ``antecedent`` set to its id, so the
     relation rules treat "him" as a mention of Netanyahu and :mod:`kg.extraction.resolve` puts it in his
     entity without ever calling him "him".
     """
     sentence_index = sentence_numbers(doc)
     classes = mention_classes([item.mention for item in mention_spans])
+    by_id = {item.mention.id: item.mention for item in mention_spans}
     added = []
     for link in find_links(doc, mention_spans):
-        antecedent = mention_spans[link.antecedent].mention
+        antecedent = by_id[link.antecedent]
+        cls = classes[link.antecedent]
         added.append(MentionSpan(
             Mention(
+                id=mention_id(link.span.start_char, link.span.end_char, cls),
                 start=link.span.start_char, end=link.span.end_char, text=link.span.text, name=antecedent.name,
-                cls=classes[link.antecedent], label="PRON" if len(link.span) == 1 else "NOMINAL",
+                cls=cls, label="PRON" if len(link.span) == 1 else "NOMINAL",
                 sentence=sentence_index[link.span.start], antecedent=link.antecedent,
             ),
             link.span,
@@ -118,10 +119,10 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
 def find_links(doc: Doc, mention_spans: list[MentionSpan]) -> list[CorefLink]:
     """Every pronoun and description of ``doc`` that the rules can link, in text order.
 
-    ``antecedent`` is an index into ``mention_spans`` and always a named mention, never
-    another pronoun.
+    ``antecedent`` is the id of a named mention, never of another pronoun.
     """
-    return _Resolver(doc, mention_spans).links()
+    return [CorefLink(link.span, mention_spans[link.antecedent].mention.id, link.reason)
+            for link in _Resolver(doc, mention_spans).links()]
 
 
 class _Resolver:
@@ -129,14 +130,16 @@ class _Resolver:
         self.doc = doc
         self.mention_spans = mention_spans
         mentions = [item.mention for item in mention_spans]
-        self.classes = mention_classes(mentions)
+        position = {mention.id: index for index, mention in enumerate(mentions)}
+        by_id = mention_classes(mentions)
+        self.classes = [by_id[mention.id] for mention in mentions]
         self.entity_of: dict[int, int] = {}
         for number, members in enumerate(document_clusters(mentions)):
-            for index in members:
-                self.entity_of[index] = number
+            for mention_id_ in members:
+                self.entity_of[position[mention_id_]] = number
         self.named = [
             index for index, item in enumerate(mention_spans)
-            if item.mention.cls != "Role" and item.mention.antecedent is None
+            if item.mention.cls != EntityClass.ROLE and item.mention.antecedent is None
         ]
         self.covered = {i for item in mention_spans for i in range(item.span.start, item.span.end)}
         self.sentence_of = sentence_numbers(doc)
@@ -146,7 +149,7 @@ class _Resolver:
     def _focus(self, index: int, span: Span) -> _Focus:
         return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start, _role_weight(span.root), index)
 
-    def links(self) -> list[CorefLink]:
+    def links(self) -> list[_Link]:
         found = []
         for token in tokens_among(self.doc, REFERRING_WORDS):
             if token.i in self.covered:
@@ -162,7 +165,7 @@ class _Resolver:
 
     # ------------------------------------------------------------ pronouns
 
-    def _pronoun(self, token: Token) -> CorefLink | None:
+    def _pronoun(self, token: Token) -> _Link | None:
         word = token.lower_
         if word == "it" and _is_pleonastic(token):
             return None
@@ -171,7 +174,7 @@ class _Resolver:
             allowed = PERSON
         cataphor = self._cataphor(token, allowed)
         if cataphor is not None:
-            return CorefLink(self.doc[token.i:token.i + 1], cataphor, "subject of the main clause that follows")
+            return _Link(self.doc[token.i:token.i + 1], cataphor, "subject of the main clause that follows")
         return self._most_salient(self.doc[token.i:token.i + 1], allowed, f"{word!r} needs {_any_of(allowed)}",
                                   subjects_only=word in ("it", "its"))
 
@@ -194,7 +197,7 @@ class _Resolver:
 
     # ------------------------------------------------------------ descriptions
 
-    def _description(self, token: Token) -> CorefLink | None:
+    def _description(self, token: Token) -> _Link | None:
         """ "the secretary" -> the person with that title; "the company" -> the salient organisation."""
         word = token.lower_
         if token.pos_ != "NOUN" or not (word in TITLE_WORDS or word in NOMINAL_CLASSES):
@@ -211,12 +214,12 @@ class _Resolver:
             return self._title_holder(span, word)
         return self._most_salient(span, NOMINAL_CLASSES[word], f"'the {word}' needs {_any_of(NOMINAL_CLASSES[word])}")
 
-    def _title_holder(self, span: Span, word: str) -> CorefLink | None:
+    def _title_holder(self, span: Span, word: str) -> _Link | None:
         """The last person before ``span`` who holds a title with ``word`` in it."""
         holders: dict[int, int] = {}
         person_at = {self.mention_spans[index].span.start_char: index for index in self.named}
         for item in self.mention_spans:
-            if item.mention.cls != "Role" or item.owner is None or item.span.start >= span.start:
+            if item.mention.cls != EntityClass.ROLE or item.owner is None or item.span.start >= span.start:
                 continue
             if word in {token.lower_ for token in item.span} and item.owner.start_char in person_at:
                 person = person_at[item.owner.start_char]
@@ -226,13 +229,13 @@ class _Resolver:
         entity = max(holders, key=lambda number: holders[number])
         mentions = [f for f in self.focus if f.entity == entity and f.token < span.start and f.mention in self.named]
         latest = max(mentions, key=lambda f: f.token).mention
-        return CorefLink(span, latest, f"holds a title with {word!r}")
+        return _Link(span, latest, f"holds a title with {word!r}")
 
     # ------------------------------------------------------------ salience
 
     def _most_salient(
         self, span: Span, allowed: frozenset[str], agreement: str, *, subjects_only: bool = False
-    ) -> CorefLink | None:
+    ) -> _Link | None:
         token = span.root
         sentence = self.sentence_of[token.i]
         quotation = self._quotation(token.idx)
@@ -276,7 +279,7 @@ class _Resolver:
         named = [f for f in self.focus if f.entity == entity and f.token < span.start and f.mention in self.named]
         antecedent = max(named, key=lambda f: f.token).mention
         others = len(scores) - 1
-        return CorefLink(span, antecedent, f"{agreement}; most salient of {others + 1} candidate(s) "
+        return _Link(span, antecedent, f"{agreement}; most salient of {others + 1} candidate(s) "
                          f"(score {scores[entity]:.0f})")
 
     def _quotation(self, offset: int) -> tuple[int, int] | None:
@@ -295,7 +298,7 @@ class _Resolver:
             head = head.head
         if head.pos_ in ("VERB", "AUX"):
             verbs.append(head)
-            if head.dep_ == "ccomp" and token.dep_ == "nsubj" and _is_infinitive(head):
+            if head.dep_ == "ccomp" and token.dep_ == "nsubj" and is_infinitive(head):
                 verbs.append(head.head)  # "get him to agree": him is the object of "get"
         bound: set[int] = set()
         for verb in verbs:
@@ -315,7 +318,7 @@ def _role_weight(token: Token) -> int:
     """How much a mention's grammatical role puts its entity in focus."""
     if token.dep_ == "pobj" and token.head.dep_ == "agent":
         return ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
-    if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and _is_infinitive(token.head):
+    if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and is_infinitive(token.head):
         return ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
     if token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
         return _role_weight(token.head)  # "Hamas militants" has the role of the whole noun phrase
@@ -356,15 +359,11 @@ def _is_pleonastic(token: Token) -> bool:
         if any(child.dep_ in ("ccomp", "xcomp", "acomp") and child.i > token.i for child in head.children):
             return True
         # "it is Johnson's stated intent for the UK to leave": the clause that follows is what "it" is
-        return any(child.dep_ == "attr" and any(_is_infinitive(c) or c.dep_ == "ccomp" for c in child.subtree)
+        return any(child.dep_ == "attr" and any(is_infinitive(c) or c.dep_ == "ccomp" for c in child.subtree)
                    for child in head.children)
     if token.dep_ == "dobj":
         return any(child.dep_ in ("xcomp", "oprd", "ccomp") and child.i > token.i for child in head.children)
     return False
-
-
-def _is_infinitive(clause: Token) -> bool:
-    return any(child.dep_ == "aux" and child.lower_ == "to" for child in clause.children)
 
 
 def _subjects(verb: Token, depth: int = 0) -> list[Token]:

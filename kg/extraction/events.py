@@ -1,4 +1,4 @@
-"""Stage 5b: the events that relations report, as nodes with participants, place and day.
+"""Stage 5 of extraction: the events that relations report, as nodes with participants, place and day.
 
 "Blinken will meet with Netanyahu" is a relation (``kg:meets``) and also an event: a meeting
 with two participants, a factuality (planned) and maybe a time ("this Friday"). News readers
@@ -12,18 +12,17 @@ of 2023-11-02 is 2023-11-03. Without a document date, only expressions that name
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
-from kg.model import Corpus, Entity, Event, Relation
+from kg.extraction.predicates import event_classes
+from kg.model import PLACE_CLASSES, Document, Entity, Event, Factuality, Relation
 
-#: Relations that report an event, and the event's class.
-EVENT_CLASSES = {
-    "meets": "Meeting", "negotiatesWith": "Meeting", "visits": "Visit",
-    "attacked": "Attack", "killed": "Attack", "says": "Announcement",
-}
+#: Relations that report an event, and the event's class (``kg/data/lexicon.json``).
+EVENT_CLASSES = event_classes()
 #: Classes whose participants are symmetric: both sides are participants, the subject the agent.
 LABELS = {
     "Meeting": "{agent} meets {other}",
@@ -31,25 +30,26 @@ LABELS = {
     "Attack": "{agent} attacks {other}",
     "Announcement": "{agent} on {other}",
 }
-PLACE_CLASSES = ("Place", "Country", "City")
 PLACE_PREPOSITIONS = ("in", "at")
 
 
-def events(corpus: Corpus) -> list[Event]:
-    """The events of a resolved corpus, one per relation that reports one (denied ones too:
+def find_events(
+    documents: Iterable[Document], entities: Iterable[Entity], relations: Iterable[Relation]
+) -> list[Event]:
+    """The events of resolved relations, one per relation that reports one (denied ones too:
     "did not meet" is a meeting that did not happen, kept with its factuality)."""
-    entities = {entity.key: entity for entity in corpus.entities}
-    dates = {document.id: document.date for document in corpus.documents}
+    by_key = {entity.key: entity for entity in entities}
+    dates = {document.id: document.date for document in documents}
     found = []
-    for relation in corpus.relations:
+    for relation in relations:
         cls = EVENT_CLASSES.get(relation.predicate)
         if cls is None:
             continue
-        agent, other = entities[relation.subject], entities[relation.object]
+        agent, other = by_key[relation.subject], by_key[relation.object]
         if cls == "Visit":
             place = other.key if other.cls in PLACE_CLASSES else None
         else:  # an announcement's "in Gaza" is mostly what it is about, not where it was made
-            place = _place_named(relation, entities) if cls in ("Meeting", "Attack") else None
+            place = _place_named(relation, by_key) if cls in ("Meeting", "Attack") else None
         found.append(Event(
             cls=cls,
             label=LABELS[cls].format(agent=agent.name, other=other.name),
@@ -57,7 +57,8 @@ def events(corpus: Corpus) -> list[Event]:
             agent=agent.key,
             participants=tuple(sorted({agent.key, other.key} - {place})),
             place=place,
-            date=normalise_time(relation.time, dates.get(relation.document), future=relation.factuality == "planned"),
+            date=normalise_time(relation.time, dates.get(relation.document),
+                                future=relation.factuality == Factuality.PLANNED),
         ))
     return found
 

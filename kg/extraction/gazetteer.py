@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kg.model import EntityClass
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 #: Canonical country names (after aliases) that GeoNames spells differently.
@@ -61,7 +63,7 @@ def is_known_place(name: str) -> bool:
     """True for a country, a large city or a US state the gazetteer knows, in any case ("BANGKOK")."""
     if name.isupper() and len(name) > 3:
         name = name.title()
-    return place_class(name) != "Place" or us_state(name) is not None
+    return place_class(name) != EntityClass.PLACE or us_state(name) is not None
 
 
 @lru_cache(maxsize=1)
@@ -84,11 +86,21 @@ def canonical_alias(name: str) -> str:
     return table.get(name) or table.get(name.removeprefix("the ")) or name
 
 
-def place_class(name: str) -> str:
+def place_class(name: str) -> EntityClass:
     """``Country`` or ``City`` when the gazetteer knows the name, else ``Place``."""
     places = _places()
     if name in places["countries"] or name in EXTRA_COUNTRIES:
-        return "Country"
+        return EntityClass.COUNTRY
     if name in places["cities"] or name.endswith(" City"):
-        return "City"
-    return "Place"
+        return EntityClass.CITY
+    return EntityClass.PLACE
+
+
+def is_state_abbreviation(text: str) -> bool:
+    """True for a US state written short ("Mich", "Calif."), not in full ("Texas").
+
+    >>> is_state_abbreviation("Mich"), is_state_abbreviation("Texas")
+    (True, False)
+    """
+    state = us_state(text)
+    return state is not None and state.lower() != text.lower()

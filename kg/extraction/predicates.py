@@ -1,88 +1,87 @@
-"""Verb phrases -> closed relations, checked against the ontology's domains and ranges.
+"""Which relation a text states: the one place that decides it.
 
-The lexicon groups verbs the way event coders do (CAMEO: consult, visit, assault, ...).
-A phrase that is not listed, or whose subject and object have classes the relation does not
-allow, stays an open relation: ``kg:relatedTo`` with the verb kept on the statement.
+A rule either knows its relation (a title is ``holdsRole``, a pattern row states ``basedIn``)
+or finds a verb phrase ("meet with", "hold talk with"), which the lexicon
+(``kg/data/lexicon.json``, lemmas grouped the way event coders group verbs) maps to a
+relation. :func:`predicate_of` answers for both, checked against the ontology's domain and
+range: a phrase that is not listed, or whose sides' classes the relation does not allow, stays
+an open relation, ``kg:relatedTo`` with the verb kept on the statement. ``kg build``,
+``kg explain`` and ``kg evaluate`` all ask it.
 """
 
 from __future__ import annotations
 
-from kg.namespace import fits
+from functools import cache
+from typing import NamedTuple
+
+from kg.extraction.words import DATA_DIR, DataError, load_json
+from kg.namespace import fits, relation_names
 
 GENERIC = "relatedTo"
 
-_PHRASES: dict[str, tuple[str, ...]] = {
-    "meets": (
-        "meet", "meet with", "hold talks with", "hold talk with", "have talks with", "talk with",
-        "talk to", "consult", "consult with", "confer with", "host", "receive", "sit down with",
-        "speak with", "hold meeting with", "have meeting with", "hold meetings with",
-    ),
-    "negotiatesWith": (
-        "negotiate with", "bargain with", "hold negotiations with", "reach deal with",
-        "reach agreement with", "sign deal with", "sign agreement with", "strike deal with",
-    ),
-    "visits": (
-        "visit", "travel to", "arrive in", "arrive at", "fly to", "go to", "head to", "come to",
-        "return to", "tour", "land in", "make visit to", "pay visit to", "travel in",
-    ),
-    "worksFor": (
-        "work for", "work at", "work with", "work in", "serve", "serve in", "serve on", "serve with", "represent",
-        "be employee of",
-    ),
-    "spokespersonFor": ("speak for", "be spokesman for", "be spokeswoman for", "be spokesperson for"),
-    "leads": (
-        "lead", "head", "chair", "run", "govern", "rule", "command", "be leader of", "be head of",
-        "be president of", "be chairman of", "be ceo of", "be prime minister of",
-        "become leader of", "become head of", "become president of", "become prime minister of",
-        "become chairman of", "become ceo of", "take over",
-    ),
-    "memberOf": ("join", "be member of", "belong to", "be part of", "become member of"),
-    "locatedIn": ("be in", "lie in", "locate in", "be capital of", "border"),
-    "basedIn": ("base in", "headquarter in", "be headquartered in", "be based in"),
-    "livesIn": (
-        "live in", "reside in", "bear in", "grow up in", "move to", "settle in", "be native of",
-    ),
-    "killed": (
-        "kill", "shoot", "murder", "assassinate", "execute", "slay", "behead", "shoot dead", "gun down", "cut down",
-        "strangle",
-    ),
-    "attacked": (
-        "attack", "bomb", "strike", "shell", "invade", "raid", "target", "assault",
-        "fight", "fire at", "shoot at", "launch attack on", "carry out attack on", "harass", "hit",
-        "fight against", "storm", "besiege",
-    ),
-    "says": ("say", "tell", "state", "announce", "declare"),
-    "supports": (
-        "support", "back", "endorse", "aid", "help", "praise", "welcome", "defend", "assist",
-        "fund", "side with", "vote for", "grant", "thank", "congratulate", "ally with",
-    ),
-    "opposes": (
-        "oppose", "criticize", "criticise", "condemn", "accuse", "sanction", "denounce", "blame",
-        "reject", "protest", "sue", "vote against", "face off with", "warn", "threaten",
-        "impose sanction on", "impose sanctions on", "protest against", "clash with",
-    ),
-}
 
-#: Phrases whose subject and object are the other way round in the relation ("X is employed by Y").
-_INVERSE: dict[str, str] = {"employ": "worksFor", "hire": "worksFor", "elect": "leads"}
+class Predication(NamedTuple):
+    """The relation a phrase states, and whether its subject and object swap for it."""
 
-LEXICON: dict[str, str] = {phrase: relation for relation, phrases in _PHRASES.items() for phrase in phrases}
+    predicate: str
+    swap: bool
 
 
-def closed_relation(phrase: str, subject_cls: str, object_cls: str) -> tuple[str, bool]:
-    """The relation a verb phrase states, and whether subject and object swap for it.
+@cache
+def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    data = load_json("lexicon.json")
+    known = relation_names()
+    phrases: dict[str, str] = {}
+    for relation, listed in data.get("phrases", {}).items():
+        if relation not in known:
+            raise DataError(f"{DATA_DIR / 'lexicon.json'}: {relation!r} is no relation of the ontology")
+        for phrase in listed:
+            if phrase in phrases:
+                raise DataError(f"{DATA_DIR / 'lexicon.json'}: {phrase!r} is listed for both "
+                                f"{phrases[phrase]!r} and {relation!r}")
+            phrases[phrase] = relation
+    inverse = dict(data.get("inverse", {}))
+    events = dict(data.get("events", {}))
+    for relation in [*inverse.values(), *events]:
+        if relation not in known:
+            raise DataError(f"{DATA_DIR / 'lexicon.json'}: {relation!r} is no relation of the ontology")
+    return phrases, inverse, events
 
-    >>> closed_relation("meet with", "Person", "Person")
-    ('meets', False)
-    >>> closed_relation("travel to", "Person", "Person")  # a person is not a place
-    ('relatedTo', False)
-    >>> closed_relation("employ", "Organization", "Person")
-    ('worksFor', True)
+
+def lexicon() -> dict[str, str]:
+    """Verb phrase -> the relation it states when the classes fit."""
+    return dict(_lexicon()[0])
+
+
+def listed_relation(phrase: str) -> str | None:
+    """The relation the lexicon lists a phrase under, whatever the classes (for explanations)."""
+    return _lexicon()[0].get(phrase)
+
+
+def event_classes() -> dict[str, str]:
+    """Relation -> the class of the event node a statement of it reports (``kg:meets`` -> ``Meeting``)."""
+    return dict(_lexicon()[2])
+
+
+def predicate_of(verb: str, known: str | None, subject_cls: str, object_cls: str) -> Predication:
+    """The relation a rule's find states between sides of these classes.
+
+    ``known`` is the relation a rule stated itself; else the verb phrase is looked up.
+
+    >>> predicate_of("meet with", None, "Person", "Person")
+    Predication(predicate='meets', swap=False)
+    >>> predicate_of("travel to", None, "Person", "Person").predicate  # a person is not a place
+    'relatedTo'
+    >>> predicate_of("employ", None, "Organization", "Person")
+    Predication(predicate='worksFor', swap=True)
     """
-    relation = LEXICON.get(phrase)
+    if known is not None:
+        return Predication(known, False)
+    phrases, inverse, _ = _lexicon()
+    relation = phrases.get(verb)
     if relation is not None and fits(relation, subject_cls, object_cls):
-        return relation, False
-    inverse = _INVERSE.get(phrase)
-    if inverse is not None and fits(inverse, object_cls, subject_cls):
-        return inverse, True
-    return GENERIC, False
+        return Predication(relation, False)
+    turned = inverse.get(verb)
+    if turned is not None and fits(turned, object_cls, subject_cls):
+        return Predication(turned, True)
+    return Predication(GENERIC, False)

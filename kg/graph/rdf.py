@@ -26,7 +26,6 @@ from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.extraction.events import events
 from kg.model import Corpus, Document, Entity, Event, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
@@ -109,7 +108,7 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     for relation in corpus.relations:
         relations[relation.document].append(relation)
     events_in: dict[str, list[Event]] = defaultdict(list)
-    for event in events(corpus):
+    for event in corpus.events:
         events_in[event.relation.document].append(event)
 
     def triples(document: Document) -> Iterator[Triple]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction.predicates import closed_relation
+from kg.extraction.predicates import Predication, predicate_of
 from kg.namespace import fits, superclasses
 
 
@@ -20,8 +20,14 @@ from kg.namespace import fits, superclasses
         ("frobnicate", "Person", "Person", ("relatedTo", False)),
     ],
 )
-def test_closed_relation(phrase: str, subject: str, object: str, expected: tuple[str, bool]) -> None:
-    assert closed_relation(phrase, subject, object) == expected
+def test_a_verb_phrase_states_the_relation_its_classes_allow(
+    phrase: str, subject: str, object: str, expected: tuple[str, bool]
+) -> None:
+    assert predicate_of(phrase, None, subject, object) == Predication(*expected)
+
+
+def test_a_relation_a_rule_states_is_kept() -> None:
+    assert predicate_of("be", "holdsRole", "Person", "Role") == Predication("holdsRole", False)
 
 
 def test_class_hierarchy_comes_from_the_ontology() -> None:

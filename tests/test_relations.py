@@ -8,7 +8,7 @@ from kg.model import DocumentAnalysis
 
 
 def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
-    names = [mention.name for mention in analysis.mentions]
+    names = {mention.id: mention.name for mention in analysis.mentions}
     return {
         (names[r.subject], r.predicate or r.verb, names[r.object], r.factuality)
         for r in analysis.relations
@@ -184,7 +184,7 @@ def test_a_title_naming_another_person_gives_no_employer(analyse_text: Callable[
 
 def test_two_rules_stating_one_fact_give_one_relation(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     analysis = analyse_text("Johnson became leader of the Conservative Party in July.")
-    names = [mention.name for mention in analysis.mentions]
+    names = {mention.id: mention.name for mention in analysis.mentions}
     pair = ("Johnson", "Conservative Party")
     [leads] = [r for r in analysis.relations if (names[r.subject], names[r.object]) == pair]
     assert leads.verb == "become leader of"  # the verb (0.65) rather than the describing noun (0.6)

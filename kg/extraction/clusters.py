@@ -1,0 +1,99 @@
+"""Which mentions of a document name one entity, and the class that entity has.
+
+This is the one place that decides an entity's class: coreference asks it which class a
+name's entity has, resolution which class the entity gets.
+
+- Mentions with the same cleaned name are one entity ("US" and "the United States" both
+  clean to "United States"); a one-word name that ends exactly one longer name is that entity
+  ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or city.
+- The class is voted over the named mentions, each weighted by its length in words, so a
+  surname that NER once tags as a place stays a Person when its full name was tagged as one.
+- A pronoun or description linked to a name (``Mention.antecedent``) joins that name's entity
+  but takes no part in naming it or voting its class.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from kg.extraction import gazetteer
+from kg.model import EntityClass, Mention
+
+#: Ties in the class vote go to the class listed first.
+CLASS_ORDER = (EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE, EntityClass.GROUP,
+               EntityClass.EVENT, EntityClass.ROLE)
+
+
+def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
+    """The ids of one document's mentions, grouped by entity, in text order.
+
+    Linked pronouns and descriptions come last in the group of their antecedent.
+    """
+    by_name: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for position, mention in enumerate(mentions):
+        if mention.antecedent is None:
+            by_name[(mention.name.casefold(), mention.cls == EntityClass.ROLE)].append(position)
+    long_names = [name for name, is_role in by_name if not is_role and " " in name]
+    for (name, is_role) in list(by_name):
+        if is_role or " " in name or gazetteer.place_class(mentions[by_name[(name, is_role)][0]].name) != "Place":
+            continue
+        candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
+        if len(candidates) == 1:
+            by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
+    clusters = [[mentions[position].id for position in sorted(members)] for members in by_name.values()]
+    cluster_of = {mention_id: cluster for cluster in clusters for mention_id in cluster}
+    for mention in mentions:
+        if mention.antecedent is not None and mention.antecedent in cluster_of:
+            cluster_of[mention.antecedent].append(mention.id)
+    return clusters
+
+
+def mention_classes(mentions: Sequence[Mention]) -> dict[str, EntityClass]:
+    """The class each mention's entity gets from the vote over its document's mentions, by mention id.
+
+    "Blinken", tagged a place by NER, is a Person when "Antony Blinken" is one in the same text.
+    """
+    by_id = {mention.id: mention for mention in mentions}
+    classes = {mention.id: mention.cls for mention in mentions}
+    for members in document_clusters(mentions):
+        cls = vote([by_id[mention_id] for mention_id in members])
+        for mention_id in members:
+            classes[mention_id] = cls
+    return classes
+
+
+def named(mentions: list[Mention]) -> list[Mention]:
+    """The mentions that name their entity: not the pronouns and descriptions linked to it."""
+    return [mention for mention in mentions if mention.antecedent is None] or mentions
+
+
+def vote(mentions: list[Mention]) -> EntityClass:
+    """The class of the entity these mentions name: each named mention votes with its length in words."""
+    weights: Counter[EntityClass] = Counter()
+    for mention in named(mentions):
+        weights[mention.cls] += len(mention.name.split())
+    return max(weights, key=lambda cls: (weights[cls], -CLASS_ORDER.index(cls)))
+
+
+def preferred_name(mentions: list[Mention]) -> str:
+    """The fullest name: most words, then most used, then alphabetical."""
+    counts = Counter(mention.name for mention in mentions)
+    return min(counts, key=lambda name: (-len(name.split()), -counts[name], name))
+
+
+def entity_class(mentions: list[Mention]) -> tuple[EntityClass, str]:
+    """The class and name of the entity these mentions name; a place the gazetteer knows is a
+    Country or a City."""
+    mentions = named(mentions)
+    cls = vote(mentions)
+    name = preferred_name([m for m in mentions if m.cls == cls] or mentions)
+    if cls == EntityClass.PLACE:
+        cls = EntityClass(gazetteer.place_class(name))
+    return cls, name
+
+
+def family(cls: str) -> str:
+    """The part of an entity's key (and IRI) that names its kind; Country and City are Places,
+    so refining a place's class never changes its IRI."""
+    return "place" if cls in (EntityClass.PLACE, EntityClass.COUNTRY, EntityClass.CITY) else cls.lower()

@@ -1,0 +1,164 @@
+"""Newswire conventions the small model reads wrongly: source lines, datelines, "Town, State".
+
+- A monitoring service's source line, "AU0202111694 Paris AFP in English 0107 GMT", names a
+  city, then the source; the model merges them or misses the source.
+- A dateline, "BANGKOK, Thailand (AP)" or "(Text) Sofia, February 15 (BTA) --", opens with a
+  city the model may miss, and names its agency in brackets.
+- "Chisholm, Minn.": a US state abbreviation after a town.
+- "the PRD (Party of the Democratic Revolution)": an acronym and its expansion are two names.
+
+Each function returns NER-labelled spans that :mod:`kg.extraction.mentions` takes as the model's own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.gazetteer import is_known_place, us_state
+from kg.extraction.words import word_list
+from kg.nlp import sentence_numbers, sentences, tokens_among
+
+#: A monitoring service's item number, "AU0202111694", that opens a source line.
+FBIS_NUMBER = re.compile(r"[A-Z]{2}\d{6,}[A-Z0-9]*|\d{3}[A-Z]\d{4}[A-Z]\d{3}")
+LANGUAGES = word_list("languages")
+IN_WORD = frozenset({"in"})
+OPENING_BRACKET = frozenset({"("})
+COMMA = frozenset({","})
+
+
+def split_entities(doc: Doc) -> list[Span]:
+    """The model's entities, with two news conventions it reads wrongly put right.
+
+    - A monitoring service's source line, "AU0202111694 Paris AFP in English 0107 GMT", names a
+      city, then the source; the model merges them ("Havana Radio Reloj Network") or misses the
+      source ("AFP"). The words between the line's number and "in <language>" become a place
+      (the longest start the gazetteer knows) and an organisation.
+    - "the PRD (Party of the Democratic Revolution)": an acronym and its expansion are two names.
+    """
+    found: list[Span] = []
+    covered: set[int] = set()
+    for span in _source_lines(doc):
+        cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
+                    if is_known_place(doc[span.start:k].text)), None)
+        if cut is not None:
+            found += [Span(doc, span.start, cut, label="GPE"), Span(doc, cut, span.end, label="ORG")]
+            covered.update(range(span.start, span.end))
+    for entity in doc.ents:
+        if any(i in covered for i in range(entity.start, entity.end)):
+            continue
+        bracket = next((token.i for token in entity if token.text == "("), None)
+        if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
+            found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
+        else:
+            found.append(entity)
+    return found
+
+
+def _source_lines(doc: Doc) -> list[Span]:
+    """The "City Source" words of each source line, "AU0202111694 Paris AFP in English 0107 GMT".
+
+    Each sentence's first "in" whose preceding words read as a source line.
+    """
+    found = []
+    seen: set[int] = set()
+    numbers = sentence_numbers(doc)
+    for token in tokens_among(doc, IN_WORD):
+        if numbers[token.i] in seen:
+            continue
+        sentence = sentences(doc)[numbers[token.i]]
+        if not is_source_line(doc[sentence.start:token.i]):
+            continue
+        seen.add(numbers[token.i])
+        start = token.i
+        while start > sentence.start and not FBIS_NUMBER.fullmatch(doc[start - 1].text) and (
+                doc[start - 1].text == "-" or doc[start - 1].is_title or doc[start - 1].is_upper):
+            start -= 1
+        if token.i - start >= 2:
+            found.append(doc[start:token.i])
+    return found
+
+
+def unlabelled_names(doc: Doc) -> list[Span]:
+    """Names the model left unlabelled in news conventions, as NER-labelled spans.
+
+    A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
+    a dateline ("BANGKOK, Thailand (AP)") and the agency in a dateline's brackets.
+    """
+    labelled = {i for entity in doc.ents for i in range(entity.start, entity.end)}
+    found = []
+    for comma in tokens_among(doc, COMMA):
+        if comma.i + 1 >= len(doc) or comma.i + 1 in labelled or comma.i + 1 < 2:
+            continue
+        token = doc[comma.i + 1]
+        if (token.is_title or token.is_upper) and us_state(token.text) is not None and \
+                ((token.i - 2) in labelled or doc[token.i - 2].is_title):
+            found.append(Span(doc, token.i, token.i + 1, label="GPE"))
+    found += _dateline_cities(doc, labelled)
+    labelled |= {i for span in found for i in range(span.start, span.end)}
+    return found + _dateline_agencies(doc, labelled)
+
+
+def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
+    """A news agency in a dateline's brackets, "Moscow March 5 (ITAR-TASS) --", as an ``ORG`` span."""
+    found = []
+    numbers = sentence_numbers(doc)
+    first_bracket: dict[int, int] = {}  # sentence number -> its first "("
+    for bracket in tokens_among(doc, OPENING_BRACKET):
+        first_bracket.setdefault(numbers[bracket.i], bracket.i)
+    for number, opening in first_bracket.items():
+        sentence = sentences(doc)[number]
+        if opening - sentence.start >= 12 or not any(i in labelled for i in range(sentence.start, opening)):
+            continue
+        closing = next((token.i for token in doc[opening + 1:opening + 6] if token.text == ")"), None)
+        inside = doc[opening + 1:closing] if closing is not None else None
+        if inside and all(token.is_upper or token.text == "-" for token in inside) and \
+                not any(token.i in labelled for token in inside):
+            found.append(Span(doc, inside.start, inside.end, label="ORG"))
+    return found
+
+
+def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
+    """The city opening a dateline, when the model missed it.
+
+    "BANGKOK, Thailand (AP)": capitals, then a comma and a place; "(Text) Sofia, February 15
+    (BTA) --": a capitalised name, then a comma, a date and the agency in brackets.
+    """
+    found = []
+    for sentence in sentences(doc):
+        start, sentence_end = sentence.start, sentence.end
+        if doc[start].text == "(" and sentence[:3].text.replace(" ", "") == "(Text)":
+            start += 3
+        end = start
+        while end < sentence_end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
+            end += 1
+        if end > start and end + 1 < sentence_end and doc[end].text == "," and (end + 1) in labelled:
+            found.append(Span(doc, start, end, label="GPE"))
+            continue
+        end = start
+        while end < sentence_end and doc[end].is_title and doc[end].is_alpha and end not in labelled:
+            end += 1
+        if end > start and end + 1 < sentence_end and doc[end].text == "," and doc[end + 1].ent_type_ == "DATE":
+            after_date = next((token for token in doc[end + 1:end + 6] if token.ent_type_ != "DATE"), None)
+            if after_date is not None and after_date.text == "(":
+                found.append(Span(doc, start, end, label="GPE"))
+    return found
+
+
+def state_after_town(span: Span) -> bool:
+    """True for "Minn." in "Chisholm, Minn.": a state name right after a capitalised town and a comma."""
+    doc = span.doc
+    return span.start >= 2 and doc[span.start - 1].text == "," and us_state(span.text) is not None \
+        and (doc[span.start - 2].is_title or doc[span.start - 2].is_upper)
+
+
+def is_source_line(name: Span) -> bool:
+    """True for a broadcaster or paper named in a monitoring service's source line: "... in Spanish 1402 GMT"."""
+    doc = name.doc
+    end = name.end
+    if end + 1 >= len(doc) or doc[end].lower_ != "in" or not doc[end + 1].is_title:
+        return False
+    language = doc[end + 1]
+    return language.ent_type_ == "LANGUAGE" or language.lower_ in LANGUAGES or \
+        any(token.text == "GMT" for token in doc[end + 2:end + 5])

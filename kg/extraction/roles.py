@@ -1,0 +1,76 @@
+"""Titles as relations: who holds a role, and whom the title says they work for or lead.
+
+"US Secretary of State Antony Blinken" holdsRole "US Secretary of State" (``title``; a title
+after the name is an ``apposition``), and the organisation or place the title names gets a
+``title-affiliation``: "White House spokesman John Kirby" is a spokesperson for the White
+House, "Israeli Prime Minister Benjamin Netanyahu" leads Israel (:func:`affiliation_predicate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span
+
+from kg.extraction.arguments import MentionIndex
+from kg.extraction.rules import CoreRule, confidence
+from kg.extraction.words import word_list
+from kg.model import EntityClass, Factuality, RelationMention
+
+LEADER_WORDS = word_list("leader_words")
+SUBORDINATE_WORDS = word_list("subordinate_words")
+
+
+def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
+    """holdsRole for each title, and worksFor / spokespersonFor / leads for the organisation in it."""
+    person_at = {item.mention.start: item.mention.id for item in index.spans if item.mention.cls == EntityClass.PERSON}
+    for item in index.spans:
+        if item.mention.cls != EntityClass.ROLE or item.owner is None:
+            continue
+        person = person_at.get(item.owner.start_char)
+        if person is None:
+            continue
+        rule = CoreRule.APPOSITION if item.span.start > item.owner.start else CoreRule.TITLE
+        anchor = item.owner.root
+        yield index.relation(person, item.mention.id, anchor, "be", "holdsRole", Factuality.ASSERTED,
+                             rule, confidence(rule))
+        predicate = affiliation_predicate(item.span)
+        for organisation in affiliations(index, item.span):
+            if index.cls(organisation) in (EntityClass.PERSON, EntityClass.EVENT):
+                continue
+            yield index.relation(person, organisation, anchor, "be", predicate, Factuality.ASSERTED,
+                                 CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
+
+
+def affiliations(index: MentionIndex, title: Span) -> list[str]:
+    """Mentions inside a title, or the possessor just before it ("Israel's Prime Minister").
+
+    A "title" that names a person of its own is a list or a clause, not a title ("X as
+    Oswald, Y as Booth"): its mentions are nobody's employer.
+    """
+    found = []
+    for token in title:
+        mention = index.at_token.get(token.i)
+        if mention is not None and index.cls(mention) == EntityClass.PERSON:
+            return []
+        if mention is not None and mention not in found:
+            found.append(mention)
+    start = title.start
+    if start >= 2 and index.doc[start - 1].tag_ == "POS":
+        mention = index.at_token.get(start - 2)
+        if mention is not None and mention not in found:
+            found.append(mention)
+    return found
+
+
+def affiliation_predicate(title: Span) -> str:
+    """What a title says of its holder and what it names: a spokesperson speaks for it, a vice
+    president works for it, a president or chairman leads it."""
+    words = {token.lower_.rstrip(".") for token in title}
+    if any(word.startswith("spokes") for word in words):
+        return "spokespersonFor"
+    if words & SUBORDINATE_WORDS:
+        return "worksFor"
+    if words & LEADER_WORDS or "prime" in words:
+        return "leads"
+    return "worksFor"

@@ -1,0 +1,97 @@
+"""The verb core: relations a verb states between its subject and its arguments.
+
+- ``svo``: subject - verb - object ("Israel attacked Hamas"), passive voice included;
+- ``verb-prep``: verb + preposition ("travel to Israel", "meet with Netanyahu");
+- ``verb-noun-prep``: light verb + noun + preposition ("hold talks with X");
+- ``object-control``: "get Netanyahu to agree" makes Netanyahu the object of "get";
+- control chains give an infinitive its subject ("Blinken plans to visit Israel");
+- ``speech``: a speaker says something about the entities of the reported clause.
+
+The verb phrase is kept as lemmas; :func:`kg.extraction.predicates.predicate_of` maps it to a
+closed relation once both sides' classes are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Token
+
+from kg.extraction.arguments import MentionIndex, entities, objects, subjects
+from kg.extraction.factuality import SPEECH_VERBS, Qualifiers
+from kg.extraction.mentions import MentionSpan
+from kg.extraction.rules import CoreRule, confidence
+from kg.model import RelationMention
+from kg.nlp import tokens_with_pos
+
+#: The parts of speech the verb rules start from.
+VERB_TAGS = frozenset({"VERB", "AUX"})
+
+
+def verb_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[RelationMention]:
+    """The relations of every verb of the document that has two mentions in its sentence."""
+    # A verb relates two mentions of its own sentence (a parse tree stays inside its sentence):
+    # the verbs of a sentence with fewer are not worth reading.
+    mentions_in: dict[int, set[str]] = {}
+    for i, mention in index.at_token.items():
+        mentions_in.setdefault(index.sentence_of[i], set()).add(mention)
+    for token in tokens_with_pos(index.doc, VERB_TAGS):
+        if len(mentions_in.get(index.sentence_of[token.i], ())) >= 2:
+            yield from relations_of_verb(index, qualifiers, token)
+
+
+def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) -> Iterator[RelationMention]:
+    subject_mentions = [  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
+        pair for token in subjects(index, verb)
+        for pair in entities(index, token, conjuncts=not (verb.dep_ == "relcl" and token.i == verb.head.i))
+    ]
+    if not subject_mentions:
+        return
+    factuality = qualifiers.factuality(verb)
+    time = qualifiers.time_of(verb)
+    for phrase, rule, argument in objects(index, verb):
+        for subject, subject_factor in subject_mentions:
+            for obj, object_factor in entities(index, argument):
+                if subject == obj:
+                    continue
+                yield index.relation(subject, obj, verb, phrase, None, factuality, rule,
+                                     confidence(CoreRule(rule)) * subject_factor * object_factor, time)
+    if verb.lemma_.lower() in SPEECH_VERBS:
+        for clause in verb.children:
+            if clause.dep_ != "ccomp":
+                continue
+            for token in clause.subtree:
+                mention = index.at_token.get(token.i)
+                if mention is None or token.i != index.span(mention).root.i:
+                    continue
+                for subject, factor in subject_mentions:
+                    if subject != mention:
+                        yield index.relation(subject, mention, verb, verb.lemma_.lower(), "says", factuality,
+                                             CoreRule.SPEECH, confidence(CoreRule.SPEECH) * factor, time)
+
+
+class VerbFrame(NamedTuple):
+    """What the verb rules see at one verb: the mentions of its subjects and of each argument.
+
+    Not used to extract anything; :mod:`kg.explain` reads it to say why two mentions got no
+    relation (neither is the verb's subject, the other is no argument of it, ...).
+    """
+
+    verb: Token
+    subjects: list[str]
+    arguments: list[tuple[str, str, Token, list[str]]]  # (verb phrase, rule, argument token, its mentions)
+
+
+def verb_frames(doc: Doc, mention_spans: list[MentionSpan]) -> list[VerbFrame]:
+    """The subjects and arguments the verb rules find at every verb of ``doc``, in text order."""
+    index = MentionIndex(doc, mention_spans)
+    frames = []
+    for token in tokens_with_pos(doc, VERB_TAGS):
+        found_subjects = [mention for subject in subjects(index, token) for mention, _ in entities(index, subject)]
+        arguments = [
+            (phrase, rule, argument, [mention for mention, _ in entities(index, argument)])
+            for phrase, rule, argument in objects(index, token)
+        ]
+        frames.append(VerbFrame(token, found_subjects, arguments))
+    return frames
