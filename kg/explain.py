@@ -30,9 +30,9 @@ from spacy.tokens import Doc, Token
 from kg.extraction.clusters import document_clusters, mention_classes
 from kg.extraction.coref import find_links
 from kg.extraction.document import document_mentions
-from kg.extraction.mentions import MentionSpan
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
 from kg.extraction.relations import extract_relations
+from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
 from kg.extraction.words import ner_class

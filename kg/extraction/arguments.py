@@ -9,11 +9,12 @@ militants"), the one who does what a verb says by control ("Blinken plans to vis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.mentions import MentionSpan
+from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
@@ -30,6 +31,7 @@ SUSPECT_NOUNS = word_list("suspect_nouns")
 COPULAS = word_list("copulas")
 #: How deep the walks up and down the tree go: deeper chains are parser errors more often than not.
 MAX_DEPTH = 6
+T = TypeVar("T")
 
 
 class MentionIndex:
@@ -51,6 +53,13 @@ class MentionIndex:
                 for i in range(item.span.start, item.span.end):
                     self.at_token.setdefault(i, item.mention.id)
         self.sentence_of = sentence_numbers(doc)
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """What ``make`` returns, made once per document (tables several rules read)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
 
     def cls(self, mention_id: str) -> EntityClass:
         return self.by_id[mention_id].mention.cls

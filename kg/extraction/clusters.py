@@ -36,7 +36,8 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
             by_name[(mention.name.casefold(), mention.cls == EntityClass.ROLE)].append(position)
     long_names = [name for name, is_role in by_name if not is_role and " " in name]
     for (name, is_role) in list(by_name):
-        if is_role or " " in name or gazetteer.place_class(mentions[by_name[(name, is_role)][0]].name) != "Place":
+        first = mentions[by_name[(name, is_role)][0]]
+        if is_role or " " in name or gazetteer.place_class(first.name) != EntityClass.PLACE:
             continue
         candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
         if len(candidates) == 1:

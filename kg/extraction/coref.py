@@ -37,7 +37,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.clusters import document_clusters, mention_classes
-from kg.extraction.mentions import MentionSpan
+from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import description_classes, pronoun_classes, word_list
 from kg.model import EntityClass, Mention, mention_id

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
@@ -20,6 +19,7 @@ from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
 from kg.extraction.gazetteer import demonym_country, is_known_place, is_state_abbreviation, place_class
 from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
+from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import apposition_title, only_title_words, prefix_title, split_leading_title
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
@@ -32,17 +32,6 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 #: Nouns a nationality adjective modifies when it means the state: "the Israeli government" is
 #: Israel acting, where "Israeli voters" are a group of people.
 STATE_NOUNS = word_list("state_nouns")
-
-
-class MentionSpan(NamedTuple):
-    """A mention with the spaCy span it came from; only used inside the extraction stages.
-
-    ``owner`` is, for a role, the span of the person who holds it.
-    """
-
-    mention: Mention
-    span: Span
-    owner: Span | None = None
 
 
 def find_mentions(doc: Doc) -> list[MentionSpan]:

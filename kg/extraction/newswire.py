@@ -146,13 +146,6 @@ def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
     return found
 
 
-def state_after_town(span: Span) -> bool:
-    """True for "Minn." in "Chisholm, Minn.": a state name right after a capitalised town and a comma."""
-    doc = span.doc
-    return span.start >= 2 and doc[span.start - 1].text == "," and us_state(span.text) is not None \
-        and (doc[span.start - 2].is_title or doc[span.start - 2].is_upper)
-
-
 def is_source_line(name: Span) -> bool:
     """True for a broadcaster or paper named in a monitoring service's source line: "... in Spanish 1402 GMT"."""
     doc = name.doc

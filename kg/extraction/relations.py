@@ -19,11 +19,11 @@ from spacy.tokens import Doc
 
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
-from kg.extraction.legacy_rules import CONFIDENCE, legacy_relations
-from kg.extraction.mentions import MentionSpan
+from kg.extraction.patterns import containment_rules, pattern_relations
 from kg.extraction.predicates import GENERIC, predicate_of
 from kg.extraction.roles import role_relations
 from kg.extraction.rules import CoreRule, confidence
+from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import verb_relations
 from kg.model import RelationMention
 
@@ -42,7 +42,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     relations = [
         *verb_relations(index, Qualifiers(doc)),
         *role_relations(index),
-        *legacy_relations(index),
+        *pattern_relations(index),
     ]
     found: dict[tuple[object, ...], RelationMention] = {}
     for relation in relations + transitive_relations(index, relations):
@@ -70,19 +70,20 @@ def transitive_relations(index: MentionIndex, relations: list[RelationMention]) 
     Only the ``comma-place`` rule's containment is followed: it is the one a reader takes as
     "the town of that state", where a looser "in" could be a building in a room.
     """
-    containers: dict[str, list[str]] = {}
+    containing = containment_rules()
+    containers: dict[str, list[tuple[str, float]]] = {}  # place -> (what holds it, how sure)
     for relation in relations:
-        if relation.rule == "comma-place":
-            containers.setdefault(relation.subject, []).append(relation.object)
+        if relation.rule in containing:
+            containers.setdefault(relation.subject, []).append((relation.object, relation.confidence))
     inferred = []
     for relation in relations:
         predicate = predicate_of(relation.verb, relation.predicate, index.cls(relation.subject),
                                  index.cls(relation.object)).predicate
-        if predicate not in CONTAINMENT or relation.rule == "comma-place":
+        if predicate not in CONTAINMENT or relation.rule in containing:
             continue
-        for container in containers.get(relation.object, []):
+        for container, certainty in containers.get(relation.object, []):
             if container != relation.subject:
                 inferred.append(replace(relation, object=container, rule=CoreRule.TRANSITIVE,
                                         confidence=round(relation.confidence * confidence(CoreRule.TRANSITIVE)
-                                                         / CONFIDENCE["comma-place"], 2)))
+                                                         / certainty, 2)))
     return inferred

@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Token
 
 from kg.extraction.arguments import MentionIndex, entities, objects, subjects
 from kg.extraction.factuality import SPEECH_VERBS, Qualifiers
-from kg.extraction.mentions import MentionSpan
 from kg.extraction.rules import CoreRule, confidence
+from kg.extraction.spans import MentionSpan
 from kg.model import RelationMention
 from kg.nlp import tokens_with_pos
 

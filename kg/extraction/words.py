@@ -37,15 +37,15 @@ def load_json(name: str) -> Any:
 
 
 @cache
-def _word_lists() -> dict[str, frozenset[str]]:
-    lists: dict[str, frozenset[str]] = {}
+def _word_lists() -> dict[str, tuple[frozenset[str], bool]]:
+    lists: dict[str, tuple[frozenset[str], bool]] = {}
     for name, entry in load_json("words.json").items():
         if name.startswith("_"):
             continue
         words = entry.get("words") if isinstance(entry, dict) else None
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
             raise DataError(f"{DATA_DIR / 'words.json'}: {name!r} needs a non-empty list of words under 'words'")
-        lists[name] = frozenset(words)
+        lists[name] = (frozenset(words), entry.get("abbreviated") is True)
     return lists
 
 
@@ -54,7 +54,19 @@ def word_list(name: str) -> frozenset[str]:
     lists = _word_lists()
     if name not in lists:
         raise DataError(f"{DATA_DIR / 'words.json'} has no word list {name!r} (it has: {', '.join(sorted(lists))})")
-    return lists[name]
+    return lists[name][0]
+
+
+def written_forms(name: str) -> frozenset[str]:
+    """The named list's words as a text may write them: with a full stop too, for an abbreviated list.
+
+    >>> sorted(written_forms("honorifics"))[:4]
+    ['dame', 'dame.', 'dr', 'dr.']
+    """
+    words = word_list(name)
+    if not _word_lists()[name][1]:
+        return words
+    return words | frozenset(f"{word}." for word in words)
 
 
 def word_list_names() -> frozenset[str]:

@@ -26,7 +26,7 @@ from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.model import Corpus, Document, Entity, Event, Relation
+from kg.model import Corpus, Document, Entity, Event, Factuality, Relation
 from kg.namespace import KG, KGR, PREFIXES
 
 
@@ -156,7 +156,7 @@ def _entity_triples(entity: Entity, document_id: str, aliases: tuple[str, ...]) 
 
 def _relation_triples(relation: Relation) -> Iterator[Triple]:
     subject, predicate, obj = entity_iri(relation.subject), KG[relation.predicate], entity_iri(relation.object)
-    if relation.factuality != "negated":
+    if relation.factuality != Factuality.NEGATED:
         yield subject, predicate, obj
     node = statement_iri(relation)
     sentence = relation.sentence
