@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
-from kg.extraction.predicates import Predication, predicate_of
+import pytest
+from spacy.tokens import Doc
+
+from kg.extraction.predicates import Predication, lexicon, predicate_of
+from kg.model import Corpus
 from kg.namespace import fits, superclasses
+from kg.nlp import load_pipeline
 
 
 @pytest.mark.parametrize(
@@ -35,3 +40,33 @@ def test_class_hierarchy_comes_from_the_ontology() -> None:
     assert "Agent" not in superclasses("City")
     assert fits("visits", "Group", "City")
     assert not fits("livesIn", "Organization", "City")
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Angela Merkel held negotiations with Emmanuel Macron.", "negotiatesWith"),
+        ("Angela Merkel held talks with Emmanuel Macron.", "meets"),
+        ("Angela Merkel had talks with Emmanuel Macron.", "meets"),
+        ("Angela Merkel held meetings with Emmanuel Macron.", "meets"),
+    ],
+)
+def test_a_light_verb_phrase_is_read_in_lemmas(text: str, relation: str,
+                                               resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
+    assert [r.predicate for r in corpus.relations] == [relation]
+
+
+def test_the_lexicon_is_written_in_lemmas() -> None:
+    """Phrases are looked up as the verb rules build them, from lemmas ("held negotiations with"
+    is "hold negotiation with"): a noun in a phrase is written as its lemma."""
+    nlp = load_pipeline()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    for phrase in lexicon():
+        words = phrase.split()
+        if len(words) < 3:
+            continue
+        doc = Doc(nlp.vocab, words=words)
+        for token in doc[1:-1]:
+            token.pos_ = "NOUN"
+            assert lemmatizer.rule_lemmatize(token)[0] == token.text, f"{phrase!r}: {token.text!r} is no lemma"

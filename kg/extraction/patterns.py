@@ -23,7 +23,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extraction.arguments import MentionIndex
-from kg.extraction.filters import ARGUMENTS, FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES, MatchContext, split_name
+from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
+from kg.extraction.finders import ARGUMENTS, MatchContext, split_name
 from kg.extraction.rows import ClassRow, Pattern, RelationRow, Side, class_rows, read_rows, relation_rows
 from kg.extraction.words import DataError
 from kg.model import EntityClass, Factuality, RelationMention

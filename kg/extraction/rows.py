@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NoReturn
 
-from kg.extraction.filters import ARGUMENTS, FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES, split_name
+from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
+from kg.extraction.finders import ARGUMENTS, split_name
 from kg.extraction.words import DATA_DIR, DataError, word_list_names, written_forms
 from kg.model import EntityClass, Factuality
 from kg.namespace import relation_names

@@ -1,0 +1,237 @@
+"""Argument finders for pattern rows: which mentions a matched token stands for.
+
+A relation row's ``subject`` and ``object`` name a token and a finder (``via``) from the
+``ARGUMENTS`` table: the mention the token is part of ("mention"), the names an argument
+stands for ("arguments": through "and", appositions and relative pronouns), the mentions a
+noun describes ("described_by"), the one a killer noun names ("killer_of"), and so on. Each
+takes the match (:class:`MatchContext`) and the token, and an argument written after a colon
+("first_place_within:8").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from kg.extraction.arguments import MentionIndex, blamed_for, describers, entities, phrase_targets, pobjs
+from kg.extraction.newswire import is_source_line
+from kg.extraction.words import word_list
+from kg.model import EntityClass
+from kg.nlp import sentences
+
+GLOBAL_WIRES = word_list("global_wires")
+#: How far into a sentence a dateline's place and agency may stand.
+DATELINE_TOKENS = 12
+#: The classes a noun describing a name can tell something of ("Atlanta businessman X").
+DESCRIBED_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE})
+
+
+@dataclass
+class MatchContext:
+    """One match of a row: the document's mentions and the tokens the pattern named."""
+
+    index: MentionIndex
+    tokens: dict[str, list[Token]]
+    cache: dict[str, object] = field(default_factory=dict)
+
+    def token(self, name: str) -> Token:
+        return self.tokens[name][0]
+
+
+def _mention(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    found = ctx.index.mention_of(token)
+    return [found] if found is not None else []
+
+
+def _arguments(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The mentions an argument stands for, following "and", appositions and relative pronouns."""
+    return [mention for mention, _ in entities(ctx.index, token)]
+
+
+def _ending_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    return [item.mention.id for item in ctx.index.spans if item.span.end - 1 == token.i]
+
+
+def _all_starting_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    return [item.mention.id for item in ctx.index.spans if item.span.start == token.i]
+
+
+def _starting_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The mention the token opens (the one that has the token, when it starts there)."""
+    found = ctx.index.mention_of(token)
+    return [found] if found is not None and ctx.index.span(found).start == token.i else []
+
+
+def _in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    sentence = ctx.index.sentence_of[token.i]
+    return [item.mention.id for item in ctx.index.spans if ctx.index.sentence_of[item.span.start] == sentence]
+
+
+def _phrase_targets(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    return phrase_targets(ctx.index, token)
+
+
+def _described_by(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The mentions the token describes: their own head, an apposition, a predicate noun (:func:`describers`)."""
+    table = ctx.index.memo("described_by", lambda: _describer_table(ctx.index))
+    return list(table.get(token.i, ()))
+
+
+def _describer_table(index: MentionIndex) -> dict[int, list[str]]:
+    table: dict[int, list[str]] = {}
+    for item in index.spans:
+        if item.mention.cls in DESCRIBED_CLASSES:
+            for describer in describers(index, item.span.root):
+                table.setdefault(describer.i, []).append(item.mention.id)
+    return table
+
+
+def _first_place_within(ctx: MatchContext, token: Token, window: str | None = None) -> list[str]:
+    """The first place named in the ``window`` tokens from the token on ("X, the capital of Y")."""
+    index = ctx.index
+    for following in index.doc[token.i: token.i + int(window or 8)]:
+        found = index.mention_of(following)
+        if found is not None and index.cls(found) == EntityClass.PLACE:
+            return [found]
+    return []
+
+
+def _place_before(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The last place named before the mention ending at the token, by another name ("X, the territory's capital")."""
+    index = ctx.index
+    places = [item for item in index.spans if item.mention.cls == EntityClass.PLACE and item.mention.label != "NORP"]
+    for position, item in enumerate(places):
+        if item.span.end - 1 != token.i:
+            continue
+        name = index.by_id[index.at_token[item.span.root.i]].mention.name
+        for candidate in reversed(places[:position]):
+            if candidate.mention.name != name:
+                return [candidate.mention.id]
+        return []
+    return []
+
+
+def _killer_of(ctx: MatchContext, noun: Token, _: str | None = None) -> list[str]:
+    """Who a killer noun names: the name it is in apposition to, or that it stands before ("Oswald, the assassin")."""
+    index, doc = ctx.index, ctx.index.doc
+    found = [index.mention_of(child) for child in noun.children if child.dep_ == "appos"]
+    if noun.dep_ in ("appos", "compound") or noun.head.i in index.at_token:
+        found.append(index.mention_of(noun.head))
+    if noun.dep_ == "attr":
+        found += [index.mention_of(child) for child in noun.head.children if child.dep_ == "nsubj"]
+    following = noun.i + 1
+    if following < len(doc) and doc[following].text == ",":
+        following += 1
+    found.append(index.mention_of(doc[following]) if following < len(doc) else None)
+    return [mention for mention in found if mention is not None]
+
+
+def _victims_of(ctx: MatchContext, noun: Token, _: str | None = None) -> list[str]:
+    """Who a killer noun says was killed: "assassin of Lincoln", "Kennedy's assassin", "King assassin"."""
+    index = ctx.index
+    found = [index.mention_of(pobj) for prep in noun.children if prep.lower_ == "of" for pobj in pobjs(prep)]
+    found += [index.mention_of(child) for child in noun.children if child.dep_ in ("poss", "compound")]
+    if noun.i > 0:
+        before = index.doc[noun.i - 1]
+        if before.tag_ == "POS" and noun.i > 1:
+            before = index.doc[noun.i - 2]
+        found.append(index.mention_of(before))
+    return [mention for mention in found if mention is not None]
+
+
+def _killing_parties(index: MentionIndex, noun: Token) -> tuple[list[str], list[str]]:
+    """Killers and victims of a killing noun: "the assassination of X by Y", "Y's killing of X",
+    "X's assassination", "the Kennedy slaying"; with no killer beside it, the one the sentence lays
+    it on ("Sirhan was convicted of the slaying of Kennedy", "the only suspect in Kennedy's assassination")."""
+    killers = index.named(pobj for prep in noun.children if prep.lower_ == "by" for pobj in pobjs(prep))
+    victims = index.named(pobj for prep in noun.children if prep.lower_ == "of" for pobj in pobjs(prep))
+    victims += index.named(child for child in noun.children if child.dep_ == "compound")
+    possessors = index.named(child for child in noun.children if child.dep_ == "poss")
+    if victims:
+        killers += possessors
+    else:
+        victims += possessors
+    if not killers:
+        killers = index.named(blamed_for(index, noun))
+    return killers, victims
+
+
+def _killers_of_killing(ctx: MatchContext, noun: Token, _: str | None = None) -> list[str]:
+    return _killing_parties(ctx.index, noun)[0]
+
+
+def _victims_of_killing(ctx: MatchContext, noun: Token, _: str | None = None) -> list[str]:
+    return _killing_parties(ctx.index, noun)[1]
+
+
+def _dateline(index: MentionIndex, opening: Token) -> tuple[str | None, list[str]]:
+    """The agency and the places of a dateline or source line opening the sentence at ``opening``.
+
+    "Moscow, March 5 (ITAR-TASS) --": places, then the agency, with only punctuation, numbers
+    and dates between. A global wire's dateline ("BANGKOK, Thailand (AP)") only says where the
+    story was filed, so it gives none.
+    """
+    doc = index.doc
+    sentence = sentences(doc)[index.sentence_of[opening.i]]
+    places: list[str] = []
+    agency: str | None = None
+    for token in sentence[:DATELINE_TOKENS]:
+        mention = index.at_token.get(token.i)
+        if mention is None:
+            # "(Text) Sofia, February 15 (BTA)": monitoring services open with "(Text)"
+            if token.is_punct or token.like_num or token.ent_type_ in ("DATE", "TIME") or token.text == "Text":
+                continue
+            break
+        if index.cls(mention) == EntityClass.PLACE and agency is None:
+            if mention not in places:
+                places.append(mention)
+        elif index.cls(mention) == EntityClass.ORGANIZATION and places:
+            agency = mention
+            break
+    if agency is None:
+        return None, []
+    span = index.span(agency)
+    before, after = doc[span.start - 1], doc[span.end] if span.end < len(doc) else None
+    bracketed = ((before.text == "(" and after is not None and after.text == ")")
+                 or (after is not None and after.text in ("--", "—"))) and \
+        index.by_id[agency].mention.name not in GLOBAL_WIRES
+    if not (bracketed or is_source_line(span)):
+        return None, []
+    return agency, places
+
+
+def _dateline_agency(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    agency, _places = _dateline(ctx.index, token)
+    return [agency] if agency is not None else []
+
+
+def _dateline_places(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    return _dateline(ctx.index, token)[1]
+
+
+ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
+    "mention": _mention,
+    "arguments": _arguments,
+    "mentions_ending_here": _ending_here,
+    "mention_starting_here": _starting_here,
+    "mentions_starting_here": _all_starting_here,
+    "mentions_in_sentence": _in_sentence,
+    "phrase_targets": _phrase_targets,
+    "described_by": _described_by,
+    "first_place_within": _first_place_within,
+    "place_before": _place_before,
+    "killer_of": _killer_of,
+    "victims_of": _victims_of,
+    "killers_of_killing": _killers_of_killing,
+    "victims_of_killing": _victims_of_killing,
+    "dateline_agency": _dateline_agency,
+    "dateline_places": _dateline_places,
+}
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    """ "first_place_within:8" -> ("first_place_within", "8")."""
+    base, _, argument = name.partition(":")
+    return base, argument or None
