@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.extraction.mentions import trim
-from kg.extraction.patterns import MATCHES_KEY, PatternRuler, first_class_row
+from kg.extraction.patterns import MATCHES_KEY, DocMatches, PatternRuler, first_class_row
 from kg.extraction.rows import ClassRow, RelationRow, class_rows, read_rows, relation_rows
 from kg.extraction.words import DataError, ner_class
 from kg.model import DocumentAnalysis
@@ -47,7 +47,7 @@ def test_each_class_row_corrects_a_name_of_its_example(row: ClassRow) -> None:
     for entity in doc.ents:
         cls, span = ner_class(entity.label_), trim(entity)
         if cls is not None and span is not None:
-            corrected = first_class_row(span, cls, alone.rows, alone.match(doc))
+            corrected = first_class_row(span, cls, DocMatches(alone.rows, alone.match(doc)))
             if corrected != cls:
                 changed.append(corrected)
     assert changed and set(changed) == {row.sets}, f"{row.pattern.source} does not fire on {row.pattern.example!r}"
@@ -88,7 +88,7 @@ def test_the_component_keeps_its_matches_on_the_doc_and_saves_its_rows(tmp_path:
     nlp = load_pipeline()
     assert "kg_patterns" in nlp.pipe_names
     doc = nlp("Protesters gathered outside NRC headquarters in Rockville.")
-    assert doc.user_data[MATCHES_KEY]
+    assert doc.user_data[MATCHES_KEY].matches
     ruler = nlp.get_pipe("kg_patterns")
     ruler.to_disk(tmp_path)
     again = PatternRuler(nlp.vocab).from_disk(tmp_path)

@@ -67,13 +67,13 @@ def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None 
 
 def _outside_mentions(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:
     """No token the pattern named ``name`` is part of a name."""
-    return not any(token.i in ctx.index.at_token for token in ctx.tokens.get(name or "", ()))
+    return not any(token.i in ctx.index.at_token for token in ctx.tokens(name or ""))
 
 
 def _skippable(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:
     """The tokens named ``name`` are only articles, adjectives and words of direction ("in northern Israel")."""
     return all(token.i not in ctx.index.at_token and (token.pos_ in ("DET", "ADJ") or token.lower_ in COMPASS_WORDS)
-               for token in ctx.tokens.get(name or "", ()))
+               for token in ctx.tokens(name or ""))
 
 
 def _not_nationality(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
@@ -83,7 +83,7 @@ def _not_nationality(ctx: MatchContext, subject: str, obj: str, _: str | None = 
 
 def _not_the_noun_possessive(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:
     """The words named ``name`` are not "the <noun>" (that shape names the place before it)."""
-    words = ctx.tokens.get(name or "", [])
+    words = ctx.tokens(name or "")
     return not (len(words) == 2 and words[0].lower_ == "the")
 
 

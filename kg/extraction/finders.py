@@ -11,7 +11,7 @@ takes the match (:class:`MatchContext`) and the token, and an argument written a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Token
 
@@ -30,14 +30,19 @@ DESCRIBED_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, Ent
 
 @dataclass
 class MatchContext:
-    """One match of a row: the document's mentions and the tokens the pattern named."""
+    """One match of a row: the document's mentions and the positions of the tokens the pattern named."""
 
     index: MentionIndex
-    tokens: dict[str, list[Token]]
-    cache: dict[str, object] = field(default_factory=dict)
+    positions: dict[str, tuple[int, ...]]
 
     def token(self, name: str) -> Token:
-        return self.tokens[name][0]
+        """The (first) token the pattern named ``name``."""
+        return self.index.doc[self.positions[name][0]]
+
+    def tokens(self, name: str) -> list[Token]:
+        """Every token the pattern named ``name`` (none, for an element that took none)."""
+        doc = self.index.doc
+        return [doc[i] for i in self.positions.get(name, ())]
 
 
 def _mention(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
@@ -51,11 +56,20 @@ def _arguments(ctx: MatchContext, token: Token, _: str | None = None) -> list[st
 
 
 def _ending_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
-    return [item.mention.id for item in ctx.index.spans if item.span.end - 1 == token.i]
+    """Every mention whose last token is the token."""
+    return list(ctx.index.memo("ending_at", lambda: _by_token(ctx.index, last=True)).get(token.i, ()))
 
 
 def _all_starting_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
-    return [item.mention.id for item in ctx.index.spans if item.span.start == token.i]
+    """Every mention whose first token is the token."""
+    return list(ctx.index.memo("starting_at", lambda: _by_token(ctx.index, last=False)).get(token.i, ()))
+
+
+def _by_token(index: MentionIndex, *, last: bool) -> dict[int, list[str]]:
+    table: dict[int, list[str]] = {}
+    for item in index.spans:
+        table.setdefault(item.span.end - 1 if last else item.span.start, []).append(item.mention.id)
+    return table
 
 
 def _starting_here(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
@@ -65,8 +79,17 @@ def _starting_here(ctx: MatchContext, token: Token, _: str | None = None) -> lis
 
 
 def _in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
-    sentence = ctx.index.sentence_of[token.i]
-    return [item.mention.id for item in ctx.index.spans if ctx.index.sentence_of[item.span.start] == sentence]
+    """Every mention that starts in the token's sentence."""
+    index = ctx.index
+    table = index.memo("in_sentence", lambda: _by_sentence(index))
+    return list(table.get(index.sentence_of[token.i], ()))
+
+
+def _by_sentence(index: MentionIndex) -> dict[int, list[str]]:
+    table: dict[int, list[str]] = {}
+    for item in index.spans:
+        table.setdefault(index.sentence_of[item.span.start], []).append(item.mention.id)
+    return table
 
 
 def _phrase_targets(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
@@ -203,12 +226,12 @@ def _dateline(index: MentionIndex, opening: Token) -> tuple[str | None, list[str
 
 
 def _dateline_agency(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
-    agency, _places = _dateline(ctx.index, token)
+    agency, _places = ctx.index.memo(f"dateline-{token.i}", lambda: _dateline(ctx.index, token))
     return [agency] if agency is not None else []
 
 
 def _dateline_places(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
-    return _dateline(ctx.index, token)[1]
+    return ctx.index.memo(f"dateline-{token.i}", lambda: _dateline(ctx.index, token))[1]
 
 
 ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
@@ -228,6 +251,17 @@ ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
     "victims_of_killing": _victims_of_killing,
     "dateline_agency": _dateline_agency,
     "dateline_places": _dateline_places,
+}
+
+
+#: Cheap checks that a finder can find anything at a token, so a match that names nothing is
+#: dropped before any work (most are: a comma or an "in" rarely follows a name).
+GUARDS: dict[str, Callable[[MentionIndex, int], bool]] = {
+    "mention": lambda index, i: i in index.at_token,
+    "mention_starting_here": lambda index, i: i in index.at_token,
+    "mentions_ending_here": lambda index, i: i in index.memo("ending_at", lambda: _by_token(index, last=True)),
+    "mentions_starting_here": lambda index, i: i in index.memo("starting_at", lambda: _by_token(index, last=False)),
+    "described_by": lambda index, i: i in index.memo("described_by", lambda: _describer_table(index)),
 }
 
 

@@ -13,19 +13,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
-from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
-from kg.extraction.finders import ARGUMENTS, MatchContext, split_name
-from kg.extraction.rows import ClassRow, Pattern, RelationRow, Side, class_rows, read_rows, relation_rows
+from kg.extraction.finders import ARGUMENTS, GUARDS, MatchContext, split_name
+from kg.extraction.matcher import (
+    Node,
+    PatternError,
+    TokenIndex,
+    TokenPattern,
+    compile_dependency_pattern,
+    compile_token_pattern,
+    match_dependencies,
+    match_tokens,
+    wanted_values,
+)
+from kg.extraction.rows import ClassRow, RelationRow, Side, class_rows, read_rows, relation_rows
 from kg.extraction.words import DataError
 from kg.model import EntityClass, Factuality, RelationMention
 
@@ -34,9 +46,10 @@ Row = RelationRow | ClassRow
 
 
 class PatternMatch(NamedTuple):
-    """Where one row matched a doc: the row's place in the ruler, and the tokens each name took."""
+    """Where a pattern matched a doc: the rows that share the pattern (their places in the ruler),
+    and the tokens each name took."""
 
-    row: int
+    rows: tuple[int, ...]
     tokens: dict[str, tuple[int, ...]]
 
 
@@ -60,46 +73,56 @@ class PatternRuler:
 
     def clear(self) -> None:
         self.rows: list[Row] = []
-        self._token_matcher = Matcher(self.vocab, validate=True)
-        self._dependency_matcher = DependencyMatcher(self.vocab, validate=True)
+        #: each distinct pattern, compiled, with the numbers of the rows that share it
+        self._compiled: dict[str, tuple[TokenPattern | tuple[Node, ...], tuple[int, ...]]] = {}
+        self._wanted: dict[int, frozenset[int]] | None = None
 
     def add_rows(self, rows: Iterable[Row]) -> None:
         for row in rows:
             pattern = row.pattern
-            key = f"kg-row-{len(self.rows)}"
-            try:
-                if pattern.matcher == "dependency":
-                    self._dependency_matcher.add(key, [pattern.spacy_pattern()])
-                elif pattern.matcher == "token":
-                    self._token_matcher.add(key, [pattern.spacy_pattern()])
-            except ValueError as error:
-                raise DataError(f"{pattern.source}: spaCy refuses the pattern: {error}") from error
+            if pattern.matcher != "entity":
+                key = json.dumps([pattern.matcher, pattern.pattern], sort_keys=True)
+                if key not in self._compiled:
+                    try:
+                        compiled = compile_dependency_pattern(pattern.spacy_pattern()) \
+                            if pattern.matcher == "dependency" else compile_token_pattern(pattern.spacy_pattern())
+                    except PatternError as error:
+                        raise DataError(f"{pattern.source}: {error}") from error
+                    self._compiled[key] = (compiled, ())
+                compiled, numbers = self._compiled[key]
+                self._compiled[key] = (compiled, (*numbers, len(self.rows)))
+                self._wanted = None
             self.rows.append(row)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[MATCHES_KEY] = self.match(doc)
+        doc.user_data[MATCHES_KEY] = DocMatches(self.rows, self.match(doc))
         return doc
 
     def match(self, doc: Doc) -> list[PatternMatch]:
         """Every match of every row, in row order, then text order."""
         found: list[PatternMatch] = []
-        strings = self.vocab.strings
-        token_matches = self._token_matcher(doc, with_alignments=True) if len(self._token_matcher) else []
-        for match_id, start, _end, alignment in token_matches:  # type: ignore[misc]
-            number = int(strings[match_id].rsplit("-", 1)[1])
-            names = self.rows[number].pattern.token_names()
-            tokens: dict[str, list[int]] = {}
-            for offset, element in enumerate(alignment):
-                name = names[element]
-                if name is not None:
-                    tokens.setdefault(name, []).append(start + offset)
-            found.append(PatternMatch(number, {name: tuple(ids) for name, ids in tokens.items()}))
-        for match_id, token_ids in self._dependency_matcher(doc) if len(self._dependency_matcher) else []:
-            number = int(strings[match_id].rsplit("-", 1)[1])
-            names = self.rows[number].pattern.token_names()
-            found.append(PatternMatch(number, {name: (i,) for name, i in zip(names, token_ids, strict=True)
-                                               if name is not None}))
-        found.sort(key=lambda match: (match.row, sorted(match.tokens.values())))
+        if self._wanted is None:
+            self._wanted = wanted_values([compiled for compiled, _ in self._compiled.values()])
+        index = TokenIndex(doc, self._wanted)
+        for compiled, numbers in self._compiled.values():
+            if isinstance(compiled, TokenPattern):
+                names = self.rows[numbers[0]].pattern.token_names()
+                named = [(k, name) for k, name in enumerate(names) if name is not None]
+                for start, elements in match_tokens(compiled, index):
+                    taken: dict[str, tuple[int, ...]]
+                    if compiled.fixed:
+                        taken = {name: (start + k,) for k, name in named}
+                    else:
+                        tokens: dict[str, list[int]] = {}
+                        for offset, element in enumerate(elements):
+                            name = names[element]
+                            if name is not None:
+                                tokens.setdefault(name, []).append(start + offset)
+                        taken = {name: tuple(ids) for name, ids in tokens.items()}
+                    found.append(PatternMatch(numbers, taken))
+            else:
+                found.extend(PatternMatch(numbers, taken) for taken in match_dependencies(compiled, index))
+        found.sort(key=attrgetter("rows"))  # in row order; each pattern's matches in text order
         return found
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
@@ -125,13 +148,36 @@ def make_pattern_ruler(nlp: Language, name: str) -> PatternRuler:
     return PatternRuler(nlp.vocab, name, shipped_rows())
 
 
-def pattern_matches(doc: Doc) -> tuple[list[Row], list[PatternMatch]]:
+@dataclass
+class DocMatches:
+    """The rows of a ruler and their matches on one doc; the class rows' matches also by the token
+    their name token took (made when first asked for)."""
+
+    rows: list[Row]
+    matches: list[PatternMatch]
+    _at_name: dict[tuple[int, int], list[dict[str, list[Token]]]] | None = None
+
+    def at_name(self, doc: Doc) -> dict[tuple[int, int], list[dict[str, list[Token]]]]:
+        """(class row number, token of the row's entity token) -> the tokens of each such match."""
+        if self._at_name is None:
+            table: dict[tuple[int, int], list[dict[str, list[Token]]]] = {}
+            for match in self.matches:
+                for number in match.rows:
+                    row = self.rows[number]
+                    if isinstance(row, ClassRow) and row.entity_token is not None:
+                        tokens = {name: [doc[i] for i in ids] for name, ids in match.tokens.items()}
+                        table.setdefault((number, tokens[row.entity_token][0].i), []).append(tokens)
+            self._at_name = table
+        return self._at_name
+
+
+def pattern_matches(doc: Doc) -> DocMatches:
     """The rows and their matches on ``doc``: kept by the ``kg_patterns`` component, else made now."""
-    found: list[PatternMatch] | None = doc.user_data.get(MATCHES_KEY)
-    ruler = _default_ruler(doc.vocab)
+    found: DocMatches | None = doc.user_data.get(MATCHES_KEY)
     if found is None:
-        found = doc.user_data[MATCHES_KEY] = ruler.match(doc)
-    return ruler.rows, found
+        ruler = _default_ruler(doc.vocab)
+        found = doc.user_data[MATCHES_KEY] = DocMatches(ruler.rows, ruler.match(doc))
+    return found
 
 
 @cache
@@ -143,29 +189,35 @@ def _default_ruler(vocab: Vocab) -> PatternRuler:
 
 def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """The relations the relation rows' matches state between the document's mentions."""
-    doc = index.doc
-    rows, matches = pattern_matches(doc)
-    for match in matches:
-        row = rows[match.row]
-        if not isinstance(row, RelationRow):
-            continue
-        context = MatchContext(index, {name: [doc[i] for i in ids] for name, ids in match.tokens.items()})
-        subjects = _side_mentions(context, row.subject)
-        if not subjects:
-            continue
-        objects = _side_mentions(context, row.object)
-        for subject in subjects:
-            for obj in objects:
-                if subject == obj or not all(_holds(context, name, subject, obj) for name in row.pattern.where):
-                    continue
-                anchor = index.span(subject).root if row.anchor == "subject" else context.token(row.anchor)
-                yield index.relation(subject, obj, anchor, row.verb, _predicate(context, row, subject, obj),
-                                     _factuality(context, row, anchor), row.pattern.id, row.confidence)
+    found = pattern_matches(index.doc)
+    rows = found.rows
+    for match in found.matches:
+        for number in match.rows:
+            row = rows[number]
+            if not isinstance(row, RelationRow):
+                continue
+            guard = GUARDS.get(row.subject.finder)
+            if guard is not None and not guard(index, match.tokens[row.subject.token][0]):
+                continue  # the subject's token names nothing: most matches end here, cheaply
+            yield from _row_relations(index, row, MatchContext(index, match.tokens))
+
+
+def _row_relations(index: MentionIndex, row: RelationRow, context: MatchContext) -> Iterator[RelationMention]:
+    subjects = _side_mentions(context, row.subject)
+    if not subjects:
+        return
+    objects = _side_mentions(context, row.object)
+    for subject in subjects:
+        for obj in objects:
+            if subject == obj or not all(_holds(context, name, subject, obj) for name in row.pattern.where):
+                continue
+            anchor = index.span(subject).root if row.anchor == "subject" else context.token(row.anchor)
+            yield index.relation(subject, obj, anchor, row.verb, _predicate(context, row, subject, obj),
+                                 _factuality(context, row, anchor), row.pattern.id, row.confidence)
 
 
 def _side_mentions(context: MatchContext, side: Side) -> list[str]:
-    name, argument = split_name(side.via)
-    found = ARGUMENTS[name](context, context.token(side.token), argument)
+    found = ARGUMENTS[side.finder](context, context.token(side.token), side.argument)
     if side.classes is not None:
         found = [mention for mention in found if context.index.cls(mention) in side.classes]
     return found
@@ -198,47 +250,28 @@ def containment_rules() -> frozenset[str]:
 
 def corrected_by_rows(span: Span, cls: EntityClass) -> EntityClass:
     """The class the first class row that fires on the name gives it, else ``cls``."""
-    rows, matches = pattern_matches(span.doc)
-    return first_class_row(span, cls, rows, matches)
+    return first_class_row(span, cls, pattern_matches(span.doc))
 
 
-def first_class_row(span: Span, cls: EntityClass, rows: list[Row], matches: list[PatternMatch]) -> EntityClass:
-    """The class given by the first of ``rows`` that fires on the name, by ``matches``, else ``cls``."""
-    at_name = _class_matches(span.doc, rows, matches)
-    for number, row in enumerate(rows):
+def first_class_row(span: Span, cls: EntityClass, found: DocMatches) -> EntityClass:
+    """The class given by the first of the class rows that fires on the name, else ``cls``."""
+    at_name = found.at_name(span.doc)
+    positions = {"start": span.start, "end": span.end - 1}
+    for number, row in enumerate(found.rows):
         if not isinstance(row, ClassRow) or cls not in row.applies_to:
             continue
         if row.pattern.matcher == "entity":
             candidates: list[dict[str, list[Token]]] = [{}]
         else:
-            position = {"start": span.start, "end": span.end - 1, "root": span.root.i}[row.at]
-            candidates = at_name.get((number, position), [])
+            if row.at not in positions:
+                positions[row.at] = span.root.i
+            candidates = at_name.get((number, positions[row.at]), [])
         for tokens in candidates:
             if all(_name_holds(span, tokens, name) for name in row.pattern.where):
                 return row.sets
     return cls
 
 
-MatchedTokens = dict[str, list[Token]]
-
-
-def _class_matches(
-    doc: Doc, rows: list[Row], matches: list[PatternMatch]
-) -> dict[tuple[int, int], list[MatchedTokens]]:
-    """The class rows' matches by (row, the token the row's entity token took)."""
-    table: dict[tuple[int, int], list[MatchedTokens]] = {}
-    for match in matches:
-        row = rows[match.row]
-        if isinstance(row, ClassRow) and row.entity_token is not None:
-            tokens = {name: [doc[i] for i in ids] for name, ids in match.tokens.items()}
-            table.setdefault((match.row, tokens[row.entity_token][0].i), []).append(tokens)
-    return table
-
-
 def _name_holds(span: Span, tokens: dict[str, list[Token]], filter_name: str) -> bool:
     name, argument = split_name(filter_name)
     return NAME_FILTERS[name](span, tokens, argument)
-
-
-__all__ = ["MATCHES_KEY", "Pattern", "PatternMatch", "PatternRuler", "containment_rules", "corrected_by_rows",
-           "first_class_row", "make_pattern_ruler", "pattern_matches", "pattern_relations", "shipped_rows"]

@@ -49,8 +49,8 @@ COMMON_KEYS = frozenset({"id", "matcher", "pattern", "where", "example", "note"}
 RELATION_KEYS = COMMON_KEYS | {"states", "states_by", "confidence", "verb", "factuality", "contains", "subject",
                                "object", "anchor"}
 CLASS_KEYS = COMMON_KEYS | {"sets", "when", "unless", "entity"}
-#: Attributes whose word lists are matched in any case: lemmas and texts ("Office", "office").
-CASED_ATTRIBUTES = frozenset({"LEMMA", "ORTH", "TEXT"})
+#: Attributes whose word lists are matched in any case of the word ("Office", "office").
+CASED_ATTRIBUTES = frozenset({"ORTH", "TEXT"})
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Pattern:
         return [{key: value for key, value in element.items() if key != "name"} for element in self.pattern]
 
     def spacy_pattern(self) -> list[dict[str, Any]]:
-        """The pattern as spaCy reads it: names dropped from token patterns, word lists filled in."""
+        """The pattern in spaCy's syntax: names dropped from token patterns, word lists filled in."""
         if self.matcher == "dependency":
             return [{**node, "RIGHT_ATTRS": _with_lists(node.get("RIGHT_ATTRS", {}))} for node in self.pattern]
         return [_with_lists(attributes) for attributes in self.attribute_sets()]
@@ -85,10 +85,12 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a relation row: the token it comes from, how, and the classes it allows."""
+    """One side of a relation row: the token it comes from, how (a finder and its argument), and the
+    classes it allows."""
 
     token: str
-    via: str = "mention"
+    finder: str = "mention"
+    argument: str | None = None
     classes: frozenset[EntityClass] | None = None
 
 
@@ -131,7 +133,7 @@ def _with_lists(attributes: dict[str, Any]) -> dict[str, Any]:
 
 def _words(reference: str, *, cased: bool) -> list[str]:
     words = written_forms(reference[1:])
-    if cased:  # a lemma keeps the case of the word: "Office", "OFFICE"
+    if cased:  # a text keeps the case of the word: "Office", "OFFICE" (the matcher lowers lemmas itself)
         return sorted({form for word in words for form in (word, word.title(), word.upper())})
     return sorted(words)
 
@@ -260,7 +262,8 @@ def _relation_row(data: Any, source: str) -> RelationRow:
             _fail(source, f"{key}: no function {via!r} finds mentions (there are: {', '.join(sorted(ARGUMENTS))})")
         classes = _classes(side["class"], source, "class") if "class" in side else None
         _named(pattern, key, side["token"], source)
-        sides[key] = Side(token=side["token"], via=via, classes=classes)
+        finder, argument = split_name(via)
+        sides[key] = Side(token=side["token"], finder=finder, argument=argument, classes=classes)
     anchor = data.get("anchor", sides["subject"].token)
     if anchor != "subject":
         _named(pattern, "anchor", anchor, source)
