@@ -28,8 +28,6 @@ from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATE
 from kg.extraction.finders import ARGUMENTS, GUARDS, MatchContext, split_name
 from kg.extraction.matcher import (
     Node,
-    PatternError,
-    TokenIndex,
     TokenPattern,
     compile_dependency_pattern,
     compile_token_pattern,
@@ -38,6 +36,7 @@ from kg.extraction.matcher import (
     wanted_values,
 )
 from kg.extraction.rows import ClassRow, RelationRow, Side, class_rows, read_rows, relation_rows
+from kg.extraction.tokens import PatternError, TokenIndex
 from kg.extraction.words import DataError
 from kg.model import EntityClass, Factuality, RelationMention
 
