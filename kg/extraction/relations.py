@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
 from kg.extraction.patterns import containment_rules, pattern_relations
-from kg.extraction.predicates import GENERIC, predicate_of
+from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
 from kg.extraction.roles import role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
@@ -77,8 +77,8 @@ def transitive_relations(index: MentionIndex, relations: list[RelationMention]) 
             containers.setdefault(relation.subject, []).append((relation.object, relation.confidence))
     inferred = []
     for relation in relations:
-        predicate = predicate_of(relation.verb, relation.predicate, index.cls(relation.subject),
-                                 index.cls(relation.object)).predicate
+        # whether the phrase says where something is; which relation it states is decided on resolution
+        predicate = relation.predicate or listed_relation(relation.verb)
         if predicate not in CONTAINMENT or relation.rule in containing:
             continue
         for container, certainty in containers.get(relation.object, []):
