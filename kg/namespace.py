@@ -42,6 +42,11 @@ class KG(DefinedNamespace):
     Visit: URIRef
     Attack: URIRef
     Announcement: URIRef
+    Acquisition: URIRef
+    Lawsuit: URIRef
+    Arrest: URIRef
+    Election: URIRef
+    Departure: URIRef
     Role: URIRef
     Document: URIRef
     Statement: URIRef
@@ -70,6 +75,18 @@ class KG(DefinedNamespace):
     says: URIRef
     supports: URIRef
     opposes: URIRef
+    citizenOf: URIRef
+    familyOf: URIRef
+    owns: URIRef
+    partOf: URIRef
+    founded: URIRef
+    injured: URIRef
+    acquired: URIRef
+    left: URIRef
+    electedTo: URIRef
+    sued: URIRef
+    accused: URIRef
+    arrested: URIRef
     # entities and documents
     mentionedIn: URIRef
     title: URIRef

@@ -54,10 +54,29 @@ def test_clean_name(text: str, cls: str, expected: str) -> None:
 
 
 def test_ner_labels_map_to_ontology_classes() -> None:
-    found = mentions_of("Hamas fighters attacked Israeli towns near Gaza City on Monday.")
+    found = mentions_of("Hamas fighters attacked Israeli towns near Gaza City on Monday. The Palestinians fled.")
     assert ("Organization", "Hamas") in found
-    assert ("Group", "Israeli") in found
+    assert ("Group", "Palestinian") in found
     assert ("Place", "Gaza City") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Hamas fighters attacked Israeli towns.", "Israeli", None),  # a nationality said of something names nobody
+        ("British voters rejected the plan.", "British", ("Group", "British")),  # ... of people, a group
+        ("Chinese citizens criticised the plan.", "Chinese", ("Group", "Chinese")),
+        ("The Israeli government approved the plan.", "Israeli", ("Place", "Israel")),  # the state acts
+        ("The Samoan Prime Minister spoke.", "Samoan", ("Place", "Samoa")),
+        ("The Democrats won the vote.", "Democrats", ("Organization", "Democratic Party")),
+        ("The storm hit at 10:30 UTC on Monday.", "UTC", None),
+    ],
+)
+def test_nationalities_parties_and_non_names(text: str, word: str, expected: tuple[str, str] | None) -> None:
+    doc = load_pipeline()(text)
+    found = [(item.mention.cls, item.mention.name) for item in find_mentions(doc)
+             if word in item.mention.text and item.mention.cls != "Role"]
+    assert found == ([expected] if expected else [])
     assert not any(name == "Monday" for _, name in found)  # dates live on statements, not as nodes
 
 

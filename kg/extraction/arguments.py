@@ -61,6 +61,16 @@ class MentionIndex:
             self._memo[key] = make()
         return self._memo[key]  # type: ignore[return-value]
 
+    def title_tokens(self) -> frozenset[int]:
+        """The tokens of the titles split off names ("US Secretary of State" in "US Secretary of State X")."""
+        return self.memo("title_tokens", lambda: frozenset(
+            i for item in self.spans if item.mention.cls == EntityClass.ROLE
+            for i in range(item.span.start, item.span.end)))
+
+    def antecedent_in(self, mention_id: str, mentions: set[str]) -> bool:
+        """True for a pronoun or description linked to one of ``mentions``."""
+        return self.by_id[mention_id].mention.antecedent in mentions
+
     def cls(self, mention_id: str) -> EntityClass:
         return self.by_id[mention_id].mention.cls
 
@@ -265,9 +275,10 @@ def describers(index: MentionIndex, name: Token) -> list[Token]:
 
 
 def _describes(index: MentionIndex, token: Token) -> bool:
-    """True for a noun that can describe a name: not itself a name, or a group ("Derwinski, a Republican from")."""
+    """True for a noun that can describe a name: not itself a name, or a group or party a person is
+    said to be ("Derwinski, a Republican from Chicago")."""
     mention = index.at_token.get(token.i)
-    return mention is None or index.cls(mention) == EntityClass.GROUP
+    return mention is None or index.cls(mention) == EntityClass.GROUP or token.ent_type_ == "NORP"
 
 
 def phrase_targets(index: MentionIndex, pobj: Token, depth: int = 0) -> list[str]:

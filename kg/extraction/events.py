@@ -29,6 +29,11 @@ LABELS = {
     "Visit": "{agent} visits {other}",
     "Attack": "{agent} attacks {other}",
     "Announcement": "{agent} on {other}",
+    "Acquisition": "{agent} acquires {other}",
+    "Lawsuit": "{agent} sues {other}",
+    "Arrest": "{agent} arrests {other}",
+    "Election": "{agent} elected to {other}",
+    "Departure": "{agent} leaves {other}",
 }
 PLACE_PREPOSITIONS = ("in", "at")
 
@@ -49,7 +54,7 @@ def find_events(
         if cls == "Visit":
             place = other.key if other.cls in PLACE_CLASSES else None
         else:  # an announcement's "in Gaza" is mostly what it is about, not where it was made
-            place = _place_named(relation, by_key) if cls in ("Meeting", "Attack") else None
+            place = _place_named(relation, by_key) if cls != "Announcement" else None
         found.append(Event(
             cls=cls,
             label=LABELS[cls].format(agent=agent.name, other=other.name),

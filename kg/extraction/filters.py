@@ -207,6 +207,13 @@ def _known_place(span: Span, tokens: dict[str, list[Token]], _: str | None = Non
     return is_known_place(span.text)
 
 
+def _name_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
+    """The name, in lower case and without "the" or a possessive, is in the word list ``name``."""
+    words = word_list(name or "")
+    text = span.text.lower()
+    return text in words or text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in words
+
+
 def _all_capitals(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     return span.text.isupper()
 
@@ -219,4 +226,5 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "name_is_us_state": _name_is_us_state,
     "known_place": _known_place,
     "all_capitals": _all_capitals,
+    "name_in": _name_in,
 }

@@ -20,7 +20,7 @@ from kg.extraction.gazetteer import demonym_country, is_known_place, is_state_ab
 from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
-from kg.extraction.titles import apposition_title, only_title_words, prefix_title, split_leading_title
+from kg.extraction.titles import apposition_title, is_title_word, only_title_words, prefix_title, split_leading_title
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
 from kg.nlp import sentence_numbers
@@ -32,6 +32,9 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 #: Nouns a nationality adjective modifies when it means the state: "the Israeli government" is
 #: Israel acting, where "Israeli voters" are a group of people.
 STATE_NOUNS = word_list("state_nouns")
+PEOPLE_NOUNS = word_list("people_nouns")
+#: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations.
+NOT_NAMES = word_list("not_names")
 
 
 def find_mentions(doc: Doc) -> list[MentionSpan]:
@@ -55,6 +58,9 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         if country is not None:
             found.append(make_mention(span, EntityClass.PLACE, entity.label_, sentence_index, name=country))
             continue
+        if cls == EntityClass.GROUP and is_adjective(span):
+            continue  # "British voters": a nationality said of something, no group of people named
+
         if cls == EntityClass.PERSON:
             span, leading_title = split_leading_title(span)
             if span is None:
@@ -71,6 +77,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         if (item.mention.cls == EntityClass.ROLE or not only_title_words(item.span, title_tokens))
         and not BAD_NAME_CHARACTERS.search(item.mention.name)
         and not PARTY_AND_STATE.match(item.mention.name)
+        and item.mention.name.lower() not in NOT_NAMES
         and any(character.isalpha() for character in item.mention.name)
     ]
     kept.sort(key=text_order)
@@ -81,13 +88,24 @@ def state_meant(span: Span) -> str | None:
     """The country a nationality adjective stands for where the text means the state, else None.
 
     "the Israeli government", "Israeli troops", "Palestinian negotiators" speak or act for
-    Israel or Palestine; "Israeli voters" or "the Palestinians" are groups of people.
+    Israel or Palestine, and "the Samoan Prime Minister" holds an office of Samoa; "Israeli
+    voters" or "the Palestinians" are groups of people.
     """
     if len(span) != 1 or span.root.dep_ not in ("amod", "compound", "nmod"):
         return None
-    if span.root.head.lemma_.lower() not in STATE_NOUNS and span.root.head.lower_ not in STATE_NOUNS:
+    head = span.root.head
+    if head.lemma_.lower() not in STATE_NOUNS and head.lower_ not in STATE_NOUNS and not is_title_word(head):
         return None
     return demonym_country(span.text)
+
+
+def is_adjective(span: Span) -> bool:
+    """True for a nationality or creed written as a word that modifies another ("British", "Muslim"
+    in "Muslim leaders"), not as the plural noun that names the people ("the Palestinians") nor
+    before a noun of people ("Chinese citizens", "British people")."""
+    root = span.root
+    return len(span) == 1 and root.dep_ in ("amod", "compound", "nmod") and root.tag_ not in ("NNS", "NNPS") \
+        and root.head.lower_ not in PEOPLE_NOUNS
 
 
 def surnames_as_people(found: list[MentionSpan]) -> list[MentionSpan]:

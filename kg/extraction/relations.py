@@ -56,7 +56,9 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
 def _statement_key(index: MentionIndex, relation: RelationMention) -> tuple[object, ...]:
     """What a relation states: the closed relation with its two sides in order, else the verb."""
     subject, obj = relation.subject, relation.object
-    predicate, swap = predicate_of(relation.verb, relation.predicate, index.cls(subject), index.cls(obj))
+    if relation.predicate is not None:  # whether the classes fit it is decided on resolution, with the entities'
+        return relation.sentence, subject, obj, relation.predicate, relation.factuality
+    predicate, swap = predicate_of(relation.verb, None, index.cls(subject), index.cls(obj))
     if predicate == GENERIC:
         return relation.sentence, subject, obj, relation.verb, relation.factuality
     if swap:

@@ -13,7 +13,8 @@ from spacy.tokens import Span, Token
 from kg.extraction.words import word_list
 from kg.nlp import sentence_of
 
-TITLE_WORDS = word_list("title_words")
+#: Head words of titles: offices ("minister", "spokesman") and occupations ("drummer", "astronomer").
+TITLE_WORDS = word_list("title_words") | word_list("occupation_words")
 HONORIFICS = word_list("honorifics")
 DEPARTMENT_WORDS = word_list("department_words")
 NAME_PREFIXES = word_list("name_prefixes")
@@ -73,7 +74,11 @@ def _before_case(token: Token) -> bool:
 
 
 def apposition_title(person: Span) -> Span | None:
-    """A title in an apposition after the name: "John Kirby, White House spokesman, said"."""
+    """A title in an apposition after the name: "John Kirby, White House spokesman, said".
+
+    The apposition's head must be a title word: "Veranika Tsapkala, wife of Valery Tsapkala, a
+    presidential candidate" describes her by someone else's title.
+    """
     for child in person.root.children:
         if child.dep_ != "appos" or child.i < person.end:
             continue
@@ -85,7 +90,7 @@ def apposition_title(person: Span) -> Span | None:
         while start < end and doc[start].dep_ in ("det", "poss"):
             start += 1
         title = doc[start:end]
-        if has_title_word(title):
+        if is_title_word(child) or child.lemma_.lower() in TITLE_WORDS:  # "a spokesman for X", not "wife of X"
             return title
     return None
 

@@ -58,17 +58,28 @@ def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) 
                 yield index.relation(subject, obj, verb, phrase, None, factuality, rule,
                                      confidence(CoreRule(rule)) * subject_factor * object_factor, time)
     if verb.lemma_.lower() in SPEECH_VERBS:
-        for clause in verb.children:
-            if clause.dep_ != "ccomp":
-                continue
-            for token in clause.subtree:
-                mention = index.at_token.get(token.i)
-                if mention is None or token.i != index.span(mention).root.i:
-                    continue
-                for subject, factor in subject_mentions:
-                    if subject != mention:
-                        yield index.relation(subject, mention, verb, verb.lemma_.lower(), "says", factuality,
-                                             CoreRule.SPEECH, confidence(CoreRule.SPEECH) * factor, time)
+        speakers = {subject for subject, _ in subject_mentions}
+        for mention in reported_mentions(index, verb):
+            if mention in speakers or index.antecedent_in(mention, speakers):
+                continue  # "the IC and the FSB said they": a speaker is not what it speaks about
+            for subject, factor in subject_mentions:
+                yield index.relation(subject, mention, verb, verb.lemma_.lower(), "says", factuality,
+                                     CoreRule.SPEECH, confidence(CoreRule.SPEECH) * factor, time)
+
+
+def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
+    """The names a verb of saying reports on: those heading a phrase of its complement clause, not the
+    ones that only qualify a title ("U.S. President Donald Trump" is about Trump, not the US)."""
+    titles = index.title_tokens()
+    found = []
+    for clause in verb.children:
+        if clause.dep_ != "ccomp":
+            continue
+        for token in clause.subtree:
+            mention = index.at_token.get(token.i)
+            if mention is not None and token.i == index.span(mention).root.i and token.i not in titles:
+                found.append(mention)
+    return found
 
 
 class VerbFrame(NamedTuple):
