@@ -8,6 +8,7 @@ pipeline with a parser and NER works, e.g. ``en_core_web_sm``, ``md``, ``lg`` or
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
@@ -62,6 +63,27 @@ def text_of(doc: Doc) -> str:
     if found is None:
         found = doc.user_data[TEXT_KEY] = doc.text
     return found
+
+
+#: A quotation: curly or straight quotes around at most a paragraph's worth of text.
+QUOTATION = re.compile(r"“[^“”]{0,1000}”|\"[^\"\n]{0,1000}\"")
+
+
+def quotations(doc: Doc) -> list[tuple[int, int]]:
+    """The character ranges of the doc's quotations, quote marks included, found once."""
+    found: list[tuple[int, int]] | None = doc.user_data.get(QUOTATIONS_KEY)
+    if found is None:
+        found = doc.user_data[QUOTATIONS_KEY] = [(match.start(), match.end())
+                                                 for match in QUOTATION.finditer(text_of(doc))]
+    return found
+
+
+def quotation_at(doc: Doc, offset: int) -> tuple[int, int] | None:
+    """The quotation a character offset is inside of, if any."""
+    for start, end in quotations(doc):
+        if start < offset < end:
+            return start, end
+    return None
 
 
 def sentence_numbers(doc: Doc) -> list[int]:
@@ -140,6 +162,7 @@ def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
 
 
 SENTENCES_KEY = "kg_sentences"
+QUOTATIONS_KEY = "kg_quotations"
 TEXT_KEY = "kg_text"
 SENTENCE_NUMBERS_KEY = "kg_sentence_numbers"
 COLUMNS_KEY = "kg_columns"

@@ -23,6 +23,12 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
          "White House national security spokesman"),
         ("John Kirby, a spokesman for the Pentagon, said so.", "John Kirby", "spokesman for the Pentagon"),
         ("Israel's Prime Minister Benjamin Netanyahu met the envoy.", "Benjamin Netanyahu", "Prime Minister"),
+        ("Crown Prince Mohammad bin Salman denied it.", "Mohammad bin Salman", "Crown Prince"),  # inside the NER span
+        ("The mayor of London, Sadiq Khan, marched.", "Sadiq Khan", "mayor of London"),  # the title first
+        ("Nancy Pelosi is the Speaker of the House.", "Nancy Pelosi", "Speaker of the House"),  # said of the name
+        ("Johnson served as mayor of London.", "Johnson", "mayor of London"),
+        ("The party elected Boris Johnson as its leader.", "Boris Johnson", "leader"),
+        ("Ginger Baker was a great drummer and a lovely guy.", "Ginger Baker", "great drummer"),  # an occupation
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
@@ -45,6 +51,7 @@ def test_department_word_in_a_title_is_not_an_organisation() -> None:
         ("US", "Place", "United States"),
         ("Netanyahu’s", "Person", "Netanyahu"),
         ("Palestinians", "Group", "Palestinian"),
+        ("the Tories", "Organization", "Conservative Party"),
         ("Swiss", "Group", "Swiss"),
         ("White  House", "Organization", "White House"),
     ],

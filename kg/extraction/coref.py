@@ -31,7 +31,6 @@ events and clauses as antecedents ("it" for a decision), and anything needing wo
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -41,7 +40,7 @@ from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import description_classes, pronoun_classes, word_list
 from kg.model import EntityClass, Mention, mention_id
-from kg.nlp import is_infinitive, sentence_numbers, sentence_of, text_of, tokens_among
+from kg.nlp import is_infinitive, quotation_at, sentence_numbers, sentence_of, tokens_among
 
 PERSON = frozenset({EntityClass.PERSON})
 #: Pronoun -> the classes its antecedent may have (``kg/data/classes.json``).
@@ -59,7 +58,6 @@ REPEATED = 10
 GOVERNING_SUBJECT = 30
 MIN_SCORE = 75
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "dative", "attr", "oprd", "agent"})
-QUOTATION = re.compile(r"“[^“”]{0,600}”|\"[^\"]{0,600}\"")
 #: Verbs whose subject "it" refers to nothing ("it is clear that", "it seems").
 IMPERSONAL_VERBS = word_list("impersonal_verbs")
 
@@ -143,7 +141,6 @@ class _Resolver:
         ]
         self.covered = {i for item in mention_spans for i in range(item.span.start, item.span.end)}
         self.sentence_of = sentence_numbers(doc)
-        self.quotations = [(match.start(), match.end()) for match in QUOTATION.finditer(text_of(doc))]
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
 
     def _focus(self, index: int, span: Span) -> _Focus:
@@ -283,10 +280,7 @@ class _Resolver:
                          f"(score {scores[entity]:.0f})")
 
     def _quotation(self, offset: int) -> tuple[int, int] | None:
-        for start, end in self.quotations:
-            if start < offset < end:
-                return start, end
-        return None
+        return quotation_at(self.doc, offset)
 
     def _bound_tokens(self, token: Token) -> set[int]:
         """Tokens a (non-possessive) pronoun cannot refer to: its co-arguments, by binding theory."""

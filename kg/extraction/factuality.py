@@ -7,13 +7,11 @@ and when: read from auxiliaries, negation, quotation marks and the verbs that go
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.words import word_list
 from kg.model import Factuality
-from kg.nlp import is_infinitive, sentence_numbers, sentences
+from kg.nlp import is_infinitive, quotation_at, sentence_numbers
 
 SPEECH_VERBS = word_list("speech_verbs")
 PLAN_VERBS = word_list("plan_verbs")
@@ -22,7 +20,6 @@ FUTURE_AUXILIARIES = word_list("future_auxiliaries")
 MODAL_AUXILIARIES = word_list("modal_auxiliaries")
 #: Words that only allege what follows them: "accused of", "arrested in", "the suspect in".
 ALLEGE_WORDS = word_list("allege_words")
-QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 #: How far up the tree the verbs that govern a verb are read.
 GOVERNING_DEPTH = 8
 
@@ -39,7 +36,6 @@ class Qualifiers:
             number = self.sentence_of[entity.start]
             if entity.label_ in ("DATE", "TIME") and self.sentence_of[entity.end - 1] == number:
                 self.times.setdefault(number, []).append(entity)
-        self._quotes: dict[int, list[tuple[int, int]]] = {}  # sentence number -> quoted character ranges
 
     def factuality(self, verb: Token) -> Factuality:
         """How the text presents what the verb says, from the verb and those that govern it."""
@@ -80,13 +76,7 @@ class Qualifiers:
 
     def quoted(self, token: Token) -> bool:
         """True for a token inside quotation marks: the words are the speaker's, not the paper's."""
-        number = self.sentence_of[token.i]
-        sentence = sentences(self.doc)[number]
-        quotes = self._quotes.get(number)
-        if quotes is None:
-            quotes = self._quotes[number] = [(match.start(), match.end()) for match in QUOTED.finditer(sentence.text)]
-        offset = token.idx - sentence.start_char
-        return any(start < offset < end for start, end in quotes)
+        return quotation_at(self.doc, token.idx) is not None
 
     def time_of(self, verb: Token) -> str | None:
         """A date or time expression attached to the verb ("visit Israel this Friday")."""

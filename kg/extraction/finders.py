@@ -234,6 +234,19 @@ def _dateline_places(ctx: MatchContext, token: Token, _: str | None = None) -> l
     return ctx.index.memo(f"dateline-{token.i}", lambda: _dateline(ctx.index, token))[1]
 
 
+def _reported_in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The names a sentence reports beside an attribution ("According to X, ..."): each name heading
+    a phrase of the sentence, outside the attribution's own words and outside titles."""
+    index = ctx.index
+    attribution = {t.i for t in token.subtree}
+    titles = index.title_tokens()
+    sentence = index.sentence_of[token.i]
+    return [item.mention.id for item in index.spans
+            if item.mention.cls != EntityClass.ROLE and index.sentence_of[item.span.start] == sentence
+            and item.span.root.i not in attribution and item.span.root.i not in titles
+            and index.at_token.get(item.span.root.i) == item.mention.id]
+
+
 ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
     "mention": _mention,
     "arguments": _arguments,
@@ -251,6 +264,7 @@ ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
     "victims_of_killing": _victims_of_killing,
     "dateline_agency": _dateline_agency,
     "dateline_places": _dateline_places,
+    "reported_in_sentence": _reported_in_sentence,
 }
 
 

@@ -20,7 +20,15 @@ from kg.extraction.gazetteer import demonym_country, is_known_place, is_state_ab
 from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
-from kg.extraction.titles import apposition_title, is_title_word, only_title_words, prefix_title, split_leading_title
+from kg.extraction.titles import (
+    apposition_title,
+    is_title_word,
+    only_title_words,
+    preceding_title,
+    predicative_title,
+    prefix_title,
+    split_leading_title,
+)
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
 from kg.nlp import sentence_numbers
@@ -65,9 +73,11 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
             span, leading_title = split_leading_title(span)
             if span is None:
                 continue
-            for title in (leading_title, prefix_title(span), apposition_title(span)):
-                # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole")
-                if title is not None and not any(token.ent_type_ == "PERSON" for token in title):
+            for title in (leading_title, prefix_title(span), apposition_title(span), preceding_title(span),
+                          predicative_title(span)):
+                # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole");
+                # one NER kept inside the name ("Crown Prince Mohammad bin Salman") is the name's own
+                if title is not None and (title is leading_title or not any(t.ent_type_ == "PERSON" for t in title)):
                     title_tokens.update(range(title.start, title.end))
                     role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=role_name(title.text))
                     found.append(role._replace(owner=span))

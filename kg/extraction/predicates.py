@@ -28,16 +28,6 @@ class Predication(NamedTuple):
 
 
 @cache
-def _fallbacks() -> dict[str, str]:
-    data = load_json("lexicon.json").get("fallbacks", {})
-    known = relation_names()
-    for relation, fallback in data.items():
-        if relation not in known or fallback not in known:
-            raise DataError(f"{DATA_DIR / 'lexicon.json'}: fallbacks: {relation!r} -> {fallback!r} names no relation")
-    return dict(data)
-
-
-@cache
 def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     data = load_json("lexicon.json")
     known = relation_names()
@@ -77,8 +67,8 @@ def predicate_of(verb: str, known: str | None, subject_cls: str, object_cls: str
     """The relation a rule's find states between sides of these classes.
 
     ``known`` is the relation a rule stated itself; else the verb phrase is looked up. Either
-    way the classes must fit the relation's domain and range: a title's "works for" a city
-    falls back to "lives in" (``fallbacks`` in the lexicon); what fits nothing is ``relatedTo``.
+    way the classes must fit the relation's domain and range, or it is ``relatedTo``: a title's
+    office of a town ("Coos County Attorney X") says nothing of whom X works for.
 
     >>> predicate_of("meet with", None, "Person", "Person")
     Predication(predicate='meets', swap=False)
@@ -86,14 +76,11 @@ def predicate_of(verb: str, known: str | None, subject_cls: str, object_cls: str
     'relatedTo'
     >>> predicate_of("employ", None, "Organization", "Person")
     Predication(predicate='worksFor', swap=True)
-    >>> predicate_of("be", "worksFor", "Person", "City")
-    Predication(predicate='livesIn', swap=False)
+    >>> predicate_of("be", "worksFor", "Person", "City").predicate  # a town is nobody's employer
+    'relatedTo'
     """
     if known is not None:
-        for relation in (known, _fallbacks().get(known)):
-            if relation is not None and fits(relation, subject_cls, object_cls):
-                return Predication(relation, False)
-        return Predication(GENERIC, False)
+        return Predication(known if fits(known, subject_cls, object_cls) else GENERIC, False)
     phrases, inverse, _ = _lexicon()
     relation = phrases.get(verb)
     if relation is not None and fits(relation, subject_cls, object_cls):

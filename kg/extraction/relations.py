@@ -24,7 +24,7 @@ from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
 from kg.extraction.roles import role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
-from kg.extraction.verbs import verb_relations
+from kg.extraction.verbs import quote_relations, verb_relations
 from kg.model import RelationMention
 
 #: Relations that say where something is: what holds in a town holds in its state too.
@@ -40,7 +40,8 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     """
     index = MentionIndex(doc, mention_spans)
     relations = [
-        *verb_relations(index, Qualifiers(doc)),
+        *verb_relations(index, qualifiers := Qualifiers(doc)),
+        *quote_relations(index, qualifiers),
         *role_relations(index),
         *pattern_relations(index),
     ]

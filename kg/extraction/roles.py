@@ -19,6 +19,8 @@ from kg.model import EntityClass, Factuality, RelationMention
 
 LEADER_WORDS = word_list("leader_words")
 SUBORDINATE_WORDS = word_list("subordinate_words")
+MEMBER_WORDS = word_list("member_words")
+LEADING_MODIFIERS = word_list("leading_modifiers")
 
 
 def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
@@ -38,8 +40,15 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
         for organisation in affiliations(index, item.span):
             if index.cls(organisation) in (EntityClass.PERSON, EntityClass.EVENT):
                 continue
-            yield index.relation(person, organisation, anchor, "be", predicate, Factuality.ASSERTED,
+            found = "memberOf" if is_party(index, organisation) else predicate  # "Democratic Speaker X"
+            yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
+
+
+def is_party(index: MentionIndex, mention: str) -> bool:
+    """True for an organisation NER took for a nationality or a creed: a party ("Democratic", "the Tories")."""
+    found = index.by_id[mention].mention
+    return found.cls == EntityClass.ORGANIZATION and found.label == "NORP"
 
 
 def affiliations(index: MentionIndex, title: Span) -> list[str]:
@@ -64,13 +73,23 @@ def affiliations(index: MentionIndex, title: Span) -> list[str]:
 
 
 def affiliation_predicate(title: Span) -> str:
-    """What a title says of its holder and what it names: a spokesperson speaks for it, a vice
-    president works for it, a president or chairman leads it."""
-    words = {token.lower_.rstrip(".") for token in title}
+    """What a title says of its holder and what it names, read off its head word: a spokesperson
+    speaks for it, an MP or a senator is a member of it, a president, a mayor or a chief leads it
+    (so does a Prime or First Minister), a vice president or anyone else works for it.
+
+    >>> from kg.nlp import load_pipeline
+    >>> doc = load_pipeline()("Speaker of the House, head chef, Labour MP, Prime Minister")
+    >>> [affiliation_predicate(doc[a:b]) for a, b in ((0, 4), (5, 7), (8, 10), (11, 13))]
+    ['leads', 'worksFor', 'memberOf', 'leads']
+    """
+    words = [token.lower_.rstrip(".") for token in title]
     if any(word.startswith("spokes") for word in words):
         return "spokespersonFor"
-    if words & SUBORDINATE_WORDS:
+    if set(words) & SUBORDINATE_WORDS:
         return "worksFor"
-    if words & LEADER_WORDS or "prime" in words:
+    head = title.root.lower_.rstrip(".")
+    if head in MEMBER_WORDS:
+        return "memberOf"
+    if head in LEADER_WORDS or any(word in LEADING_MODIFIERS for word in words[:-1]):
         return "leads"
     return "worksFor"

@@ -21,6 +21,7 @@ class CoreRule(StrEnum):
     VERB_NOUN_PREP = "verb-noun-prep"
     OBJECT_CONTROL = "object-control"
     SPEECH = "speech"
+    QUOTE = "quote"
     TITLE = "title"
     APPOSITION = "apposition"
     TITLE_AFFILIATION = "title-affiliation"

@@ -16,6 +16,8 @@ from kg.nlp import sentence_of
 #: Head words of titles: offices ("minister", "spokesman") and occupations ("drummer", "astronomer").
 TITLE_WORDS = word_list("title_words") | word_list("occupation_words")
 HONORIFICS = word_list("honorifics")
+TITLE_MODIFIERS = word_list("title_modifiers")
+AS_OBJECT_VERBS = word_list("as_object_verbs")
 DEPARTMENT_WORDS = word_list("department_words")
 NAME_PREFIXES = word_list("name_prefixes")
 
@@ -26,10 +28,15 @@ def is_title_word(token: Token) -> bool:
 
 
 def split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
-    """Split title words that NER put inside a person's name ("President Biden"): (name, title)."""
+    """Split title words that NER put inside a person's name ("President Biden", "Crown Prince
+    Mohammad bin Salman"): (name, title). The cut ends after a title word or an honorific."""
     cut = span.start
-    while cut < span.end - 1 and span.doc[cut].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
-        cut += 1
+    position = span.start
+    opening = TITLE_WORDS | HONORIFICS | TITLE_MODIFIERS
+    while position < span.end - 1 and span.doc[position].lower_.rstrip(".") in opening:
+        position += 1
+        if span.doc[position - 1].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+            cut = position
     if cut == span.start:
         return span, None
     title = span.doc[span.start:cut]
@@ -92,6 +99,65 @@ def apposition_title(person: Span) -> Span | None:
         title = doc[start:end]
         if is_title_word(child) or child.lemma_.lower() in TITLE_WORDS:  # "a spokesman for X", not "wife of X"
             return title
+    return None
+
+
+def preceding_title(person: Span) -> Span | None:
+    """A title the name is in apposition to, written before it: "The mayor of London, Sadiq Khan",
+    "the government's lawyer, Richard Keen" ("lawyer": the possessor is its organisation)."""
+    root = person.root
+    head = root.head
+    if root.dep_ != "appos" or head.i >= person.start:
+        return None
+    if not (is_title_word(head) or head.lemma_.lower() in TITLE_WORDS):
+        return None
+    doc = person.doc
+    start = head.left_edge.i
+    end = person.start
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
+        start += 1
+    end = _before_coordination(head, end)
+    return doc[start:end] if start <= head.i < end else None
+
+
+def _before_coordination(noun: Token, end: int) -> int:
+    """Where a title ends: before "and" and what it joins, a relative clause or a trailing comma
+    ("a great drummer and a lovely guy" is the title "great drummer")."""
+    doc = noun.doc
+    for token in doc[noun.i + 1:end]:
+        if token.dep_ in ("cc", "conj", "relcl", "acl", "punct") and token.head.i == noun.i:
+            end = token.i
+            break
+    while end > noun.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return end
+
+
+def predicative_title(person: Span) -> Span | None:
+    """A title said of the name by a verb: "Nancy Pelosi is the Speaker of the House", "Johnson served
+    as mayor of London", "the party elected Boris Johnson as its leader"."""
+    root = person.root
+    verb = root.head
+    if root.dep_ not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    candidates = []
+    if root.dep_ == "nsubj" and verb.lemma_.lower() in ("be", "become", "remain"):
+        candidates += [child for child in verb.children if child.dep_ == "attr"]
+    object_takes_it = verb.lemma_.lower() in AS_OBJECT_VERBS
+    if (root.dep_ == "dobj") == object_takes_it or root.dep_ == "nsubjpass":
+        candidates += [pobj for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "as"
+                       for pobj in prep.children if pobj.dep_ == "pobj"]
+    for noun in candidates:
+        if noun.pos_ in ("NOUN", "PROPN") and (is_title_word(noun) or noun.lemma_.lower() in TITLE_WORDS):
+            doc = person.doc
+            start, end = noun.left_edge.i, noun.right_edge.i + 1
+            while start < noun.i and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
+                start += 1
+            end = _before_coordination(noun, end)
+            if not any(start <= token.i < end for token in person):
+                return doc[start:end]
     return None
 
 

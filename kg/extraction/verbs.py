@@ -13,6 +13,7 @@ closed relation once both sides' classes are known.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -22,9 +23,11 @@ from kg.extraction.arguments import MentionIndex, entities, objects, subjects
 from kg.extraction.factuality import SPEECH_VERBS, Qualifiers
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
-from kg.model import RelationMention
-from kg.nlp import tokens_with_pos
+from kg.extraction.words import word_list
+from kg.model import EntityClass, RelationMention
+from kg.nlp import quotations, sentences, tokens_with_pos
 
+REPORT_VERBS = word_list("report_verbs")
 #: The parts of speech the verb rules start from.
 VERB_TAGS = frozenset({"VERB", "AUX"})
 
@@ -68,18 +71,72 @@ def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) 
 
 
 def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
-    """The names a verb of saying reports on: those heading a phrase of its complement clause, not the
-    ones that only qualify a title ("U.S. President Donald Trump" is about Trump, not the US)."""
+    """The names a verb of saying reports on: those heading a phrase of its complement clause (or of
+    its object, for "announce", "report", "reveal"), not the ones that only qualify a title ("U.S.
+    President Donald Trump" is about Trump, not the US)."""
     titles = index.title_tokens()
     found = []
+    reports_objects = verb.lemma_.lower() in REPORT_VERBS
     for clause in verb.children:
-        if clause.dep_ != "ccomp":
+        if clause.dep_ != "ccomp" and not (reports_objects and clause.dep_ == "dobj"):
             continue
         for token in clause.subtree:
             mention = index.at_token.get(token.i)
             if mention is not None and token.i == index.span(mention).root.i and token.i not in titles:
                 found.append(mention)
     return found
+
+
+def quote_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[RelationMention]:
+    """A quotation's speaker says something about the names quoted, across sentences too:
+    'Paul McCartney wrote on Twitter, "Ginger Baker, great drummer, ..."', '"... Beijing," he continued.'
+
+    The speaker is the subject of the verb of saying nearest the quotation, outside it, in the
+    sentence where it opens or closes (or the one before, when the quotation opens a sentence);
+    a quotation of fewer than four words is a word set off, not speech ('called the deal "lousy"').
+    """
+    doc = index.doc
+    starts = [token.idx for token in doc]
+    titles = index.title_tokens()
+    for start, end in quotations(doc):
+        first, last = bisect_left(starts, start), bisect_left(starts, end) - 1
+        if last - first < 5:
+            continue
+        quoted = [item.mention.id for item in index.spans
+                  if item.mention.cls != EntityClass.ROLE and start < item.mention.start < end
+                  and item.span.root.i not in titles and index.at_token.get(item.span.root.i) == item.mention.id]
+        if not quoted:
+            continue
+        verb = _speech_verb_beside(index, first, last)
+        if verb is None:
+            continue
+        speakers = [pair for token in subjects(index, verb) for pair in entities(index, token)]
+        names = {speaker for speaker, _ in speakers}
+        factuality = qualifiers.factuality(verb)
+        for mention in quoted:
+            if mention in names or index.antecedent_in(mention, names):
+                continue
+            for speaker, factor in speakers:
+                yield index.relation(speaker, mention, verb, verb.lemma_.lower(), "says", factuality,
+                                     CoreRule.QUOTE, confidence(CoreRule.QUOTE) * factor)
+
+
+def _speech_verb_beside(index: MentionIndex, first: int, last: int) -> Token | None:
+    """The verb of saying nearest a quotation (tokens ``first`` to ``last``), outside it, in the
+    sentence it opens or closes in."""
+    doc = index.doc
+    found: list[tuple[int, Token]] = []
+    around = {index.sentence_of[first], index.sentence_of[last]}
+    opening = sentences(doc)[index.sentence_of[first]]
+    if first <= opening.start + 1 and index.sentence_of[first] > 0:  # 'X said on Friday. "..."'
+        around.add(index.sentence_of[first] - 1)
+    for sentence in sorted(around):
+        span = sentences(doc)[sentence]
+        for token in span:
+            if (token.i < first or token.i > last) and token.pos_ in VERB_TAGS and \
+                    token.lemma_.lower() in SPEECH_VERBS:
+                found.append((min(abs(token.i - first), abs(token.i - last)), token))
+    return min(found, key=lambda pair: (pair[0], pair[1].i))[1] if found else None
 
 
 class VerbFrame(NamedTuple):
