@@ -58,7 +58,8 @@ class Mention:
     mentions are sorted or added to. A pronoun or a definite description ("him", "the
     secretary") that :mod:`kg.extraction.coref` links to an earlier mention has ``antecedent``
     set to that mention's id: it belongs to the antecedent's entity and never gives the entity
-    a name, an alias or a class.
+    a name, an alias or a class. A name the text gives as another name of an earlier mention's
+    entity ("the Federal Security Service (FSB)") has ``alias_of`` set to that mention's id.
     """
 
     id: str
@@ -70,6 +71,7 @@ class Mention:
     label: str
     sentence: int
     antecedent: str | None = None
+    alias_of: str | None = None
 
 
 def mention_id(start: int, end: int, cls: EntityClass) -> str:

@@ -62,7 +62,8 @@ def document_output(document: Document, doc: Doc) -> dict[str, Any]:
     spans = {mention.id: [mention.start, mention.end] for mention in analysis.mentions}
     return {
         "mentions": [
-            [m.start, m.end, str(m.cls), m.name, m.label, spans[m.antecedent] if m.antecedent is not None else None]
+            [m.start, m.end, str(m.cls), m.name, m.label, spans[m.antecedent] if m.antecedent is not None else None,
+             spans[m.alias_of] if m.alias_of is not None else None]
             for m in analysis.mentions
         ],
         "entities": [[e.key, str(e.cls), e.name, list(e.aliases)] for e in corpus.entities],

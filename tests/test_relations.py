@@ -195,8 +195,8 @@ def test_two_rules_stating_one_fact_give_one_relation(analyse_text: Callable[[st
     ("text", "expected"),
     [
         # an office of a town or a region: no employer (the statement is dropped)
-        ("Atlanta businessman Neil Estes bought the team.", ("Neil Estes", "holdsRole", "Atlanta businessman")),
-        ("Coos County Attorney John McCormick filed charges.", ("John McCormick", "holdsRole", "Coos County Attorney")),
+        ("Atlanta businessman Neil Estes bought the team.", ("Neil Estes", "holdsRole", "businessman")),
+        ("Coos County Attorney John McCormick filed charges.", ("John McCormick", "holdsRole", "Attorney")),
         # an office of a country: works for it
         ("US Secretary of State Antony Blinken arrived.", ("Antony Blinken", "worksFor", "United States")),
     ],

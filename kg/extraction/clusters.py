@@ -4,8 +4,11 @@ This is the one place that decides an entity's class: coreference asks it which 
 name's entity has, resolution which class the entity gets.
 
 - Mentions with the same cleaned name are one entity ("US" and "the United States" both
-  clean to "United States"); a one-word name that ends exactly one longer name is that entity
-  ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or city.
+  clean to "United States"), and so are a name and the short name bracketed after it ("the
+  Federal Security Service (FSB)"); a one-word name that ends exactly one longer name is that
+  entity ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or a large
+  city, and a person's or organisation's one-word name that opens exactly one longer name of
+  its class is too ("Jamal" is "Jamal Khashoggi", "NBC" is "NBC News").
 - The class is voted over the named mentions, each weighted by its length in words, so a
   surname that NER once tags as a place stays a Person when its full name was tagged as one.
 - A pronoun or description linked to a name (``Mention.antecedent``) joins that name's entity
@@ -34,12 +37,25 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
     for position, mention in enumerate(mentions):
         if mention.antecedent is None:
             by_name[(mention.name.casefold(), mention.cls == EntityClass.ROLE)].append(position)
+    for mention in mentions:  # "the Federal Security Service (FSB)": one entity, two names
+        if mention.alias_of is not None:
+            short = (mention.name.casefold(), False)
+            target = next((key for key, members in by_name.items() if any(
+                mentions[position].id == mention.alias_of for position in members)), None)
+            if target is not None and short in by_name and short != target:
+                by_name[target].extend(by_name.pop(short))
     long_names = [name for name, is_role in by_name if not is_role and " " in name]
     for (name, is_role) in list(by_name):
+        if (name, is_role) not in by_name:
+            continue
         first = mentions[by_name[(name, is_role)][0]]
-        if is_role or " " in name or gazetteer.place_class(first.name) != EntityClass.PLACE:
+        if is_role or " " in name or gazetteer.is_known_place(first.name):
             continue
         candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
+        if not candidates and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
+            # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
+            candidates = [long for long in long_names if long.split(" ", 1)[0] == name
+                          and mentions[by_name[(long, False)][0]].cls == first.cls]
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
     clusters = [[mentions[position].id for position in sorted(members)] for members in by_name.values()]

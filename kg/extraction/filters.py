@@ -214,6 +214,11 @@ def _name_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None
     return text in words or text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in words
 
 
+def _last_word_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
+    """The name's last word is in the word list ``name`` ("Avenue" in "Karl Marx Avenue")."""
+    return len(span) > 1 and span[-1].lower_ in word_list(name or "")
+
+
 def _all_capitals(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     return span.text.isupper()
 
@@ -227,4 +232,5 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "known_place": _known_place,
     "all_capitals": _all_capitals,
     "name_in": _name_in,
+    "last_word_in": _last_word_in,
 }

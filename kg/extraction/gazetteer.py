@@ -59,11 +59,24 @@ def us_state(text: str) -> str | None:
     return _us_states().get(_state_key(text))
 
 
+#: A town this large is a place wherever its name stands; a smaller one shares its name with
+#: too many people ("Allen", "Franklin") to overrule what the text says of the name.
+MAJOR_TOWN = 250_000
+
+
 def is_known_place(name: str) -> bool:
-    """True for a country, a large city or a US state the gazetteer knows, in any case ("BANGKOK")."""
+    """True for a country, a large city (250,000 people or more) or a US state the gazetteer knows, in
+    any case ("BANGKOK").
+
+    >>> is_known_place("Kabul"), is_known_place("Watford"), is_known_place("Ohio")
+    (True, False, True)
+    """
     if name.isupper() and len(name) > 3:
         name = name.title()
-    return place_class(name) != EntityClass.PLACE or us_state(name) is not None
+    if name in _places()["countries"] or name in EXTRA_COUNTRIES or us_state(name) is not None:
+        return True
+    town = _places()["cities"].get(name)
+    return town is not None and town["population"] >= MAJOR_TOWN
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +100,8 @@ def canonical_alias(name: str) -> str:
 
 
 def place_class(name: str) -> EntityClass:
-    """``Country`` or ``City`` when the gazetteer knows the name, else ``Place``."""
+    """``Country`` or ``City`` (a town of 15,000 people or more) when the gazetteer knows the name,
+    else ``Place``: how a name that is a place is refined, not whether it is one."""
     places = _places()
     if name in places["countries"] or name in EXTRA_COUNTRIES:
         return EntityClass.COUNTRY

@@ -41,6 +41,8 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 #: Israel acting, where "Israeli voters" are a group of people.
 STATE_NOUNS = word_list("state_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
+ROLE_TIME_WORDS = word_list("role_time_words")
+PARTY_NAMES = word_list("party_names")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations.
 NOT_NAMES = word_list("not_names")
 
@@ -79,19 +81,36 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
                 # one NER kept inside the name ("Crown Prince Mohammad bin Salman") is the name's own
                 if title is not None and (title is leading_title or not any(t.ent_type_ == "PERSON" for t in title)):
                     title_tokens.update(range(title.start, title.end))
-                    role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=role_name(title.text))
+                    role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=office(title))
                     found.append(role._replace(owner=span))
         found.append(make_mention(span, cls, entity.label_, sentence_index))
     kept = [
         item for item in found
-        if (item.mention.cls == EntityClass.ROLE or not only_title_words(item.span, title_tokens))
+        if (item.mention.cls == EntityClass.ROLE or item.mention.label == "NORP"
+            or not only_title_words(item.span, title_tokens))
         and not BAD_NAME_CHARACTERS.search(item.mention.name)
         and not PARTY_AND_STATE.match(item.mention.name)
         and item.mention.name.lower() not in NOT_NAMES
         and any(character.isalpha() for character in item.mention.name)
     ]
     kept.sort(key=text_order)
-    return unique_mentions(surnames_as_people(kept))
+    return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
+
+
+def bracketed_aliases(found: list[MentionSpan]) -> list[MentionSpan]:
+    """Mentions, with a short name in brackets right after a name marked as its alias: "the Federal
+    Security Service (FSB)", "the Philippine Institute of Volcanology and Seismology (Phivolcs)"."""
+    names = [item for item in found if item.mention.cls != EntityClass.ROLE]
+    aliases: dict[str, str] = {}
+    for first, second in zip(names, names[1:], strict=False):
+        doc = first.span.doc
+        between, after = doc[first.span.end:second.span.start], second.span.end
+        if between.text != "(" or after >= len(doc) or doc[after].text != ")" or len(second.span) > 3 \
+                or len(second.mention.text) >= len(first.mention.text):
+            continue
+        aliases[second.mention.id] = first.mention.id
+    return [item._replace(mention=replace(item.mention, alias_of=aliases[item.mention.id]))
+            if item.mention.id in aliases else item for item in found]
 
 
 def state_meant(span: Span) -> str | None:
@@ -107,6 +126,23 @@ def state_meant(span: Span) -> str | None:
     if head.lemma_.lower() not in STATE_NOUNS and head.lower_ not in STATE_NOUNS and not is_title_word(head):
         return None
     return demonym_country(span.text)
+
+
+def office(title: Span) -> str:
+    """The name of the office a title states, without whose office it is or when it was held: "US
+    Secretary of State" -> "Secretary of State", "former Foreign Secretary" -> "Foreign Secretary",
+    "Mexican President" -> "President". The words dropped stay an alias of the role."""
+    start = title.start
+    doc = title.doc
+    while start < title.end - 1:
+        token = doc[start]
+        if token.lower_ in ROLE_TIME_WORDS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or token.is_punct or \
+                (token.ent_type_ not in ("", "PERSON") and not is_title_word(token)) or \
+                demonym_country(token.text) is not None:
+            start += 1
+        else:
+            break
+    return role_name(doc[start:title.end].text)
 
 
 def is_adjective(span: Span) -> bool:

@@ -26,6 +26,7 @@ LANGUAGES = word_list("languages")
 IN_WORD = frozenset({"in"})
 OPENING_BRACKET = frozenset({"("})
 COMMA = frozenset({","})
+PARTY_NAMES = frozenset(word for word in word_list("party_names") if " " not in word)
 
 
 def split_entities(doc: Doc) -> list[Span]:
@@ -84,7 +85,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     """Names the model left unlabelled in news conventions, as NER-labelled spans.
 
     A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
-    a dateline ("BANGKOK, Thailand (AP)") and the agency in a dateline's brackets.
+    a dateline ("BANGKOK, Thailand (AP)"), the agency in a dateline's brackets, and a party's
+    one-word name ("Labour MP Tom Watson").
     """
     labelled = {i for entity in doc.ents for i in range(entity.start, entity.end)}
     found = []
@@ -96,6 +98,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
                 ((token.i - 2) in labelled or doc[token.i - 2].is_title):
             found.append(Span(doc, token.i, token.i + 1, label="GPE"))
     found += _dateline_cities(doc, labelled)
+    found += [Span(doc, token.i, token.i + 1, label="NORP") for token in tokens_among(doc, PARTY_NAMES)
+              if token.is_title and token.i not in labelled]
     labelled |= {i for span in found for i in range(span.start, span.end)}
     return found + _dateline_agencies(doc, labelled)
 

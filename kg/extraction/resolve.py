@@ -77,7 +77,7 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
                 subject_mention, object_mention = object_mention, subject_mention
             if found.rule == CoreRule.TITLE and subject_mention.cls == EntityClass.PERSON:
                 # "US Secretary of State Antony Blinken" is a name for the person too.
-                names_in[analysis.document.id][subject.key].add(f"{object_mention.name} {surface(subject_mention)}")
+                names_in[analysis.document.id][subject.key].add(f"{surface(object_mention)} {surface(subject_mention)}")
             relations.append(
                 Relation(
                     subject=subject.key,
@@ -136,7 +136,7 @@ def _merge_across_documents(
         if is_role or " " in name:
             continue
         members = by_name[(name, is_role)]
-        if gazetteer.place_class(named([mention(m) for m in members])[0].name) != EntityClass.PLACE:
+        if gazetteer.is_known_place(named([mention(m) for m in members])[0].name):
             continue
         candidates = [person for person in people if person.rsplit(" ", 1)[-1] == name]
         if len(candidates) == 1:
