@@ -22,6 +22,10 @@ from kg.nlp import load_pipeline
         ("kill", "Person", "Person", ("killed", False)),
         ("base in", "Organization", "City", ("basedIn", False)),
         ("employ", "Organization", "Person", ("worksFor", True)),
+        ("acquire", "Organization", "Organization", ("acquired", False)),
+        ("arrest", "Organization", "Person", ("arrested", False)),
+        ("fire", "Organization", "Person", ("left", True)),  # the one fired left the firm
+        ("leave", "Person", "City", ("relatedTo", False)),  # leaving a town is no departure from a post
         ("frobnicate", "Person", "Person", ("relatedTo", False)),
     ],
 )

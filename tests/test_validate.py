@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 
-from kg.namespace import KG, relation_names
+from kg.namespace import KG, domain_and_range, local_name, relation_names
 from kg.sparql.validate import shapes_path, validate
 
 BLINKEN = URIRef("https://w3id.org/kg-news/id/person/Antony_Blinken")
@@ -51,3 +51,17 @@ def test_every_relation_has_a_domain_and_range_shape() -> None:
     shapes = Graph().parse(shapes_path())
     targeted = {str(o).rsplit("#", 1)[-1] for o in shapes.objects(None, URIRef("http://www.w3.org/ns/shacl#targetSubjectsOf"))}
     assert relation_names() <= targeted
+
+
+def test_each_shape_checks_the_domain_and_range_the_ontology_states() -> None:
+    """The shapes are written by hand: one that drifts from the ontology would pass wrong graphs."""
+    shacl = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = Graph().parse(shapes_path())
+    checked = {}
+    for shape, target in shapes.subject_objects(shacl.targetSubjectsOf):
+        if local_name(target) not in relation_names():
+            continue
+        prop = shapes.value(shape, shacl.property)
+        checked[local_name(target)] = (local_name(shapes.value(shape, shacl["class"])),
+                                       local_name(shapes.value(prop, shacl["class"])))
+    assert checked == {name: domain_and_range(name) for name in relation_names()}

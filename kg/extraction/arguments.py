@@ -29,6 +29,7 @@ ANSWER_VERBS = word_list("answer_verbs")
 PENALTY_NOUNS = word_list("penalty_nouns")
 SUSPECT_NOUNS = word_list("suspect_nouns")
 COPULAS = word_list("copulas")
+PARTITIVE_NOUNS = word_list("partitive_nouns")
 #: How deep the walks up and down the tree go: deeper chains are parser errors more often than not.
 MAX_DEPTH = 6
 T = TypeVar("T")
@@ -96,6 +97,16 @@ class MentionIndex:
         return [mention for token in tokens for mention, _ in entities(self, token)]
 
 
+def _whole_of_part(index: MentionIndex, token: Token, conjuncts: bool) -> list[str]:
+    """"members of the European Union condemned it": the Union did. Only a subject stands for the
+    whole: "X is a member of Y" is membership, and "arrested members of Hamas" did not arrest Hamas."""
+    if token.lower_ not in PARTITIVE_NOUNS or token.dep_ not in ("nsubj", "nsubjpass") \
+            or any(child.dep_ == "poss" for child in token.children):
+        return []
+    return [mention for prep in token.children if prep.lower_ == "of"
+            for pobj in pobjs(prep) for mention, _ in entities(index, pobj, conjuncts=conjuncts)]
+
+
 def entities(index: MentionIndex, token: Token, penalty: float = 1.0, *,
              conjuncts: bool = True) -> list[tuple[str, float]]:
     """Mentions a syntactic argument stands for, with a confidence factor; follows "and" unless told not to.
@@ -109,6 +120,8 @@ def entities(index: MentionIndex, token: Token, penalty: float = 1.0, *,
         found.append((at_token[token.i], penalty))
     elif token.dep_ == "appos" and token.head.i in at_token:
         found.append((at_token[token.head.i], penalty))  # "Oswald, the man who killed Kennedy"
+    elif whole := _whole_of_part(index, token, conjuncts):
+        found += [(mention, penalty * MODIFIER_PENALTY) for mention in whole]
     else:
         for child in token.children:
             mention = at_token.get(child.i)

@@ -58,6 +58,15 @@ def listed_relation(phrase: str) -> str | None:
     return _lexicon()[0].get(phrase)
 
 
+def mutual_verbs() -> dict[str, str]:
+    """Verbs two or more subjects do together ("Trump and Erdogan spoke") -> the relation between them."""
+    data = load_json("lexicon.json").get("mutual", {})
+    unknown = set(data.values()) - relation_names()
+    if unknown:
+        raise DataError(f"{DATA_DIR / 'lexicon.json'}: mutual: {', '.join(sorted(unknown))} names no relation")
+    return dict(data)
+
+
 def event_classes() -> dict[str, str]:
     """Relation -> the class of the event node a statement of it reports (``kg:meets`` -> ``Meeting``)."""
     return dict(_lexicon()[2])

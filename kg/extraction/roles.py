@@ -20,6 +20,8 @@ from kg.model import EntityClass, Factuality, RelationMention
 LEADER_WORDS = word_list("leader_words")
 SUBORDINATE_WORDS = word_list("subordinate_words")
 MEMBER_WORDS = word_list("member_words")
+FOUNDER_WORDS = word_list("founder_words")
+KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
 
 
@@ -74,7 +76,8 @@ def affiliations(index: MentionIndex, title: Span) -> list[str]:
 
 def affiliation_predicate(title: Span) -> str:
     """What a title says of its holder and what it names, read off its head word: a spokesperson
-    speaks for it, an MP or a senator is a member of it, a president, a mayor or a chief leads it
+    speaks for it, an MP or a senator is a member of it, a founder founded it, a mother is family,
+    a president, a mayor or a chief leads it
     (so does a Prime or First Minister), a vice president or anyone else works for it.
 
     >>> from kg.nlp import load_pipeline
@@ -90,6 +93,10 @@ def affiliation_predicate(title: Span) -> str:
     head = title.root.lower_.rstrip(".")
     if head in MEMBER_WORDS:
         return "memberOf"
+    if head in FOUNDER_WORDS:
+        return "founded"
+    if head in KINSHIP_NOUNS:
+        return "familyOf"  # "Dunn's mother": kin, never staff (an organisation's kin is dropped on resolution)
     if head in LEADER_WORDS or any(word in LEADING_MODIFIERS for word in words[:-1]):
         return "leads"
     return "worksFor"

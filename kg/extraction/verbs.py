@@ -4,6 +4,7 @@
 - ``verb-prep``: verb + preposition ("travel to Israel", "meet with Netanyahu");
 - ``verb-noun-prep``: light verb + noun + preposition ("hold talks with X");
 - ``object-control``: "get Netanyahu to agree" makes Netanyahu the object of "get";
+- ``mutual``: "Trump and Erdogan spoke on the phone": subjects that meet each other;
 - control chains give an infinitive its subject ("Blinken plans to visit Israel");
 - ``speech``: a speaker says something about the entities of the reported clause.
 
@@ -21,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extraction.arguments import MentionIndex, entities, objects, subjects
 from kg.extraction.factuality import SPEECH_VERBS, Qualifiers
+from kg.extraction.predicates import mutual_verbs
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.words import word_list
@@ -28,6 +30,7 @@ from kg.model import EntityClass, RelationMention
 from kg.nlp import quotations, sentences, tokens_with_pos
 
 REPORT_VERBS = word_list("report_verbs")
+MUTUAL_VERBS = mutual_verbs()
 #: The parts of speech the verb rules start from.
 VERB_TAGS = frozenset({"VERB", "AUX"})
 
@@ -53,7 +56,15 @@ def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) 
         return
     factuality = qualifiers.factuality(verb)
     time = qualifiers.time_of(verb)
-    for phrase, rule, argument in objects(index, verb):
+    arguments = list(objects(index, verb))
+    mutual = MUTUAL_VERBS.get(verb.lemma_.lower())
+    if mutual is not None and len(subject_mentions) > 1 and not any(rule == "svo" for _, rule, _ in arguments):
+        # "Trump and Erdogan spoke on the phone": each spoke with the other
+        first, first_factor = subject_mentions[0]
+        for other, factor in subject_mentions[1:]:
+            yield index.relation(first, other, verb, verb.lemma_.lower(), mutual, factuality, CoreRule.MUTUAL,
+                                 confidence(CoreRule.MUTUAL) * first_factor * factor, time)
+    for phrase, rule, argument in arguments:
         for subject, subject_factor in subject_mentions:
             for obj, object_factor in entities(index, argument):
                 if subject == obj:
