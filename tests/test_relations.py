@@ -34,6 +34,19 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("Blinken comes at a climax in the Gaza Strip, as Israeli soldiers end the siege of Gaza City, "
          "the territory’s capital, and face off with Hamas militants.",
          ("Gaza City", "locatedIn", "Gaza Strip", "asserted")),
+        # titles the parser tore from the name, read off the words next to it
+        ("The mayor of New Orleans, LaToya Cantrell, advised residents.",
+         ("LaToya Cantrell", "leads", "New Orleans", "asserted")),
+        ("According to the El Paso mayor, Dee Margo, police were investigating.",
+         ("Dee Margo", "leads", "El Paso", "asserted")),
+        ("US President Donald Trump and Turkish President Recep Tayyip Erdoğan spoke on the phone.",
+         ("Recep Tayyip Erdoğan", "leads", "Turkey", "asserted")),
+        ("Sky News Arabia producer Jamal al-Harbi was injured.",
+         ("Jamal al-Harbi", "worksFor", "Sky News Arabia", "asserted")),
+        ("NATO Secretary-General Jens Stoltenberg wrote that Turkey must act.",
+         ("Jens Stoltenberg", "leads", "North Atlantic Treaty Organization", "asserted")),
+        ("Charles Plotena, the mayor of Esperanza, Sultan Kudarat, announced classes.",
+         ("Charles Plotena", "leads", "Esperanza", "asserted")),
         # subjects that meet each other, kin, founders, the people of an organisation
         ("Trump and Erdogan spoke on the phone on Sunday.", ("Trump", "meets", "Erdogan", "asserted")),
         ("Peter Smith, the husband of Mary Smith, said so.", ("Peter Smith", "familyOf", "Mary Smith", "asserted")),
@@ -180,6 +193,11 @@ def test_a_global_wire_is_not_based_where_it_files_from(analyse_text: Callable[[
     found = relations(analyse_text("BANGKOK, Thailand (AP) The city council met."))
     assert ("BANGKOK", "locatedIn", "Thailand", "asserted") in found
     assert not any(subject == "AP" for subject, _, _, _ in found)
+
+
+def test_a_clause_before_a_name_is_no_title_of_it(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("After meeting the president, Tom Smith said no."))
+    assert not any(subject == "Tom Smith" and verb == "holdsRole" for subject, verb, _, _ in found)
 
 
 def test_a_title_naming_another_person_gives_no_employer(analyse_text: Callable[[str], DocumentAnalysis]) -> None:

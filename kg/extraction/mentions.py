@@ -21,7 +21,9 @@ from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import (
+    adjacent_title,
     apposition_title,
+    comma_title,
     is_title_word,
     only_title_words,
     preceding_title,
@@ -75,8 +77,11 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
             span, leading_title = split_leading_title(span)
             if span is None:
                 continue
-            for title in (leading_title, prefix_title(span), apposition_title(span), preceding_title(span),
-                          predicative_title(span)):
+            titles = [leading_title, prefix_title(span), apposition_title(span), preceding_title(span),
+                      predicative_title(span)]
+            if not any(titles):  # the parser missed them: read titles off the words next to the name
+                titles += [adjacent_title(span), comma_title(span)]
+            for title in titles:
                 # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole");
                 # one NER kept inside the name ("Crown Prince Mohammad bin Salman") is the name's own
                 if title is not None and (title is leading_title or not any(t.ent_type_ == "PERSON" for t in title)):

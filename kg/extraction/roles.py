@@ -14,6 +14,7 @@ from spacy.tokens import Span
 
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.rules import CoreRule, confidence
+from kg.extraction.titles import head_word
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
 
@@ -90,7 +91,7 @@ def affiliation_predicate(title: Span) -> str:
         return "spokespersonFor"
     if set(words) & SUBORDINATE_WORDS:
         return "worksFor"
-    head = title.root.lower_.rstrip(".")
+    head = head_word(title)
     if head in MEMBER_WORDS:
         return "memberOf"
     if head in FOUNDER_WORDS:

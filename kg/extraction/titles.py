@@ -20,11 +20,32 @@ TITLE_MODIFIERS = word_list("title_modifiers")
 AS_OBJECT_VERBS = word_list("as_object_verbs")
 DEPARTMENT_WORDS = word_list("department_words")
 NAME_PREFIXES = word_list("name_prefixes")
+#: Punctuation that ends a title written between commas.
+CLAUSE_BREAKS = frozenset({",", ";", ":", "(", "—", "–"})
+#: What a title written next to a name, but parsed apart from it, is made of.
+TITLE_PARTS = frozenset({"NOUN", "PROPN", "ADJ"})
 
 
 def is_title_word(token: Token) -> bool:
     """True for "spokesman", "Gov.", "minister": a title's head word, with or without a full stop."""
     return token.lower_.rstrip(".") in TITLE_WORDS
+
+
+def head_word(title: Span) -> str:
+    """A title's head word, lower case: its last word before a preposition, with what a hyphen joins
+    to it ("NATO Secretary-General" -> "secretary-general", "Speaker of the House" -> "speaker").
+    Read off the words, as the parser often ties a title's words to the name instead."""
+    end = next((token.i for token in title if token.pos_ == "ADP" and token.i > title.start), title.end)
+    return whole_word(title.doc[end - 1]).lower().rstrip(".")
+
+
+def whole_word(token: Token) -> str:
+    """The word a token ends, with what a hyphen joins to it: "Secretary-General" for "General"."""
+    doc, start = token.doc, token.i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_:
+        start -= 2
+    return doc[start:token.i + 1].text
 
 
 def split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
@@ -57,14 +78,73 @@ def prefix_title(person: Span) -> Span | None:
         anchor = anchor.head  # "Prime Minister Benjamin Netanyahu", parsed with the name in apposition
     subtree = {token.i for token in anchor.subtree}
     start, sentence_start = person.start, sentence_of(person).start
-    while start - 1 >= sentence_start and (start - 1) in subtree and not doc[start - 1].is_punct:
-        start -= 1
+    while start - 1 >= sentence_start and (start - 1) in subtree and not _ends_title(doc[start - 1]) \
+            and doc[start - 1].ent_type_ != "PERSON" and not _after_name(doc[start - 1]):
+        start -= 1  # "US President Donald Trump and Turkish President Erdoğan": Erdoğan's title is the second
     while start < person.start and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
         start += 1
     if start == person.start:
         return None
     title = doc[start:person.start]
     return title if has_title_word(title) else None
+
+
+def _after_name(token: Token) -> bool:
+    """True for "and" after a person's name: "Donald Trump and Turkish President Erdoğan" (but
+    "senator and presidential candidate Robert F. Kennedy" is one title)."""
+    return token.dep_ == "cc" and token.i > 0 and token.doc[token.i - 1].ent_type_ == "PERSON"
+
+
+def _opens_name(token: Token) -> bool:
+    """True for a capitalised word or a name after a comma: "the mayor of Esperanza, Sultan Kudarat"
+    ends at the comma; "minister of industry, commerce, and integration" goes on."""
+    return token.is_title or token.ent_iob_ == "B"
+
+
+def _ends_title(token: Token) -> bool:
+    """Punctuation ends a title, but not a hyphen inside a word ("Secretary-General")."""
+    joined = token.text == "-" and not token.whitespace_ and token.i > 0 and not token.doc[token.i - 1].whitespace_
+    return token.is_punct and not joined
+
+
+def adjacent_title(person: Span) -> Span | None:
+    """Title words written right before a name that the parser left out of its noun phrase: "Sky
+    News Arabia producer Jamal al-Harbi", "... and Turkish President Recep Tayyip Erdoğan"
+    (read off the words when :func:`prefix_title` finds nothing in the tree)."""
+    doc = person.doc
+    start, sentence_start = person.start, sentence_of(person).start
+    if start - 1 < sentence_start or not is_title_word(doc[start - 1]):
+        return None
+    while start - 1 >= sentence_start and not _ends_title(doc[start - 1]) and doc[start - 1].ent_type_ != "PERSON" \
+            and (doc[start - 1].pos_ in TITLE_PARTS or doc[start - 1].text == "-"):
+        start -= 1
+    return doc[start:person.start]
+
+
+def comma_title(person: Span) -> Span | None:
+    """A title between commas before the name, read off the words where the parser tied the commas
+    elsewhere: "The mayor of New Orleans, LaToya Cantrell, advised", "According to the El Paso
+    mayor, Dee Margo, ...". The title opens its clause (a clause such as "After meeting the
+    president, Smith said" names no title of Smith's) and its head word is its last word or the
+    word before its first preposition."""
+    doc = person.doc
+    sentence = sentence_of(person)
+    end = person.start - 1
+    if end <= sentence.start or doc[end].text != ",":
+        return None
+    start = end
+    while start - 1 >= sentence.start and doc[start - 1].text not in CLAUSE_BREAKS and not doc[start - 1].is_quote:
+        start -= 1
+    if doc[start].lower_ == "according" and start + 1 < end and doc[start + 1].lower_ == "to":
+        start += 2
+    while start < end and (doc[start].dep_ in ("det", "poss", "case") or doc[start].pos_ in ("DET", "CCONJ", "ADV")
+                           or _before_case(doc[start])):
+        start += 1
+    title = doc[start:end]
+    if not title or any(token.ent_type_ == "PERSON" or token.pos_ in ("VERB", "AUX", "SCONJ") for token in title):
+        return None
+    preposition = next((token.i for token in title if token.pos_ == "ADP"), end)
+    return title if preposition > start and is_title_word(doc[preposition - 1]) else None
 
 
 def _before_case(token: Token) -> bool:
@@ -96,9 +176,11 @@ def apposition_title(person: Span) -> Span | None:
         doc = person.doc
         while start < end and doc[start].dep_ in ("det", "poss"):
             start += 1
+        end = next((token.i for token in doc[child.i + 1:end - 1]
+                    if token.text in CLAUSE_BREAKS and _opens_name(doc[token.i + 1])), end)
         title = doc[start:end]
         if is_title_word(child) or child.lemma_.lower() in TITLE_WORDS:  # "a spokesman for X", not "wife of X"
-            return title
+            return title  # "the mayor of Esperanza, Sultan Kudarat": the title ends before another name
     return None
 
 
