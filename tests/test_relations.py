@@ -195,6 +195,23 @@ def test_a_global_wire_is_not_based_where_it_files_from(analyse_text: Callable[[
     assert not any(subject == "AP" for subject, _, _, _ in found)
 
 
+def test_a_national_office_without_its_state_is_the_story_country(
+        analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Russia mourned. President Vladimir Putin flew to Magnitogorsk. "
+                                   "Health Minister Veronika Skvortsova said Russia would help."))
+    assert ("Vladimir Putin", "leads", "Russia", "asserted") in found
+    assert ("Veronika Skvortsova", "worksFor", "Russia", "asserted") in found
+
+
+@pytest.mark.parametrize("text", [
+    "Russia and Turkey met. President Vladimir Putin flew to Magnitogorsk. Russia and Turkey agreed.",
+    "Russia mourned. The firm's president, Vladimir Putin, flew to Magnitogorsk. Russia helped.",
+])
+def test_a_story_of_two_countries_or_a_lower_case_title_gives_no_home_country(
+        text: str, analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    assert not any(verb == "leads" for _, verb, _, _ in relations(analyse_text(text)))
+
+
 def test_a_clause_before_a_name_is_no_title_of_it(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     found = relations(analyse_text("After meeting the president, Tom Smith said no."))
     assert not any(subject == "Tom Smith" and verb == "holdsRole" for subject, verb, _, _ in found)

@@ -21,7 +21,7 @@ from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
 from kg.extraction.patterns import containment_rules, pattern_relations
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
-from kg.extraction.roles import role_relations
+from kg.extraction.roles import home_country_relations, role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
@@ -46,6 +46,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
         *pattern_relations(index),
     ]
     found: dict[tuple[object, ...], RelationMention] = {}
+    relations += home_country_relations(index, relations)
     for relation in relations + transitive_relations(index, relations):
         key = _statement_key(index, relation)
         if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):

@@ -8,11 +8,14 @@ House, "Israeli Prime Minister Benjamin Netanyahu" leads Israel (:func:`affiliat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Span
 
+from kg.extraction import gazetteer
 from kg.extraction.arguments import MentionIndex
+from kg.extraction.clusters import document_clusters
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.titles import head_word
 from kg.extraction.words import word_list
@@ -24,6 +27,12 @@ MEMBER_WORDS = word_list("member_words")
 FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
+NATIONAL_OFFICES = word_list("national_offices")
+#: Relations that tie a person to where or for whom they hold an office.
+AFFILIATIONS = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor", "founded"})
+#: How many more times than any other the story's country must be named: a story of two
+#: countries ("Turkish President Erdoğan" in Syria) has no home country.
+HOME_COUNTRY_LEAD = 3
 
 
 def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
@@ -101,3 +110,45 @@ def affiliation_predicate(title: Span) -> str:
     if head in LEADER_WORDS or any(word in LEADING_MODIFIERS for word in words[:-1]):
         return "leads"
     return "worksFor"
+
+
+def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]) -> Iterator[RelationMention]:
+    """A national office written without its state ("President Vladimir Putin", "Health Minister
+    Veronika Skvortsova") is held in the country the story is about, where there is one: named
+    twice or more, and twice as often as any other. A person the text ties to an organisation or
+    a place of their own is left alone, as is a title in lower case ("the company's president").
+    """
+    country = home_country(index)
+    if country is None:
+        return
+    cluster_of = {mention: tuple(cluster) for cluster in document_clusters([item.mention for item in index.spans])
+                  for mention in cluster}
+    tied = {cluster_of.get(relation.subject) for relation in found if relation.predicate in AFFILIATIONS}
+    for item in index.spans:
+        if item.mention.cls != EntityClass.ROLE or item.owner is None or not is_national_office(item.span):
+            continue
+        person = index.at_token.get(item.owner.root.i)
+        if person is None or index.cls(person) != EntityClass.PERSON or cluster_of.get(person) in tied:
+            continue
+        yield index.relation(person, country, item.owner.root, "be", affiliation_predicate(item.span),
+                             Factuality.ASSERTED, CoreRule.HOME_COUNTRY, confidence(CoreRule.HOME_COUNTRY))
+
+
+def is_national_office(title: Span) -> bool:
+    """True for a capitalised title of a state's office that names nobody's ("Prime Minister",
+    "Health Minister"), not "Acme President" nor "the president"."""
+    words = [token for token in title if token.is_alpha]
+    return bool(words) and all(token.is_title or token.is_upper for token in words) \
+        and head_word(title) in NATIONAL_OFFICES and all(token.ent_type_ == "" for token in title)
+
+
+def home_country(index: MentionIndex) -> str | None:
+    """The first mention of the country a story is about: named at least twice, and at least
+    ``HOME_COUNTRY_LEAD`` times as often as any other country."""
+    named = [item.mention for item in index.spans if item.mention.antecedent is None
+             and item.mention.cls == EntityClass.PLACE
+             and gazetteer.place_class(item.mention.name) == EntityClass.COUNTRY]
+    counts = Counter(mention.name for mention in named).most_common(2)
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[0][1] < HOME_COUNTRY_LEAD * counts[1][1]):
+        return None
+    return next(mention.id for mention in named if mention.name == counts[0][0])

@@ -26,6 +26,7 @@ class CoreRule(StrEnum):
     TITLE = "title"
     APPOSITION = "apposition"
     TITLE_AFFILIATION = "title-affiliation"
+    HOME_COUNTRY = "home-country"
     TRANSITIVE = "transitive"
 
 
