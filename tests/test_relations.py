@@ -47,6 +47,15 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Jens Stoltenberg", "leads", "North Atlantic Treaty Organization", "asserted")),
         ("Charles Plotena, the mayor of Esperanza, Sultan Kudarat, announced classes.",
          ("Charles Plotena", "leads", "Esperanza", "asserted")),
+        # places: a town before a state or a country the gazetteer knows, a place described
+        ("Another shooting followed in Dayton, Ohio where ten people died.",
+         ("Dayton", "locatedIn", "Ohio", "asserted")),
+        ("On Route 2 in Randolph, New Hampshire, United States, a truck crashed.",
+         ("New Hampshire", "locatedIn", "United States", "asserted")),
+        ("The plant is in Dimona, a town in southern Israel.", ("Dimona", "locatedIn", "Israel", "asserted")),
+        ("The roof of the cathedral in the French capital Paris caught fire.",
+         ("Paris", "locatedIn", "France", "asserted")),
+        ("Jamal Smith, a Saudi national, was a columnist.", ("Jamal Smith", "livesIn", "Saudi Arabia", "asserted")),
         # subjects that meet each other, kin, founders, the people of an organisation
         ("Trump and Erdogan spoke on the phone on Sunday.", ("Trump", "meets", "Erdogan", "asserted")),
         ("Peter Smith, the husband of Mary Smith, said so.", ("Peter Smith", "familyOf", "Mary Smith", "asserted")),
@@ -210,6 +219,10 @@ def test_a_national_office_without_its_state_is_the_story_country(
 def test_a_story_of_two_countries_or_a_lower_case_title_gives_no_home_country(
         text: str, analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     assert not any(verb == "leads" for _, verb, _, _ in relations(analyse_text(text)))
+
+
+def test_states_in_a_list_hold_no_one_another(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    assert not relations(analyse_text("Exports went to Texas, California and Ohio."))
 
 
 def test_a_clause_before_a_name_is_no_title_of_it(analyse_text: Callable[[str], DocumentAnalysis]) -> None:

@@ -48,8 +48,12 @@ def _subject_not_country(ctx: MatchContext, subject: str, obj: str, _: str | Non
 
 
 def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
-    """False for two places inside a list ("Colombia, Bolivia, Ecuador"), not a "Town, State" pair."""
+    """False for two places inside a list ("Colombia, Bolivia, Ecuador"), not a "Town, State" pair.
+    A town before a state or a country the gazetteer knows is a pair whatever follows ("in Dayton,
+    Ohio where", "Randolph, New Hampshire, United States", "Gilroy, California and ...")."""
     index = ctx.index
+    if _holds_towns(index.by_id[subject].mention.name, index.by_id[obj].mention.name):
+        return True
     doc, start, end = index.doc, index.span(subject).start, index.span(obj).end
 
     def place_at(i: int) -> bool:
@@ -65,6 +69,16 @@ def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None 
     return not (end + 1 < len(doc) and doc[end].lower_ in ("and", "or") and place_at(end + 1))
 
 
+def _holds_towns(town: str, holder: str) -> bool:
+    """True where ``holder`` is a US state or a country and ``town`` neither a country nor, before
+    a state, another state ("Texas, California" is a list)."""
+    if place_class(town) == EntityClass.COUNTRY:
+        return False
+    if us_state(holder) is not None:
+        return us_state(town) is None
+    return place_class(holder) == EntityClass.COUNTRY
+
+
 def _outside_mentions(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:
     """No token the pattern named ``name`` is part of a name."""
     return not any(token.i in ctx.index.at_token for token in ctx.tokens(name or ""))
@@ -76,9 +90,10 @@ def _skippable(ctx: MatchContext, subject: str, obj: str, name: str | None = Non
                for token in ctx.tokens(name or ""))
 
 
-def _not_nationality(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
-    """The subject is no nationality adjective read as its country ("Israeli troops")."""
-    return ctx.index.by_id[subject].mention.label != "NORP"
+def _not_nationality(ctx: MatchContext, subject: str, obj: str, side: str | None = None) -> bool:
+    """The subject (or, as ``not_nationality:object``, the object) is no nationality adjective read
+    as its country ("Israeli troops"; "Lake Constance, Swiss police said" is no "Town, State")."""
+    return ctx.index.by_id[obj if side == "object" else subject].mention.label != "NORP"
 
 
 def _not_the_noun_possessive(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:

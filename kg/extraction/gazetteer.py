@@ -14,8 +14,13 @@ from kg.model import EntityClass
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-#: Canonical country names (after aliases) that GeoNames spells differently.
-EXTRA_COUNTRIES = frozenset({"Palestine", "Soviet Union", "Czech Republic", "Russia", "Netherlands"})
+#: Canonical country names (after aliases) that GeoNames spells differently or no longer lists
+#: (the wire stories of the 1980s name Zaire, Burma and West Germany).
+EXTRA_COUNTRIES = frozenset({
+    "Palestine", "Soviet Union", "Czech Republic", "Russia", "Netherlands", "Congo", "Zaire", "Burma",
+    "Czechoslovakia", "Yugoslavia", "West Germany", "East Germany", "Swaziland", "Cape Verde", "East Timor",
+    "Macedonia",
+})
 
 
 def _load(name: str) -> dict[str, Any]:

@@ -42,6 +42,7 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 #: Nouns a nationality adjective modifies when it means the state: "the Israeli government" is
 #: Israel acting, where "Israeli voters" are a group of people.
 STATE_NOUNS = word_list("state_nouns")
+NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
 ROLE_TIME_WORDS = word_list("role_time_words")
 PARTY_NAMES = word_list("party_names")
@@ -122,13 +123,14 @@ def state_meant(span: Span) -> str | None:
     """The country a nationality adjective stands for where the text means the state, else None.
 
     "the Israeli government", "Israeli troops", "Palestinian negotiators" speak or act for
-    Israel or Palestine, and "the Samoan Prime Minister" holds an office of Samoa; "Israeli
-    voters" or "the Palestinians" are groups of people.
+    Israel or Palestine, "the Samoan Prime Minister" holds an office of Samoa and "a Saudi
+    national" is of Saudi Arabia; "Israeli voters" or "the Palestinians" are groups of people.
     """
     if len(span) != 1 or span.root.dep_ not in ("amod", "compound", "nmod"):
         return None
     head = span.root.head
-    if head.lemma_.lower() not in STATE_NOUNS and head.lower_ not in STATE_NOUNS and not is_title_word(head):
+    if head.lemma_.lower() not in STATE_NOUNS and head.lower_ not in STATE_NOUNS | NATIONALITY_NOUNS \
+            and not is_title_word(head):
         return None
     return demonym_country(span.text)
 
