@@ -221,6 +221,20 @@ def test_a_story_of_two_countries_or_a_lower_case_title_gives_no_home_country(
     assert not any(verb == "leads" for _, verb, _, _ in relations(analyse_text(text)))
 
 
+def test_an_office_of_a_place_is_no_residence_besides(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Sadiq Khan, the mayor of London, tweeted on Monday."))
+    assert ("Sadiq Khan", "leads", "London", "asserted") in found
+    assert ("Sadiq Khan", "livesIn", "London", "asserted") not in found
+
+
+def test_a_party_before_a_title_of_something_else_is_a_membership(
+        analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Adam Schiff, the Democratic chairman of the House Intelligence Committee, spoke."))
+    assert ("Adam Schiff", "leads", "Democratic Party", "asserted") not in found
+    assert ("Adam Schiff", "memberOf", "Democratic Party", "asserted") in found
+    assert ("Keir Starmer", "leads", "Labour Party", "asserted") in relations(analyse_text("Labour leader Keir Starmer spoke."))
+
+
 def test_states_in_a_list_hold_no_one_another(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     assert not relations(analyse_text("Exports went to Texas, California and Ohio."))
 

@@ -24,7 +24,7 @@ from spacy.tokens import Span, Token
 from kg.extraction.factuality import alleged
 from kg.extraction.finders import MatchContext
 from kg.extraction.gazetteer import is_known_place, place_class, us_state
-from kg.extraction.roles import affiliation_predicate
+from kg.extraction.roles import affiliation_predicate, is_party
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality
@@ -167,6 +167,8 @@ def _modifier_affiliation(ctx: MatchContext, subject: str, obj: str, _: str | No
     head, span = ctx.token("head"), ctx.index.span(subject)
     if span.start <= head.i < span.end:
         return "worksFor"
+    if is_party(ctx.index, obj) and any(child.dep_ == "prep" for child in head.children):
+        return "memberOf"  # "the Democratic chairman of the Committee" leads the committee, not the party
     return affiliation_predicate(ctx.index.doc[head.i:head.i + 1])
 
 

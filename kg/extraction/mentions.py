@@ -21,9 +21,11 @@ from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import (
+    NATIONAL_OFFICES,
     adjacent_title,
     apposition_title,
     comma_title,
+    head_word,
     is_title_word,
     only_title_words,
     preceding_title,
@@ -86,7 +88,8 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
                 # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole");
                 # one NER kept inside the name ("Crown Prince Mohammad bin Salman") is the name's own
                 if title is not None and (title is leading_title or not any(t.ent_type_ == "PERSON" for t in title)):
-                    title_tokens.update(range(title.start, title.end))
+                    if not (head_word(title) not in NATIONAL_OFFICES and has_party_name(title)):
+                        title_tokens.update(range(title.start, title.end))  # "Labour leader": a party
                     role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=office(title))
                     found.append(role._replace(owner=span))
         found.append(make_mention(span, cls, entity.label_, sentence_index))
@@ -101,6 +104,11 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
     ]
     kept.sort(key=text_order)
     return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
+
+
+def has_party_name(title: Span) -> bool:
+    """True for a title with a party's name in it ("Labour leader", "Democratic Senator")."""
+    return any(token.lower_ in PARTY_NAMES for token in title)
 
 
 def bracketed_aliases(found: list[MentionSpan]) -> list[MentionSpan]:

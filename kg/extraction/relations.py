@@ -13,22 +13,27 @@ statement, and what lies in a town written "Aiken, S.C." also lies in the state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from spacy.tokens import Doc
 
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
+from kg.extraction.gazetteer import place_class
 from kg.extraction.patterns import containment_rules, pattern_relations
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
 from kg.extraction.roles import home_country_relations, role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
-from kg.model import RelationMention
+from kg.model import EntityClass, RelationMention
+from kg.namespace import fits
 
 #: Relations that say where something is: what holds in a town holds in its state too.
 CONTAINMENT = frozenset({"livesIn", "basedIn", "locatedIn"})
+#: Relations of a person holding an office of an organisation or a place.
+OFFICES = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor"})
 
 
 def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[RelationMention]:
@@ -52,7 +57,19 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
         if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):
             found[key] = relation
     position = index.position
-    return sorted(found.values(), key=lambda r: (r.sentence, position[r.subject], position[r.object], r.verb))
+    kept = superseded_residences(index, found.values())
+    return sorted(kept, key=lambda r: (r.sentence, position[r.subject], position[r.object], r.verb))
+
+
+def superseded_residences(index: MentionIndex, relations: Iterable[RelationMention]) -> list[RelationMention]:
+    """The relations, without a residence the same sentence states an office for: "the mayor of
+    London, Sadiq Khan" leads London, and "of London" read as where he lives says it again, less.
+    The office must fit the place (a town is nobody's employer: "worksFor Fresno" is dropped on
+    resolution, and the residence stays)."""
+    relations = list(relations)
+    offices = {(r.sentence, r.subject, r.object) for r in relations if r.predicate in OFFICES
+               and fits(r.predicate, EntityClass.PERSON, _refined_class(index, r.object))}
+    return [r for r in relations if not (r.predicate == "livesIn" and (r.sentence, r.subject, r.object) in offices)]
 
 
 def _statement_key(index: MentionIndex, relation: RelationMention) -> tuple[object, ...]:
@@ -66,6 +83,12 @@ def _statement_key(index: MentionIndex, relation: RelationMention) -> tuple[obje
     if swap:
         subject, obj = obj, subject
     return relation.sentence, subject, obj, predicate, relation.factuality
+
+
+def _refined_class(index: MentionIndex, mention: str) -> EntityClass:
+    """A mention's class, a place refined by the gazetteer (a Country is an Agent, a City is not)."""
+    found = index.by_id[mention].mention
+    return place_class(found.name) if found.cls == EntityClass.PLACE else found.cls
 
 
 def transitive_relations(index: MentionIndex, relations: list[RelationMention]) -> list[RelationMention]:

@@ -17,7 +17,7 @@ from kg.extraction import gazetteer
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.clusters import document_clusters
 from kg.extraction.rules import CoreRule, confidence
-from kg.extraction.titles import head_word
+from kg.extraction.titles import NATIONAL_OFFICES, head_word
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
 
@@ -27,7 +27,6 @@ MEMBER_WORDS = word_list("member_words")
 FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
-NATIONAL_OFFICES = word_list("national_offices")
 #: Relations that tie a person to where or for whom they hold an office.
 AFFILIATIONS = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor", "founded"})
 #: How many more times than any other the story's country must be named: a story of two

@@ -20,6 +20,8 @@ TITLE_MODIFIERS = word_list("title_modifiers")
 AS_OBJECT_VERBS = word_list("as_object_verbs")
 DEPARTMENT_WORDS = word_list("department_words")
 NAME_PREFIXES = word_list("name_prefixes")
+#: Head words of a state's offices ("President", "Health Minister").
+NATIONAL_OFFICES = word_list("national_offices")
 #: Punctuation that ends a title written between commas.
 CLAUSE_BREAKS = frozenset({",", ";", ":", "(", "—", "–"})
 #: What a title written next to a name, but parsed apart from it, is made of.
