@@ -290,6 +290,14 @@ def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tu
          ("Dee Margo", "says", "Texas")),
         ("The Lion Air crash near Java was caused by a fault, according to Indonesia's safety committee.",
          ("safety committee", None, None)),  # no name: no speaker
+        ("According to Ohio Senator Sherrod Brown, the plant in Toledo will close.",
+         ("Sherrod Brown", "says", "Toledo")),  # the parser makes "According" a verb of Brown's
+        ("According to Dayton's police chief, Richard Biehl, the gunman came from Texas.",
+         ("Richard Biehl", "says", "Texas")),  # the name set off after a title
+        ("The minister resigned in Rome, according to Reuters and the BBC.", ("BBC", "says", "Rome")),
+        ("Elizabeth Warren called Michael Bloomberg on Tuesday.", ("Elizabeth Warren", None, None)),  # no quotation
+        ("Elizabeth Warren called Michael Bloomberg's plan a \"disaster\".",
+         ("Elizabeth Warren", "says", "Michael Bloomberg")),  # characterised in a quoted word
     ],
 )
 def test_speech_names_its_speaker(text: str, expected: tuple[str, str | None, str | None],
@@ -301,6 +309,22 @@ def test_speech_names_its_speaker(text: str, expected: tuple[str, str | None, st
         assert not any(p == "says" for _, p, _ in found)
     else:
         assert expected in found
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("According to Ohio Senator Sherrod Brown, the plant in Toledo will close.", "Ohio"),
+        ("According to Dayton's police chief, Richard Biehl, the gunman came from Texas.", "Dayton"),
+        ("According to the foreign ministry of Belarus, the rally in Minsk was small.", "Belarus"),
+    ],
+)
+def test_a_name_that_only_qualifies_a_source_says_nothing(text: str, qualifier: str,
+                                                         resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
+    names = {entity.key: entity.name for entity in corpus.entities}
+    speakers = {names[r.subject] for r in corpus.relations if r.predicate == "says"}
+    assert speakers and qualifier not in speakers
 
 
 def test_a_word_set_off_in_quotes_is_not_speech(resolve_texts: Callable[..., Corpus]) -> None:

@@ -24,6 +24,8 @@ from kg.nlp import sentences
 GLOBAL_WIRES = word_list("global_wires")
 #: How far into a sentence a dateline's place and agency may stand.
 DATELINE_TOKENS = 12
+#: The marks that end an attribution's source: "According to the BBC, ...".
+ATTRIBUTION_ENDS = frozenset({",", ";", "\u2014", ":"})
 #: The classes a noun describing a name can tell something of ("Atlanta businessman X").
 DESCRIBED_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE})
 
@@ -234,16 +236,58 @@ def _dateline_places(ctx: MatchContext, token: Token, _: str | None = None) -> l
     return ctx.index.memo(f"dateline-{token.i}", lambda: _dateline(ctx.index, token))[1]
 
 
+def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
+    """Where an attribution ("according to X") ends, and its sources, read off the words: the small
+    model often parses it wrong ("According to Connecticut Senator Richard Blumenthal, ..." makes
+    Blumenthal the subject of "According"). The sources are the names after "to" up to the next
+    comma (and on past ", and Y"), or the name set off by commas after a title ("According to the
+    El Paso mayor, Dee Margo, ..."); a name that only qualifies another is none ("Connecticut
+    Senator X", "Windsor Locks' selectman", "the ministry of Belarus")."""
+    index = ctx.index
+    doc = index.doc
+    end = sentences(doc)[index.sentence_of[according.i]].end
+    titles = index.title_tokens()
+
+    def qualifier(mention: str, earlier: list[str]) -> bool:
+        span = index.span(mention)
+        after = span.end
+        return (after < end and (after in titles or after in index.at_token or doc[after].tag_ == "POS")) \
+            or (bool(earlier) and doc[span.start - 1].lower_ == "of")
+
+    def names_to_comma(start: int) -> tuple[int, list[str]]:
+        stop = next((i for i in range(start, end) if doc[i].text in ATTRIBUTION_ENDS), end)
+        found: list[str] = []
+        for i in range(start, stop):
+            mention = index.at_token.get(i)
+            if mention is not None and i == index.span(mention).root.i and i not in titles \
+                    and index.cls(mention) != EntityClass.ROLE and not qualifier(mention, found):
+                found.append(mention)
+        return stop, found
+
+    stop, sources = names_to_comma(according.i + 2)
+    if not sources and stop < end:
+        stop, sources = names_to_comma(stop + 1)
+    while stop + 1 < end and doc[stop + 1].lower_ in ("and", "or"):
+        stop, more = names_to_comma(stop + 2)
+        sources += more
+    return stop, sources
+
+
+def _attribution_sources(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """The sources of the attribution "according to" opens at ``token``."""
+    return _attribution(ctx, token)[1]
+
+
 def _reported_in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
     """The names a sentence reports beside an attribution ("According to X, ..."): each name heading
     a phrase of the sentence, outside the attribution's own words and outside titles."""
     index = ctx.index
-    attribution = {t.i for t in token.subtree}
+    stop, _sources = _attribution(ctx, token)
     titles = index.title_tokens()
     sentence = index.sentence_of[token.i]
     return [item.mention.id for item in index.spans
             if item.mention.cls != EntityClass.ROLE and index.sentence_of[item.span.start] == sentence
-            and item.span.root.i not in attribution and item.span.root.i not in titles
+            and not token.i <= item.span.root.i < stop and item.span.root.i not in titles
             and index.at_token.get(item.span.root.i) == item.mention.id]
 
 
@@ -265,6 +309,7 @@ ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
     "dateline_agency": _dateline_agency,
     "dateline_places": _dateline_places,
     "reported_in_sentence": _reported_in_sentence,
+    "attribution_sources": _attribution_sources,
 }
 
 

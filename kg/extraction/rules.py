@@ -23,6 +23,7 @@ class CoreRule(StrEnum):
     MUTUAL = "mutual"
     SPEECH = "speech"
     QUOTE = "quote"
+    CHARACTERISATION = "characterisation"
     TITLE = "title"
     APPOSITION = "apposition"
     TITLE_AFFILIATION = "title-affiliation"

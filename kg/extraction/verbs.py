@@ -6,7 +6,8 @@
 - ``object-control``: "get Netanyahu to agree" makes Netanyahu the object of "get";
 - ``mutual``: "Trump and Erdogan spoke on the phone": subjects that meet each other;
 - control chains give an infinitive its subject ("Blinken plans to visit Israel");
-- ``speech``: a speaker says something about the entities of the reported clause.
+- ``speech``: a speaker says something about the entities of the reported clause;
+- ``characterisation``: "X called Y's deal 'lousy'": X says something about Y.
 
 The verb phrase is kept as lemmas; :func:`kg.extraction.predicates.predicate_of` maps it to a
 closed relation once both sides' classes are known.
@@ -15,7 +16,7 @@ closed relation once both sides' classes are known.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
@@ -30,9 +31,12 @@ from kg.model import EntityClass, RelationMention
 from kg.nlp import quotations, sentences, tokens_with_pos
 
 REPORT_VERBS = word_list("report_verbs")
+CHARACTERISE_VERBS = word_list("characterise_verbs")
 MUTUAL_VERBS = mutual_verbs()
 #: The parts of speech the verb rules start from.
 VERB_TAGS = frozenset({"VERB", "AUX"})
+#: The word that opens an attribution, never a verb of its own: "According to X".
+ATTRIBUTION = "according"
 
 
 def verb_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[RelationMention]:
@@ -43,6 +47,8 @@ def verb_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[Rela
     for i, mention in index.at_token.items():
         mentions_in.setdefault(index.sentence_of[i], set()).add(mention)
     for token in tokens_with_pos(index.doc, VERB_TAGS):
+        if token.lower_ == ATTRIBUTION:
+            continue  # "According to X, ...": an attribution (a pattern row), whatever the parser makes of it
         if len(mentions_in.get(index.sentence_of[token.i], ())) >= 2:
             yield from relations_of_verb(index, qualifiers, token)
 
@@ -71,31 +77,54 @@ def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) 
                     continue
                 yield index.relation(subject, obj, verb, phrase, None, factuality, rule,
                                      confidence(CoreRule(rule)) * subject_factor * object_factor, time)
-    if verb.lemma_.lower() in SPEECH_VERBS:
-        speakers = {subject for subject, _ in subject_mentions}
-        for mention in reported_mentions(index, verb):
-            if mention in speakers or index.antecedent_in(mention, speakers):
-                continue  # "the IC and the FSB said they": a speaker is not what it speaks about
-            for subject, factor in subject_mentions:
-                yield index.relation(subject, mention, verb, verb.lemma_.lower(), "says", factuality,
-                                     CoreRule.SPEECH, confidence(CoreRule.SPEECH) * factor, time)
+    lemma = verb.lemma_.lower()
+    if lemma in SPEECH_VERBS:
+        reported, rule = reported_mentions(index, verb), CoreRule.SPEECH
+    elif lemma in CHARACTERISE_VERBS and _quotes_after(index, verb):
+        reported, rule = characterised_mentions(index, verb), CoreRule.CHARACTERISATION
+    else:
+        return
+    speakers = {subject for subject, _ in subject_mentions}
+    for mention in reported:
+        if mention in speakers or index.antecedent_in(mention, speakers):
+            continue  # "the IC and the FSB said they": a speaker is not what it speaks about
+        for subject, factor in subject_mentions:
+            yield index.relation(subject, mention, verb, lemma, "says", factuality,
+                                 rule, confidence(rule) * factor, time)
 
 
 def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
     """The names a verb of saying reports on: those heading a phrase of its complement clause (or of
     its object, for "announce", "report", "reveal"), not the ones that only qualify a title ("U.S.
     President Donald Trump" is about Trump, not the US)."""
+    reports_objects = verb.lemma_.lower() in REPORT_VERBS
+    return _headed_mentions(index, (token for clause in verb.children
+                                    if clause.dep_ == "ccomp" or (reports_objects and clause.dep_ == "dobj")
+                                    for token in clause.subtree))
+
+
+def _headed_mentions(index: MentionIndex, tokens: Iterable[Token]) -> list[str]:
+    """The mentions headed by one of ``tokens``, leaving out the names that only qualify a title."""
     titles = index.title_tokens()
     found = []
-    reports_objects = verb.lemma_.lower() in REPORT_VERBS
-    for clause in verb.children:
-        if clause.dep_ != "ccomp" and not (reports_objects and clause.dep_ == "dobj"):
-            continue
-        for token in clause.subtree:
-            mention = index.at_token.get(token.i)
-            if mention is not None and token.i == index.span(mention).root.i and token.i not in titles:
-                found.append(mention)
+    for token in tokens:
+        mention = index.at_token.get(token.i)
+        if mention is not None and token.i == index.span(mention).root.i and token.i not in titles:
+            found.append(mention)
     return found
+
+
+def _quotes_after(index: MentionIndex, verb: Token) -> bool:
+    """Whether a quotation opens after ``verb`` and inside its clause: 'called the deal "lousy"'."""
+    clause_end = verb.right_edge.idx + len(verb.right_edge)
+    return any(verb.idx < start < clause_end for start, _ in quotations(index.doc))
+
+
+def characterised_mentions(index: MentionIndex, verb: Token) -> list[str]:
+    """What a verb that characterises in a quoted word is about: its object ('called Theresa May's
+    deal "lousy"', 'called the Democrats' investigation a "witch hunt"')."""
+    return _headed_mentions(index, (token for child in verb.children if child.dep_ == "dobj"
+                                    for token in child.subtree))
 
 
 def quote_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[RelationMention]:
