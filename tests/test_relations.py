@@ -330,3 +330,54 @@ def test_a_name_that_only_qualifies_a_source_says_nothing(text: str, qualifier: 
 def test_a_word_set_off_in_quotes_is_not_speech(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts('Tom Watson said Theresa May\'s "lousy" deal would fail.')
     assert all(r.rule != "quote" for r in corpus.relations)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("Senate Minority Whip Dick Durbin said it was wrong.",
+         ("Dick Durbin", "memberOf", "Senate"), ("Dick Durbin", "worksFor", "Senate")),
+        ("Senate Minority Leader Chuck Schumer said it was wrong.",
+         ("Chuck Schumer", "memberOf", "Senate"), ("Chuck Schumer", "leads", "Senate")),
+        ("Voters elected Boris Johnson, former Foreign Secretary, mayor of London, and member of Parliament.",
+         ("Boris Johnson", "memberOf", "Parliament"), ("Boris Johnson", "worksFor", "Parliament")),
+        ("Boris Johnson, former Foreign Secretary, mayor of London, and member of Parliament, spoke.",
+         ("Boris Johnson", "leads", "London"), ("Boris Johnson", "worksFor", "London")),
+    ],
+)
+def test_each_title_of_a_list_says_what_it_says(text: str, expected: tuple[str, str, str],
+                                                absent: tuple[str, str, str],
+                                                analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = {(s, p, o) for s, p, o, _ in relations(analyse_text(text))}
+    assert expected in found
+    assert absent not in found
+
+
+def test_a_title_over_two_organisations_holds_for_both(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = {(s, p, o) for s, p, o, _ in relations(analyse_text(
+        "The shares were owned by Eduardo Cojuangco, chairman of UCPB and Petron."))}
+    assert ("Eduardo Cojuangco", "leads", "UCPB") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Ohio Department of Health counted the cases. Ohio has 88 counties.",
+         ("Ohio Department of Health", "basedIn", "Ohio")),
+        ("The US Air Force flew from the base. The United States denied it.",
+         ("US Air Force", "basedIn", "United States")),
+        ("The Stock Exchange of Singapore fell. Singapore said so.",
+         ("Stock Exchange of Singapore", "basedIn", "Singapore")),
+        ("The Egyptian Ministry of Antiquities gave permission. Egypt is proud.",
+         ("Egyptian Ministry of Antiquities", "basedIn", "Egypt")),  # named in another sentence
+    ],
+)
+def test_an_organisation_named_for_a_place_is_based_there(text: str, expected: tuple[str, str, str],
+                                                          analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    assert expected in {(s, p, o) for s, p, o, _ in relations(analyse_text(text))}
+
+
+def test_a_place_the_gazetteer_does_not_know_may_be_the_name_s_own(
+        analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Computer Terminal Systems Inc said Computer Terminal had a loss."))
+    assert not any(p == "basedIn" for _, p, _, _ in found)

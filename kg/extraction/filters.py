@@ -23,7 +23,7 @@ from spacy.tokens import Span, Token
 
 from kg.extraction.factuality import alleged
 from kg.extraction.finders import MatchContext
-from kg.extraction.gazetteer import is_known_place, place_class, us_state
+from kg.extraction.gazetteer import canonical_alias, is_known_place, place_class, us_state
 from kg.extraction.roles import affiliation_predicate, is_party
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import word_list
@@ -110,6 +110,23 @@ def _adjective_names_object(ctx: MatchContext, subject: str, obj: str, _: str | 
     return len(os.path.commonprefix([adjective, country])) >= 4
 
 
+def _place_in_name(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
+    """The organisation's name starts with the place's name ("Northamptonshire Police", "US Air
+    Force") or ends with "of" and it ("the Supreme Court of the United Kingdom"): the organisation
+    is that place's. Only places the gazetteer knows: a word NER took for a place may be the
+    organisation's own short name ("Computer Terminal" of "Computer Terminal Systems Inc")."""
+    index = ctx.index
+    name, place = index.by_id[subject].mention.name, index.by_id[obj].mention.name
+    words, place_words = name.split(), place.split()
+    if len(words) < 2 or index.cls(subject) != EntityClass.ORGANIZATION or not is_known_place(place):
+        return False  # "Computer Terminal Systems Inc": a place the gazetteer does not know may be the name's own
+    tail = words[-len(place_words):]
+    if any(canonical_alias(" ".join(words[:size])) == place for size in range(1, len(words))):
+        return True  # "US Air Force" for the United States: the name may write the place as an alias
+    before = words[-len(place_words) - 2:-len(place_words)]
+    return tail == place_words and ("of" in before)
+
+
 def _same_sentence(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
     index = ctx.index
     return index.sentence_of[index.span(subject).start] == index.sentence_of[index.span(obj).start]
@@ -143,6 +160,7 @@ FILTERS: dict[str, Callable[[MatchContext, str, str, str | None], bool]] = {
     "not_the_noun_possessive": _not_the_noun_possessive,
     "adjective_names_object": _adjective_names_object,
     "same_sentence": _same_sentence,
+    "place_in_name": _place_in_name,
     "object_rooted_at": _object_rooted_at,
     "modifier_before_name": _modifier_before_name,
 }
@@ -166,7 +184,8 @@ def _modifier_affiliation(ctx: MatchContext, subject: str, obj: str, _: str | No
     """"the Foreign Ministry spokesman, X": what the describing noun says; a modifier of the name itself works for."""
     head, span = ctx.token("head"), ctx.index.span(subject)
     if span.start <= head.i < span.end:
-        return "worksFor"
+        title = ctx.index.doc[ctx.token("modifier").i + 1:span.start]  # "Senate Minority Whip X": the words between
+        return affiliation_predicate(title) if title and all(token.is_title for token in title) else "worksFor"
     if is_party(ctx.index, obj) and any(child.dep_ == "prep" for child in head.children):
         return "memberOf"  # "the Democratic chairman of the Committee" leads the committee, not the party
     return affiliation_predicate(ctx.index.doc[head.i:head.i + 1])

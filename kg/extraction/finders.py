@@ -87,6 +87,18 @@ def _in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[
     return list(table.get(index.sentence_of[token.i], ()))
 
 
+def _places_in_document(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
+    """Every place the document names, once per name: what an organisation's name can name
+    ("the Egyptian Ministry of Antiquities" when the story names Egypt anywhere)."""
+    def first_of_each_name() -> list[str]:
+        found: dict[str, str] = {}
+        for item in ctx.index.spans:
+            if item.mention.cls == EntityClass.PLACE:
+                found.setdefault(item.mention.name, item.mention.id)
+        return list(found.values())
+    return list(ctx.index.memo("places_in_document", first_of_each_name))
+
+
 def _by_sentence(index: MentionIndex) -> dict[int, list[str]]:
     table: dict[int, list[str]] = {}
     for item in index.spans:
@@ -298,6 +310,7 @@ ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {
     "mention_starting_here": _starting_here,
     "mentions_starting_here": _all_starting_here,
     "mentions_in_sentence": _in_sentence,
+    "places_in_document": _places_in_document,
     "phrase_targets": _phrase_targets,
     "described_by": _described_by,
     "first_place_within": _first_place_within,

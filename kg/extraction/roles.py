@@ -17,13 +17,16 @@ from kg.extraction import gazetteer
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.clusters import document_clusters
 from kg.extraction.rules import CoreRule, confidence
-from kg.extraction.titles import NATIONAL_OFFICES, head_word
+from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
 
 LEADER_WORDS = word_list("leader_words")
 SUBORDINATE_WORDS = word_list("subordinate_words")
 MEMBER_WORDS = word_list("member_words")
+MEMBER_MODIFIERS = word_list("member_modifiers")
+#: What separates the titles of a list of titles ("former Foreign Secretary, mayor of London, and MP").
+TITLE_SEPARATORS = frozenset({",", ";"})
 FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
@@ -47,10 +50,10 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
         anchor = item.owner.root
         yield index.relation(person, item.mention.id, anchor, "be", "holdsRole", Factuality.ASSERTED,
                              rule, confidence(rule))
-        predicate = affiliation_predicate(item.span)
         for organisation in affiliations(index, item.span):
             if index.cls(organisation) in (EntityClass.PERSON, EntityClass.EVENT):
                 continue
+            predicate = affiliation_predicate(title_part(item.span, index.span(organisation).start))
             found = "memberOf" if is_party(index, organisation) else predicate  # "Democratic Speaker X"
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
@@ -83,6 +86,22 @@ def affiliations(index: MentionIndex, title: Span) -> list[str]:
     return found
 
 
+def title_part(title: Span, position: int) -> Span:
+    """The one title of a list of titles that holds the token at ``position``: "former Foreign
+    Secretary, mayor of London, and member of Parliament" is a mayor of London and a member of
+    Parliament. A part is a title when it has a title word of its own: "chairman of UCPB and San
+    Miguel" chairs both."""
+    for separators in (TITLE_SEPARATORS, TITLE_SEPARATORS | {"and", "or"}):
+        cuts = [token.i for token in title if token.lower_ in separators]
+        start = max((i + 1 for i in cuts if i < position), default=title.start)
+        end = min((i for i in cuts if i > position), default=title.end)
+        part = title.doc[start:end]
+        if not any(token.lower_.rstrip(".") in TITLE_WORDS or token.lower_ in MEMBER_WORDS for token in part):
+            break
+        title = part
+    return title
+
+
 def affiliation_predicate(title: Span) -> str:
     """What a title says of its holder and what it names, read off its head word: a spokesperson
     speaks for it, an MP or a senator is a member of it, a founder founded it, a mother is family,
@@ -99,6 +118,8 @@ def affiliation_predicate(title: Span) -> str:
         return "spokespersonFor"
     if set(words) & SUBORDINATE_WORDS:
         return "worksFor"
+    if set(words) & MEMBER_MODIFIERS:
+        return "memberOf"  # "Senate Minority Leader": the leader of a minority in the Senate is a member of it
     head = head_word(title)
     if head in MEMBER_WORDS:
         return "memberOf"
