@@ -114,6 +114,9 @@ def test_nationalities_parties_and_non_names(text: str, word: str, expected: tup
         ("The storm hit houses in Austin on Monday.", 5, 6, "Person", "Place"),  # ... unless written as one
         ("Bowier said the paper was cordial.", 0, 1, "Organization", "Person"),  # a bare name that speaks
         ("The Fire Department said the fire was out.", 1, 3, "Organization", "Organization"),
+        ("The border runs from Ciudad Obregon, Mexico, to the sea.", 4, 6, "Person", "Place"),  # Town, Country
+        ("The deal was signed by Jean Dupont, France's envoy.", 5, 7, "Person", "Person"),  # ... not a possessive
+        ("A quake was felt in Manay, Davao Oriental.", 5, 6, "Person", "Place"),  # in Town, Province
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:

@@ -234,6 +234,12 @@ def _us_state_token(span: Span, tokens: dict[str, list[Token]], name: str | None
     return us_state(tokens[name or ""][0].text) is not None
 
 
+def _country_tokens(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
+    """The tokens named ``name`` write a country the gazetteer knows ("Mexico", "South Africa")."""
+    words = tokens.get(name or "", [])
+    return bool(words) and place_class(" ".join(token.text for token in words)) == EntityClass.COUNTRY
+
+
 def _name_is_us_state(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     return us_state(span.text) is not None
 
@@ -265,6 +271,7 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "short_capitalised_name": _short_capitalised_name,
     "us_state": _us_state_token,
     "name_is_us_state": _name_is_us_state,
+    "country": _country_tokens,
     "known_place": _known_place,
     "all_capitals": _all_capitals,
     "name_in": _name_in,
