@@ -65,6 +65,29 @@ def text_of(doc: Doc) -> str:
     return found
 
 
+def common_nouns(doc: Doc) -> frozenset[str]:
+    """The nouns (and words tagged as names or adjectives) the doc writes in lower case, and their
+    lemmas: "protesters", "measles", "hurricane"; found once."""
+    found: frozenset[str] | None = doc.user_data.get(COMMON_NOUNS_KEY)
+    if found is None:
+        found = doc.user_data[COMMON_NOUNS_KEY] = frozenset(
+            word for token in doc if token.pos_ in ("NOUN", "PROPN", "ADJ") and token.is_lower and token.is_alpha
+            for word in (token.lower_, token.lemma_))
+    return found
+
+
+def capitalised_inside(doc: Doc) -> frozenset[str]:
+    """The words (in lower case) the doc capitalises somewhere other than at a sentence's opening
+    (its first word, or the one after an opening "The"): a name's way of being written; found once."""
+    found: frozenset[str] | None = doc.user_data.get(CAPITALISED_KEY)
+    if found is None:
+        starts = {sentence.start for sentence in sentences(doc)}
+        found = doc.user_data[CAPITALISED_KEY] = frozenset(
+            token.lower_ for token in doc if token.is_title and token.i not in starts
+            and not (token.i - 1 in starts and doc[token.i - 1].pos_ == "DET"))
+    return found
+
+
 #: A quotation: curly or straight quotes around at most a paragraph's worth of text.
 QUOTATION = re.compile(r"“[^“”]{0,1000}”|\"[^\"\n]{0,1000}\"")
 
@@ -163,6 +186,8 @@ def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
 
 SENTENCES_KEY = "kg_sentences"
 QUOTATIONS_KEY = "kg_quotations"
+COMMON_NOUNS_KEY = "kg_common_nouns"
+CAPITALISED_KEY = "kg_capitalised_inside"
 TEXT_KEY = "kg_text"
 SENTENCE_NUMBERS_KEY = "kg_sentence_numbers"
 COLUMNS_KEY = "kg_columns"

@@ -47,6 +47,8 @@ def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
         ("Mexican President Andres Manuel Lopez Obrador spoke.", "President"),
         ("Labour MP Tom Watson spoke.", "MP"),
         ("Crown Prince Mohammad bin Salman denied it.", "Crown Prince"),
+        ("Sara Duterte, the mayor of Davao City, spoke.", "mayor"),
+        ("Joe Biden, President of the United States, spoke.", "President"),
     ],
 )
 def test_a_role_is_named_by_its_office(text: str, office: str) -> None:
@@ -184,3 +186,16 @@ def test_a_demonym_is_its_country_where_the_text_means_the_state(
 ) -> None:
     found = mentions_of(text)
     assert expected in found and not_expected not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kept"),
+    [
+        ("Hurricanes are rare here. The hurricane hit Bermuda on Monday.", "Hurricanes", False),
+        ("Lava flows slowly. The lava reached the sea near Hilo.", "Lava", False),
+        ("Shearson rose. Analysts said American Express may sell shearson to Shearson's managers.",
+         "Shearson", True),  # also capitalised inside a sentence: a name written once in lower case
+    ],
+)
+def test_a_capitalised_common_noun_is_no_name(text: str, word: str, kept: bool) -> None:
+    assert any(name == word for _, name in mentions_of(text)) == kept

@@ -21,6 +21,7 @@ from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import (
+    DEPARTMENT_WORDS,
     NATIONAL_OFFICES,
     adjacent_title,
     apposition_title,
@@ -35,7 +36,7 @@ from kg.extraction.titles import (
 )
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
-from kg.nlp import sentence_numbers
+from kg.nlp import capitalised_inside, common_nouns, sentence_numbers
 
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
@@ -50,6 +51,10 @@ ROLE_TIME_WORDS = word_list("role_time_words")
 PARTY_NAMES = word_list("party_names")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations.
 NOT_NAMES = word_list("not_names")
+#: The entity types that name whose an office is: "mayor of Esperanza", "Speaker of the House".
+OWNER_TYPES = frozenset({"GPE", "ORG", "LOC", "FAC", "NORP"})
+#: Words that name an institution by its kind when capitalised: "Parliament", "Congress", "the Treasury".
+INSTITUTION_WORDS = word_list("organisation_words") | word_list("department_words")
 
 
 def find_mentions(doc: Doc) -> list[MentionSpan]:
@@ -93,6 +98,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
                     role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=office(title))
                     found.append(role._replace(owner=span))
         found.append(make_mention(span, cls, entity.label_, sentence_index))
+    surnames = {item.span[-1].lower_ for item in found if len(item.span) > 1}  # "Theresa May" ... "May"
     kept = [
         item for item in found
         if (item.mention.cls == EntityClass.ROLE or item.mention.label == "NORP"
@@ -101,9 +107,23 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and not PARTY_AND_STATE.match(item.mention.name)
         and item.mention.name.lower() not in NOT_NAMES
         and any(character.isalpha() for character in item.mention.name)
+        and (item.mention.cls == EntityClass.ROLE or item.span[-1].lower_ in surnames or not is_common_noun(item.span))
     ]
     kept.sort(key=text_order)
     return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
+
+
+def is_common_noun(span: Span) -> bool:
+    """A one-word "name" the text also writes in lower case as a noun is that noun, capitalised
+    to open a sentence or a headline: "Protesters with flags ...", "Measles affects ...",
+    "Hurricanes are ...", "The Cathedral was ..." (NER takes them for names), and the text never
+    capitalises it inside a sentence."""
+    if len(span) != 1 or not span[0].is_title or span[0].lower_ in INSTITUTION_WORDS:
+        return False  # "Parliament", "the Treasury": an institution is named by its kind
+    word, nouns = span[0].lower_, common_nouns(span.doc)
+    if word in capitalised_inside(span.doc):
+        return False  # "of Shearson": a name the text also writes in lower case by mistake
+    return word in nouns or (word.endswith("s") and word[:-1] in nouns)  # "Hurricanes", "a hurricane"
 
 
 def has_party_name(title: Span) -> bool:
@@ -146,7 +166,8 @@ def state_meant(span: Span) -> str | None:
 def office(title: Span) -> str:
     """The name of the office a title states, without whose office it is or when it was held: "US
     Secretary of State" -> "Secretary of State", "former Foreign Secretary" -> "Foreign Secretary",
-    "Mexican President" -> "President". The words dropped stay an alias of the role."""
+    "Mexican President" -> "President", "mayor of Davao City" -> "mayor". The words dropped stay
+    an alias of the role."""
     start = title.start
     doc = title.doc
     while start < title.end - 1:
@@ -157,7 +178,22 @@ def office(title: Span) -> str:
             start += 1
         else:
             break
-    return role_name(doc[start:title.end].text)
+    return role_name(doc[start:_whose_office_starts(doc[start:title.end])].text)
+
+
+def _whose_office_starts(title: Span) -> int:
+    """Where the name of whose office it is starts after "of", else the title's end: "mayor of
+    Esperanza" is the office "mayor", "President of the United States" the office "President";
+    "Secretary of State" names a department, no entity, and keeps it."""
+    doc = title.doc
+    for token in title[1:]:
+        if token.lower_ != "of":
+            continue
+        named = token.i + 1 + (token.i + 1 < title.end and doc[token.i + 1].lower_ == "the")
+        if named < title.end and doc[named].ent_type_ in OWNER_TYPES and doc[named].lower_ not in DEPARTMENT_WORDS \
+                and not is_title_word(doc[named]):
+            return token.i
+    return title.end
 
 
 def is_adjective(span: Span) -> bool:
