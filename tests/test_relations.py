@@ -296,6 +296,8 @@ def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tu
          ("Richard Biehl", "says", "Texas")),  # the name set off after a title
         ("The minister resigned in Rome, according to Reuters and the BBC.", ("BBC", "says", "Rome")),
         ("Elizabeth Warren called Michael Bloomberg on Tuesday.", ("Elizabeth Warren", None, None)),  # no quotation
+        ("Jennifer Lu commented on the Legislative Yuan's vote.", ("Jennifer Lu", "says", "Legislative Yuan")),
+        ("Lee Harvey Oswald claimed to have never met Jack Ruby.", ("Lee Harvey Oswald", "says", "Jack Ruby")),
         ("Elizabeth Warren called Michael Bloomberg's plan a \"disaster\".",
          ("Elizabeth Warren", "says", "Michael Bloomberg")),  # characterised in a quoted word
     ],

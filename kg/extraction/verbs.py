@@ -32,6 +32,8 @@ from kg.nlp import quotations, sentences, tokens_with_pos
 
 REPORT_VERBS = word_list("report_verbs")
 CHARACTERISE_VERBS = word_list("characterise_verbs")
+CLAIM_VERBS = word_list("claim_verbs")
+TOPIC_VERBS = word_list("topic_verbs")
 MUTUAL_VERBS = mutual_verbs()
 #: The parts of speech the verb rules start from.
 VERB_TAGS = frozenset({"VERB", "AUX"})
@@ -95,12 +97,16 @@ def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) 
 
 def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
     """The names a verb of saying reports on: those heading a phrase of its complement clause (or of
-    its object, for "announce", "report", "reveal"), not the ones that only qualify a title ("U.S.
-    President Donald Trump" is about Trump, not the US)."""
-    reports_objects = verb.lemma_.lower() in REPORT_VERBS
-    return _headed_mentions(index, (token for clause in verb.children
-                                    if clause.dep_ == "ccomp" or (reports_objects and clause.dep_ == "dobj")
-                                    for token in clause.subtree))
+    its object, for "announce", "report", "reveal"; of what it claims to be, "claimed to have met
+    X"; of what it is about, "spoke about X", "commented on X"), not the ones that only qualify a
+    title ("U.S. President Donald Trump" is about Trump, not the US)."""
+    lemma = verb.lemma_.lower()
+    reports_objects, claims = lemma in REPORT_VERBS, lemma in CLAIM_VERBS
+    topic = {"about", "on"} if lemma in TOPIC_VERBS else {"about"}
+    reported = [child for child in verb.children if child.dep_ == "ccomp"
+                or (reports_objects and child.dep_ == "dobj") or (claims and child.dep_ == "xcomp")
+                or (child.dep_ == "prep" and child.lower_ in topic)]
+    return _headed_mentions(index, (token for clause in reported for token in clause.subtree))
 
 
 def _headed_mentions(index: MentionIndex, tokens: Iterable[Token]) -> list[str]:
