@@ -29,6 +29,9 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
         ("Johnson served as mayor of London.", "Johnson", "mayor of London"),
         ("The party elected Boris Johnson as its leader.", "Boris Johnson", "leader"),
         ("Ginger Baker was a great drummer and a lovely guy.", "Ginger Baker", "great drummer"),  # an occupation
+        ("The Governor of Texas Greg Abbott said so.", "Greg Abbott", "Governor of Texas"),  # the place between
+        ("Speakers included First Minister of Scotland Nicola Sturgeon.", "Nicola Sturgeon",
+         "First Minister of Scotland"),  # NER ran the place into the name
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:

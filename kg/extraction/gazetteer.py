@@ -21,6 +21,9 @@ EXTRA_COUNTRIES = frozenset({
     "Czechoslovakia", "Yugoslavia", "West Germany", "East Germany", "Swaziland", "Cape Verde", "East Timor",
     "Macedonia",
 })
+#: Places the gazetteer's lists miss that news names like countries, kept as places (not states):
+#: the nations of the United Kingdom.
+EXTRA_PLACES = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def is_known_place(name: str) -> bool:
     """
     if name.isupper() and len(name) > 3:
         name = name.title()
-    if name in _places()["countries"] or name in EXTRA_COUNTRIES or us_state(name) is not None:
+    if name in _places()["countries"] or name in EXTRA_COUNTRIES or name in EXTRA_PLACES or us_state(name) is not None:
         return True
     town = _places()["cities"].get(name)
     return town is not None and town["population"] >= MAJOR_TOWN

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
 from kg.extraction.gazetteer import demonym_country, is_known_place, is_state_abbreviation, place_class
@@ -173,12 +173,17 @@ def office(title: Span) -> str:
     while start < title.end - 1:
         token = doc[start]
         if token.lower_ in ROLE_TIME_WORDS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or token.is_punct or \
-                (token.ent_type_ not in ("", "PERSON") and not is_title_word(token)) or \
+                (token.ent_type_ not in ("", "PERSON") and not is_title_word(token) and not _ordinal_office(token)) or \
                 demonym_country(token.text) is not None:
             start += 1
         else:
             break
     return role_name(doc[start:_whose_office_starts(doc[start:title.end])].text)
+
+
+def _ordinal_office(token: Token) -> bool:
+    """An ordinal that is part of an office's name, "First Minister", "Second Lady"; not "34th"."""
+    return token.ent_type_ == "ORDINAL" and token.is_alpha and token.is_title
 
 
 def _whose_office_starts(title: Span) -> int:

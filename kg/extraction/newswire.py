@@ -6,6 +6,7 @@
   city the model may miss, and names its agency in brackets.
 - "Chisholm, Minn.": a US state abbreviation after a town.
 - "the PRD (Party of the Democratic Revolution)": an acronym and its expansion are two names.
+- "First Minister of Scotland Nicola Sturgeon": a title's place and the name after it are two names.
 
 Each function returns NER-labelled spans that :mod:`kg.extraction.mentions` takes as the model's own.
 """
@@ -17,6 +18,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from kg.extraction.gazetteer import is_known_place, us_state
+from kg.extraction.titles import is_title_word
 from kg.extraction.words import word_list
 from kg.nlp import sentence_numbers, sentences, tokens_among
 
@@ -52,9 +54,27 @@ def split_entities(doc: Doc) -> list[Span]:
         bracket = next((token.i for token in entity if token.text == "("), None)
         if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
             found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
+        elif (cut := _office_place_end(entity)) is not None:
+            found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="PERSON")]
         else:
             found.append(entity)
     return found
+
+
+def _office_place_end(entity: Span) -> int | None:
+    """Where the place of a title ends in a name the model ran into it: "First Minister of
+    [Scotland Nicola Sturgeon]", "Governor of [Texas Greg Abbott]": after a title word and "of",
+    a place (one the gazetteer knows, or the text names as a place elsewhere) and at least two
+    capitalised words. None for any other entity."""
+    doc = entity.doc
+    if entity.start < 2 or doc[entity.start - 1].lower_ != "of" or not is_title_word(doc[entity.start - 2]):
+        return None
+    places = {other.text for other in doc.ents if other.label_ in ("GPE", "LOC")}
+    for cut in range(entity.end - 2, entity.start, -1):
+        if is_known_place(doc[entity.start:cut].text) or doc[entity.start:cut].text in places:
+            rest = doc[cut:entity.end]
+            return cut if all(token.is_title for token in rest) else None
+    return None
 
 
 def _source_lines(doc: Doc) -> list[Span]:

@@ -8,7 +8,7 @@ comma. A title is a run of words with a title word in it (``title_words`` in
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.words import word_list
 from kg.nlp import sentence_of
@@ -111,16 +111,32 @@ def _ends_title(token: Token) -> bool:
 
 def adjacent_title(person: Span) -> Span | None:
     """Title words written right before a name that the parser left out of its noun phrase: "Sky
-    News Arabia producer Jamal al-Harbi", "... and Turkish President Recep Tayyip Erdoğan"
-    (read off the words when :func:`prefix_title` finds nothing in the tree)."""
+    News Arabia producer Jamal al-Harbi", "... and Turkish President Recep Tayyip Erdoğan",
+    "Governor of Texas Greg Abbott" (read off the words when :func:`prefix_title` finds nothing
+    in the tree)."""
     doc = person.doc
     start, sentence_start = person.start, sentence_of(person).start
+    if start - 1 >= sentence_start and not is_title_word(doc[start - 1]):
+        start = _office_of_place_start(doc, start, sentence_start)
     if start - 1 < sentence_start or not is_title_word(doc[start - 1]):
         return None
     while start - 1 >= sentence_start and not _ends_title(doc[start - 1]) and doc[start - 1].ent_type_ != "PERSON" \
             and (doc[start - 1].pos_ in TITLE_PARTS or doc[start - 1].text == "-"):
         start -= 1
     return doc[start:person.start]
+
+
+def _office_of_place_start(doc: Doc, start: int, sentence_start: int) -> int:
+    """Where "of" opens the place of a title written right before a name ("First Minister of
+    Scotland Nicola Sturgeon", "Governor of Texas Greg Abbott"), else ``start``."""
+    k = start - 1
+    while k >= sentence_start and doc[k].is_title and doc[k].ent_type_ in ("GPE", "LOC", "ORG"):
+        k -= 1
+    if k == start - 1:
+        return start
+    if k >= sentence_start and doc[k].lower_ == "the":
+        k -= 1
+    return k if k - 1 >= sentence_start and doc[k].lower_ == "of" and is_title_word(doc[k - 1]) else start
 
 
 def comma_title(person: Span) -> Span | None:
