@@ -74,3 +74,9 @@ def test_the_lexicon_is_written_in_lemmas() -> None:
         for token in doc[1:-1]:
             token.pos_ = "NOUN"
             assert lemmatizer.rule_lemmatize(token)[0] == token.text, f"{phrase!r}: {token.text!r} is no lemma"
+
+
+def test_a_verb_s_object_noun_does_not_hide_its_phrase(resolve_texts: Callable[..., Corpus]) -> None:
+    """"blamed the attack on Hamas": the lexicon lists "blame on", whatever is blamed."""
+    corpus = resolve_texts("Israel blamed the rocket attack on Hamas.")
+    assert "accused" in [r.predicate for r in corpus.relations]

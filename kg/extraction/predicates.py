@@ -53,9 +53,20 @@ def lexicon() -> dict[str, str]:
     return dict(_lexicon()[0])
 
 
+def listed_phrase(phrase: str) -> str:
+    """The phrase as the lexicon lists it: itself, or, for a verb, its object noun and a preposition
+    the lexicon does not list together, the verb and the preposition ("blame attack on" is listed
+    as "blame on"; "be chief in" says what someone is, not where)."""
+    phrases = _lexicon()[0]
+    words = phrase.split()
+    if phrase not in phrases and len(words) > 2 and words[0] != "be" and f"{words[0]} {words[-1]}" in phrases:
+        return f"{words[0]} {words[-1]}"
+    return phrase
+
+
 def listed_relation(phrase: str) -> str | None:
     """The relation the lexicon lists a phrase under, whatever the classes (for explanations)."""
-    return _lexicon()[0].get(phrase)
+    return _lexicon()[0].get(listed_phrase(phrase))
 
 
 def mutual_verbs() -> dict[str, str]:
@@ -87,10 +98,13 @@ def predicate_of(verb: str, known: str | None, subject_cls: str, object_cls: str
     Predication(predicate='worksFor', swap=True)
     >>> predicate_of("be", "worksFor", "Person", "City").predicate  # a town is nobody's employer
     'relatedTo'
+    >>> predicate_of("blame attack on", None, "Country", "Organization").predicate  # the phrase without its noun
+    'accused'
     """
     if known is not None:
         return Predication(known if fits(known, subject_cls, object_cls) else GENERIC, False)
     phrases, inverse, _ = _lexicon()
+    verb = listed_phrase(verb)
     relation = phrases.get(verb)
     if relation is not None and fits(relation, subject_cls, object_cls):
         return Predication(relation, False)
