@@ -383,3 +383,18 @@ def test_a_place_the_gazetteer_does_not_know_may_be_the_name_s_own(
         analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     found = relations(analyse_text("Computer Terminal Systems Inc said Computer Terminal had a loss."))
     assert not any(p == "basedIn" for _, p, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sirhan Sirhan opposed Senator Robert Kennedy's pro-Israel position.",
+         ("Sirhan Sirhan", "opposes", "Robert Kennedy")),
+        ("The European Union condemned Turkey's offensive in Syria.", ("European Union", "opposes", "Turkey")),
+    ],
+)
+def test_a_stance_toward_what_someone_has_is_toward_them(text: str, expected: tuple[str, str, str],
+                                                          resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
+    names = {entity.key: entity.name for entity in corpus.entities}
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}

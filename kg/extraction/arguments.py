@@ -30,6 +30,8 @@ PENALTY_NOUNS = word_list("penalty_nouns")
 SUSPECT_NOUNS = word_list("suspect_nouns")
 COPULAS = word_list("copulas")
 PARTITIVE_NOUNS = word_list("partitive_nouns")
+#: Verbs of stance whose object's possessor is what the stance is toward ("condemned Turkey's offensive").
+STANCE_VERBS = word_list("stance_verbs")
 #: How deep the walks up and down the tree go: deeper chains are parser errors more often than not.
 MAX_DEPTH = 6
 T = TypeVar("T")
@@ -242,6 +244,8 @@ def objects(index: MentionIndex, verb: Token) -> Iterator[tuple[str, str, Token]
             if entities(index, child):
                 yield base, "svo", child
             else:
+                if lemma in STANCE_VERBS and (owner := _possessor(index, child)) is not None:
+                    yield base, "possessor", owner  # "opposed Kennedy's position": a stance toward Kennedy
                 for prep in child.children:
                     if prep.dep_ == "prep":
                         for pobj in pobjs(prep):
@@ -259,6 +263,11 @@ def objects(index: MentionIndex, verb: Token) -> Iterator[tuple[str, str, Token]
         for conj in (child for child in verb.children if child.dep_ == "conj" and child.pos_ == "VERB"):
             for shared in (child for child in conj.children if child.dep_ == "dobj"):
                 yield base, "svo", shared  # "Ruby shot and mortally wounded Oswald"
+
+
+def _possessor(index: MentionIndex, noun: Token) -> Token | None:
+    """The named possessor of a noun ("Kennedy's" of "Kennedy's pro-Israel position"), if any."""
+    return next((child for child in noun.children if child.dep_ == "poss" and child.i in index.at_token), None)
 
 
 def describers(index: MentionIndex, name: Token) -> list[Token]:

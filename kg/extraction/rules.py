@@ -20,6 +20,7 @@ class CoreRule(StrEnum):
     VERB_PREP = "verb-prep"
     VERB_NOUN_PREP = "verb-noun-prep"
     OBJECT_CONTROL = "object-control"
+    POSSESSOR = "possessor"
     MUTUAL = "mutual"
     SPEECH = "speech"
     QUOTE = "quote"
