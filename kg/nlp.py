@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy
 import spacy
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_TITLE, LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.strings import hash_string  # type: ignore[attr-defined]
@@ -65,26 +66,31 @@ def text_of(doc: Doc) -> str:
     return found
 
 
-def common_nouns(doc: Doc) -> frozenset[str]:
-    """The nouns (and words tagged as names or adjectives) the doc writes in lower case, and their
-    lemmas: "protesters", "measles", "hurricane"; found once."""
-    found: frozenset[str] | None = doc.user_data.get(COMMON_NOUNS_KEY)
-    if found is None:
-        found = doc.user_data[COMMON_NOUNS_KEY] = frozenset(
-            word for token in doc if token.pos_ in ("NOUN", "PROPN", "ADJ") and token.is_lower and token.is_alpha
-            for word in (token.lower_, token.lemma_))
-    return found
+class Casing(NamedTuple):
+    """How a doc writes its words, as hashes of their lower-case forms (:func:`spacy.strings.hash_string`)."""
+
+    common: frozenset[int]  # nouns (and words tagged as names or adjectives) written in lower case, and their lemmas
+    capitalised: frozenset[int]  # words capitalised other than at a sentence's opening (its first word, or after "The")
 
 
-def capitalised_inside(doc: Doc) -> frozenset[str]:
-    """The words (in lower case) the doc capitalises somewhere other than at a sentence's opening
-    (its first word, or the one after an opening "The"): a name's way of being written; found once."""
-    found: frozenset[str] | None = doc.user_data.get(CAPITALISED_KEY)
+def casing(doc: Doc) -> Casing:
+    """:class:`Casing` of the doc, read once through ``Doc.to_array``."""
+    found: Casing | None = doc.user_data.get(CASING_KEY)
     if found is None:
-        starts = {sentence.start for sentence in sentences(doc)}
-        found = doc.user_data[CAPITALISED_KEY] = frozenset(
-            token.lower_ for token in doc if token.is_title and token.i not in starts
-            and not (token.i - 1 in starts and doc[token.i - 1].pos_ == "DET"))
+        if not len(doc):
+            found = doc.user_data[CASING_KEY] = Casing(frozenset(), frozenset())
+            return found
+        lower, lemma, pos, is_lower, is_alpha, is_title = \
+            doc.to_array([LOWER, LEMMA, POS, IS_LOWER, IS_ALPHA, IS_TITLE]).T.astype("uint64")
+        opening = numpy.zeros(len(doc), dtype=bool)
+        opening[[sentence.start for sentence in sentences(doc)]] = True
+        after_opening_article = numpy.zeros(len(doc), dtype=bool)  # "The Cathedral was ..."
+        after_opening_article[1:] = opening[:-1] & (pos[:-1] == POS_IDS["DET"])
+        common = (is_lower == 1) & (is_alpha == 1) & numpy.isin(pos, list(_pos_ids(COMMON_POS)))
+        capitalised = (is_title == 1) & ~opening & ~after_opening_article
+        found = doc.user_data[CASING_KEY] = Casing(
+            frozenset(lower[common].tolist()) | frozenset(lemma[common].tolist()),
+            frozenset(lower[capitalised].tolist()))
     return found
 
 
@@ -186,8 +192,9 @@ def _pos_ids(tags: frozenset[str]) -> frozenset[int]:
 
 SENTENCES_KEY = "kg_sentences"
 QUOTATIONS_KEY = "kg_quotations"
-COMMON_NOUNS_KEY = "kg_common_nouns"
-CAPITALISED_KEY = "kg_capitalised_inside"
+CASING_KEY = "kg_casing"
+#: The parts of speech of the words :class:`Casing` counts as common words when written in lower case.
+COMMON_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 TEXT_KEY = "kg_text"
 SENTENCE_NUMBERS_KEY = "kg_sentence_numbers"
 COLUMNS_KEY = "kg_columns"

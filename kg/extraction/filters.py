@@ -28,6 +28,7 @@ from kg.extraction.roles import affiliation_predicate, is_party
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality
+from kg.nlp import text_of
 
 COMPASS_WORDS = word_list("compass_words")
 ORGANISATION_WORDS = word_list("organisation_words")
@@ -240,19 +241,24 @@ def _country_tokens(span: Span, tokens: dict[str, list[Token]], name: str | None
     return bool(words) and place_class(" ".join(token.text for token in words)) == EntityClass.COUNTRY
 
 
+def _text(span: Span) -> str:
+    """The span's text, cut from the doc's text read once (``Span.text`` joins its tokens each time)."""
+    return text_of(span.doc)[span.start_char:span.end_char]
+
+
 def _name_is_us_state(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
-    return us_state(span.text) is not None
+    return us_state(_text(span)) is not None
 
 
 def _known_place(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     """The gazetteer knows the name as a country, a large city or a US state."""
-    return is_known_place(span.text)
+    return is_known_place(_text(span))
 
 
 def _name_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
     """The name, in lower case and without "the" or a possessive, is in the word list ``name``."""
     words = word_list(name or "")
-    text = span.text.lower()
+    text = _text(span).lower()
     return text in words or text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in words
 
 

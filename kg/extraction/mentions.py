@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
@@ -36,7 +37,7 @@ from kg.extraction.titles import (
 )
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
-from kg.nlp import capitalised_inside, common_nouns, sentence_numbers
+from kg.nlp import casing, sentence_numbers
 
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
@@ -120,10 +121,11 @@ def is_common_noun(span: Span) -> bool:
     capitalises it inside a sentence."""
     if len(span) != 1 or not span[0].is_title or span[0].lower_ in INSTITUTION_WORDS:
         return False  # "Parliament", "the Treasury": an institution is named by its kind
-    word, nouns = span[0].lower_, common_nouns(span.doc)
-    if word in capitalised_inside(span.doc):
+    word, written = span[0].lower_, casing(span.doc)
+    if hash_string(word) in written.capitalised:
         return False  # "of Shearson": a name the text also writes in lower case by mistake
-    return word in nouns or (word.endswith("s") and word[:-1] in nouns)  # "Hurricanes", "a hurricane"
+    return hash_string(word) in written.common or \
+        (word.endswith("s") and hash_string(word[:-1]) in written.common)  # "Hurricanes", "a hurricane"
 
 
 def has_party_name(title: Span) -> bool:
