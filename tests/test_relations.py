@@ -345,6 +345,10 @@ def test_a_word_set_off_in_quotes_is_not_speech(resolve_texts: Callable[..., Cor
          ("Boris Johnson", "memberOf", "Parliament"), ("Boris Johnson", "worksFor", "Parliament")),
         ("Boris Johnson, former Foreign Secretary, mayor of London, and member of Parliament, spoke.",
          ("Boris Johnson", "leads", "London"), ("Boris Johnson", "worksFor", "London")),
+        ("Virginia Galle, a City Council member and CAP supporter, spoke.",
+         ("Virginia Galle", "memberOf", "City Council"), ("Virginia Galle", "worksFor", "CAP")),  # no title
+        ("Senate Minority Whip Dick Durbin said it was wrong.",
+         ("Dick Durbin", "holdsRole", "Minority Whip"), ("Dick Durbin", "holdsRole", "Senate")),
     ],
 )
 def test_each_title_of_a_list_says_what_it_says(text: str, expected: tuple[str, str, str],

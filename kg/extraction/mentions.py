@@ -191,9 +191,12 @@ def _ordinal_office(token: Token) -> bool:
 def _whose_office_starts(title: Span) -> int:
     """Where the name of whose office it is starts after "of", else the title's end: "mayor of
     Esperanza" is the office "mayor", "President of the United States" the office "President";
-    "Secretary of State" names a department, no entity, and keeps it."""
+    "Secretary of State" names a department, no entity, and keeps it. A list of titles is named
+    by its first."""
     doc = title.doc
     for token in title[1:]:
+        if token.text in (",", ";") or token.lower_ in ("and", "or"):
+            return token.i  # a list of titles ("Foreign Secretary, mayor of London and MP") is named by its first
         if token.lower_ != "of":
             continue
         named = token.i + 1 + (token.i + 1 < title.end and doc[token.i + 1].lower_ == "the")

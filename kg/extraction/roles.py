@@ -53,8 +53,12 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
         for organisation in affiliations(index, item.span):
             if index.cls(organisation) in (EntityClass.PERSON, EntityClass.EVENT):
                 continue
-            predicate = affiliation_predicate(title_part(item.span, index.span(organisation).start))
-            found = "memberOf" if is_party(index, organisation) else predicate  # "Democratic Speaker X"
+            name = index.span(organisation)
+            part = title_part(item.span, name.start, name)
+            if part is None:
+                continue
+            # "Democratic Speaker X" is a member of the party
+            found = "memberOf" if is_party(index, organisation) else affiliation_predicate(part)
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
@@ -86,18 +90,21 @@ def affiliations(index: MentionIndex, title: Span) -> list[str]:
     return found
 
 
-def title_part(title: Span, position: int) -> Span:
-    """The one title of a list of titles that holds the token at ``position``: "former Foreign
-    Secretary, mayor of London, and member of Parliament" is a mayor of London and a member of
-    Parliament. A part is a title when it has a title word of its own: "chairman of UCPB and San
-    Miguel" chairs both."""
+def title_part(title: Span, position: int, name: Span) -> Span | None:
+    """The one title of a list of titles that holds the token at ``position``, part of ``name``:
+    "former Foreign Secretary, mayor of London, and member of Parliament" is a mayor of London and
+    a member of Parliament. A part is a title when it has a title word of its own: "chairman of
+    UCPB and San Miguel" chairs both; a part with other words and no title word is no title, so
+    states nothing of the name in it ("council member and CAP supporter")."""
     for separators in (TITLE_SEPARATORS, TITLE_SEPARATORS | {"and", "or"}):
         cuts = [token.i for token in title if token.lower_ in separators]
         start = max((i + 1 for i in cuts if i < position), default=title.start)
         end = min((i for i in cuts if i > position), default=title.end)
         part = title.doc[start:end]
         if not any(token.lower_.rstrip(".") in TITLE_WORDS or token.lower_ in MEMBER_WORDS for token in part):
-            break
+            others = [token for token in part if not name.start <= token.i < name.end and not token.is_punct
+                      and token.pos_ not in ("DET", "CCONJ", "ADP")]
+            return title if not others else None
         title = part
     return title
 
