@@ -32,6 +32,8 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
         ("The Governor of Texas Greg Abbott said so.", "Greg Abbott", "Governor of Texas"),  # the place between
         ("Speakers included First Minister of Scotland Nicola Sturgeon.", "Nicola Sturgeon",
          "First Minister of Scotland"),  # NER ran the place into the name
+        ("The bomb was placed on a motorcycle, stated Minister of Information Moammar al-Eryani.",
+         "Moammar al-Eryani", "Minister of Information"),
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:

@@ -127,10 +127,11 @@ def adjacent_title(person: Span) -> Span | None:
 
 
 def _office_of_place_start(doc: Doc, start: int, sentence_start: int) -> int:
-    """Where "of" opens the place of a title written right before a name ("First Minister of
-    Scotland Nicola Sturgeon", "Governor of Texas Greg Abbott"), else ``start``."""
+    """Where "of" opens what a title written right before a name is of ("First Minister of
+    Scotland Nicola Sturgeon", "Governor of Texas Greg Abbott", "Minister of Information X"),
+    else ``start``."""
     k = start - 1
-    while k >= sentence_start and doc[k].is_title and doc[k].ent_type_ in ("GPE", "LOC", "ORG"):
+    while k >= sentence_start and doc[k].is_title and doc[k].ent_type_ != "PERSON" and not is_title_word(doc[k]):
         k -= 1
     if k == start - 1:
         return start
