@@ -12,7 +12,7 @@ import pytest
 import kg
 from tests.conftest import ROOT
 
-MODULES = sorted(info.name for info in pkgutil.iter_modules(kg.__path__, "kg.") if info.name != "kg.__main__")
+MODULES = sorted(info.name for info in pkgutil.walk_packages(kg.__path__, "kg.") if info.name != "kg.__main__")
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -43,3 +43,16 @@ def test_every_public_function_has_a_docstring() -> None:
         value = getattr(kg, name)
         if callable(value):
             assert value.__doc__, f"kg.{name} has no docstring"
+
+
+def test_readme_lists_every_relation_of_the_ontology() -> None:
+    """The README's relation table names each closed relation the ontology has (it had drifted)."""
+    from rdflib import RDFS, Graph, URIRef
+
+    ontology = Graph().parse(ROOT / "ontology" / "kg.ttl")
+    namespace = "https://w3id.org/kg-news/ontology#"
+    related = URIRef(namespace + "relatedTo")
+    closed = {str(term).removeprefix(namespace) for term in ontology.transitive_subjects(RDFS.subPropertyOf, related)}
+    readme = (ROOT / "README.md").read_text("utf-8")
+    listed = set(re.findall(r"^\| `kg:(\w+)` \|", readme, flags=re.M))
+    assert closed - listed == set()
