@@ -30,6 +30,8 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
         ("The party elected Boris Johnson as its leader.", "Boris Johnson", "leader"),
         ("Ginger Baker was a great drummer and a lovely guy.", "Ginger Baker", "great drummer"),  # an occupation
         ("The Governor of Texas Greg Abbott said so.", "Greg Abbott", "Governor of Texas"),  # the place between
+        ("Johnson ran against Jeremy Hunt, who succeeded him as Foreign Secretary.", "Jeremy Hunt",
+         "Foreign Secretary"),  # said in a relative clause
         ("Speakers included First Minister of Scotland Nicola Sturgeon.", "Nicola Sturgeon",
          "First Minister of Scotland"),  # NER ran the place into the name
         ("The bomb was placed on a motorcycle, stated Minister of Information Moammar al-Eryani.",
@@ -124,6 +126,8 @@ def test_nationalities_parties_and_non_names(text: str, word: str, expected: tup
         ("The border runs from Ciudad Obregon, Mexico, to the sea.", 4, 6, "Person", "Place"),  # Town, Country
         ("The deal was signed by Jean Dupont, France's envoy.", 5, 7, "Person", "Person"),  # ... not a possessive
         ("A quake was felt in Manay, Davao Oriental.", 5, 6, "Person", "Place"),  # in Town, Province
+        ("Fernando Dallorso, the general manager of Cipriani Dolci, said so.", 7, 9, "Person", "Organization"),
+        ("Shelley Yeager, director of the Clara Barton camp, said so.", 6, 8, "Person", "Person"),  # a camp's name
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:

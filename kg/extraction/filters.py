@@ -262,6 +262,11 @@ def _name_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None
     return text in words or text.removeprefix("the ").removesuffix("'s").removesuffix("’s") in words
 
 
+def _heads_its_phrase(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
+    """The name is not a modifier of a noun after it ("the Clara Barton camp" names a camp)."""
+    return span.root.dep_ not in ("compound", "amod", "nmod")
+
+
 def _last_word_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
     """The name's last word is in the word list ``name`` ("Avenue" in "Karl Marx Avenue")."""
     return len(span) > 1 and span[-1].lower_ in word_list(name or "")
@@ -282,4 +287,5 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "all_capitals": _all_capitals,
     "name_in": _name_in,
     "last_word_in": _last_word_in,
+    "heads_its_phrase": _heads_its_phrase,
 }

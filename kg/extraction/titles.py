@@ -238,18 +238,23 @@ def _before_coordination(noun: Token, end: int) -> int:
 
 def predicative_title(person: Span) -> Span | None:
     """A title said of the name by a verb: "Nancy Pelosi is the Speaker of the House", "Johnson served
-    as mayor of London", "the party elected Boris Johnson as its leader"."""
+    as mayor of London", "the party elected Boris Johnson as its leader", "Jeremy Hunt, who succeeded
+    him as Foreign Secretary"."""
     root = person.root
-    verb = root.head
-    if root.dep_ not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ not in ("VERB", "AUX"):
-        return None
+    # the name's own verb, or the verb of a relative clause it is the subject of ("Hunt, who succeeded him as X")
+    frames = [(root.head, root.dep_)] + [(clause, "nsubj") for clause in root.children if clause.dep_ == "relcl"
+                                         and any(child.dep_ == "nsubj" and child.lower_ == "who"
+                                                 for child in clause.children)]
     candidates = []
-    if root.dep_ == "nsubj" and verb.lemma_.lower() in ("be", "become", "remain"):
-        candidates += [child for child in verb.children if child.dep_ == "attr"]
-    object_takes_it = verb.lemma_.lower() in AS_OBJECT_VERBS
-    if (root.dep_ == "dobj") == object_takes_it or root.dep_ == "nsubjpass":
-        candidates += [pobj for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "as"
-                       for pobj in prep.children if pobj.dep_ == "pobj"]
+    for verb, role in frames:
+        if role not in ("nsubj", "nsubjpass", "dobj") or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        if role == "nsubj" and verb.lemma_.lower() in ("be", "become", "remain"):
+            candidates += [child for child in verb.children if child.dep_ == "attr"]
+        object_takes_it = verb.lemma_.lower() in AS_OBJECT_VERBS
+        if (role == "dobj") == object_takes_it or role == "nsubjpass":
+            candidates += [pobj for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "as"
+                           for pobj in prep.children if pobj.dep_ == "pobj"]
     for noun in candidates:
         if noun.pos_ in ("NOUN", "PROPN") and (is_title_word(noun) or noun.lemma_.lower() in TITLE_WORDS):
             doc = person.doc
