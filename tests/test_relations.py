@@ -210,6 +210,9 @@ def test_a_national_office_without_its_state_is_the_story_country(
                                    "Health Minister Veronika Skvortsova said Russia would help."))
     assert ("Vladimir Putin", "leads", "Russia", "asserted") in found
     assert ("Veronika Skvortsova", "worksFor", "Russia", "asserted") in found
+    in_lower_case = relations(analyse_text("Britain voted. The Queen met Boris Johnson, the current prime minister, "
+                                           "in London. Britain is divided."))
+    assert ("Boris Johnson", "leads", "United Kingdom", "asserted") in in_lower_case  # a state's office even so
 
 
 @pytest.mark.parametrize("text", [

@@ -30,6 +30,9 @@ TITLE_SEPARATORS = frozenset({",", ";"})
 FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
+ROLE_TIME_WORDS = word_list("role_time_words")
+#: What makes a minister's or a secretary's office a state's in lower case: "prime minister", "foreign secretary".
+STATE_DEPARTMENTS = word_list("department_words") | {"prime"}
 #: Relations that tie a person to where or for whom they hold an office.
 AFFILIATIONS = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor", "founded"})
 #: How many more times than any other the story's country must be named: a story of two
@@ -162,11 +165,16 @@ def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]
 
 
 def is_national_office(title: Span) -> bool:
-    """True for a capitalised title of a state's office that names nobody's ("Prime Minister",
-    "Health Minister"), not "Acme President" nor "the president"."""
-    words = [token for token in title if token.is_alpha]
-    return bool(words) and all(token.is_title or token.is_upper for token in words) \
-        and head_word(title) in NATIONAL_OFFICES and all(token.ent_type_ == "" for token in title)
+    """True for a title of a state's office that names nobody's: capitalised ("Prime Minister",
+    "Health Minister"), or in lower case a minister's or secretary's of a state department ("the
+    current prime minister", "the foreign secretary"); not "Acme President" nor "the president"."""
+    words = [token for token in title if token.is_alpha and token.lower_ not in ROLE_TIME_WORDS]
+    head = head_word(title)
+    if not words or head not in NATIONAL_OFFICES or any(token.ent_type_ not in ("", "ORDINAL") for token in title):
+        return False
+    if all(token.is_title or token.is_upper for token in words):
+        return True
+    return head in ("minister", "secretary") and any(token.lower_ in STATE_DEPARTMENTS for token in words[:-1])
 
 
 def home_country(index: MentionIndex) -> str | None:
