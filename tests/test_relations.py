@@ -405,3 +405,10 @@ def test_a_stance_toward_what_someone_has_is_toward_them(text: str, expected: tu
     corpus = resolve_texts(text)
     names = {entity.key: entity.name for entity in corpus.entities}
     assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+
+
+def test_a_minister_leads_the_ministry_the_story_names(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("The Health Ministry counted 20 dead. Health Minister Veronika Skvortsova "
+                                   "flew to Moscow. Deputy Health Minister Oleg Gridnev stayed."))
+    assert ("Veronika Skvortsova", "leads", "Health Ministry", "asserted") in found
+    assert ("Oleg Gridnev", "worksFor", "Health Ministry", "asserted") in found  # a deputy

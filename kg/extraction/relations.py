@@ -23,7 +23,7 @@ from kg.extraction.factuality import Qualifiers
 from kg.extraction.gazetteer import place_class
 from kg.extraction.patterns import containment_rules, pattern_relations
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
-from kg.extraction.roles import home_country_relations, role_relations
+from kg.extraction.roles import home_country_relations, ministry_relations, role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
@@ -52,6 +52,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     ]
     found: dict[tuple[object, ...], RelationMention] = {}
     relations += home_country_relations(index, relations)
+    relations += ministry_relations(index)  # after the home country: a minister of a ministry is the state's too
     for relation in relations + transitive_relations(index, relations):
         key = _statement_key(index, relation)
         if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):

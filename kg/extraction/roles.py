@@ -66,6 +66,28 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
 
+def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
+    """A minister leads the ministry the story names after the title ("Health Minister X" and "the
+    Health Ministry" or "the Ministry of Health"); a deputy minister works for it."""
+    person_at = {item.mention.start: item.mention.id for item in index.spans if item.mention.cls == EntityClass.PERSON}
+    ministries = {item.mention.name: item.mention.id for item in reversed(index.spans)
+                  if item.mention.cls == EntityClass.ORGANIZATION}
+    for item in index.spans:
+        if item.mention.cls != EntityClass.ROLE or item.owner is None or item.owner.start_char not in person_at:
+            continue
+        words = [token.lower_ for token in item.span if token.is_alpha and token.lower_ not in ROLE_TIME_WORDS]
+        if len(words) < 2 or words[-1] != "minister":
+            continue
+        department = " ".join([token.text for token in item.span if token.is_alpha
+                               and token.lower_ not in ROLE_TIME_WORDS | SUBORDINATE_WORDS][:-1])
+        ministry = ministries.get(f"{department} Ministry") or ministries.get(f"Ministry of {department}")
+        if ministry is not None:
+            predicate = "worksFor" if set(words) & SUBORDINATE_WORDS else "leads"
+            yield index.relation(person_at[item.owner.start_char], ministry, item.owner.root, "be", predicate,
+                                 Factuality.ASSERTED, CoreRule.TITLE_AFFILIATION,
+                                 confidence(CoreRule.TITLE_AFFILIATION))
+
+
 def is_party(index: MentionIndex, mention: str) -> bool:
     """True for an organisation NER took for a nationality or a creed: a party ("Democratic", "the Tories")."""
     found = index.by_id[mention].mention
