@@ -70,6 +70,14 @@ class MentionIndex:
             i for item in self.spans if item.mention.cls == EntityClass.ROLE
             for i in range(item.span.start, item.span.end)))
 
+    def named_head(self, i: int) -> str | None:
+        """The mention whose name the token at ``i`` heads, unless it only qualifies a title ("US" in
+        "US President Donald Trump"): what a clause or a quotation is about."""
+        mention = self.at_token.get(i)
+        if mention is None or self.span(mention).root.i != i or i in self.title_tokens():
+            return None
+        return mention
+
     def antecedent_in(self, mention_id: str, mentions: set[str]) -> bool:
         """True for a pronoun or description linked to one of ``mentions``."""
         return self.by_id[mention_id].mention.antecedent in mentions

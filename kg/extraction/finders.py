@@ -270,9 +270,8 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
         stop = next((i for i in range(start, end) if doc[i].text in ATTRIBUTION_ENDS), end)
         found: list[str] = []
         for i in range(start, stop):
-            mention = index.at_token.get(i)
-            if mention is not None and i == index.span(mention).root.i and i not in titles \
-                    and index.cls(mention) != EntityClass.ROLE and not qualifier(mention, found):
+            mention = index.named_head(i)
+            if mention is not None and not qualifier(mention, found):
                 found.append(mention)
         return stop, found
 
@@ -285,22 +284,25 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
     return stop, sources
 
 
+def _attribution_at(ctx: MatchContext, token: Token) -> tuple[int, list[str]]:
+    """:func:`_attribution`, read once per "according" (its row's subject and object both ask)."""
+    return ctx.index.memo(f"attribution-{token.i}", lambda: _attribution(ctx, token))
+
+
 def _attribution_sources(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
     """The sources of the attribution "according to" opens at ``token``."""
-    return _attribution(ctx, token)[1]
+    return _attribution_at(ctx, token)[1]
 
 
 def _reported_in_sentence(ctx: MatchContext, token: Token, _: str | None = None) -> list[str]:
     """The names a sentence reports beside an attribution ("According to X, ..."): each name heading
     a phrase of the sentence, outside the attribution's own words and outside titles."""
     index = ctx.index
-    stop, _sources = _attribution(ctx, token)
-    titles = index.title_tokens()
+    stop, _sources = _attribution_at(ctx, token)
     sentence = index.sentence_of[token.i]
     return [item.mention.id for item in index.spans
-            if item.mention.cls != EntityClass.ROLE and index.sentence_of[item.span.start] == sentence
-            and not token.i <= item.span.root.i < stop and item.span.root.i not in titles
-            and index.at_token.get(item.span.root.i) == item.mention.id]
+            if index.sentence_of[item.span.start] == sentence and not token.i <= item.span.root.i < stop
+            and index.named_head(item.span.root.i) == item.mention.id]
 
 
 ARGUMENTS: dict[str, Callable[[MatchContext, Token, str | None], list[str]]] = {

@@ -27,7 +27,7 @@ from kg.extraction.predicates import mutual_verbs
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.words import word_list
-from kg.model import EntityClass, RelationMention
+from kg.model import RelationMention
 from kg.nlp import quotations, sentences, tokens_with_pos
 
 REPORT_VERBS = word_list("report_verbs")
@@ -110,14 +110,8 @@ def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
 
 
 def _headed_mentions(index: MentionIndex, tokens: Iterable[Token]) -> list[str]:
-    """The mentions headed by one of ``tokens``, leaving out the names that only qualify a title."""
-    titles = index.title_tokens()
-    found = []
-    for token in tokens:
-        mention = index.at_token.get(token.i)
-        if mention is not None and token.i == index.span(mention).root.i and token.i not in titles:
-            found.append(mention)
-    return found
+    """The mentions headed by one of ``tokens`` (:meth:`MentionIndex.named_head`), in order."""
+    return [mention for token in tokens if (mention := index.named_head(token.i)) is not None]
 
 
 def _quotes_after(index: MentionIndex, verb: Token) -> bool:
@@ -143,14 +137,12 @@ def quote_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[Rel
     """
     doc = index.doc
     starts = [token.idx for token in doc]
-    titles = index.title_tokens()
     for start, end in quotations(doc):
         first, last = bisect_left(starts, start), bisect_left(starts, end) - 1
         if last - first < 5:
             continue
-        quoted = [item.mention.id for item in index.spans
-                  if item.mention.cls != EntityClass.ROLE and start < item.mention.start < end
-                  and item.span.root.i not in titles and index.at_token.get(item.span.root.i) == item.mention.id]
+        quoted = [item.mention.id for item in index.spans if start < item.mention.start < end
+                  and index.named_head(item.span.root.i) == item.mention.id]
         if not quoted:
             continue
         verb = _speech_verb_beside(index, first, last)
