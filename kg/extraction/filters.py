@@ -121,11 +121,9 @@ def _place_in_name(ctx: MatchContext, subject: str, obj: str, _: str | None = No
     words, place_words = name.split(), place.split()
     if len(words) < 2 or index.cls(subject) != EntityClass.ORGANIZATION or not is_known_place(place):
         return False  # "Computer Terminal Systems Inc": a place the gazetteer does not know may be the name's own
-    tail = words[-len(place_words):]
     if any(canonical_alias(" ".join(words[:size])) == place for size in range(1, len(words))):
         return True  # "US Air Force" for the United States: the name may write the place as an alias
-    before = words[-len(place_words) - 2:-len(place_words)]
-    return tail == place_words and ("of" in before)
+    return words[-len(place_words):] == place_words and "of" in words[-len(place_words) - 2:-len(place_words)]
 
 
 def _same_sentence(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:

@@ -122,9 +122,10 @@ def is_common_noun(span: Span) -> bool:
     if len(span) != 1 or not span[0].is_title or span[0].lower_ in INSTITUTION_WORDS:
         return False  # "Parliament", "the Treasury": an institution is named by its kind
     word, written = span[0].lower_, casing(span.doc)
-    if hash_string(word) in written.capitalised:
+    key = hash_string(word)
+    if key in written.capitalised:
         return False  # "of Shearson": a name the text also writes in lower case by mistake
-    return hash_string(word) in written.common or \
+    return key in written.common or \
         (word.endswith("s") and hash_string(word[:-1]) in written.common)  # "Hurricanes", "a hurricane"
 
 

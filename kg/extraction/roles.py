@@ -42,7 +42,7 @@ HOME_COUNTRY_LEAD = 3
 
 def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """holdsRole for each title, and worksFor / spokespersonFor / leads for the organisation in it."""
-    person_at = {item.mention.start: item.mention.id for item in index.spans if item.mention.cls == EntityClass.PERSON}
+    person_at = _people_by_start(index)
     for item in index.spans:
         if item.mention.cls != EntityClass.ROLE or item.owner is None:
             continue
@@ -69,23 +69,29 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
 def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """A minister leads the ministry the story names after the title ("Health Minister X" and "the
     Health Ministry" or "the Ministry of Health"); a deputy minister works for it."""
-    person_at = {item.mention.start: item.mention.id for item in index.spans if item.mention.cls == EntityClass.PERSON}
+    person_at = _people_by_start(index)
     ministries = {item.mention.name: item.mention.id for item in reversed(index.spans)
                   if item.mention.cls == EntityClass.ORGANIZATION}
     for item in index.spans:
         if item.mention.cls != EntityClass.ROLE or item.owner is None or item.owner.start_char not in person_at:
             continue
-        words = [token.lower_ for token in item.span if token.is_alpha and token.lower_ not in ROLE_TIME_WORDS]
-        if len(words) < 2 or words[-1] != "minister":
+        words = [token for token in item.span if token.is_alpha and token.lower_ not in ROLE_TIME_WORDS]
+        if len(words) < 2 or words[-1].lower_ != "minister":
             continue
-        department = " ".join([token.text for token in item.span if token.is_alpha
-                               and token.lower_ not in ROLE_TIME_WORDS | SUBORDINATE_WORDS][:-1])
+        deputy = any(token.lower_ in SUBORDINATE_WORDS for token in words)
+        department = " ".join(token.text for token in words[:-1] if token.lower_ not in SUBORDINATE_WORDS)
         ministry = ministries.get(f"{department} Ministry") or ministries.get(f"Ministry of {department}")
         if ministry is not None:
-            predicate = "worksFor" if set(words) & SUBORDINATE_WORDS else "leads"
+            predicate = "worksFor" if deputy else "leads"
             yield index.relation(person_at[item.owner.start_char], ministry, item.owner.root, "be", predicate,
                                  Factuality.ASSERTED, CoreRule.TITLE_AFFILIATION,
                                  confidence(CoreRule.TITLE_AFFILIATION))
+
+
+def _people_by_start(index: MentionIndex) -> dict[int, str]:
+    """The people of the document by where their names start (where a title's owner starts)."""
+    return index.memo("people_by_start", lambda: {item.mention.start: item.mention.id for item in index.spans
+                                                  if item.mention.cls == EntityClass.PERSON})
 
 
 def is_party(index: MentionIndex, mention: str) -> bool:
@@ -166,9 +172,10 @@ def affiliation_predicate(title: Span) -> str:
 
 def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]) -> Iterator[RelationMention]:
     """A national office written without its state ("President Vladimir Putin", "Health Minister
-    Veronika Skvortsova") is held in the country the story is about, where there is one: named
-    twice or more, and twice as often as any other. A person the text ties to an organisation or
-    a place of their own is left alone, as is a title in lower case ("the company's president").
+    Veronika Skvortsova", "the current prime minister") is held in the country the story is about,
+    where there is one (:func:`home_country`). A person the text ties to an organisation or a
+    place of their own is left alone, as is a title that need not be a state's (:func:`is_national_office`:
+    "the company's president").
     """
     country = home_country(index)
     if country is None:
