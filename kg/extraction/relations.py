@@ -23,7 +23,7 @@ from kg.extraction.factuality import Qualifiers
 from kg.extraction.gazetteer import place_class
 from kg.extraction.patterns import containment_rules, pattern_relations
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
-from kg.extraction.roles import home_country_relations, ministry_relations, role_relations
+from kg.extraction.roles import OFFICES, home_country_relations, ministry_relations, role_relations
 from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
@@ -32,8 +32,6 @@ from kg.namespace import fits
 
 #: Relations that say where something is: what holds in a town holds in its state too.
 CONTAINMENT = frozenset({"livesIn", "basedIn", "locatedIn"})
-#: Relations of a person holding an office of an organisation or a place.
-OFFICES = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor"})
 
 
 def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[RelationMention]:

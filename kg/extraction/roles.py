@@ -33,8 +33,10 @@ LEADING_MODIFIERS = word_list("leading_modifiers")
 ROLE_TIME_WORDS = word_list("role_time_words")
 #: What makes a minister's or a secretary's office a state's in lower case: "prime minister", "foreign secretary".
 STATE_DEPARTMENTS = word_list("department_words") | {"prime"}
-#: Relations that tie a person to where or for whom they hold an office.
-AFFILIATIONS = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor", "founded"})
+#: Relations of a person holding an office of an organisation or a place.
+OFFICES = frozenset({"leads", "worksFor", "memberOf", "spokespersonFor"})
+#: Relations that tie a person to where or for whom they hold an office, or that they founded.
+AFFILIATIONS = OFFICES | {"founded"}
 #: How many more times than any other the story's country must be named: a story of two
 #: countries ("Turkish President Erdoğan" in Syria) has no home country.
 HOME_COUNTRY_LEAD = 3
