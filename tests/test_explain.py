@@ -94,3 +94,11 @@ def test_cli_explains_text_files_stdin_and_json(tmp_path: Path) -> None:
 def test_cli_empty_text_exits_2() -> None:
     result = runner.invoke(app, ["explain", " "])
     assert result.exit_code == EXIT_FAILED and result.stderr.startswith("kg: error:")
+
+
+def test_an_attribution_is_no_verb_in_the_reasons_either() -> None:
+    """"According to X": the verb rules never start from "according", and the reasons agree."""
+    found = pair(explain_text("According to Connecticut Senator Richard Blumenthal, the plane crashed in Texas."),
+                 "Connecticut", "Richard Blumenthal")
+    assert found.relations == ()
+    assert found.reason is not None and "subject of 'According'" not in found.reason

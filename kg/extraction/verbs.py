@@ -48,11 +48,15 @@ def verb_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[Rela
     mentions_in: dict[int, set[str]] = {}
     for i, mention in index.at_token.items():
         mentions_in.setdefault(index.sentence_of[i], set()).add(mention)
-    for token in tokens_with_pos(index.doc, VERB_TAGS):
-        if token.lower_ == ATTRIBUTION:
-            continue  # "According to X, ...": an attribution (a pattern row), whatever the parser makes of it
+    for token in verbs(index.doc):
         if len(mentions_in.get(index.sentence_of[token.i], ())) >= 2:
             yield from relations_of_verb(index, qualifiers, token)
+
+
+def verbs(doc: Doc) -> list[Token]:
+    """The tokens the verb rules start from, in text order: verbs and auxiliaries, but not
+    "according" ("According to X, ..." is an attribution, a pattern row, whatever the parser makes of it)."""
+    return [token for token in tokens_with_pos(doc, VERB_TAGS) if token.lower_ != ATTRIBUTION]
 
 
 def relations_of_verb(index: MentionIndex, qualifiers: Qualifiers, verb: Token) -> Iterator[RelationMention]:
@@ -193,7 +197,7 @@ def verb_frames(doc: Doc, mention_spans: list[MentionSpan]) -> list[VerbFrame]:
     """The subjects and arguments the verb rules find at every verb of ``doc``, in text order."""
     index = MentionIndex(doc, mention_spans)
     frames = []
-    for token in tokens_with_pos(doc, VERB_TAGS):
+    for token in verbs(doc):
         found_subjects = [mention for subject in subjects(index, token) for mention, _ in entities(index, subject)]
         arguments = [
             (phrase, rule, argument, [mention for mention, _ in entities(index, argument)])
