@@ -71,6 +71,7 @@ class Casing(NamedTuple):
 
     common: frozenset[int]  # nouns (and words tagged as names or adjectives) written in lower case, and their lemmas
     capitalised: frozenset[int]  # words capitalised other than at a sentence's opening (its first word, or after "The")
+    names_capitalised: bool = True  # the text capitalises its sentences (so its names): not a story all in lower case
 
 
 def casing(doc: Doc) -> Casing:
@@ -88,9 +89,11 @@ def casing(doc: Doc) -> Casing:
         after_opening_article[1:] = opening[:-1] & (pos[:-1] == POS_IDS["DET"])
         common = (is_lower == 1) & (is_alpha == 1) & numpy.isin(pos, list(_pos_ids(COMMON_POS)))
         capitalised = (is_title == 1) & ~opening & ~after_opening_article
+        openings_alpha = opening & (is_alpha == 1)
         found = doc.user_data[CASING_KEY] = Casing(
             frozenset(lower[common].tolist()) | frozenset(lemma[common].tolist()),
-            frozenset(lower[capitalised].tolist()))
+            frozenset(lower[capitalised].tolist()),
+            names_capitalised=bool((is_lower[openings_alpha] == 0).sum() * 2 >= openings_alpha.sum()))
     return found
 
 

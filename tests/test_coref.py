@@ -57,7 +57,7 @@ SEED_PAUSE = "Blinken will meet with Netanyahu to try to get him to agree to a p
          "arrested. He told the BBC that the attackers had been radicalised.", "He", 0, "Dedi Prasetyo"),
         ("According to the BBC, it is commonplace for new governments to suspend parliament.", "it", 0, None),
         ("Chinese citizens have criticized their government's initial response to the outbreak.",
-         "their", 0, "Chinese"),
+         "their", 0, "Chinese citizens"),
         ("In a statement issued on Monday, the Royal Canadian Mounted Police (RCMP) confirmed they seized the "
          "substance.", "they", 0, "RCMP"),
         ("The head of the UK's counter terror police, Neil Basu, on Sunday said the police found nothing. "

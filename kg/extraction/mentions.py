@@ -50,8 +50,9 @@ NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
 ROLE_TIME_WORDS = word_list("role_time_words")
 PARTY_NAMES = word_list("party_names")
-#: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations.
-NOT_NAMES = word_list("not_names")
+#: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
+#: of organisation on their own ("The Department issued": a description of one named elsewhere).
+NOT_NAMES = word_list("not_names") | word_list("description_words")
 #: The entity types that name whose an office is: "mayor of Esperanza", "Speaker of the House".
 OWNER_TYPES = frozenset({"GPE", "ORG", "LOC", "FAC", "NORP"})
 #: Words that name an institution by its kind when capitalised: "Parliament", "Congress", "the Treasury".
@@ -79,10 +80,16 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         if country is not None:
             found.append(make_mention(span, EntityClass.PLACE, entity.label_, sentence_index, name=country))
             continue
-        if cls == EntityClass.GROUP and is_adjective(span):
-            continue  # "British voters": a nationality said of something, no group of people named
+        if cls == EntityClass.GROUP:
+            if is_adjective(span):
+                continue  # "Muslim leaders", "the guests were Indian": a nationality said of something
+            group = with_people_noun(span)  # "British people", "British public": one group, named "British"
+            found.append(make_mention(group, cls, entity.label_, sentence_index, name=clean_name(span.text, cls)))
+            continue
 
         if cls == EntityClass.PERSON:
+            if runs_into_number(span):
+                continue
             span, leading_title = split_leading_title(span)
             if span is None:
                 continue
@@ -108,10 +115,26 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and not PARTY_AND_STATE.match(item.mention.name)
         and item.mention.name.lower() not in NOT_NAMES
         and any(character.isalpha() for character in item.mention.name)
+        and (item.mention.cls == EntityClass.ROLE or not written_in_lower_case(item.span))
         and (item.mention.cls == EntityClass.ROLE or item.span[-1].lower_ in surnames or not is_common_noun(item.span))
     ]
     kept.sort(key=text_order)
     return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
+
+
+def written_in_lower_case(span: Span) -> bool:
+    """True for a "name" written all in lower case in a text that capitalises names: "act with
+    restraint", "green algae" (NER took a common noun for a name). An institution is named by its
+    kind in lower case too ("the ministry of internal affairs"); a story all in lower case names
+    things in lower case."""
+    return not any(character.isupper() for character in span.text) and casing(span.doc).names_capitalised \
+        and not any(token.lower_ in INSTITUTION_WORDS for token in span)
+
+
+def runs_into_number(span: Span) -> bool:
+    """True for a "person" NER ran on into a number: "placed Humberto 75 miles north" (a storm),
+    "Revs 74.0 mln" (a table's label). People's names hold no figures."""
+    return any(token.like_num and not token.is_alpha for token in span[1:])
 
 
 def is_common_noun(span: Span) -> bool:
@@ -208,12 +231,27 @@ def _whose_office_starts(title: Span) -> int:
 
 
 def is_adjective(span: Span) -> bool:
-    """True for a nationality or creed written as a word that modifies another ("British", "Muslim"
-    in "Muslim leaders"), not as the plural noun that names the people ("the Palestinians") nor
-    before a noun of people ("Chinese citizens", "British people")."""
+    """True for a nationality or creed written as a single word said of something or someone
+    ("Muslim leaders", "the guests were Indian", "an ethnic Palestinian", "Kurdish-led"), not as
+    the plural noun that names the people ("the Palestinians"), before a noun of people ("Chinese
+    citizens", "British people") nor as the noun of "the British"."""
     root = span.root
-    return len(span) == 1 and root.dep_ in ("amod", "compound", "nmod") and root.tag_ not in ("NNS", "NNPS") \
-        and root.head.lower_ not in PEOPLE_NOUNS
+    if len(span) != 1 or root.tag_ in ("NNS", "NNPS"):
+        return False
+    if root.dep_ in ("amod", "compound", "nmod"):
+        return root.head.lower_ not in PEOPLE_NOUNS
+    written_as_adjective = root.tag_ == "JJ" or demonym_country(root.text) is not None  # not "Samoans" tagged NNP
+    return written_as_adjective and not any(child.lower_ == "the" for child in root.children)
+
+
+def with_people_noun(span: Span) -> Span:
+    """A nationality with the noun of people it qualifies, which together name the group: "British
+    people", "Chinese citizens" (the adjective alone is not a group, :func:`is_adjective`)."""
+    root = span.root
+    if len(span) == 1 and root.dep_ in ("amod", "compound", "nmod") and root.head.i == span.end \
+            and root.head.lower_ in PEOPLE_NOUNS:
+        return span.doc[span.start:span.end + 1]
+    return span
 
 
 def surnames_as_people(found: list[MentionSpan]) -> list[MentionSpan]:
@@ -314,10 +352,12 @@ def make_mention(
 
 
 def trim(span: Span) -> Span | None:
-    """The span without a leading "the", punctuation or spaces, nor a trailing possessive."""
+    """The span without a leading "the", preposition ("Unlike red algae" opening a sentence),
+    punctuation or spaces, nor a trailing possessive."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"):
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"
+                           or (doc[start].tag_ == "IN" and start < end - 1)):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
         end -= 1
