@@ -102,6 +102,9 @@ def test_ner_labels_map_to_ontology_classes() -> None:
         ("The Samoan Prime Minister spoke.", "Samoan", ("Place", "Samoa")),
         ("The Democrats won the vote.", "Democrats", ("Organization", "Democratic Party")),
         ("The storm hit at 10:30 UTC on Monday.", "UTC", None),
+        ("Two of the affected guests were Indian.", "Indian", None),  # said of someone: no group
+        ("Sirhan, an ethnic Palestinian from Jordan, opposed the plan.", "Palestinian", None),
+        ("The Palestinians rejected the plan.", "Palestinians", ("Group", "Palestinian")),
     ],
 )
 def test_nationalities_parties_and_non_names(text: str, word: str, expected: tuple[str, str] | None) -> None:
@@ -208,3 +211,31 @@ def test_a_demonym_is_its_country_where_the_text_means_the_state(
 )
 def test_a_capitalised_common_noun_is_no_name(text: str, word: str, kept: bool) -> None:
     assert any(name == word for _, name in mentions_of(text)) == kept
+
+
+def test_a_group_is_named_once_whatever_its_noun_of_people() -> None:
+    text = "The British people voted in 2016. It is time to give the British public the final say."
+    groups = [item.mention for item in find_mentions(load_pipeline()(text)) if item.mention.cls == "Group"]
+    assert [(mention.text, mention.name) for mention in groups] == [("British people", "British"),
+                                                                     ("British public", "British")]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The Department issued a statement that an inmate had died.", "Department"),  # a kind of organisation
+        ("State prosecutors charged the suspect.", "State"),
+        ("The advice of the Prime Minister to Her Majesty was unlawful.", "Majesty"),
+        ("I count on Turkey to act with restraint, Jens Stoltenberg wrote.", "restraint"),  # lower case in a cased text
+        ("The center placed Humberto 75 miles north of Bermuda.", "Humberto"),  # a person runs into no figure
+        ("Unlike red algae, green algae came to dominate the plume.", "red algae"),
+    ],
+)
+def test_descriptions_and_misread_words_are_no_names(text: str, word: str) -> None:
+    assert not any(word in name for _, name in mentions_of(text))
+
+
+def test_a_story_all_in_lower_case_keeps_its_names() -> None:
+    text = "venezuela's finance minister manuel azpurua said in new york that brazil had asked for help."
+    assert [name for _, name in mentions_of(text)] == ["venezuela", "finance minister", "manuel azpurua", "new york",
+                                                       "brazil"]
