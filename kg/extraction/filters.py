@@ -248,6 +248,11 @@ def _name_is_us_state(span: Span, tokens: dict[str, list[Token]], _: str | None 
     return us_state(_text(span)) is not None
 
 
+def _name_is_country(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
+    """The gazetteer knows the name as a country ("Bermuda")."""
+    return place_class(_text(span)) == EntityClass.COUNTRY
+
+
 def _known_place(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     """The gazetteer knows the name as a country, a large city or a US state."""
     return is_known_place(_text(span))
@@ -282,6 +287,7 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "name_is_us_state": _name_is_us_state,
     "country": _country_tokens,
     "known_place": _known_place,
+    "name_is_country": _name_is_country,
     "all_capitals": _all_capitals,
     "name_in": _name_in,
     "last_word_in": _last_word_in,

@@ -24,6 +24,7 @@ EXTRA_COUNTRIES = frozenset({
 #: Places the gazetteer's lists miss that news names like countries, kept as places (not states):
 #: the nations of the United Kingdom.
 EXTRA_PLACES = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
+CONTINENTS = frozenset({"Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America"})
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -109,13 +110,16 @@ def canonical_alias(name: str) -> str:
 
 def place_class(name: str) -> EntityClass:
     """``Country`` or ``City`` (a town of 15,000 people or more) when the gazetteer knows the name,
-    else ``Place``: how a name that is a place is refined, not whether it is one."""
+    else ``Place``: how a name that is a place is refined, not whether it is one. A US state or a
+    continent is a ``Place`` though a small town abroad shares its name ("Virginia", "Asia");
+    a large city keeps its own ("Washington")."""
     places = _places()
     if name in places["countries"] or name in EXTRA_COUNTRIES:
         return EntityClass.COUNTRY
-    if name in places["cities"] or name.endswith(" City"):
-        return EntityClass.CITY
-    return EntityClass.PLACE
+    town = places["cities"].get(name)
+    if town is not None and (town["population"] >= MAJOR_TOWN or (us_state(name) != name and name not in CONTINENTS)):
+        return EntityClass.CITY  # "Washington" the capital; "Virginia" and "Asia" are no small towns of that name
+    return EntityClass.CITY if name.endswith(" City") else EntityClass.PLACE
 
 
 def is_state_abbreviation(text: str) -> bool:

@@ -165,7 +165,8 @@ class DocMatches:
                     row = self.rows[number]
                     if isinstance(row, ClassRow) and row.entity_token is not None:
                         tokens = {name: [doc[i] for i in ids] for name, ids in match.tokens.items()}
-                        table.setdefault((number, tokens[row.entity_token][0].i), []).append(tokens)
+                        named = tokens[row.entity_token]  # "at": "end" meets the name at its last word
+                        table.setdefault((number, named[-1 if row.at == "end" else 0].i), []).append(tokens)
             self._at_name = table
         return self._at_name
 
