@@ -237,6 +237,18 @@ def test_a_party_before_a_title_of_something_else_is_a_membership(
     assert ("Adam Schiff", "memberOf", "Democratic Party", "asserted") in found
     labour = relations(analyse_text("Labour leader Keir Starmer spoke."))
     assert ("Keir Starmer", "leads", "Labour Party", "asserted") in labour
+    elected = relations(analyse_text("Members elected Boris Johnson, a former mayor of London, as the new "
+                                     "Conservative leader."))
+    assert ("Boris Johnson", "leads", "Conservative Party", "asserted") in elected
+    assert ("Boris Johnson", "memberOf", "Conservative Party", "asserted") not in elected
+
+
+def test_working_with_someone_is_no_employment(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Ginger Baker worked with Paul McCartney. Jane Smith worked for Paul McCartney.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    assert ("Jane Smith", "worksFor", "Paul McCartney") in found
+    assert ("Ginger Baker", "worksFor", "Paul McCartney") not in found
 
 
 def test_states_in_a_list_hold_no_one_another(analyse_text: Callable[[str], DocumentAnalysis]) -> None:

@@ -22,6 +22,7 @@ from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
 
 LEADER_WORDS = word_list("leader_words")
+PARTY_LEADER_WORDS = word_list("party_leader_words")
 SUBORDINATE_WORDS = word_list("subordinate_words")
 MEMBER_WORDS = word_list("member_words")
 MEMBER_MODIFIERS = word_list("member_modifiers")
@@ -62,8 +63,7 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             part = title_part(item.span, name.start, name)
             if part is None:
                 continue
-            # "Democratic Speaker X" is a member of the party
-            found = "memberOf" if is_party(index, organisation) else affiliation_predicate(part)
+            found = party_predicate(part) if is_party(index, organisation) else affiliation_predicate(part)
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
@@ -140,6 +140,14 @@ def title_part(title: Span, position: int, name: Span) -> Span | None:
             return title if not others else None
         title = part
     return title
+
+
+def party_predicate(title: Span) -> str:
+    """What a title with a party's name says of its holder and the party: "the Conservative
+    leader" leads it; "Democratic Speaker X", "Labour MP Y" and "the Democratic chairman of the
+    Committee" (who leads the committee) are members."""
+    leads_party = head_word(title) in PARTY_LEADER_WORDS and not any(token.pos_ == "ADP" for token in title)
+    return "leads" if leads_party else "memberOf"
 
 
 def affiliation_predicate(title: Span) -> str:
