@@ -7,6 +7,7 @@ pipeline with a parser and NER works, e.g. ``en_core_web_sm``, ``md``, ``lg`` or
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -224,6 +225,10 @@ def _load(resolved: str) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_line_breaks", before=before)
     nlp.add_pipe(PATTERNS_COMPONENT, last=True)
+    # The model is hundreds of thousands of long-lived Python objects that every full collection
+    # would walk again while documents are parsed; set aside from the collector, they cost nothing
+    # (6 % of a whole `kg build` of 400 Reuters stories). Objects made later are collected as usual.
+    gc.freeze()
     return nlp
 
 

@@ -164,8 +164,9 @@ def bracketed_aliases(found: list[MentionSpan]) -> list[MentionSpan]:
     aliases: dict[str, str] = {}
     for first, second in zip(names, names[1:], strict=False):
         doc = first.span.doc
-        between, after = doc[first.span.end:second.span.start], second.span.end
-        if between.text != "(" or after >= len(doc) or doc[after].text != ")" or len(second.span) > 3 \
+        after = second.span.end
+        if second.span.start != first.span.end + 1 or doc[first.span.end].text != "(" or after >= len(doc) \
+                or doc[after].text != ")" or len(second.span) > 3 \
                 or len(second.mention.text) >= len(first.mention.text):
             continue
         aliases[second.mention.id] = first.mention.id
