@@ -56,6 +56,9 @@ def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
         ("Crown Prince Mohammad bin Salman denied it.", "Crown Prince"),
         ("Sara Duterte, the mayor of Davao City, spoke.", "mayor"),
         ("Joe Biden, President of the United States, spoke.", "President"),
+        ("Ginger Baker, a great drummer, died.", "drummer"),  # praise is no part of the office
+        ("Seizaburo Sato, professor of politics at Tokyo University, spoke.", "professor of politics"),
+        ("Fred Demler, metals economist with Drexel Burnham Lambert Inc., spoke.", "metals economist"),
     ],
 )
 def test_a_role_is_named_by_its_office(text: str, office: str) -> None:

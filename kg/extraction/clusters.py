@@ -7,8 +7,11 @@ name's entity has, resolution which class the entity gets.
   clean to "United States"), and so are a name and the short name bracketed after it ("the
   Federal Security Service (FSB)"); a one-word name that ends exactly one longer name is that
   entity ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or a large
-  city, and a person's or organisation's one-word name that opens exactly one longer name of
-  its class is too ("Jamal" is "Jamal Khashoggi", "NBC" is "NBC News").
+  city and NER did not always take it for a person ("Washington"), and a person's or
+  organisation's one-word name that opens exactly one longer name of its class is too ("Jamal"
+  is "Jamal Khashoggi", "NBC" is "NBC News").
+- A place's name the gazetteer does not list, a typing slip away from another place's name of
+  the document, is that place ("Magnitigorsk" is "Magnitogorsk").
 - The class is voted over the named mentions, each weighted by its length in words, so a
   surname that NER once tags as a place stays a Person when its full name was tagged as one.
 - A pronoun or description linked to a name (``Mention.antecedent``) joins that name's entity
@@ -49,8 +52,9 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
         if (name, is_role) not in by_name:
             continue
         first = mentions[by_name[(name, is_role)][0]]
-        if is_role or " " in name or gazetteer.is_known_place(first.name):
-            continue
+        typed_person = all(mentions[position].cls == EntityClass.PERSON for position in by_name[(name, is_role)])
+        if is_role or " " in name or (gazetteer.is_known_place(first.name) and not typed_person):
+            continue  # "Washington" is no surname of George Washington's; "Senator Kennedy said" is
         candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
         if not candidates and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
             # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
@@ -58,12 +62,52 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
                           and mentions[by_name[(long, False)][0]].cls == first.cls]
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
+    _join_misspellings(by_name, mentions)
     clusters = [[mentions[position].id for position in sorted(members)] for members in by_name.values()]
     cluster_of = {mention_id: cluster for cluster in clusters for mention_id in cluster}
     for mention in mentions:
         if mention.antecedent is not None and mention.antecedent in cluster_of:
             cluster_of[mention.antecedent].append(mention.id)
     return clusters
+
+
+#: The shortest name a misspelling is looked for in: shorter names differ by a letter on purpose.
+MISSPELT_LENGTH = 8
+
+
+def _join_misspellings(by_name: dict[tuple[str, bool], list[int]], mentions: Sequence[Mention]) -> None:
+    """Join a place's name the gazetteer does not know to the one name of the document one typing
+    slip away from it ("Magnitigorsk" is "Magnitogorsk", "Lousiana" is "Louisiana"): news has typos,
+    and a slip is not a second place. Names of eight letters or more, of the same class; two names
+    the gazetteer both knows ("Colombia", "Columbia") stay apart."""
+    places = [key for key in by_name if not key[1] and len(key[0]) >= MISSPELT_LENGTH
+              and mentions[by_name[key][0]].cls == EntityClass.PLACE]
+    for key in places:
+        if key not in by_name or gazetteer.is_listed_place(mentions[by_name[key][0]].name):
+            continue
+        near = [other for other in places if other != key and other in by_name and one_slip_apart(key[0], other[0])]
+        if len(near) == 1:
+            by_name[near[0]].extend(by_name.pop(key))
+
+
+def one_slip_apart(first: str, second: str) -> bool:
+    """True for two words one letter apart: one changed, added, dropped, or two neighbours swapped.
+
+    >>> one_slip_apart("magnitigorsk", "magnitogorsk"), one_slip_apart("lousiana", "louisiana")
+    (True, True)
+    >>> one_slip_apart("slovenia", "slovakia")
+    False
+    """
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    start = next((i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+                 min(len(first), len(second)))
+    if len(first) == len(second):
+        rest_first, rest_second = first[start + 1:], second[start + 1:]
+        return rest_first == rest_second or (first[start + 2:] == second[start + 2:]
+                                             and first[start:start + 2] == second[start:start + 2][::-1])
+    longer, shorter = (first, second) if len(first) > len(second) else (second, first)
+    return longer[start + 1:] == shorter[start:]
 
 
 def mention_classes(mentions: Sequence[Mention]) -> dict[str, EntityClass]:
@@ -94,9 +138,10 @@ def vote(mentions: list[Mention]) -> EntityClass:
 
 
 def preferred_name(mentions: list[Mention]) -> str:
-    """The fullest name: most words, then most used, then alphabetical."""
+    """The fullest name: most words, then most used, then one the gazetteer lists (not its misspelling), then
+    alphabetical."""
     counts = Counter(mention.name for mention in mentions)
-    return min(counts, key=lambda name: (-len(name.split()), -counts[name], name))
+    return min(counts, key=lambda name: (-len(name.split()), -counts[name], not gazetteer.is_listed_place(name), name))
 
 
 def entity_class(mentions: list[Mention]) -> tuple[EntityClass, str]:

@@ -88,6 +88,16 @@ def is_known_place(name: str) -> bool:
     return town is not None and town["population"] >= MAJOR_TOWN
 
 
+def is_listed_place(name: str) -> bool:
+    """True for a name the gazetteer lists at all: a country, a US state, a town of 15,000 people or more.
+
+    >>> is_listed_place("Columbia"), is_listed_place("Magnitigorsk")
+    (True, False)
+    """
+    return name in _places()["countries"] or name in _places()["cities"] or name in EXTRA_COUNTRIES \
+        or name in EXTRA_PLACES or name in CONTINENTS or us_state(name) == name
+
+
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
     return {key: value for key, value in _load("demonyms.json").items() if not key.startswith("_")}

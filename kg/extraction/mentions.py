@@ -48,7 +48,7 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 STATE_NOUNS = word_list("state_nouns")
 NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
-ROLE_TIME_WORDS = word_list("role_time_words")
+ROLE_TIME_WORDS = word_list("role_time_words") | word_list("role_judgement_words")
 PARTY_NAMES = word_list("party_names")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
 #: of organisation on their own ("The Department issued": a description of one named elsewhere).
@@ -214,14 +214,17 @@ def _ordinal_office(token: Token) -> bool:
 
 
 def _whose_office_starts(title: Span) -> int:
-    """Where the name of whose office it is starts after "of", else the title's end: "mayor of
-    Esperanza" is the office "mayor", "President of the United States" the office "President";
+    """Where the name of whose office it is starts after "of", or where "in", "at" or "with" says
+    where it is held, else the title's end: "mayor of Esperanza" is the office "mayor", "President of the
+    United States" the office "President";
     "Secretary of State" names a department, no entity, and keeps it. A list of titles is named
     by its first."""
     doc = title.doc
     for token in title[1:]:
         if token.text in (",", ";") or token.lower_ in ("and", "or"):
             return token.i  # a list of titles ("Foreign Secretary, mayor of London and MP") is named by its first
+        if token.lower_ in ("in", "at", "with"):
+            return token.i  # "drummer in jazz bands", "economist with Drexel": the office is the words before
         if token.lower_ != "of":
             continue
         named = token.i + 1 + (token.i + 1 < title.end and doc[token.i + 1].lower_ == "the")
