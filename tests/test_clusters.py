@@ -39,3 +39,10 @@ def test_a_misspelt_place_is_the_place() -> None:
 def test_two_known_places_a_letter_apart_stay_apart() -> None:
     found = names_of(corpus_of("The minister flew from Colombia to Columbia, where he met students."))
     assert "Colombia" in found and "Columbia" in found
+
+
+def test_a_class_read_from_the_words_around_a_name_outweighs_ner_s_guesses() -> None:
+    corpus = corpus_of("Tropical Storm Barry formed on Thursday. Barry is expected to make landfall in Louisiana. "
+                       "Barry brought heavy rain.")
+    classes = {entity.name: entity.cls for entity in corpus.entities}
+    assert classes == {"Storm Barry": "Event", "Louisiana": "Place"}  # NER took the bare "Barry" for a person

@@ -232,6 +232,9 @@ def test_a_group_is_named_once_whatever_its_noun_of_people() -> None:
         ("I count on Turkey to act with restraint, Jens Stoltenberg wrote.", "restraint"),  # lower case in a cased text
         ("The center placed Humberto 75 miles north of Bermuda.", "Humberto"),  # a person runs into no figure
         ("Unlike red algae, green algae came to dominate the plume.", "red algae"),
+        ("Thousands joined the anti-Brexit march in London.", "Brexit"),  # a stance, no name
+        ("The Pacific island nation declared an emergency.", "Pacific island"),  # ends in a common noun
+        ("Syrian troops entered towns held by the Kurdish-led forces.", "Kurdish"),  # a nationality said of them
     ],
 )
 def test_descriptions_and_misread_words_are_no_names(text: str, word: str) -> None:

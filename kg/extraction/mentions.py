@@ -57,6 +57,10 @@ NOT_NAMES = word_list("not_names") | word_list("description_words")
 OWNER_TYPES = frozenset({"GPE", "ORG", "LOC", "FAC", "NORP"})
 #: Words that name an institution by its kind when capitalised: "Parliament", "Congress", "the Treasury".
 INSTITUTION_WORDS = word_list("organisation_words") | word_list("department_words")
+#: Lower-case words that end a company's name ("Vodafone Group plc").
+COMPANY_SUFFIXES = frozenset({"plc", "ltd", "inc", "llc", "co", "corp", "ag", "sa", "nv", "bv", "gmbh", "spa"})
+#: Prefixes that make a name a stance ("anti-Brexit", "pro-government").
+STANCE_PREFIXES = frozenset({"anti", "pro"})
 
 
 def find_mentions(doc: Doc) -> list[MentionSpan]:
@@ -115,20 +119,26 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and not PARTY_AND_STATE.match(item.mention.name)
         and item.mention.name.lower() not in NOT_NAMES
         and any(character.isalpha() for character in item.mention.name)
-        and (item.mention.cls == EntityClass.ROLE or not written_in_lower_case(item.span))
+        and (item.mention.cls in (EntityClass.ROLE, EntityClass.GROUP) or not written_as_common_words(item.span))
         and (item.mention.cls == EntityClass.ROLE or item.span[-1].lower_ in surnames or not is_common_noun(item.span))
     ]
     kept.sort(key=text_order)
     return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
 
 
-def written_in_lower_case(span: Span) -> bool:
-    """True for a "name" written all in lower case in a text that capitalises names: "act with
-    restraint", "green algae" (NER took a common noun for a name). An institution is named by its
-    kind in lower case too ("the ministry of internal affairs"); a story all in lower case names
-    things in lower case."""
-    return not any(character.isupper() for character in span.text) and casing(span.doc).names_capitalised \
-        and not any(token.lower_ in INSTITUTION_WORDS for token in span)
+def written_as_common_words(span: Span) -> bool:
+    """True for a "name" NER made of common words, in a text that capitalises names: written all in
+    lower case ("act with restraint", "green algae"), ending in a lower-case noun ("the Hawaiian
+    island of Maui", "Republican representatives"; not "Kim Mahn-je"), or a stance ("anti-Brexit", "pro-government").
+    An institution is named by its kind in lower case too ("the ministry of internal affairs",
+    "Vodafone Group plc"); a story all in lower case names things in lower case."""
+    if not casing(span.doc).names_capitalised or any(token.lower_ in INSTITUTION_WORDS for token in span):
+        return False
+    last = span[-1]
+    return not any(character.isupper() for character in span.text) \
+        or (len(span) > 1 and last.is_lower and last.is_alpha and last.lower_ not in COMPANY_SUFFIXES
+            and span[-2].text != "-") \
+        or (len(span) > 2 and span[0].lower_ in STANCE_PREFIXES and span[1].text == "-")
 
 
 def runs_into_number(span: Span) -> bool:
@@ -242,6 +252,9 @@ def is_adjective(span: Span) -> bool:
     root = span.root
     if len(span) != 1 or root.tag_ in ("NNS", "NNPS"):
         return False
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == "-" and not root.whitespace_:
+        return True  # "the Kurdish-led forces", "Iranian-backed"
     if root.dep_ in ("amod", "compound", "nmod"):
         return root.head.lower_ not in PEOPLE_NOUNS
     written_as_adjective = root.tag_ == "JJ" or demonym_country(root.text) is not None  # not "Samoans" tagged NNP
