@@ -235,6 +235,9 @@ def test_a_group_is_named_once_whatever_its_noun_of_people() -> None:
         ("Thousands joined the anti-Brexit march in London.", "Brexit"),  # a stance, no name
         ("The Pacific island nation declared an emergency.", "Pacific island"),  # ends in a common noun
         ("Syrian troops entered towns held by the Kurdish-led forces.", "Kurdish"),  # a nationality said of them
+        ("Harry Dunn was struck by a Volvo XC90 driving on the wrong side.", "Volvo"),  # a car, not the company
+        ("The new Boeing 737 Max was not airworthy.", "Max"),  # a plane's model
+        ("737 Max jets were grounded.", "Max"),
     ],
 )
 def test_descriptions_and_misread_words_are_no_names(text: str, word: str) -> None:
@@ -245,3 +248,9 @@ def test_a_story_all_in_lower_case_keeps_its_names() -> None:
     text = "venezuela's finance minister manuel azpurua said in new york that brazil had asked for help."
     assert [name for _, name in mentions_of(text)] == ["venezuela", "finance minister", "manuel azpurua", "new york",
                                                        "brazil"]
+
+
+def test_a_company_named_before_a_year_or_a_code_of_the_next_sentence_stays() -> None:
+    names = [name for _, name in mentions_of("Boeing 2019 profits fell. Phil Fuhrer works for Gannett New Media. "
+                                             "1-900-WEATHER offers forecasts.")]
+    assert "Boeing" in names and any(name.startswith("Gannett") for name in names)
