@@ -23,7 +23,7 @@ from spacy.tokens import Span, Token
 
 from kg.extraction.factuality import alleged
 from kg.extraction.finders import MatchContext
-from kg.extraction.gazetteer import canonical_alias, is_known_place, place_class, us_state
+from kg.extraction.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
 from kg.extraction.roles import affiliation_predicate, is_party
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import word_list
@@ -33,6 +33,7 @@ from kg.nlp import text_of
 COMPASS_WORDS = word_list("compass_words")
 ORGANISATION_WORDS = word_list("organisation_words")
 PLACE_PAIR_ENDERS = word_list("place_pair_enders")
+NATION_PEOPLE_NOUNS = word_list("nation_people_nouns")
 #: What a place written before a name says of the name ("Atlanta businessman X" lives in Atlanta).
 PLACE_MODIFIER = {EntityClass.PERSON: "livesIn", EntityClass.ORGANIZATION: "basedIn", EntityClass.PLACE: "locatedIn"}
 
@@ -253,6 +254,13 @@ def _name_is_country(span: Span, tokens: dict[str, list[Token]], _: str | None =
     return place_class(_text(span)) == EntityClass.COUNTRY
 
 
+def _people_of_a_nation(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
+    """The name is the plural noun for a nation's people ("Britons", "Mexicans")."""
+    text = _text(span)
+    return len(span) == 1 and (text.lower() in NATION_PEOPLE_NOUNS
+                               or (text.endswith("s") and demonym_country(text[:-1]) is not None))
+
+
 def _known_place(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     """The gazetteer knows the name as a country, a large city or a US state."""
     return is_known_place(_text(span))
@@ -288,6 +296,7 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "country": _country_tokens,
     "known_place": _known_place,
     "name_is_country": _name_is_country,
+    "people_of_a_nation": _people_of_a_nation,
     "all_capitals": _all_capitals,
     "name_in": _name_in,
     "last_word_in": _last_word_in,
