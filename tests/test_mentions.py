@@ -237,7 +237,7 @@ def test_a_group_is_named_once_whatever_its_noun_of_people() -> None:
         ("Syrian troops entered towns held by the Kurdish-led forces.", "Kurdish"),  # a nationality said of them
         ("Harry Dunn was struck by a Volvo XC90 driving on the wrong side.", "Volvo"),  # a car, not the company
         ("The new Boeing 737 Max was not airworthy.", "Max"),  # a plane's model
-        ("737 Max jets were grounded.", "Max"),
+        ("A new feature on the 737 Max, which had not crashed before, was to blame.", "Max"),
     ],
 )
 def test_descriptions_and_misread_words_are_no_names(text: str, word: str) -> None:

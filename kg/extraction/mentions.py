@@ -91,7 +91,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
             found.append(make_mention(group, cls, entity.label_, sentence_index, name=clean_name(span.text, cls)))
             continue
 
-        if cls in (EntityClass.ORGANIZATION, EntityClass.PERSON) and names_a_product(span):
+        if cls in (EntityClass.ORGANIZATION, EntityClass.PERSON) and names_a_product(span, cls):
             continue
         if cls == EntityClass.PERSON:
             if runs_into_number(span):
@@ -143,22 +143,23 @@ def written_as_common_words(span: Span) -> bool:
         or (len(span) > 2 and span[0].lower_ in STANCE_PREFIXES and span[1].text == "-")
 
 
-def names_a_product(span: Span) -> bool:
+def names_a_product(span: Span, cls: EntityClass) -> bool:
     """True for a maker's name on a model ("a Volvo XC90", "the Boeing 737 Max", "an Airbus A320"),
     which names a car or a plane, not the company acting, and for a model's name NER took for a
     person ("Max")."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     before = doc[span.start - 1] if span.start > 0 else None
-    return (after is not None and _model_designation(after)) or \
-        (before is not None and _model_designation(before) and before.i > 0 and doc[before.i - 1].ent_type_ == "ORG")
+    if cls == EntityClass.PERSON:  # "the 737 Max", where NER may also read the model's number as a count
+        return before is not None and _model_designation(before, also=("CARDINAL",))
+    return after is not None and _model_designation(after)
 
 
-def _model_designation(token: Token) -> bool:
+def _model_designation(token: Token, also: tuple[str, ...] = ()) -> bool:
     """A model's number or code ("737", "XC90", "A320"), not a year, an amount or a count NER read,
     nor a phone number or a code of the next sentence ("Gannett New Media. 1-900-WEATHER")."""
     return token.text.isalnum() and any(character.isdigit() for character in token.text) \
-        and token.ent_type_ in ("", "PRODUCT") and (token.i == 0 or not token.nbor(-1).text.endswith("."))
+        and token.ent_type_ in ("", "PRODUCT", *also) and (token.i == 0 or not token.nbor(-1).text.endswith("."))
 
 
 def runs_into_number(span: Span) -> bool:
