@@ -59,6 +59,9 @@ def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
         ("Ginger Baker, a great drummer, died.", "drummer"),  # praise is no part of the office
         ("Seizaburo Sato, professor of politics at Tokyo University, spoke.", "professor of politics"),
         ("Fred Demler, metals economist with Drexel Burnham Lambert Inc., spoke.", "metals economist"),
+        ("Each victim will be paid one million rubles.\n\n\nHealth Minister Veronika Skvortsova indicated on "
+         "Monday the chances were slim.", "Health Minister"),  # NER takes "Health" for an organisation here
+        ("Josh Bash, the U.S. Attorney for the Western District of Texas, spoke.", "Attorney"),
     ],
 )
 def test_a_role_is_named_by_its_office(text: str, office: str) -> None:

@@ -231,7 +231,8 @@ def office(title: Span) -> str:
     while start < title.end - 1:
         token = doc[start]
         if token.lower_ in ROLE_TIME_WORDS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or token.is_punct or \
-                (token.ent_type_ not in ("", "PERSON") and not is_title_word(token) and not _ordinal_office(token)) or \
+                (token.ent_type_ not in ("", "PERSON") and not is_title_word(token) and not _ordinal_office(token)
+                 and token.lower_ not in DEPARTMENT_WORDS) or \
                 demonym_country(token.text) is not None:
             start += 1
         else:
@@ -245,18 +246,18 @@ def _ordinal_office(token: Token) -> bool:
 
 
 def _whose_office_starts(title: Span) -> int:
-    """Where the name of whose office it is starts after "of", or where "in", "at" or "with" says
-    where it is held, else the title's end: "mayor of Esperanza" is the office "mayor", "President of the
-    United States" the office "President";
-    "Secretary of State" names a department, no entity, and keeps it. A list of titles is named
-    by its first."""
+    """Where the name of whose office it is starts after "of" or "for", or where "in", "at" or "with"
+    says where it is held, else the title's end: "mayor of Esperanza" is the office "mayor",
+    "President of the United States" the office "President", "U.S. Attorney for the Western District"
+    the office "U.S. Attorney"; "Secretary of State" names a department, no entity, and keeps it.
+    A list of titles is named by its first."""
     doc = title.doc
     for token in title[1:]:
         if token.text in (",", ";") or token.lower_ in ("and", "or"):
             return token.i  # a list of titles ("Foreign Secretary, mayor of London and MP") is named by its first
         if token.lower_ in ("in", "at", "with"):
             return token.i  # "drummer in jazz bands", "economist with Drexel": the office is the words before
-        if token.lower_ != "of":
+        if token.lower_ not in ("of", "for"):
             continue
         named = token.i + 1 + (token.i + 1 < title.end and doc[token.i + 1].lower_ == "the")
         if named < title.end and doc[named].ent_type_ in OWNER_TYPES and doc[named].lower_ not in DEPARTMENT_WORDS \
