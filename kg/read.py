@@ -267,24 +267,29 @@ def text_document(
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Characters that show nothing: zero-width spaces and joiners, the byte-order mark, the soft
+#: hyphen, and the marks, embeddings and isolates that set the direction of text.
+INVISIBLE_CHARACTERS = re.compile(r"[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 #: Every other way Unicode ends a line (vertical tab, form feed, NEL, line and paragraph separators).
 SURROGATES = re.compile(r"[\ud800-\udfff]")
 LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
-    """Text as kg keeps it: ``\\n`` line ends, one Unicode form (NFC), no control characters.
+    """Text as kg keeps it: ``\\n`` line ends, one Unicode form (NFC), no control characters and no
+    invisible ones.
 
     NFC makes "Zürich" typed two ways one name (and one IRI); control characters carry no
     meaning in news and cannot be written in RDF/XML; rdflib's Turtle parser reads the other
-    line breaks (NEL, U+2028) inside a string as the end of a line.
+    line breaks (NEL, U+2028) inside a string as the end of a line; a zero-width or direction
+    character inside a name ("Jo\\u200de Biden") would make a look-alike second node.
 
     >>> clean_text("Zu\\u0308rich\\r\\nbank\\x00")
     'Zürich\\nbank'
     """
     text = LINE_BREAKS.sub("\n", text)
     text = SURROGATES.sub("\ufffd", text)  # a lone surrogate (from a JSON escape) cannot be encoded
-    return unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", text))
+    return unicodedata.normalize("NFC", INVISIBLE_CHARACTERS.sub("", CONTROL_CHARACTERS.sub("", text)))
 
 
 def content_id(text: str) -> str:

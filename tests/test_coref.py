@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.tokens import Doc
 
-from kg.extraction.coref import find_links
+from kg.extraction.coref import _conjuncts, _role_weight, find_links
 from kg.extraction.mentions import find_mentions
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline
@@ -97,3 +98,15 @@ def test_a_pronoun_is_never_a_name(resolve_texts: Callable[..., Corpus]) -> None
     assert not {"him", "He", "he"} & set(netanyahu.aliases)
     assert all(entity.name not in ("him", "He") for entity in corpus.entities)
     assert any(r.object == netanyahu.key and r.object_text == "him" for r in corpus.relations)
+
+
+def test_a_run_of_a_thousand_nouns_is_walked_without_recursion() -> None:
+    """A chain of 1,500 compounds (what the parser makes of "word word ... Scholz") is deeper than
+    Python's recursion limit: the walks up and down it are loops."""
+    length = 1500
+    doc = Doc(load_pipeline().vocab, words=["word"] * length + ["Scholz", "spoke", "."],
+              heads=[i + 1 for i in range(length)] + [length + 1] * 3,
+              deps=["compound"] * length + ["nsubj", "ROOT", "punct"],
+              pos=["NOUN"] * length + ["PROPN", "VERB", "PUNCT"])
+    assert _role_weight(doc[0]) == _role_weight(doc[length])  # the role of the whole noun phrase: a subject
+    assert len(_conjuncts(doc[length])) == length + 1

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.read import content_id, normalise_date, read_documents, text_document
+from kg.read import clean_text, content_id, normalise_date, read_documents, text_document
 
 
 def read_all(*paths: Path | str) -> tuple[list, list[str]]:
@@ -152,3 +152,14 @@ def test_html_without_a_closing_head_and_with_svg_titles() -> None:
     title, text = html_text("<html><head><title>Real</title><body><svg><title>Share on X</title></svg>"
                             "<p>Macron met Scholz.</p></body></html>")
     assert (title, text) == ("Real", "Macron met Scholz.")
+
+
+def test_invisible_characters_are_dropped_when_a_text_is_read(tmp_path: Path) -> None:
+    """A zero-width joiner or a direction isolate inside a name would make a look-alike second node."""
+    assert clean_text("Jo\u200de Bi\u2066den met \u202eHarris\u202c at the caf\u00e9\u00ad\ufeff.") == \
+        "Joe Biden met Harris at the café."
+    path = tmp_path / "a.txt"
+    path.write_text("Title\n\ufeffJoe Biden met Kamala Harris. Jo\u200de Bi\u2069den left.\n", encoding="utf-8")
+    (document,) = [item for item in read_documents([path])]
+    assert "\u200d" not in document.text and "\u2069" not in document.text
+    assert document.text.count("Joe Biden") == 2

@@ -3,8 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from spacy.tokens import Doc
 
+from kg.extraction.document import analyse
 from kg.model import Corpus, DocumentAnalysis
+from kg.nlp import load_pipeline
+from kg.read import text_document
 
 
 def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
@@ -424,3 +428,15 @@ def test_a_minister_leads_the_ministry_the_story_names(analyse_text: Callable[[s
                                    "flew to Moscow. Deputy Health Minister Oleg Gridnev stayed."))
     assert ("Veronika Skvortsova", "leads", "Health Ministry", "asserted") in found
     assert ("Oleg Gridnev", "worksFor", "Health Ministry", "asserted") in found  # a deputy
+
+
+def test_a_list_of_fifteen_hundred_names_is_walked_without_recursion() -> None:
+    """"Merkel met A, B, C, ...": a chain of 1,500 conjuncts, deeper than Python's recursion limit."""
+    length = 1500
+    doc = Doc(load_pipeline().vocab, words=["Merkel", "met", *[f"Smith{i}" for i in range(length)], "."],
+              heads=[1, 1, 1, *[2 + i for i in range(length - 1)], 1],
+              deps=["nsubj", "ROOT", "dobj", *["conj"] * (length - 1), "punct"],
+              pos=["PROPN", "VERB", *["PROPN"] * length, "PUNCT"],
+              ents=["B-PERSON", "O", *["B-PERSON"] * length, "O"])
+    analysis = analyse(text_document(doc.text), doc)
+    assert len(analysis.relations) == length  # Merkel met each of them

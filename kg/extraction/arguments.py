@@ -122,35 +122,43 @@ def entities(index: MentionIndex, token: Token, penalty: float = 1.0, *,
     """Mentions a syntactic argument stands for, with a confidence factor; follows "and" unless told not to.
 
     A relative pronoun stands for the noun its clause hangs on ("King, who was cut down by Ray").
+    The words joined by "and" are walked in a loop, not by recursion: a list can be thousands long.
     """
     found: list[tuple[str, float]] = []
-    token = antecedent_of(token)
-    at_token = index.at_token
-    if token.i in at_token:
-        found.append((at_token[token.i], penalty))
-    elif token.dep_ == "appos" and token.head.i in at_token:
-        found.append((at_token[token.head.i], penalty))  # "Oswald, the man who killed Kennedy"
-    elif whole := _whole_of_part(index, token, conjuncts):
-        found += [(mention, penalty * MODIFIER_PENALTY) for mention in whole]
-    else:
-        for child in token.children:
-            mention = at_token.get(child.i)
-            if mention is None:
-                continue
-            cls = index.cls(mention)
-            if child.dep_ == "appos" and child.i > token.i:
-                found.append((mention, penalty))
-            elif child.dep_ in ("compound", "amod", "nmod") and cls != EntityClass.PERSON \
-                    and token.lower_ not in TITLE_WORDS:
-                # "Hamas militants" are Hamas; "the Jordanian Foreign Minister" is a person, not Jordanians
-                found.append((mention, penalty * MODIFIER_PENALTY))
-    for child in token.children:
-        if child.dep_ == "conj" and conjuncts:
-            found.extend(entities(index, child, penalty))
+    pending = [token]
+    while pending:
+        current = antecedent_of(pending.pop())
+        found += _own_entities(index, current, penalty, conjuncts)
+        if conjuncts:
+            pending.extend(reversed([child for child in current.children if child.dep_ == "conj"]))
     unique: dict[str, float] = {}
     for mention, factor in found:
         unique[mention] = max(factor, unique.get(mention, 0.0))
     return list(unique.items())
+
+
+def _own_entities(index: MentionIndex, token: Token, penalty: float, conjuncts: bool) -> list[tuple[str, float]]:
+    """The mentions one argument word stands for, without the words joined to it by "and"."""
+    at_token = index.at_token
+    if token.i in at_token:
+        return [(at_token[token.i], penalty)]
+    if token.dep_ == "appos" and token.head.i in at_token:
+        return [(at_token[token.head.i], penalty)]  # "Oswald, the man who killed Kennedy"
+    if whole := _whole_of_part(index, token, conjuncts):
+        return [(mention, penalty * MODIFIER_PENALTY) for mention in whole]
+    found: list[tuple[str, float]] = []
+    for child in token.children:
+        mention = at_token.get(child.i)
+        if mention is None:
+            continue
+        cls = index.cls(mention)
+        if child.dep_ == "appos" and child.i > token.i:
+            found.append((mention, penalty))
+        elif child.dep_ in ("compound", "amod", "nmod") and cls != EntityClass.PERSON \
+                and token.lower_ not in TITLE_WORDS:
+            # "Hamas militants" are Hamas; "the Jordanian Foreign Minister" is a person, not Jordanians
+            found.append((mention, penalty * MODIFIER_PENALTY))
+    return found
 
 
 def subjects(index: MentionIndex, verb: Token, depth: int = 0) -> list[Token]:

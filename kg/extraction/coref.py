@@ -309,16 +309,22 @@ def _any_of(classes: frozenset[str]) -> str:
 
 
 def _role_weight(token: Token) -> int:
-    """How much a mention's grammatical role puts its entity in focus."""
-    if token.dep_ == "pobj" and token.head.dep_ == "agent":
-        return ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
-    if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and is_infinitive(token.head):
-        return ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
-    if token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
-        return _role_weight(token.head)  # "Hamas militants" has the role of the whole noun phrase
-    if token.dep_ == "appos":
-        return _role_weight(token.head)  # "The head of the police, Neil Basu, said": a subject
-    return ROLE_WEIGHT.get(token.dep_, MODIFIER_WEIGHT)
+    """How much a mention's grammatical role puts its entity in focus.
+
+    Walks up a loop, not by recursion: a run of a thousand nouns is a chain of a thousand
+    compounds, deeper than Python's recursion limit."""
+    while True:
+        if token.dep_ == "pobj" and token.head.dep_ == "agent":
+            return ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
+        if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and is_infinitive(token.head):
+            return ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
+        # "Hamas militants" has the role of the whole noun phrase; "The head of the police, Neil
+        # Basu, said": an apposition has the role of what it is set beside
+        takes_head_role = (token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN")) \
+            or token.dep_ == "appos"
+        if not takes_head_role or token.head.i == token.i:
+            return ROLE_WEIGHT.get(token.dep_, MODIFIER_WEIGHT)
+        token = token.head
 
 
 def _governing_subjects(token: Token) -> list[Token]:
@@ -381,9 +387,12 @@ def _arguments(verb: Token) -> list[Token]:
 
 
 def _conjuncts(token: Token) -> list[Token]:
-    """The token, its compound/appositive parts and everything joined to it by "and"."""
-    found = [token]
-    for child in token.children:
-        if child.dep_ in ("compound", "appos", "conj"):
-            found.extend(_conjuncts(child))
+    """The token, its compound/appositive parts and everything joined to it by "and", in text
+    order of the tree walk (a loop, not recursion: a run of nouns can be thousands deep)."""
+    found: list[Token] = []
+    pending = [token]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(reversed([child for child in current.children if child.dep_ in ("compound", "appos", "conj")]))
     return found
