@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
 from kg.namespace import KG, domain_and_range, local_name, relation_names
+from kg.pipeline import build
 from kg.sparql.validate import shapes_path, validate
+from tests.test_golden import NEWS_FACTS
 
 BLINKEN = URIRef("https://w3id.org/kg-news/id/person/Antony_Blinken")
 NETANYAHU = URIRef("https://w3id.org/kg-news/id/person/Benjamin_Netanyahu")
@@ -65,3 +69,13 @@ def test_each_shape_checks_the_domain_and_range_the_ontology_states() -> None:
         checked[local_name(target)] = (local_name(shapes.value(shape, shacl["class"])),
                                        local_name(shapes.value(prop, shacl["class"])))
     assert checked == {name: domain_and_range(name) for name in relation_names()}
+
+
+@pytest.mark.skipif(not NEWS_FACTS.exists(), reason="../shared is not beside this checkout")
+def test_kg_s_graph_of_real_news_passes_its_own_shapes(tmp_path: Path) -> None:
+    """Every rule keeps the ontology's domain and range: kg's graph of the 30 news-facts articles
+    (Wikinews) conforms to kg's shapes."""
+    result = build([NEWS_FACTS], out_dir=tmp_path, html=False)
+    graph = Graph()
+    graph.parse(result.written[0], format="turtle")
+    assert validate(graph) == []
