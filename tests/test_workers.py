@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -97,3 +105,57 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging() -> None:
         os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
     with pytest.raises(WorkerError):
         list(results)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started, from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux's /proc")
+def test_workers_die_with_a_killed_build(tmp_path: Path) -> None:
+    """SIGKILL leaves the parent no time to stop its pool: the workers must not live on (350 MB each)."""
+    corpus = tmp_path / "many.jsonl"
+    corpus.write_text("".join(json.dumps({"id": str(number), "text": f"Story {number}: Angela Merkel met Joe Biden "
+                                          "in Berlin on Monday. " * 20}) + "\n" for number in range(3000)))
+    build = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(tmp_path / "out"),
+                              "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            workers = {pid for pid in _children(build.pid) if "spawn_main" in _command(pid)}
+        assert len(workers) == 2, "the build never started two workers"
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.2)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        build.kill()
+        for pid in workers:  # leave no worker behind, whatever the outcome
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""
