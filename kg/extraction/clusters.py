@@ -59,9 +59,11 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
     for (name, is_role) in list(by_name):
         if (name, is_role) not in by_name:
             continue
+        if is_role or " " in name:
+            continue
         first = mentions[by_name[(name, is_role)][0]]
-        typed_person = all(mentions[position].cls == EntityClass.PERSON for position in by_name[(name, is_role)])
-        if is_role or " " in name or (gazetteer.is_known_place(first.name) and not typed_person):
+        if gazetteer.is_known_place(first.name) and \
+                any(mentions[position].cls != EntityClass.PERSON for position in by_name[(name, is_role)]):
             continue  # "Washington" is no surname of George Washington's; "Senator Kennedy said" is
         candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
         if not candidates and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):

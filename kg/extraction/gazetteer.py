@@ -82,7 +82,7 @@ def is_known_place(name: str) -> bool:
     """
     if name.isupper() and len(name) > 3:
         name = name.title()
-    if name in _places()["countries"] or name in EXTRA_COUNTRIES or name in EXTRA_PLACES or us_state(name) is not None:
+    if _is_country(name) or name in EXTRA_PLACES or us_state(name) is not None:
         return True
     town = _places()["cities"].get(name)
     return town is not None and town["population"] >= MAJOR_TOWN
@@ -94,8 +94,12 @@ def is_listed_place(name: str) -> bool:
     >>> is_listed_place("Columbia"), is_listed_place("Magnitigorsk")
     (True, False)
     """
-    return name in _places()["countries"] or name in _places()["cities"] or name in EXTRA_COUNTRIES \
-        or name in EXTRA_PLACES or name in CONTINENTS or us_state(name) == name
+    return _is_country(name) or name in _places()["cities"] or name in EXTRA_PLACES or name in CONTINENTS \
+        or us_state(name) == name
+
+
+def _is_country(name: str) -> bool:
+    return name in _places()["countries"] or name in EXTRA_COUNTRIES
 
 
 @lru_cache(maxsize=1)
@@ -123,10 +127,9 @@ def place_class(name: str) -> EntityClass:
     else ``Place``: how a name that is a place is refined, not whether it is one. A US state or a
     continent is a ``Place`` though a small town abroad shares its name ("Virginia", "Asia");
     a large city keeps its own ("Washington")."""
-    places = _places()
-    if name in places["countries"] or name in EXTRA_COUNTRIES:
+    if _is_country(name):
         return EntityClass.COUNTRY
-    town = places["cities"].get(name)
+    town = _places()["cities"].get(name)
     if town is not None and (town["population"] >= MAJOR_TOWN or (us_state(name) != name and name not in CONTINENTS)):
         return EntityClass.CITY  # "Washington" the capital; "Virginia" and "Asia" are no small towns of that name
     return EntityClass.CITY if name.endswith(" City") else EntityClass.PLACE

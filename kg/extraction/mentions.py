@@ -48,7 +48,8 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 STATE_NOUNS = word_list("state_nouns")
 NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
-ROLE_TIME_WORDS = word_list("role_time_words") | word_list("role_judgement_words")
+#: Words before an office that say when or how well it is held, not which office it is ("former", "great").
+OFFICE_QUALIFIERS = word_list("role_time_words") | word_list("role_judgement_words")
 PARTY_NAMES = word_list("party_names")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
 #: of organisation on their own ("The Department issued": a description of one named elsewhere).
@@ -230,7 +231,8 @@ def office(title: Span) -> str:
     doc = title.doc
     while start < title.end - 1:
         token = doc[start]
-        if token.lower_ in ROLE_TIME_WORDS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or token.is_punct or \
+        if token.lower_ in OFFICE_QUALIFIERS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or \
+                token.is_punct or \
                 (token.ent_type_ not in ("", "PERSON") and not is_title_word(token) and not _ordinal_office(token)
                  and token.lower_ not in DEPARTMENT_WORDS) or \
                 demonym_country(token.text) is not None:

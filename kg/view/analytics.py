@@ -192,7 +192,7 @@ def communities(network: nx.MultiDiGraph) -> dict[str, int]:
     found: list[set[str]] = []
     for part in sorted(nx.connected_components(undirected), key=min):
         if len(part) <= 2:
-            found.append(set(part))
+            found.append(part)
         else:
             found += nx.community.louvain_communities(_part_graph(undirected, part), seed=0)
     ordered = sorted(found, key=lambda members: (-len(members), min(members)))
