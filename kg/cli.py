@@ -31,8 +31,10 @@ from kg.sparql.push import push
 from kg.sparql.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
 from kg.sparql.serve import is_loopback, serve
 from kg.sparql.validate import validate
+from kg.sparql.worker import Limits
 from kg.view.analytics import stats
 from kg.view.viewer import DEFAULT_MAX_NODES, render_html
+from kg.workers import DEFAULT_DOC_TIMEOUT
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -58,6 +60,10 @@ MODEL_OPTION = typer.Option(
 WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
     "one per core is the most that helps).",
+)
+DOC_TIMEOUT_OPTION = typer.Option(
+    "--doc-timeout", min=0, help="Skip (and name on stderr, exit 1) a document that takes more than SECONDS to "
+    "parse, or to extract from; the others are still built. 0: no limit.", metavar="SECONDS",
 )
 
 
@@ -155,6 +161,7 @@ def build_command(
     html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
     workers: Annotated[int, WORKERS_OPTION] = 1,
+    doc_timeout: Annotated[float, DOC_TIMEOUT_OPTION] = DEFAULT_DOC_TIMEOUT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
@@ -169,7 +176,7 @@ def build_command(
             result = build(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
                 model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
-                append=append, workers=workers, on_error=skipped, on_warning=warn,
+                append=append, workers=workers, doc_timeout=doc_timeout or None, on_error=skipped, on_warning=warn,
                 on_documents_read=lambda total: progress.update(task, total=total or None),
                 on_document=lambda _: progress.advance(task),
             )
@@ -208,6 +215,7 @@ def extract_command(
     ] = None,
     model: Annotated[str | None, MODEL_OPTION] = None,
     workers: Annotated[int, WORKERS_OPTION] = 1,
+    doc_timeout: Annotated[float, DOC_TIMEOUT_OPTION] = DEFAULT_DOC_TIMEOUT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Extract each document's graph as N-Quads (one named graph per document), as it goes.
@@ -231,8 +239,8 @@ def extract_command(
     try:
         with progress:
             def run(stream: BinaryIO) -> int:
-                return extract(paths or ["-"], stream, model=model, workers=workers, on_error=report,
-                               on_document=lambda _: progress.advance(task))
+                return extract(paths or ["-"], stream, model=model, workers=workers, doc_timeout=doc_timeout or None,
+                               on_error=report, on_document=lambda _: progress.advance(task))
             if output is None:
                 count = run(sys.stdout.buffer)
                 sys.stdout.flush()
@@ -377,19 +385,34 @@ def serve_command(
         str, typer.Option("--host", help="Address to listen on; loopback unless you mean otherwise.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0 picks a free one).")] = 7878,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query may run.")] = 10.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query may take from its arrival, "
+                                                         "waiting for a worker included.")] = 10.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Queries answered at once.")] = 2,
     max_rows: Annotated[
         int, typer.Option("--max-rows", min=1, help="Most rows (or triples) one answer holds; the header "
                           "X-KG-Results-Truncated says when an answer was cut.")
     ] = 10_000,
+    max_megabytes: Annotated[
+        int, typer.Option("--max-megabytes", min=1, help="Most megabytes of results one answer holds (cut as "
+                          "--max-rows cuts).")
+    ] = 64,
+    max_memory: Annotated[
+        int, typer.Option("--max-memory", min=200, help="Megabytes of memory each query worker may use; a query "
+                          "that needs more ends its worker and gets 500.")
+    ] = 400,
+    cors: Annotated[
+        str | None, typer.Option("--cors", help="Let web pages from this origin (e.g. https://yasgui.example, or *) "
+                                 "query the endpoint from a browser; off by default.")
+    ] = None,
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
 
     GET /sparql?query=... or POST (form field 'query', or a body of type application/sparql-query).
     Results by Accept header: SPARQL JSON (default), XML, CSV, TSV; Turtle, N-Triples or JSON-LD
-    for CONSTRUCT/DESCRIBE. Updates get 403, malformed queries 400, queries past --timeout 503.
+    for CONSTRUCT/DESCRIBE. Updates and SERVICE get 403, malformed queries 400, queries that
+    cannot finish within --timeout of their arrival 503. Serves a snapshot of the source, renewed
+    when a build changes it.
 
     Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
     """
@@ -401,7 +424,8 @@ def serve_command(
         return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
 
     try:
-        serve(source, host=host, port=port, timeout=timeout, workers=workers, max_rows=max_rows, page=page,
+        limits = Limits(max_rows=max_rows, max_bytes=max_megabytes * 2**20, max_memory=max_memory * 2**20)
+        serve(source, host=host, port=port, timeout=timeout, workers=workers, limits=limits, cors=cors, page=page,
               ready=lambda url: print(f"serving {source} at {url} (SPARQL: {url}sparql); Ctrl-C stops", flush=True))
     except KGError as error:
         fail(str(error))

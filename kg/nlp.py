@@ -232,15 +232,28 @@ def _load(resolved: str) -> Language:
     return nlp
 
 
-def parse(texts: Iterable[str], nlp: Language, *, batch_size: int = 32) -> Iterator[Doc]:
-    """Parse texts in batches (``nlp.pipe``), in order.
+def parse(texts: Iterable[str | Doc], nlp: Language, *, batch_size: int = 32) -> Iterator[Doc]:
+    """Parse texts in batches (``nlp.pipe``), in order; a text may come already tokenized
+    (:func:`tokenize`), and the rest of the pipeline runs on it.
 
     Each doc keeps the text it was made from (spaCy's tokenizer loses no character, so it is
     ``doc.text``), and :func:`text_of` need not join the tokens again.
     """
     for doc, text in nlp.pipe(((text, text) for text in texts), batch_size=batch_size, as_tuples=True):
-        doc.user_data[TEXT_KEY] = text
+        if isinstance(text, str):
+            doc.user_data[TEXT_KEY] = text
         yield doc
+
+
+def tokenize(text: str, nlp: Language) -> Doc:
+    """The text split into tokens only (``nlp.make_doc``), for :func:`parse` to finish.
+
+    ``nlp.pipe`` tokenizes inside its batches; done apart, one text at a time, the tokenizer's
+    time can be measured and limited per document (:func:`kg.workers.time_limit`).
+    """
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def is_infinitive(clause: Token) -> bool:

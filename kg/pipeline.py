@@ -20,16 +20,18 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.errors import InputError
-from kg.graph.export import QUAD_FORMATS, load_graph, resolve_format, write_atomic, write_graph
+from kg.graph.export import QUAD_FORMATS, atomic_files, load_graph, resolve_format, serialize_store, write_atomic
 from kg.graph.rdf import document_iri, split_by_document
 from kg.graph.store import (
     default_graph,
     fill_union,
     in_memory,
+    is_store,
     load_quads,
     open_store,
     put_graph,
     read_store,
+    store_errors,
     write_documents,
 )
 from kg.model import Document
@@ -37,7 +39,7 @@ from kg.namespace import ENTITY_CLASSES, KG
 from kg.nlp import load_pipeline
 from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
 from kg.view.viewer import DEFAULT_MAX_NODES, render_html
-from kg.workers import DocumentGraph, extract_graphs
+from kg.workers import DEFAULT_DOC_TIMEOUT, DocumentGraph, extract_graphs
 
 DEFAULT_OUT_DIR = Path("output")
 
@@ -82,6 +84,7 @@ def build(
     store: str | Path | None = None,
     append: bool = False,
     workers: int = 1,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
     extractor: Callable[[Iterable[Document]], Iterator[DocumentGraph]] | None = None,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
@@ -97,7 +100,9 @@ def build(
     ``workers`` processes parse and extract in parallel, or ``extractor`` maps documents to
     their graphs some other way (:mod:`kg.distributed` passes one that runs on Dask). Documents stream through: memory
     grows with the graph, not with the text read.
-    Unreadable inputs are passed to ``on_error`` (default: collected in
+    Unreadable inputs, and documents that take more than ``doc_timeout`` seconds to parse or to
+    extract from (``None`` or 0: no limit; see :func:`kg.workers.time_limit`; not applied by an
+    ``extractor``), are passed to ``on_error`` (default: collected in
     ``BuildResult.failures``) and the others are still processed; with no readable document
     at all, raises :class:`~kg.errors.InputError`. ``on_documents_read`` gets the number of
     documents before the slow part starts (for a progress bar), ``on_document`` each document's
@@ -119,6 +124,8 @@ def build(
 
     for name in formats:
         resolve_format(name)  # fail on a bad format before the slow part
+    if append and store is not None and is_store(store):
+        read_store(store)  # a damaged store fails here, before the slow part and before any write
     nlp = load_pipeline(model)
     by_document = store is not None or append or any(resolve_format(f)[0] in QUAD_FORMATS for f in formats)
     graphs = in_memory()
@@ -130,7 +137,7 @@ def build(
     documents = _readable_documents(paths, nlp.max_length, collect)
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
     if extractor is None:
-        extractor = partial(extract_graphs, model=model, workers=workers)
+        extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
     for found in _made(extractor(_checked_language(documents, warn)), collect):
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
         result.documents.append(found.document.id)
@@ -142,12 +149,14 @@ def build(
     if store is not None:
         writer = open_store(store, create=True)
         try:
-            write_documents(writer, graphs, replace_all=not append)
+            with store_errors(store, writing=True):  # the disk full: Oxigraph's transaction leaves the store as it was
+                write_documents(writer, graphs, replace_all=not append)
         finally:
             writer.close()
         if append and out_dir is not None:  # the files show the whole store, named graphs and all
             graphs.clear()
-            load_quads(graphs, read_store(store))
+            with store_errors(store):
+                load_quads(graphs, read_store(store))
     if by_document:
         fill_union(graphs)
     result.entities, result.relations = _count(graphs)
@@ -163,6 +172,7 @@ def extract(
     *,
     model: str | None = None,
     workers: int = 1,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
     on_error: Callable[[InputError], None] | None = None,
     on_document: Callable[[DocumentGraph], None] | None = None,
 ) -> int:
@@ -170,13 +180,15 @@ def extract(
     it is made; returns the number of documents.
 
     Files from separate runs (shards of a corpus) concatenate into the graph one build of all
-    the documents makes, because a document's graph depends on that document only.
+    the documents makes, because a document's graph depends on that document only. A document
+    that takes more than ``doc_timeout`` seconds to parse or to extract from is reported as
+    :func:`build` does.
     """
     nlp = load_pipeline(model)
     report = on_error if on_error is not None else _raise
     documents = _readable_documents(paths, nlp.max_length, report)
     count = 0
-    for found in _made(extract_graphs(documents, model=model, workers=workers), report):
+    for found in _made(extract_graphs(documents, model=model, workers=workers, doc_timeout=doc_timeout), report):
         output.write(found.nquads().encode("utf-8"))
         count += 1
         if on_document is not None:
@@ -286,26 +298,34 @@ def write_outputs(
     html: bool = True,
     max_nodes: int | None = None,
 ) -> list[Path]:
-    """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, each written atomically.
+    """``graph.ttl`` (+ other formats, + ``graph.html``) in ``out_dir``, replaced all together or,
+    when one cannot be written (the disk full), not at all: the files always show the same graph.
 
     TriG and N-Quads keep the named graphs of ``graphs``, one per document.
     """
-    written = []
-    for name in ("turtle", *formats):
-        path = out_dir / f"graph{resolve_format(name)[1]}"
-        if path not in written:
-            written.append(write_graph(graphs, path, name))
-    if html:
-        path = out_dir / "graph.html"
-        written.append(render_file(default_graph(graphs), path, max_nodes=max_nodes))
+    written: list[Path] = []
+    with atomic_files() as files:
+        for name in ("turtle", *formats):
+            path = out_dir / f"graph{resolve_format(name)[1]}"
+            if path not in written:
+                files.write(path, serialize_store(graphs, name))
+                written.append(path)
+        if html:
+            path = out_dir / "graph.html"
+            files.write(path, html_page(default_graph(graphs), max_nodes=max_nodes))
+            written.append(path)
     return written
 
 
 def render_file(graph: Graph, path: Path, *, title: str | None = None, max_nodes: int | None = None) -> Path:
     """Write the HTML page of ``graph`` to ``path``, atomically."""
-    page = render_html(graph, title=title or page_title(graph), max_nodes=max_nodes)
-    write_atomic(path, page.encode("utf-8"))
+    write_atomic(path, html_page(graph, title=title, max_nodes=max_nodes))
     return path
+
+
+def html_page(graph: Graph, *, title: str | None = None, max_nodes: int | None = None) -> bytes:
+    """The HTML page of ``graph``, titled by its documents unless ``title`` is given."""
+    return render_html(graph, title=title or page_title(graph), max_nodes=max_nodes).encode("utf-8")
 
 
 def page_title(graph: Graph) -> str:

@@ -18,14 +18,18 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
+from types import FrameType
 from typing import Protocol
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import KGError
@@ -33,10 +37,13 @@ from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.graph.rdf import document_iri, nt, per_document
 from kg.model import Document
-from kg.nlp import load_pipeline, parse
+from kg.nlp import load_pipeline, parse, tokenize
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
 BATCH_SIZE = 32
+#: Seconds a document may take to parse, and again to extract from, before it is skipped
+#: (``kg build --doc-timeout``): generous, as a long news story parses in well under a second.
+DEFAULT_DOC_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -71,28 +78,129 @@ def document_graph(document: Document, doc: Doc) -> DocumentGraph:
                          relations=len(corpus.relations), tokens=len(doc))
 
 
-def extract_batch(documents: list[Document], model: str | None = None) -> list[DocumentGraph]:
-    """The graphs of a batch of documents, parsed together with ``nlp.pipe``."""
+def extract_batch(
+    documents: list[Document], model: str | None = None, doc_timeout: float | None = None
+) -> list[DocumentGraph]:
+    """The graphs of a batch of documents, parsed together with ``nlp.pipe``.
+
+    ``doc_timeout`` (seconds; ``None`` or 0 for no limit, see :func:`time_limit`) bounds each
+    document's tokenizing, the rest of its parse and its extraction, each on its own, so that
+    only a slow document is skipped. Each text is tokenized alone: spaCy's tokenizer is
+    quadratic in a run of text without spaces (36 KB of brackets: 40-100 s), and this way the
+    document is caught at once. If the rest of the pipeline overruns on the batch, each of its
+    documents is parsed again alone.
+    """
     nlp = load_pipeline(model)
+    tokenized = [_tokenized(document, nlp, doc_timeout) for document in documents]
+    ready = [(document, doc) for document, doc in zip(documents, tokenized, strict=True) if isinstance(doc, Doc)]
+    parsed = iter(_parsed_graphs(ready, model, doc_timeout))
+    return [next(parsed) if isinstance(doc, Doc) else doc for doc in tokenized]
+
+
+def _tokenized(document: Document, nlp: Language, doc_timeout: float | None) -> Doc | DocumentGraph:
+    """The document's tokens, or its graph with the error when tokenizing it failed or took too long."""
     try:
-        parsed = list(parse((document.text for document in documents), nlp, batch_size=BATCH_SIZE))
+        with time_limit(doc_timeout):
+            return tokenize(document.text, nlp)
+    except DocumentTimeout:
+        return _timed_out(document, "parse", doc_timeout)
+    except Exception as error:  # one document's bug must not cost the whole build
+        return _failed(document, error)
+
+
+def _parsed_graphs(
+    tokenized: list[tuple[Document, Doc]], model: str | None, doc_timeout: float | None
+) -> list[DocumentGraph]:
+    """The graphs of tokenized documents, parsed as one batch; see :func:`extract_batch`."""
+    try:
+        with time_limit(doc_timeout):
+            parsed = list(parse((doc for _, doc in tokenized), load_pipeline(model), batch_size=BATCH_SIZE))
+    except DocumentTimeout:  # some document of the batch is slow: find which, keep the others
+        if len(tokenized) > 1:
+            return _each_alone([document for document, _ in tokenized], model, doc_timeout)
+        return [_timed_out(tokenized[0][0], "parse", doc_timeout)]
     except Exception as error:  # spaCy failed on some document of the batch: find which, keep the others
-        if len(documents) == 1:
-            return [_failed(documents[0], error)]
-        return [found for document in documents for found in extract_batch([document], model)]
+        if len(tokenized) > 1:
+            return _each_alone([document for document, _ in tokenized], model, doc_timeout)
+        return [_failed(tokenized[0][0], error)]
     graphs = []
-    for document, doc in zip(documents, parsed, strict=True):
+    for (document, _), doc in zip(tokenized, parsed, strict=True):
         try:
-            graphs.append(document_graph(document, doc))
+            with time_limit(doc_timeout):
+                graphs.append(document_graph(document, doc))
+        except DocumentTimeout:
+            graphs.append(_timed_out(document, "extract from", doc_timeout, tokens=len(doc)))
         except Exception as error:  # one document's bug must not cost the whole build
             graphs.append(_failed(document, error, tokens=len(doc)))
     return graphs
+
+
+def _each_alone(documents: list[Document], model: str | None, doc_timeout: float | None) -> list[DocumentGraph]:
+    """The documents' graphs, each from new tokens in a batch of its own: a Doc the pipeline
+    stopped on halfway would keep the sentence starts it was given."""
+    return [found for document in documents for found in extract_batch([document], model, doc_timeout)]
 
 
 def _failed(document: Document, error: Exception, tokens: int = 0) -> DocumentGraph:
     message = " ".join(f"{type(error).__name__}: {error}".split())[:300]
     return DocumentGraph(document=document, ntriples="", entities=0, relations=0, tokens=tokens,
                          error=f"{document.source or document.id}: extraction failed ({message})")
+
+
+def _timed_out(document: Document, stage: str, seconds: float | None, tokens: int = 0) -> DocumentGraph:
+    return DocumentGraph(document=document, ntriples="", entities=0, relations=0, tokens=tokens,
+                         error=f"{document.source or document.id}: took more than {seconds:g} s to {stage} "
+                         "(the time limit per document, --doc-timeout)")
+
+
+class DocumentTimeout(BaseException):
+    """A document ran past its time budget (raised by :func:`time_limit`).
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is, so that the ``except Exception`` handlers
+    on its way out (spaCy's, and kg's own "one document's bug must not cost the build") let it
+    through instead of carrying on with the clock stopped.
+    """
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in the block once it has run for ``seconds`` (wall clock).
+
+    A ``SIGALRM`` timer (``signal.setitimer``) whose handler raises: Python runs the handler as
+    soon as it next has control, which spaCy's slow path gives it often (the tokenizer's regular
+    expressions check for signals as they run). Native code that never returns to Python would
+    be stopped only when it does. Signals reach the main thread only, so in any other thread (a
+    Dask worker's), and where there is no ``SIGALRM`` (Windows), the block runs with no limit.
+    ``None`` or 0 means no limit. The previous handler, and a timer set outside, are restored.
+
+    >>> try:
+    ...     with time_limit(0.05):
+    ...         while True:
+    ...             pass
+    ... except DocumentTimeout:
+    ...     print("stopped")
+    stopped
+    """
+    if not seconds or seconds <= 0 or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise DocumentTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            if outer:  # someone else's timer was running: give it back what is left of it
+                signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
 
 
 class WorkerError(KGError):
@@ -122,24 +230,28 @@ def _die_with(parent: int) -> None:
 
 
 def extract_graphs(
-    documents: Iterable[Document], *, model: str | None = None, workers: int = 1, batch_size: int = BATCH_SIZE
+    documents: Iterable[Document], *, model: str | None = None, workers: int = 1, batch_size: int = BATCH_SIZE,
+    doc_timeout: float | None = None,
 ) -> Iterator[DocumentGraph]:
     """Each document's graph, in input order, over ``workers`` processes.
 
     Documents are read lazily and at most a few batches per worker are in flight, so memory
-    does not grow with the input.
+    does not grow with the input. A document that takes more than ``doc_timeout`` seconds to
+    parse or to extract from gets a graph with an ``error`` (:func:`extract_batch`); each worker
+    times its own documents, in its main thread.
     """
     chunks = batches(documents, batch_size)
     if workers <= 1:
         for batch in chunks:
-            yield from extract_batch(batch, model)
+            yield from extract_batch(batch, model, doc_timeout)
         return
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or locks
     # concurrent.futures, not multiprocessing.Pool: a Pool whose worker dies waits for its
     # result forever; the executor fails every pending future with BrokenProcessPool.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model, os.getpid()))
     try:
-        yield from ordered_results(lambda batch: pool.submit(extract_batch, batch, model), chunks, window=2 * workers)
+        yield from ordered_results(lambda batch: pool.submit(extract_batch, batch, model, doc_timeout), chunks,
+                                   window=2 * workers)
     except BrokenProcessPool:
         raise WorkerError("a worker process died (killed, out of memory, or crashed); stopped") from None
     finally:

@@ -70,6 +70,24 @@ def test_many_warnings_show_the_first_ten_and_a_count(tmp_path: Path) -> None:
     assert warnings[10] == "kg: warning: 3 more warning(s) like these not shown"
 
 
+def test_a_document_over_the_time_limit_is_skipped_with_one_line_exit_1(tmp_path: Path) -> None:
+    """In worker processes, as in one: the slow document is named, the other is built."""
+    (tmp_path / "brackets.txt").write_text("Brackets\n" + "(" * 8000 + ")" * 8000, "utf-8")
+    result = runner.invoke(app, ["build", str(SEED_ARTICLE), str(tmp_path / "brackets.txt"), "--doc-timeout", "1",
+                                 "--workers", "2", "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == EXIT_SOME_INPUTS_FAILED, result.stderr
+    [skipped] = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped:")]
+    assert "brackets.txt: took more than 1 s to parse" in skipped and "--doc-timeout" in skipped
+    assert "1 documents ->" in result.stdout
+    assert "Antony_Blinken" in (tmp_path / "out" / "graph.ttl").read_text("utf-8")
+
+
+def test_a_negative_time_limit_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(SEED_ARTICLE), "--doc-timeout", "-1", "--out", str(tmp_path)])
+    assert result.exit_code == EXIT_FAILED
+    assert "--doc-timeout" in result.stderr and not (tmp_path / "graph.ttl").exists()
+
+
 def test_no_readable_input_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(tmp_path / "missing.txt"), "--out", str(tmp_path)])
     assert result.exit_code == EXIT_FAILED
@@ -206,5 +224,6 @@ def test_extract_keeps_the_previous_file_when_input_is_bad(tmp_path: Path) -> No
 
 def test_defaults_written_in_help_text_are_shown() -> None:
     """Square brackets are rich markup: a help text's "[default: ...]" must be escaped to be seen."""
-    assert "[default: output" in runner.invoke(app, ["build", "--help"], terminal_width=200).output
-    assert "[default: stdout]" in runner.invoke(app, ["extract", "--help"], terminal_width=200).output
+    wide = {"COLUMNS": "200"}  # rich wraps at 80 columns otherwise, whatever click's terminal_width says
+    assert "[default: output" in runner.invoke(app, ["build", "--help"], terminal_width=200, env=wide).output
+    assert "[default: stdout]" in runner.invoke(app, ["extract", "--help"], terminal_width=200, env=wide).output

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import GraphError
-from kg.graph.export import load_graph, serialize, write_atomic, write_graph
+from kg.graph.export import atomic_files, load_graph, serialize, write_atomic, write_graph
 from kg.graph.rdf import new_graph
 from kg.namespace import KG
 
@@ -69,3 +70,22 @@ def test_broken_graph_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_writing_onto_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(GraphError, match="is a folder"):
         write_atomic(tmp_path, b"data")
+
+
+def test_files_written_together_are_replaced_together_or_not_at_all(tmp_path: Path) -> None:
+    """The disk fills while graph.html is written: graph.ttl, written already, must stay the old one too."""
+    graph_file, page_file = tmp_path / "graph.ttl", tmp_path / "graph.html"
+    graph_file.write_text("old graph", "utf-8")
+    page_file.write_text("old page", "utf-8")
+    with pytest.raises(GraphError, match="graph.html: cannot write \\(File too large\\)"), atomic_files() as files:
+        files.write(graph_file, b"new graph")
+        with files.stream(page_file) as stream:
+            stream.write(b"new page, half")
+            raise OSError(errno.EFBIG, "File too large")
+    assert graph_file.read_text("utf-8") == "old graph" and page_file.read_text("utf-8") == "old page"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.html", "graph.ttl"]  # no temporary left
+    with atomic_files() as files:
+        files.write(graph_file, b"new graph")
+        files.write(page_file, b"new page")
+    assert graph_file.read_text("utf-8") == "new graph" and page_file.read_text("utf-8") == "new page"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["graph.html", "graph.ttl"]

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from kg.errors import InputError
 from kg.pipeline import BuildResult, build
-from tests.conftest import SEEDS
+from tests.conftest import SEED_ARTICLE, SEEDS
 
 
 def test_seeds_build_writes_turtle_and_html(seeds_build: BuildResult) -> None:
@@ -89,6 +89,17 @@ def test_an_over_long_document_is_skipped_and_the_rest_built(tmp_path: Path, see
     assert result.counts["documents"] == 1
     [failure] = result.failures
     assert "huge.txt" in failure and "split it" in failure
+
+
+def test_a_document_over_the_time_limit_is_skipped_and_the_rest_built(tmp_path: Path, seed_copy: Path) -> None:
+    """16 KB of brackets with no space take spaCy's tokenizer 10-20 s; the article next to it is built."""
+    (seed_copy / "brackets.txt").write_text("Brackets\n" + "(" * 8000 + ")" * 8000, "utf-8")
+    result = build([seed_copy], out_dir=None, doc_timeout=1.0)
+    assert result.counts["documents"] == 1
+    [failure] = result.failures
+    assert "brackets.txt" in failure and "took more than 1 s to parse" in failure
+    alone = build([seed_copy / SEED_ARTICLE.name], out_dir=None)
+    assert isomorphic(result.graph, alone.graph)
 
 
 def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:

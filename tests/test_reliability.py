@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +18,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
-from kg.cli import EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
+from kg.cli import EXIT_FAILED, EXIT_OK, EXIT_SOME_INPUTS_FAILED, app
 from kg.graph.export import load_graph
 from kg.namespace import KG
 from kg.pipeline import build
 from kg.sparql.query import query
-from tests.conftest import SEED_ARTICLE
+from tests.conftest import SEED_ARTICLE, SEEDS
 
 runner = CliRunner()
 GOOD = "Angela Merkel met Emmanuel Macron in Paris on Monday."
@@ -163,3 +167,150 @@ def test_lone_surrogates_in_json_do_not_stop_the_build(tmp_path: Path) -> None:
     result = build([source], out_dir=None)
     assert result.counts["documents"] == 1 and "\ufffd" in result.documents[0]
     assert any("\ufffd" in str(evidence) for evidence in result.graph.objects(None, KG.evidence))
+
+
+def damage(path: Path, how: str) -> None:
+    """Damage a file the ways disks and people do: lose it, cut it short, zero it, overwrite it.
+    (A MANIFEST cut in half may still hold an older whole state, which RocksDB reads with the log.)"""
+    if how == "deleted":
+        path.unlink()
+    elif how == "emptied":
+        path.write_bytes(b"")
+    elif how == "cut in half":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif how == "cut short":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 8])
+    elif how == "zeroed":
+        path.write_bytes(b"\0" * path.stat().st_size)
+    elif how == "overwritten":
+        path.write_bytes((b"kg damage " * (path.stat().st_size // 10 + 1))[: max(path.stat().st_size, 16)])
+
+
+#: Damage RocksDB does not survive: (the file's pattern, what happens to it, what the one line says).
+#: Damage to IDENTITY, LOCK, LOG and OPTIONS-* does no harm: RocksDB makes them anew; nor does damage to
+#: the write-ahead log (.log), as kg flushes the store into its tables after each write (tested below).
+STORE_DAMAGE = {
+    "CURRENT overwritten": ("CURRENT", "overwritten", "damaged or unreadable (Corruption: CURRENT"),
+    "CURRENT deleted": ("CURRENT", "deleted", "its CURRENT file is missing"),
+    "CURRENT emptied": ("CURRENT", "emptied", "damaged or unreadable"),
+    "MANIFEST deleted": ("MANIFEST-*", "deleted", "damaged or unreadable (IO error"),
+    "MANIFEST cut short": ("MANIFEST-*", "cut short", "damaged or unreadable"),
+    "MANIFEST zeroed": ("MANIFEST-*", "zeroed", "damaged or unreadable (Corruption"),
+    "table deleted": ("*.sst", "deleted", "damaged or unreadable"),
+    "table cut in half": ("*.sst", "cut in half", "damaged or unreadable (Corruption"),
+    "table overwritten": ("*.sst", "overwritten", "damaged or unreadable (Corruption"),
+}
+READ_COMMANDS = {
+    "query": ["query", "{store}", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"],
+    "validate": ["validate", "{store}"],
+    "stats": ["stats", "{store}"],
+    "render": ["render", "{store}", "-o", "{tmp}/graph.html"],
+    "build --append": ["build", "{tmp}/more.txt", "--store", "{store}", "--append", "--no-html"],
+}
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built by the real pipeline from two sentences."""
+    folder = tmp_path_factory.mktemp("small-store")
+    (folder / "two.txt").write_text(GOOD + " Joe Biden met Xi Jinping in Bali.", "utf-8")
+    build([folder / "two.txt"], out_dir=None, store=folder / "store")
+    return folder / "store"
+
+
+def damaged_copy(store: Path, folder: Path, pattern: str, how: str) -> Path:
+    copy = folder / "store"
+    shutil.copytree(store, copy)
+    for path in copy.glob(pattern):
+        if pattern != "*.log" or path.stat().st_size == max(p.stat().st_size for p in copy.glob("*.log")):
+            damage(path, how)
+    return copy
+
+
+@pytest.mark.parametrize("command", list(READ_COMMANDS), ids=list(READ_COMMANDS))
+@pytest.mark.parametrize("case", list(STORE_DAMAGE), ids=list(STORE_DAMAGE))
+def test_a_damaged_store_gets_one_line_and_exit_2(tmp_path: Path, small_store: Path, case: str, command: str) -> None:
+    pattern, how, message = STORE_DAMAGE[case]
+    store = damaged_copy(small_store, tmp_path, pattern, how)
+    (tmp_path / "more.txt").write_text("Olaf Scholz met Rishi Sunak in London.", "utf-8")
+    arguments = [argument.replace("{store}", str(store)).replace("{tmp}", str(tmp_path))
+                 for argument in READ_COMMANDS[command]]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == EXIT_FAILED, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"kg: error: {store}: ") and message in line and "rebuild it" in line, line
+    assert not (tmp_path / "graph.html").exists()
+
+
+@pytest.mark.parametrize("how", ["overwritten", "deleted"])
+def test_a_damaged_write_ahead_log_costs_nothing(tmp_path: Path, small_store: Path, how: str) -> None:
+    """RocksDB reads a damaged log as empty: a store whose data lived only there would be silently lost."""
+    from kg.sparql.query import query
+
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    store = damaged_copy(small_store, tmp_path, "*.log", how)
+    assert query(store, everything).rows == query(small_store, everything).rows
+
+
+def test_a_damaged_store_fails_in_seconds_without_a_traceback(tmp_path: Path, small_store: Path) -> None:
+    store = damaged_copy(small_store, tmp_path, "CURRENT", "overwritten")
+    started = time.monotonic()
+    process = subprocess.run([sys.executable, "-m", "kg", "stats", str(store)], capture_output=True, text=True,
+                             timeout=60)
+    assert time.monotonic() - started < 5
+    assert process.returncode == EXIT_FAILED and process.stdout == ""
+    assert len(process.stderr.splitlines()) == 1 and "damaged or unreadable" in process.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_an_unreadable_store_gets_one_line(tmp_path: Path, small_store: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(small_store, store)
+    next(store.glob("MANIFEST-*")).chmod(0)
+    result = runner.invoke(app, ["stats", str(store)])
+    assert result.exit_code == EXIT_FAILED
+    [line] = result.stderr.splitlines()
+    assert "Permission denied" in line and "give kg access" in line
+
+
+def with_file_size_limit(limit: int) -> Callable[[], None]:
+    """For a subprocess: files cannot grow past ``limit`` bytes, and a write past it fails with
+    EFBIG (as with ENOSPC on a full disk) instead of killing the process with SIGXFSZ."""
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_file_size
+
+
+def test_a_full_disk_while_appending_to_a_store_leaves_it_as_it_was(tmp_path: Path, small_store: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(small_store, store)
+    before = load_graph(store)
+    command = [sys.executable, "-m", "kg", "build", str(SEEDS), "--store", str(store), "--append", "--quiet"]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                             preexec_fn=with_file_size_limit(150_000))
+    assert process.returncode == EXIT_FAILED, process.stderr
+    [line] = process.stderr.splitlines()
+    assert line.startswith(f"kg: error: {store}: cannot write the store (IO error") and "File too large" in line
+    assert isomorphic(load_graph(store), before)
+
+
+def test_a_full_disk_while_writing_the_outputs_leaves_the_old_pair(tmp_path: Path) -> None:
+    """graph.ttl (5 kB) fits under the limit, graph.html (700 kB) does not: neither is replaced."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("old graph", "utf-8")
+    (out / "graph.html").write_text("old page", "utf-8")
+    (tmp_path / "two.txt").write_text(GOOD, "utf-8")
+    command = [sys.executable, "-m", "kg", "build", str(tmp_path / "two.txt"), "--out", str(out), "--quiet"]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                             preexec_fn=with_file_size_limit(100_000))
+    assert process.returncode == EXIT_FAILED, process.stderr
+    [line] = process.stderr.splitlines()
+    assert line == f"kg: error: {out / 'graph.html'}: cannot write (File too large)"
+    assert (out / "graph.ttl").read_text("utf-8") == "old graph"
+    assert (out / "graph.html").read_text("utf-8") == "old page"
+    assert sorted(path.name for path in out.iterdir()) == ["graph.html", "graph.ttl"]  # no temporary file left

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from kg.pipeline import BuildResult
+from kg.sparql.serve import QueryRunner
+from kg.sparql.worker import Answer, Limits
 
 
 @pytest.fixture(scope="module")
@@ -238,25 +241,144 @@ def test_odd_http_requests_get_an_answer(endpoint: str, request_bytes: bytes, st
     ],
 )
 def test_content_negotiation(accept: str, expected: str | None) -> None:
-    from kg.sparql.serve import SELECT_FORMATS, _negotiate
+    from kg.sparql.worker import SELECT_FORMATS, _negotiate
 
     assert _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json") == expected
 
 
-def test_a_worker_that_cannot_restart_gives_500_not_a_hang(tmp_path: Path, seeds_build: BuildResult) -> None:
-    import shutil
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
-    from kg.sparql.serve import QueryRunner
+
+@pytest.fixture
+def runner(tmp_path: Path, seeds_build: BuildResult) -> Iterator[QueryRunner]:
+    """A one-worker runner over a copy of the seeds graph, with a one-second budget per query."""
+    import shutil
 
     graph = tmp_path / "graph.ttl"
     shutil.copy(seeds_build.written[0], graph)
     runner = QueryRunner(graph, workers=1, timeout=1)
+    yield runner
+    runner.close()
+
+
+def in_background(runner: QueryRunner, query: str) -> Future[Answer]:
+    """Send ``query`` from another thread, and wait until it holds the only worker."""
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(runner.run, query, "*/*")
+    pool.shutdown(wait=False)
+    while runner.pool.idle.qsize():
+        time.sleep(0.01)
+    return future
+
+
+def test_a_worker_that_cannot_restart_gives_500_not_a_hang(runner: QueryRunner) -> None:
+    while runner.pool.spare.empty():
+        time.sleep(0.01)
+    runner.pool.snapshot.remove()  # nothing left to open: no replacement can start
+    assert [runner.run(CROSS, "*/*").status for _ in range(2)] == [503, 503]  # the worker, then the spare
+    started = time.monotonic()
+    assert runner.run("ASK {}", "*/*").status == 500
+    assert time.monotonic() - started < 3
+
+
+def test_the_timeout_counts_from_arrival(runner: QueryRunner) -> None:
+    """A query waiting behind a slow one gets 503 when its own time is up, not a second run's worth later."""
+    slow = in_background(runner, CROSS)
+    started = time.monotonic()
+    answer = runner.run("ASK { ?s ?p ?o }", "*/*", arrived=started)
+    assert answer.status == 503 and b"no query worker came free" in answer.body
+    assert time.monotonic() - started < 1.3
+    assert slow.result().status == 503
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("ASK { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }", 400),  # crashed a worker's parser
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 403),
+        ("PREFIX ex: <urn:ex:> INSERT DATA { ex:a ex:b ex:c }", 403),
+    ],
+)
+def test_refusals_do_not_wait_for_a_worker(runner: QueryRunner, query: str, status: int) -> None:
+    slow = in_background(runner, CROSS)
+    started = time.monotonic()
+    assert runner.run(query, "*/*").status == status
+    assert time.monotonic() - started < 0.5
+    slow.result()
+
+
+def test_words_like_service_are_not_refused(runner: QueryRunner) -> None:
+    query = 'SELECT ?service WHERE { BIND("Secret Service" AS ?service) }'
+    answer = runner.run(query, "*/*")
+    assert answer.status == 200 and b"Secret Service" in answer.body
+
+
+def test_a_memory_bomb_costs_one_worker_briefly(tmp_path: Path, seeds_build: BuildResult) -> None:
+    concat = "CONCAT(" + ",".join(["?{}"] * 10) + ")"
+    binds = "".join(f"BIND({concat.format(*[v] * 10)} AS ?{n}) " for v, n in zip("abcdefg", "bcdefgh", strict=True))
+    bomb = f'SELECT (STRLEN(?h) AS ?n) WHERE {{ VALUES ?i {{ 1 2 3 4 }} BIND("0123456789" AS ?a) {binds}}}'
+    runner = QueryRunner(seeds_build.written[0], workers=1, timeout=20, limits=Limits(max_memory=300 * 2**20))
     try:
-        cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-        assert runner.run(cross, "*/*").status == 503
-        graph.unlink()
-        assert runner.run("ASK {}", "*/*").status == 500
-        shutil.copy(seeds_build.written[0], graph)
+        answer = runner.run(bomb, "*/*")
+        assert answer.status == 500 and b"--max-memory" in answer.body
+        started = time.monotonic()
         assert runner.run("ASK { ?s ?p ?o }", "*/*").status == 200
+        assert time.monotonic() - started < 0.5  # a warm replacement, not a fresh import of kg
     finally:
         runner.close()
+
+
+def test_answers_are_capped_in_bytes(seeds_build: BuildResult) -> None:
+    runner = QueryRunner(seeds_build.written[0], workers=1, limits=Limits(max_bytes=2_000))
+    try:
+        answer = runner.run("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "application/sparql-results+json")
+        assert answer.status == 200 and answer.truncated is not None
+        assert len(json.loads(answer.body)["results"]["bindings"]) == answer.truncated < 40
+    finally:
+        runner.close()
+
+
+def test_a_served_store_changes_at_once_when_a_build_appends(tmp_path: Path) -> None:
+    """Workers read one snapshot: answers never alternate between the old data and the new."""
+    from kg.pipeline import build
+    from kg.sparql import serve
+    from tests.conftest import SEED_ARTICLE, SEEDS
+
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    count = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }"
+    runner = QueryRunner(store, workers=2, timeout=5)
+    try:
+        def documents() -> int:
+            return int(json.loads(runner.run(count, "*/*").body)["results"]["bindings"][0]["n"]["value"])
+
+        assert documents() == 1
+        build([SEEDS / "wikinews-sample.csv"], out_dir=None, store=store, append=True)
+        seen = [documents() for _ in range(4)]  # within the reload check's interval: the snapshot
+        time.sleep(serve.RELOAD_CHECK_SECONDS)
+        seen += [documents() for _ in range(6)]
+        assert seen[:4] == [1] * 4 and seen[4:] == [seen[-1]] * 6 and seen[-1] > 1
+    finally:
+        runner.close()
+
+
+def test_cors_is_off_unless_asked_for(endpoint: str) -> None:
+    with urllib.request.urlopen(endpoint + "sparql?query=ASK%7B%7D", timeout=10) as reply:
+        assert reply.headers["Access-Control-Allow-Origin"] is None
+
+
+def test_a_connection_that_never_finishes_its_headers_is_dropped(endpoint: str) -> None:
+    import select
+    import socket
+
+    from kg.sparql.serve import HEADER_SECONDS
+
+    host, port = endpoint.split("//", 1)[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=HEADER_SECONDS + 5) as connection:
+        started = time.monotonic()
+        connection.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")
+        closed = False
+        while not closed and time.monotonic() - started < HEADER_SECONDS + 5:
+            connection.sendall(b"X")  # a byte a second: never silent long enough for the idle timeout
+            closed = bool(select.select([connection], [], [], 1.0)[0]) and connection.recv(100) == b""
+        assert closed and time.monotonic() - started < HEADER_SECONDS + 2

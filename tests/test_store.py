@@ -132,3 +132,53 @@ def test_fill_union_keeps_what_the_default_graph_holds() -> None:
     fill_union(graphs)
     values = {quad.object.value for quad in graphs.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert values == {"kept", "doc"}
+
+
+def test_a_store_answers_as_its_graph_file_does(tmp_path: Path, seeds_graph: Graph) -> None:
+    """A triple several documents state comes back once, as from graph.ttl; FROM picks graphs."""
+    store = tmp_path / "store"
+    build([SEEDS], out_dir=None, store=store)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert query(store, everything).rows == query(seeds_graph, everything).rows
+    shared = ("SELECT ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(STR(?a) < STR(?b)) } "
+              "LIMIT 1")
+    [[subject, predicate, obj]] = query(store, shared).rows  # the seeds' documents share triples
+    one = f"SELECT ?o WHERE {{ <{subject}> <{predicate}> ?o }}"
+    assert [row[0] for row in query(store, one).rows].count(obj) == 1
+    [[document]] = query(store, "SELECT ?d WHERE { ?d a kg:Document } ORDER BY ?d LIMIT 1").rows
+    from_one = f"SELECT (COUNT(*) AS ?n) FROM <{document}> WHERE {{ ?s ?p ?o }}"
+    [[in_one]] = query(store, from_one).rows
+    assert 0 < int(in_one) < int(query(store, everything).rows[0][0])  # type: ignore[call-overload]
+
+
+def test_damage_deep_in_a_store_is_a_graph_error_when_read(tmp_path: Path) -> None:
+    """Opening reads a store's index blocks only; a damaged data block shows when it is read."""
+    import pyoxigraph as ox
+
+    from kg.graph.store import read_store, store_graph
+
+    store = tmp_path / "store"
+    ox.Store(str(store)).bulk_load(b"".join(
+        f'<https://example.org/s{n}> <https://example.org/p> "{n}" <https://example.org/g> .\n'.encode()
+        for n in range(20_000)), format=ox.RdfFormat.N_QUADS)  # bulk loading writes tables (.sst), not a log
+    for table in store.glob("*.sst"):
+        if table.stat().st_size > 10_000:
+            with table.open("r+b") as stream:
+                stream.seek(table.stat().st_size // 2)
+                stream.write(b"\xa5" * 1024)
+    read_store(store)  # the probe reads the first quad only
+    with pytest.raises(GraphError, match=f"{store}: cannot read the store: .*block checksum mismatch"):
+        store_graph(store)
+
+
+def test_appending_opens_a_damaged_store_read_only_first(tmp_path: Path) -> None:
+    """Opened for writing, RocksDB would make anew the indexes a cut MANIFEST no longer lists, and the
+    store would lose its named graphs without a word."""
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    manifest = next(store.glob("MANIFEST-*"))
+    manifest.write_bytes(manifest.read_bytes()[: manifest.stat().st_size // 8])  # past its column families
+    with pytest.raises(GraphError, match="damaged or unreadable"):
+        open_store(store)
+    with pytest.raises(GraphError, match="damaged or unreadable"):
+        build([SEED_ARTICLE], out_dir=None, store=store, append=True)

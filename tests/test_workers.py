@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,14 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.graph.rdf import document_iri
 from kg.model import Document
 from kg.nlp import load_pipeline
 from kg.read import read_documents, text_document
-from kg.workers import BATCH_SIZE, document_graph, extract_graphs
+from kg.workers import BATCH_SIZE, DocumentGraph, DocumentTimeout, document_graph, extract_graphs, time_limit
 
 TEXT = "Blinken will meet with Netanyahu in Jerusalem. John Kirby is a spokesman for the White House."
 
@@ -159,3 +162,92 @@ def _command(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
     except OSError:
         return ""
+
+
+#: 16 KB of brackets with no space: spaCy's tokenizer strips one bracket at a time and searches
+#: the whole rest again each time, so this takes 10-20 s to tokenize (36 KB took 40-100 s).
+BRACKETS = "Brackets\n" + "(" * 8000 + ")" * 8000
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_slow_document_is_skipped_and_the_others_built(workers: int) -> None:
+    """The slow document shares a batch with two others: they are built as they are alone."""
+    nlp = load_pipeline()
+    documents = [text_document(TEXT, doc_id="before"), text_document(BRACKETS, doc_id="slow"),
+                 text_document("Angela Merkel met Emmanuel Macron in Paris.", doc_id="after")]
+    started = time.monotonic()
+    found = list(extract_graphs(documents, workers=workers, doc_timeout=1.0))
+    assert [graph.document.id for graph in found] == ["before", "slow", "after"]
+    assert found[1].error is not None and "took more than 1 s to parse" in found[1].error and found[1].ntriples == ""
+    for graph, document in zip(found[::2], documents[::2], strict=True):
+        assert graph.error is None
+        assert graph.ntriples == document_graph(document, nlp(document.text)).ntriples
+    assert time.monotonic() - started < 8 + (10 if workers > 1 else 0)  # the workers load the model first
+
+
+def test_a_batch_that_overruns_is_parsed_again_one_document_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timer around a whole batch must not cost the batch's quick documents: only the slow one is skipped."""
+    import kg.workers
+    from kg.nlp import text_of
+
+    real = kg.workers.parse
+
+    def slow_on_merkel(docs: Iterator[Doc], nlp: Language, batch_size: int) -> Iterator[Doc]:
+        docs = list(docs)
+        if any("Merkel" in text_of(doc) for doc in docs):
+            time.sleep(5)  # a parser stuck on one document of the batch
+        return real(docs, nlp, batch_size=batch_size)
+
+    monkeypatch.setattr(kg.workers, "parse", slow_on_merkel)
+    documents = [text_document(TEXT, doc_id="quick"), text_document("Angela Merkel spoke.", doc_id="slow"),
+                 text_document("Antony Blinken flew to Tel Aviv.", doc_id="also-quick")]
+    found = list(extract_graphs(documents, workers=1, doc_timeout=0.5))
+    assert [graph.error is None for graph in found] == [True, False, True]
+    assert found[0].ntriples and found[2].ntriples
+    assert "took more than 0.5 s to parse" in str(found[1].error)
+
+
+def test_a_document_whose_extraction_is_slow_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.workers
+
+    real = kg.workers.document_graph
+
+    def slow(document: Document, doc: Doc) -> DocumentGraph:
+        if document.id == "slow":
+            time.sleep(5)
+        return real(document, doc)
+
+    monkeypatch.setattr(kg.workers, "document_graph", slow)
+    documents = [text_document("Angela Merkel spoke.", doc_id="slow"), text_document(TEXT, doc_id="quick")]
+    found = list(extract_graphs(documents, workers=1, doc_timeout=0.5))
+    assert "took more than 0.5 s to extract from" in str(found[0].error) and found[0].tokens == 4
+    assert found[1].error is None and found[1].ntriples
+
+
+def test_time_limit_restores_the_previous_handler_and_is_off_outside_the_main_thread() -> None:
+    def handler(signum: int, frame: object) -> None:
+        pass
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        with pytest.raises(DocumentTimeout):
+            with time_limit(0.05):
+                try:
+                    time.sleep(1)
+                except Exception:  # a library's catch-all must not swallow the timeout
+                    pass
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    finished = []
+
+    def in_a_thread() -> None:
+        with time_limit(0.05):  # no signal reaches this thread: no limit, no error
+            time.sleep(0.2)
+        finished.append(True)
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert finished == [True]

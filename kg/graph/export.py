@@ -1,7 +1,8 @@
 """Stage 7: write graphs to disk, and read them back.
 
 Every file is written to a temporary file in the same folder and renamed over the target,
-so a crash or a bad input never leaves a half-written graph behind.
+so a crash or a bad input never leaves a half-written graph behind; files that belong
+together (graph.ttl and graph.html) are renamed only once all are written (:func:`atomic_files`).
 """
 
 from __future__ import annotations
@@ -58,25 +59,85 @@ def atomic_stream(path: Path) -> Iterator[BinaryIO]:
 
     The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
     """
-    if path.is_dir():
-        raise GraphError(f"{path}: is a folder; give a file name to write")
+    with atomic_files() as files, files.stream(path) as stream:
+        yield stream
+
+
+class AtomicFiles:
+    """Files written to temporaries side by side with their targets, to be renamed over them
+    together by :func:`atomic_files`; only one is open at a time, so memory stays that of one."""
+
+    def __init__(self) -> None:
+        self.temporaries: dict[Path, Path] = {}  # target -> its finished temporary file
+
+    @contextmanager
+    def stream(self, path: Path) -> Iterator[BinaryIO]:
+        """A temporary file to write ``path`` through; a write that fails (the disk full) raises
+        :class:`~kg.errors.GraphError` and removes it."""
+        if path.is_dir():
+            raise GraphError(f"{path}: is a folder; give a file name to write")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as error:
+            raise GraphError(f"{path}: cannot write here ({error.strerror or error})") from error
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                yield stream
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())
+        except BaseException as error:
+            Path(temporary).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise GraphError(f"{path}: cannot write ({error.strerror or error})") from error
+            raise
+        if path in self.temporaries:  # written twice: the last one counts
+            self.temporaries[path].unlink(missing_ok=True)
+        self.temporaries[path] = Path(temporary)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to be put at ``path``."""
+        with self.stream(path) as stream:
+            stream.write(data)
+
+    def replace(self) -> None:
+        """Rename every temporary over its target: a rename within a folder takes no space, so
+        once all files are written this does not fail for want of disk."""
+        while self.temporaries:
+            path, temporary = next(iter(self.temporaries.items()))
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise GraphError(f"{path}: cannot write ({error.strerror or error})") from error
+            del self.temporaries[path]
+
+    def discard(self) -> None:
+        """Remove the temporaries not renamed yet."""
+        for temporary in self.temporaries.values():
+            temporary.unlink(missing_ok=True)
+        self.temporaries.clear()
+
+
+@contextmanager
+def atomic_files() -> Iterator[AtomicFiles]:
+    """Files that replace their targets together, when the block ends without an error, or not
+    at all: a full disk while writing graph.html leaves graph.ttl as it was, so the two still match.
+
+    >>> from pathlib import Path; from tempfile import mkdtemp
+    >>> folder = Path(mkdtemp())
+    >>> with atomic_files() as files:
+    ...     files.write(folder / "graph.ttl", b"new graph")
+    ...     files.write(folder / "graph.html", b"its page")
+    >>> sorted(path.name for path in folder.iterdir())
+    ['graph.html', 'graph.ttl']
+    """
+    files = AtomicFiles()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise GraphError(f"{path}: cannot write here ({error.strerror or error})") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise GraphError(f"{path}: cannot write ({error.strerror or error})") from error
-        raise
+        yield files
+        files.replace()
+    finally:
+        files.discard()
 
 
 def _umask() -> int:
@@ -242,13 +303,16 @@ def write_graph(graph: Graph | ox.Store, path: Path, format_name: str = "turtle"
 def load_dataset(path: str | Path) -> Graph | Dataset:
     """A graph file or store with its named graphs when it has them (TriG, N-Quads, a store),
     else as one graph."""
-    from kg.graph.store import is_store, read_store
+    from kg.graph.store import is_store, read_store, store_errors
 
     path = Path(path)
     if is_store(path):
         import pyoxigraph as ox
 
-        data = read_store(path).dump(format=ox.RdfFormat.N_QUADS) or b""
+        store = read_store(path)  # its documents' graphs; the default graph only repeats them
+        with store_errors(path):
+            named = (quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+            data = ox.serialize(named, format=ox.RdfFormat.N_QUADS) or b""
         dataset = Dataset()
         dataset.parse(data=data, format="nquads")
         return dataset
@@ -268,10 +332,10 @@ def load_graph(path: str | Path) -> Graph:
     Named graphs (TriG, N-Quads) are merged into one graph; a store folder (``kg build
     --store``) is read whole.
     """
-    from kg.graph.store import is_store, store_graph
+    from kg.graph.store import has_store_files, is_store, store_graph
 
     path = Path(path)
-    if is_store(path):
+    if is_store(path) or has_store_files(path):  # a damaged store gets a message that says so
         return store_graph(path)
     if not path.is_file():
         raise GraphError(f"{path}: no such graph file; build one with `kg build`")

@@ -10,6 +10,7 @@ milliseconds where rdflib's in-memory store takes seconds (see ``bench/store_ben
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,17 +32,31 @@ def is_store(path: str | Path) -> bool:
 
 
 def open_store(path: str | Path, *, create: bool = False) -> Dataset:
-    """The store as an rdflib Dataset, for writing. Close it when done."""
+    """The store as an rdflib Dataset, for writing. Close it when done.
+
+    A damaged store raises :class:`~kg.errors.GraphError` here: RocksDB opened for writing
+    would quietly make anew what it cannot find (a column family, the whole database when
+    ``CURRENT`` is gone), so a store that exists is first opened read-only, which does not.
+    """
     path = Path(path)
-    if not create and not is_store(path):
-        raise GraphError(f"{path}: no kg store here; make one with `kg build ... --store {path}`")
     if path.exists() and not path.is_dir():
         raise GraphError(f"{path}: is a file, not a store folder")
+    if is_store(path):
+        with store_errors(path):
+            ox.Store.read_only(str(path))
+    elif not create or has_store_files(path):
+        raise not_a_store(path)
     dataset = Dataset(store="Oxigraph")
     try:
         dataset.open(str(path), create=not is_store(path))
-    except (OSError, ValueError) as error:
-        raise GraphError(f"{path}: cannot open the store ({error}); is another kg using it?") from error
+    except ValueError as error:  # oxrdflib will not make a store in a folder that exists
+        raise GraphError(f"{path}: is a folder that is not a kg store; give a new folder to --store") from error
+    except BaseException as error:
+        if not is_store_failure(error):
+            raise
+        if "lock" in str(error).lower():
+            raise GraphError(f"{path}: cannot open the store ({error}); is another kg using it?") from error
+        raise store_failure(path, error, writing=True) from error
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, replace=True)
     return dataset
@@ -51,7 +66,9 @@ def write_documents(dataset: Dataset, graphs: ox.Store, *, replace_all: bool) ->
     """Write the named graphs of ``graphs`` (one per document) into the store as one SPARQL
     update, so a build that is killed halfway leaves the store exactly as it was (Oxigraph
     applies an update in one transaction). Each document's graph is dropped and written anew;
-    with ``replace_all`` every graph in the store is dropped first."""
+    with ``replace_all`` every graph in the store is dropped first. The default graph is then
+    remade as the union (:data:`UNION_UPDATE`). The store is then flushed from its write-ahead log
+    into its tables, which carry checksums and are what a snapshot (``kg serve``) copies."""
     names = sorted(graphs.named_graphs(), key=str)
     parts = ["DROP ALL ;"] if replace_all else [f"DROP SILENT GRAPH {name} ;" for name in names]
     parts.append("INSERT DATA {")
@@ -60,7 +77,22 @@ def write_documents(dataset: Dataset, graphs: ox.Store, *, replace_all: bool) ->
         parts.append((graphs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"").decode("utf-8"))
         parts.append("}")
     parts.append("}")
+    parts.append(f";\n{UNION_UPDATE}")
     dataset.update("\n".join(parts))
+    dataset.store._inner.flush()  # type: ignore[attr-defined]  # into checksummed tables, out of the log
+
+
+#: The default graph of a store is the set union of its documents' graphs, remade in the same
+#: transaction as every write: queries read it as they read graph.ttl (each triple once, however
+#: many documents state it), and FROM, FROM NAMED and GRAPH keep their SPARQL meaning.
+UNION_UPDATE = "DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def reads_union(store: ox.Store) -> bool:
+    """Whether to query a store with its named graphs read as the default graph: only for a store
+    written before the default graph held the union (kg 0.1), where it is empty."""
+    has_default = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    return not has_default and next(iter(store.named_graphs()), None) is not None
 
 
 def in_memory() -> ox.Store:
@@ -145,22 +177,102 @@ def default_graph(graphs: ox.Store) -> Graph:
 
 
 def read_store(path: str | Path) -> ox.Store:
-    """The store opened read-only with pyoxigraph, for queries."""
+    """The store opened read-only with pyoxigraph, for queries.
+
+    It is probed on the way (one quad, the first named graph: milliseconds at any size), so a
+    store whose files are missing, damaged or unreadable, or that holds nothing, raises
+    :class:`~kg.errors.GraphError` here rather than a traceback later. Damage deep in a large
+    store shows only when that part is read: wrap reads in :func:`store_errors`.
+    """
     if not is_store(path):
-        raise GraphError(f"{path}: no kg store here; make one with `kg build ... --store {path}`")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as error:
-        raise GraphError(f"{path}: cannot read the store ({error})") from error
+        raise not_a_store(Path(path))
+    with store_errors(path):
+        store = ox.Store.read_only(str(path))
+        first_quad = next(iter(store), None)
+        next(iter(store.named_graphs()), None)
+    if first_quad is None:  # kg never writes an empty store; RocksDB reads a lost or damaged log as empty
+        raise GraphError(f"{path}: the store holds no triples: its build was cut short, or its log file is "
+                         f"damaged; delete it and rebuild it with `kg build ... --store {path}`")
+    return store
 
 
 def store_graph(path: str | Path) -> Graph:
     """Everything in a store as one in-memory rdflib graph (the union of its named graphs)."""
     store = read_store(path)
     graph = Graph()
-    for quad in store:
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    with store_errors(path):
+        for quad in store:
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+def has_store_files(path: str | Path) -> bool:
+    """True for a folder holding files of a RocksDB database, whether or not it is whole."""
+    path = Path(path)
+    return path.is_dir() and (any(path.glob("MANIFEST-*")) or any(path.glob("OPTIONS-*")))
+
+
+def not_a_store(path: Path) -> GraphError:
+    """The error for a path that is not a store: a damaged one (``CURRENT`` gone), or none at all."""
+    if has_store_files(path):
+        return GraphError(f"{path}: the store is damaged (its CURRENT file is missing); "
+                          f"delete it and rebuild it with `kg build ... --store {path}`")
+    return GraphError(f"{path}: no kg store here; make one with `kg build ... --store {path}`")
+
+
+def is_store_failure(error: BaseException) -> bool:
+    """True for what pyoxigraph raises when RocksDB cannot use a store's files: OSError for a file it
+    cannot open, read or write (missing, unreadable, the disk full), RuntimeError for one whose content
+    is wrong ("Corruption: block checksum mismatch ..."), and pyo3's PanicException (a BaseException,
+    not importable by name) should Oxigraph panic on what it read."""
+    return isinstance(error, (OSError, RuntimeError)) or type(error).__name__ == "PanicException"
+
+
+#: How RocksDB begins the message of an error it met in a store's files.
+ROCKSDB_ERRORS = ("Corruption:", "IO error:", "Invalid argument:", "NotFound:", "Not implemented:", "Incomplete:",
+                  "Resource busy:", "Try again:")
+
+
+def storage_failure(path: str | Path, error: BaseException) -> GraphError | None:
+    """The GraphError for an error raised while a query read the store at ``path``, or None when the
+    error is the query's: SPARQL that does not parse, or a SERVICE call that failed (an OSError too)."""
+    message = str(error)
+    from_rocksdb = message.startswith(ROCKSDB_ERRORS) or str(path) in message
+    if type(error).__name__ == "PanicException" or (isinstance(error, (OSError, RuntimeError)) and from_rocksdb):
+        return store_failure(path, error)
+    return None
+
+
+def store_failure(path: str | Path, error: BaseException, *, writing: bool = False) -> GraphError:
+    """One line that names the store, quotes RocksDB, and says what to do."""
+    detail = " ".join(str(error).split())[:300] or type(error).__name__
+    if "Permission denied" in detail:
+        return GraphError(f"{path}: cannot {'write' if writing else 'read'} the store ({detail}); "
+                          "give kg access to the folder and its files")
+    if writing and not detail.startswith("Corruption"):
+        return GraphError(f"{path}: cannot write the store ({detail}); this build changed nothing in it; "
+                          "free some disk space (or fix the folder's permissions) and build again")
+    return GraphError(f"{path}: cannot read the store: it is damaged or unreadable ({detail}); "
+                      f"delete it and rebuild it with `kg build ... --store {path}`")
+
+
+@contextmanager
+def store_errors(path: str | Path, *, writing: bool = False) -> Iterator[None]:
+    """Turn pyoxigraph's errors about the store's files into one :class:`~kg.errors.GraphError`.
+
+    For blocks that touch only the store: an OSError from anything else would be blamed on it.
+
+    >>> with store_errors("broken"):
+    ...     raise RuntimeError("Corruption: CURRENT file does not end with newline")
+    Traceback (most recent call last):
+    kg.errors.GraphError: broken: cannot read the store: it is damaged or unreadable (Corruption: CURRENT ...
+    """
+    try:
+        yield
+    except BaseException as error:
+        if not is_store_failure(error):
+            raise
+        raise store_failure(path, error, writing=writing) from error
 
 
 def to_rdflib(term: object) -> Node:

@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.graph.export import load_graph
-from kg.graph.store import is_store, read_store, to_rdflib
+from kg.graph.store import is_store, read_store, reads_union, storage_failure, to_rdflib
 from kg.namespace import PREFIXES
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -54,7 +54,7 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
         raise QueryError("the query is empty")
     if not isinstance(graph, Graph):
         if is_store(graph):
-            return _query_store(read_store(graph), sparql)
+            return _query_store(read_store(graph), sparql, graph)
         graph = load_graph(graph)
     try:
         result = graph.query(sparql, initNs=PREFIXES)
@@ -74,25 +74,31 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
     return QueryResult(variables=variables, rows=rows)
 
 
-def _query_store(store: ox.Store, sparql: str) -> QueryResult:
-    """A query answered by Oxigraph's engine over a store folder, as the same plain result."""
+def _query_store(store: ox.Store, sparql: str, path: str | Path) -> QueryResult:
+    """A query answered by Oxigraph's engine over a store folder, as the same plain result.
+    Oxigraph reads lazily: damage deep in a store shows while rows are read, so they are read here."""
     try:
-        result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
-    except (SyntaxError, ValueError, OSError) as error:
+        result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=reads_union(store))
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(variables=(), rows=(), boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            graph = Graph()
+            for triple in result:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            return QueryResult(variables=(), rows=(), graph=graph)
+        variables = tuple(variable.value for variable in result.variables)
+        rows = tuple(tuple(None if solution[name] is None else to_rdflib(solution[name]) for name in variables)
+                     for solution in result)
+    except BaseException as error:  # noqa: BLE001 - pyo3 panics derive from BaseException
+        failure = storage_failure(path, error)
+        if failure is not None:
+            raise failure from error
         message = " ".join(str(error).split())
-        raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(variables=(), rows=(), boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return QueryResult(variables=(), rows=(), graph=graph)
-    variables = tuple(variable.value for variable in result.variables)
-    rows = tuple(
-        tuple(None if solution[name] is None else to_rdflib(solution[name]) for name in variables)
-        for solution in result
-    )
+        if isinstance(error, (SyntaxError, ValueError)):
+            raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
+        if isinstance(error, (OSError, RuntimeError)):  # e.g. a SERVICE call that failed
+            raise QueryError(f"the query failed: {message[:400]}") from error
+        raise
     return QueryResult(variables=variables, rows=rows)
 
 
