@@ -253,11 +253,14 @@ def test_a_damaged_write_ahead_log_costs_nothing(tmp_path: Path, small_store: Pa
     assert query(store, everything).rows == query(small_store, everything).rows
 
 
-def test_a_damaged_store_fails_in_seconds_without_a_traceback(tmp_path: Path, small_store: Path) -> None:
+@pytest.mark.parametrize("command", [["stats"], ["serve", "--port", "0"]], ids=["stats", "serve"])
+def test_a_damaged_store_fails_in_seconds_without_a_traceback(tmp_path: Path, small_store: Path,
+                                                              command: list[str]) -> None:
+    """kg serve used to wait 600 s for a worker that had died opening the store."""
     store = damaged_copy(small_store, tmp_path, "CURRENT", "overwritten")
     started = time.monotonic()
-    process = subprocess.run([sys.executable, "-m", "kg", "stats", str(store)], capture_output=True, text=True,
-                             timeout=60)
+    process = subprocess.run([sys.executable, "-m", "kg", command[0], str(store), *command[1:]],
+                             capture_output=True, text=True, timeout=60)
     assert time.monotonic() - started < 5
     assert process.returncode == EXIT_FAILED and process.stdout == ""
     assert len(process.stderr.splitlines()) == 1 and "damaged or unreadable" in process.stderr
