@@ -406,7 +406,7 @@ def serve_command(
     ] = None,
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
-    """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, with the graph page at /.
+    """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, a query page at / and the graph page at /graph.
 
     GET /sparql?query=... or POST (form field 'query', or a body of type application/sparql-query).
     Results by Accept header: SPARQL JSON (default), XML, CSV, TSV; Turtle, N-Triples or JSON-LD

@@ -12,9 +12,10 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.pipeline import BuildResult
 from kg.sparql.serve import QueryRunner
@@ -154,9 +155,55 @@ def test_a_burst_of_concurrent_requests(endpoint: str) -> None:
     assert statuses == [200] * 40
 
 
-def test_the_graph_page_at_the_root(endpoint: str) -> None:
+def test_a_query_page_at_the_root_and_the_graph_page_next_to_it(endpoint: str) -> None:
     status, content_type, body = request(endpoint)
+    assert status == 200 and content_type.startswith("text/html") and b"who-meets-whom" in body
+    status, content_type, body = request(endpoint + "graph")
     assert status == 200 and content_type.startswith("text/html") and b"vis.Network" in body
+
+
+def test_the_service_description_without_a_query(endpoint: str) -> None:
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    status, content_type, body = request(endpoint + "sparql")
+    assert status == 200 and content_type.startswith("text/turtle")
+    description = Graph().parse(data=body, format="turtle")
+    assert (None, URIRef(sd + "endpoint"), URIRef(endpoint + "sparql")) in description
+    assert (None, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in description
+    status, content_type, body = request(endpoint + "sparql", headers={"Accept": "application/ld+json"})
+    assert status == 200 and len(Graph().parse(data=body, format="json-ld")) == len(description)
+
+
+@pytest.mark.parametrize(("method", "path"), [("PUT", "store?default"), ("DELETE", "store?graph=urn:g"),
+                                               ("POST", "store?default"), ("PATCH", "sparql")])
+def test_graph_store_requests_get_405_in_one_line(endpoint: str, method: str, path: str) -> None:
+    answer = urllib.request.Request(endpoint + path, data=b"<urn:a> <urn:b> <urn:c> .", method=method,
+                                    headers={"Content-Type": "application/n-triples"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(answer, timeout=10)
+    assert error.value.code == 405
+    assert len(error.value.read().decode().strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR DEFAULT"])
+def test_every_form_of_update_gets_403(endpoint: str, update: str) -> None:
+    assert get(endpoint, update)[0] == 403
+    assert request(endpoint + "sparql", data=urllib.parse.urlencode({"update": update}).encode())[0] == 403
+    assert request(endpoint + "sparql", data=update.encode(),
+                   headers={"Content-Type": "application/sparql-update"})[0] == 403
+
+
+def test_sparqlwrapper_and_rdflib_sparqlstore_get_answers(endpoint: str) -> None:
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint + "sparql")
+    client.setQuery("PREFIX kg: <https://w3id.org/kg-news/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Person }")
+    client.setReturnFormat(JSON)
+    [row] = client.query().convert()["results"]["bindings"]  # type: ignore[index]
+    assert int(row["n"]["value"]) > 0
+    store = Graph(store=SPARQLStore(endpoint + "sparql", returnFormat="json"))
+    people = list(store.query("SELECT ?p WHERE { ?p a <https://w3id.org/kg-news/ontology#Person> } LIMIT 3"))
+    assert len(people) == 3
 
 
 def test_unknown_path_is_404(endpoint: str) -> None:
@@ -241,9 +288,9 @@ def test_odd_http_requests_get_an_answer(endpoint: str, request_bytes: bytes, st
     ],
 )
 def test_content_negotiation(accept: str, expected: str | None) -> None:
-    from kg.sparql.worker import SELECT_FORMATS, _negotiate
+    from kg.sparql.worker import SELECT_FORMATS, negotiate
 
-    assert _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json") == expected
+    assert negotiate(accept, SELECT_FORMATS, "application/sparql-results+json") == expected
 
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -382,3 +429,63 @@ def test_a_connection_that_never_finishes_its_headers_is_dropped(endpoint: str) 
             connection.sendall(b"X")  # a byte a second: never silent long enough for the idle timeout
             closed = bool(select.select([connection], [], [], 1.0)[0]) and connection.recv(100) == b""
         assert closed and time.monotonic() - started < HEADER_SECONDS + 2
+
+
+def start_server(graph: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(graph), "--port", "0", *options],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline() if process.stdout else ""
+    assert line.startswith("serving "), line
+    return process, line.split(" at ", 1)[1].split(" ", 1)[0]
+
+
+def test_cors_for_the_origin_named_exposes_kgs_header(seeds_build: BuildResult) -> None:
+    process, url = start_server(seeds_build.written[0], "--cors", "https://yasgui.example", "--max-rows", "2")
+    try:
+        with urllib.request.urlopen(url + "sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=10) as reply:
+            assert reply.headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+            assert reply.headers["Access-Control-Expose-Headers"] == "X-KG-Results-Truncated"
+            assert reply.headers["X-KG-Results-Truncated"] == "2"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.browser
+def test_the_query_page_works_offline_in_chromium(endpoint: str) -> None:
+    """The page runs an example query and shows the rows; a value that looks like HTML stays text."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.test_viewer_browser import CHROMIUM, CHROMIUM_FLAGS
+
+    blocked: list[str] = []
+    dialogs: list[str] = []
+
+    def route(handle: Any) -> None:
+        if handle.request.url.startswith(endpoint):
+            handle.continue_()
+        else:
+            blocked.append(handle.request.url)
+            handle.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", route)
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(endpoint)
+            page.wait_for_selector("body[data-ready='true']")  # selectors: the page's CSP forbids eval
+            page.select_option("#examples", "who-meets-whom")
+            page.click("#run")
+            page.wait_for_selector("body[data-answered='true']")
+            assert page.locator("#results tr").count() > 1
+            assert "Netanyahu" in page.inner_text("#results")
+            page.evaluate("() => { document.body.dataset.answered = '' }")
+            page.fill("#query", 'SELECT ("<img src=x onerror=alert(1)>" AS ?html) WHERE {}')
+            page.click("#run")
+            page.wait_for_selector("body[data-answered='true']")
+            assert page.inner_text("#results td") == "<img src=x onerror=alert(1)>"
+            assert page.locator("#results img").count() == 0
+        finally:
+            browser.close()
+    assert blocked == [] and dialogs == []

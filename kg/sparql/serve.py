@@ -5,7 +5,9 @@
   Turtle, N-Triples or JSON-LD, chosen by the ``Accept`` header. kg's prefixes are declared.
 - Updates and federated queries are refused (403) and malformed or too deeply nested queries get
   400 before they take a worker (:mod:`kg.sparql.guard`).
-- ``/`` serves the interactive graph page.
+- ``/sparql`` with no query describes the service (SPARQL 1.1 Service Description); ``/`` is a
+  query page with kg's example queries, ``/graph`` the interactive graph page; Graph Store
+  requests (PUT, DELETE, ``/store``) get 405: the endpoint is read-only.
 
 It is built to stay up under hostile load: queries run in worker processes (:mod:`kg.sparql.worker`)
 over one snapshot of the data, so a query past its time is ended with its process and a crash or
@@ -18,6 +20,7 @@ may call it only when ``--cors`` names them.
 from __future__ import annotations
 
 import ipaddress
+import json
 import multiprocessing
 import os
 import queue
@@ -40,7 +43,7 @@ from kg.errors import GraphError
 from kg.graph.store import read_store, reads_union
 from kg.namespace import PREFIXES
 from kg.sparql.guard import refusal
-from kg.sparql.worker import Answer, Limits, serve_queries
+from kg.sparql.worker import Answer, Limits, negotiate, serve_queries
 
 FILE_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
@@ -369,6 +372,52 @@ class QueryRunner:
         pool.snapshot.remove()
 
 
+#: Where stores take Graph Store Protocol requests (Oxigraph's /store, Fuseki's /data).
+GRAPH_STORE_PATHS = ("/store", "/data")
+SERVICE_DESCRIPTION_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def service_description(endpoint: str, accept: str) -> Answer:
+    """What the endpoint is (SPARQL 1.1 Service Description), for a GET of /sparql with no query:
+    the language it speaks and the result formats it writes."""
+    media = negotiate(accept, SERVICE_DESCRIPTION_FORMATS, "text/turtle")
+    if media is None:
+        return _text(406, "Accept one of: " + ", ".join(SERVICE_DESCRIPTION_FORMATS))
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+    turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+<{endpoint}#service> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:resultFormat {", ".join(f"fmt:{name}" for name in formats)} ;
+  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
+"""
+    if media == "text/turtle":
+        return Answer(200, "text/turtle; charset=utf-8", turtle.encode("utf-8"))
+    triples = ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    body = ox.serialize(triples, format=SERVICE_DESCRIPTION_FORMATS[media]) or b""
+    return Answer(200, f"{media}; charset=utf-8", body)
+
+
+def query_page(source: Path) -> bytes:
+    """The page at /: a query editor with kg's example queries, working offline (no script or style
+    from elsewhere; answers drawn as text)."""
+    from html import escape
+
+    from kg.sparql.query import example_names, example_query
+
+    examples = {name: example_query(name) for name in example_names()}
+    template = (Path(__file__).resolve().parent.parent / "templates" / "query.html").read_text("utf-8")
+    data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
+    return template.replace("__SOURCE__", escape(source.name)).replace("__EXAMPLES__", data).encode("utf-8")
+
+
 def make_handler(
     runner: QueryRunner, page: Callable[[], bytes], cors: str | None = None
 ) -> type[BaseHTTPRequestHandler]:
@@ -415,15 +464,26 @@ def make_handler(
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             url = urlsplit(self.path)
+            fields = parse_qs(url.query, keep_blank_values=True)
             if url.path in ("/", "/index.html"):
+                self.reply(Answer(200, "text/html; charset=utf-8", query_page(runner.source)))
+            elif url.path in ("/graph", "/graph.html"):
                 self.reply(Answer(200, "text/html; charset=utf-8", page()))
+            elif url.path == "/sparql" and not fields:
+                host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
+                self.reply(service_description(f"http://{host}/sparql", self.headers.get("Accept") or "*/*"))
             elif url.path == "/sparql":
-                self.answer_query(parse_qs(url.query, keep_blank_values=True))
+                self.answer_query(fields)
+            elif url.path in GRAPH_STORE_PATHS:
+                self.refuse_graph_store()
             else:
                 self.reply(_text(404, "not found: the endpoint is /sparql"))
 
         def do_POST(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
+            if url.path in GRAPH_STORE_PATHS:
+                self.refuse_graph_store()
+                return
             if url.path != "/sparql":
                 self.reply(_text(404, "not found: the endpoint is /sparql"))
                 return
@@ -453,6 +513,15 @@ def make_handler(
 
         def do_HEAD(self) -> None:  # noqa: N802
             self.reply(Answer(405, TEXT, b""))
+
+        def do_PUT(self) -> None:  # noqa: N802 - the Graph Store Protocol's writes
+            self.refuse_graph_store()
+
+        do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+        def refuse_graph_store(self) -> None:
+            self.reply(_text(405, "this endpoint is read-only: it serves no Graph Store (PUT, POST or DELETE of "
+                                  "graphs); query it at /sparql"))
 
         def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight from browser clients such as YASGUI
             self.send_response(204)

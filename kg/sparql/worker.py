@@ -61,7 +61,7 @@ class Limits:
     max_memory: int = 400 * 2**20
 
 
-def _negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
+def negotiate(accept: str, offered: dict[str, Any], default: str) -> str | None:
     """The best media type in ``offered`` for an Accept header; None when none is acceptable."""
     choices = []
     refused: set[str] = set()
@@ -105,7 +105,7 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
     try:
         result = store.query(query, prefixes=prefixes, use_default_graph_as_union=union)
         if isinstance(result, ox.QueryBoolean):
-            media = _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
+            media = negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
             if media is None:
                 return _not_acceptable(SELECT_FORMATS)
             return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
@@ -117,12 +117,12 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
     except Exception as error:  # noqa: BLE001 - a worker must answer, whatever the engine raised
         return Answer(500, "text/plain; charset=utf-8", f"the query could not be answered: {error}\n".encode())
     if isinstance(result, ox.QueryTriples):
-        media = _negotiate(accept, GRAPH_FORMATS, "text/turtle")
+        media = negotiate(accept, GRAPH_FORMATS, "text/turtle")
         if media is None:
             return _not_acceptable(GRAPH_FORMATS)
         body = ox.serialize(items, format=GRAPH_FORMATS[media]) or b""
         return Answer(200, f"{media}; charset=utf-8", body, truncated)
-    media = _negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
+    media = negotiate(accept, SELECT_FORMATS, "application/sparql-results+json")
     if media is None:
         return _not_acceptable(SELECT_FORMATS)
     variables = [variable.value for variable in result.variables]
