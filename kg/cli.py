@@ -23,6 +23,7 @@ from kg.evaluate import evaluate, report
 from kg.explain import as_json as as_json_data
 from kg.explain import explain_documents, render_text
 from kg.graph.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
+from kg.graph.interchange import EXPORT_FORMATS, export_file
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline
 from kg.pipeline import DEFAULT_OUT_DIR, build, extract, render_file
@@ -61,6 +62,8 @@ WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
     "one per core is the most that helps).",
 )
+#: What every command that reads a graph accepts (kg.graph.export.load_graph).
+GRAPH_HELP = "A graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or a store folder (kg build --store)."
 DOC_TIMEOUT_OPTION = typer.Option(
     "--doc-timeout", min=0, help="Skip (and name on stderr, exit 1) a document that takes more than SECONDS to "
     "parse, or to extract from; the others are still built. 0: no limit.", metavar="SECONDS",
@@ -131,7 +134,8 @@ def build_command(
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Files or folders to read (.txt, .md, .jsonl, .csv; folders recursively), or - for stdin.",
+            help="Files or folders to read (.txt, .md, .html, .pdf, .docx, .jsonl, .csv; folders recursively), "
+            "or - for stdin.",
             show_default=False,
         ),
     ],
@@ -143,7 +147,7 @@ def build_command(
     store: Annotated[
         Path | None,
         typer.Option("--store", help="Keep the graph in this store folder (Oxigraph on disk), one named graph "
-                     "per document; kg query and kg serve read it.", show_default=False),
+                     "per document; every command that takes a GRAPH reads it.", show_default=False),
     ] = None,
     append: Annotated[
         bool, typer.Option("--append", help="Add to the graph already in --store or in OUT/graph.ttl; "
@@ -162,6 +166,12 @@ def build_command(
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
     workers: Annotated[int, WORKERS_OPTION] = 1,
     doc_timeout: Annotated[float, DOC_TIMEOUT_OPTION] = DEFAULT_DOC_TIMEOUT,
+    document_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date (YYYY-MM-DD) of documents that carry none (no date field, front matter, "
+                     "date in the file name or metadata): 'on Tuesday' in them is read against it.",
+                     show_default=False),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
@@ -178,7 +188,7 @@ def build_command(
                 model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
                 append=append, workers=workers, doc_timeout=doc_timeout or None, on_error=skipped, on_warning=warn,
                 on_documents_read=lambda total: progress.update(task, total=total or None),
-                on_document=lambda _: progress.advance(task),
+                on_document=lambda _: progress.advance(task), default_date=document_date,
             )
     except KGError as error:
         warn.print_hidden()
@@ -257,7 +267,7 @@ def extract_command(
 
 @app.command("query")
 def query_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP)],
     sparql: Annotated[
         str | None,
         typer.Argument(
@@ -301,7 +311,7 @@ def query_command(
 
 @app.command("render")
 def render_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig), from kg or not.")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP + " From kg or not.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("graph.html"),
     title: Annotated[str | None, typer.Option("--title", help="The page title.", show_default=False)] = None,
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
@@ -320,9 +330,37 @@ def render_command(
     print(f"wrote {written}")
 
 
+@app.command("export")
+def export_command(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .trig, .jsonld, ...) or a store folder.")],
+    to: Annotated[
+        str, typer.Option("--to", "-t", help="The format: " + "; ".join(
+            f"{f.name}: {f.purpose}" for f in EXPORT_FORMATS.values()) + ".", show_default=False),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The file (or for csv and neo4j the folder) to write \\[default: next to "
+                     "GRAPH: graph.graphml, graph.gexf, graph.jsonld, csv/, neo4j/].", show_default=False),
+    ] = None,
+) -> None:
+    """Write a graph in another tool's format: Gephi, Cytoscape, a spreadsheet, Neo4j, JSON-LD.
+
+    One node per entity (class, label, aliases, degree, PageRank), one edge per relation (weight:
+    its statements); csv has a row per statement with its evidence sentence; jsonld is every triple.
+
+    Example: kg export output/graph.ttl --to graphml (writes output/graph.graphml)
+    """
+    try:
+        written = export_file(graph, to, out)
+    except KGError as error:
+        fail(str(error))
+    for path in written:
+        print(f"wrote {path}")
+
+
 @app.command("stats")
 def stats_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="How many top entities to list.")] = 10,
 ) -> None:
@@ -355,7 +393,7 @@ def stats_command(
 
 @app.command("validate")
 def validate_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld, .rdf, .trig).")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP)],
 ) -> None:
     """Check a graph against kg's SHACL shapes (ontology/shapes.ttl) and list every violation.
 
@@ -450,6 +488,9 @@ def push_command(
     Each document goes into its own named graph (PUT, replacing what the store had for it), so
     pushing again never duplicates.
 
+    To query all documents at once (kg's example queries do), the store must read its named graphs as
+    its default graph: oxigraph serve --union-default-graph; Fuseki: tdb2:unionDefaultGraph true.
+
     Example: kg push output/graph.ttl --endpoint http://127.0.0.1:7878/store
     """
     try:
@@ -465,7 +506,7 @@ def evaluate_command(
     gold: Annotated[Path, typer.Option("--gold", help="Gold sentences with entities and relations.")],
     data_format: Annotated[str, typer.Option("--format", help="Format of the gold file (spert).")] = "spert",
     mapping: Annotated[
-        str, typer.Option("--map", help="Label mapping: a name kg ships (conll04) or a JSON file.")
+        str, typer.Option("--map", help="Label mapping: a name kg ships (conll04, news-facts) or a JSON file.")
     ] = "conll04",
     predictions_out: Annotated[
         Path | None, typer.Option("--predictions-out", help="Write kg's predictions here, in the same format.",
@@ -499,7 +540,7 @@ def evaluate_command(
 @app.command("explain")
 def explain_command(
     source: Annotated[
-        str, typer.Argument(help="A file to read (.txt, .md, .jsonl, .csv), the text itself, or - for stdin.",
+        str, typer.Argument(help="A file to read (.txt, .md, .html, .jsonl, .csv), the text itself, or - for stdin.",
                             metavar="TEXT-OR-FILE", show_default=False)
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,

@@ -37,7 +37,7 @@ from kg.graph.store import (
 from kg.model import Document
 from kg.namespace import ENTITY_CLASSES, KG
 from kg.nlp import load_pipeline
-from kg.read import ENGLISH_SHARE_WARNING, english_share, read_documents
+from kg.read import ENGLISH_SHARE_WARNING, checked_date, english_share, read_documents
 from kg.view.viewer import DEFAULT_MAX_NODES, render_html
 from kg.workers import DEFAULT_DOC_TIMEOUT, DocumentGraph, extract_graphs
 
@@ -90,6 +90,7 @@ def build(
     on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[DocumentGraph], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
+    default_date: str | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
@@ -106,7 +107,9 @@ def build(
     ``BuildResult.failures``) and the others are still processed; with no readable document
     at all, raises :class:`~kg.errors.InputError`. ``on_documents_read`` gets the number of
     documents before the slow part starts (for a progress bar), ``on_document`` each document's
-    graph as it is made.
+    graph as it is made. ``default_date`` (``YYYY-MM-DD``) is the date of the documents that carry
+    none (in a field, front matter, file name or metadata): relative days ("on Tuesday") in them
+    are read against it.
     """
     started = time.perf_counter()
     failures: list[str] = []
@@ -124,6 +127,8 @@ def build(
 
     for name in formats:
         resolve_format(name)  # fail on a bad format before the slow part
+    if default_date is not None:
+        default_date = checked_date(default_date)
     if append and store is not None and is_store(store):
         read_store(store)  # a damaged store fails here, before the slow part and before any write
     nlp = load_pipeline(model)
@@ -134,7 +139,7 @@ def build(
         load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
     if on_documents_read is not None:
         on_documents_read(count_documents(paths))
-    documents = _readable_documents(paths, nlp.max_length, collect)
+    documents = _readable_documents(paths, nlp.max_length, collect, default_date=default_date)
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
     if extractor is None:
         extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
@@ -255,10 +260,12 @@ def language_warning(document: Document) -> str | None:
 
 
 def _readable_documents(
-    paths: Sequence[str | Path], max_length: int, on_error: Callable[[InputError], None]
+    paths: Sequence[str | Path], max_length: int, on_error: Callable[[InputError], None],
+    default_date: str | None = None,
 ) -> Iterator[Document]:
     """The documents under ``paths`` that can be built: read, short enough, each IRI once."""
-    return _distinct(_within_length(read_documents(paths, on_error=on_error), max_length, on_error), on_error)
+    documents = read_documents(paths, on_error=on_error, default_date=default_date)
+    return _distinct(_within_length(documents, max_length, on_error), on_error)
 
 
 def _within_length(

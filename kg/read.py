@@ -1,11 +1,16 @@
 """Stage 1: turn paths into :class:`~kg.model.Document` objects.
 
-Reads plain text (``.txt``), Markdown (``.md``), HTML (``.html``: tags stripped, text kept),
-JSON Lines (``.jsonl``: a ``text`` field, optional ``title``, ``date``, ``id``, ``url``) and CSV
-with ``title``/``text``/``date`` columns (the Wikinews files); UTF-8, or UTF-16/32 with a BOM.
-Folders are read recursively in sorted order, and ``-`` reads stdin.
-A file that cannot be read is reported through ``on_error`` and skipped, so one bad file
-never stops the others.
+Reads what a newsroom has: plain text (``.txt``) and Markdown (``.md``), with a title and date
+from a front matter block or a date from the file name (``2024-06-04-blinken.txt``); web pages
+(``.html``: the article's main text, without menus and "Most read" sidebars, with the page's
+title and date, by trafilatura); PDF (``.pdf``: the text layer, by pypdf) and Word (``.docx``,
+by python-docx), with the title and date of their metadata; JSON Lines (``.jsonl``: a ``text``
+field, optional ``title``, ``date``, ``id``, ``url``) and CSV with ``title``/``text``/``date``
+columns (the Wikinews files). Text is UTF-8, or UTF-16/32 with a BOM. Folders are read
+recursively in sorted order, and ``-`` reads stdin.
+A file that cannot be read, and a file in a folder that kg does not read (an image, an old
+``.doc``), is reported through ``on_error`` with the reason and a fix, so one bad file never
+stops the others and none is left out unsaid.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import json
 import re
 import sys
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from html.parser import HTMLParser
@@ -35,7 +42,28 @@ RECORD_SUFFIXES = {".jsonl", ".csv"}
 #: Fields of a JSON Lines record or CSV row that hold the document's id, first found wins
 #: (``newid`` is Reuters-21578's); without one, the id is a hash of the text.
 ID_FIELDS = ("id", "doc_id", "newid", "guid")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
+READ_FORMATS = ".txt, .md, .html, .pdf, .docx, .jsonl or .csv"
+_TO_DOCX = "convert it with `libreoffice --headless --convert-to docx FILE`"
+_OCR = "run OCR on it, e.g. `tesseract FILE out` (for a scan saved as PDF: `ocrmypdf FILE out.pdf`)"
+#: Files news folders hold that kg does not read, and how to make them readable.
+UNREADABLE_SUFFIXES = {
+    ".doc": f"an old Word document (.doc): {_TO_DOCX}",
+    ".rtf": f"a Rich Text document (.rtf): {_TO_DOCX}",
+    ".odt": f"an OpenDocument text (.odt): {_TO_DOCX}",
+    ".wpd": f"a WordPerfect document (.wpd): {_TO_DOCX}",
+    ".pages": "an Apple Pages document: export it from Pages as Word (.docx)",
+    **{suffix: f"an image, not text: {_OCR}"
+       for suffix in (".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".webp", ".heic")},
+    **{suffix: "a spreadsheet: save it as CSV with a 'text' column (and 'title', 'date')"
+       for suffix in (".xls", ".xlsx", ".ods")},
+    **{suffix: "a compressed file: unpack it first"
+       for suffix in (".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".tar", ".rar")},
+    ".json": "a JSON file: kg reads JSON Lines (.jsonl), one object with a \"text\" field a line; "
+             "convert it, e.g. `jq -c '.[]' FILE > FILE.jsonl` for a list of objects",
+}
 #: Files a folder holds about itself, not articles: skipped when reading a folder (not when named).
 PROJECT_FILES = frozenset({"readme", "license", "licence", "changelog", "contributing", "attribution", "notice",
                            "authors", "copying"})
@@ -48,11 +76,14 @@ def _raise(error: InputError) -> None:
 
 
 def read_documents(
-    paths: Iterable[str | Path], *, on_error: ErrorHandler = _raise
+    paths: Iterable[str | Path], *, on_error: ErrorHandler = _raise, default_date: str | None = None
 ) -> Iterator[Document]:
     """Yield every document found under ``paths``, in a stable order.
 
-    Inside folders, hidden files and a folder's own README/LICENSE files are skipped.
+    Inside folders, hidden files and a folder's own README/LICENSE files are passed over in
+    silence (they are not articles); every other file kg does not read goes to ``on_error``
+    with the reason and a fix. ``default_date`` (``YYYY-MM-DD``) is the date of documents that
+    carry none, so that "on Tuesday" in them can be read as a day.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -60,6 +91,11 @@ def read_documents(
     >>> [d.title for d in read_documents([folder])]
     ['Headline']
     """
+    if default_date is not None:
+        default_date = checked_date(default_date)
+        for document in read_documents(paths, on_error=on_error):
+            yield document if document.date else replace(document, date=default_date)
+        return
     for path in paths:
         if str(path) == "-":
             yield from _guarded(_read_stdin, on_error)
@@ -68,14 +104,16 @@ def read_documents(
         if path.is_dir():
             files = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and p.stem.lower() not in PROJECT_FILES
+                if p.is_file() and p.stem.lower() not in PROJECT_FILES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            if not files:
-                on_error(InputError(f"{path}: folder holds no .txt, .md, .jsonl or .csv files"))
+            if not any(file.suffix.lower() in SUPPORTED_SUFFIXES for file in files):
+                on_error(InputError(f"{path}: folder holds no {READ_FORMATS} files"))
             for file in files:
-                yield from _guarded(partial(_read_file, file), on_error)
+                if file.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield from _guarded(partial(_read_file, file), on_error)
+                else:
+                    on_error(InputError(f"{file}: {unreadable_reason(file)}"))
         elif path.exists():
             yield from _guarded(partial(_read_file, path), on_error)
         else:
@@ -101,7 +139,9 @@ def _read_stdin() -> Iterator[Document | InputError]:
     if _looks_like_jsonl(text):
         yield from _jsonl_documents(text, Path("<stdin>"))
     else:
-        yield text_document(text, source="<stdin>", name="<stdin>")
+        fields, body = front_matter(text)
+        yield text_document(body, source="<stdin>", name="<stdin>", title=fields.get("title"),
+                            date_text=fields.get("date"))
 
 
 def _looks_like_jsonl(text: str) -> bool:
@@ -115,24 +155,194 @@ def _looks_like_jsonl(text: str) -> bool:
         return False
 
 
+def unreadable_reason(path: Path) -> str:
+    """Why kg does not read a file a folder holds, and what to do about it.
+
+    >>> unreadable_reason(Path("news/interview.doc"))
+    'an old Word document (.doc): convert it with `libreoffice --headless --convert-to docx FILE`'
+    """
+    suffix = path.suffix.lower()
+    if suffix in UNREADABLE_SUFFIXES:
+        return UNREADABLE_SUFFIXES[suffix]
+    kind = f"{suffix} files" if suffix else "files without a suffix"
+    return f"kg does not read {kind} (it reads {READ_FORMATS}): save it as one of those, or move it out of the folder"
+
+
 def _read_file(path: Path) -> Iterator[Document | InputError]:
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        yield pdf_document(path)
+        return
+    if suffix in DOCX_SUFFIXES:
+        yield docx_document(path)
+        return
+    if suffix in UNREADABLE_SUFFIXES:
+        raise InputError(f"{path}: {UNREADABLE_SUFFIXES[suffix]}")
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read file ({error.strerror})") from error
     text = decode(raw, str(path))
-    suffix = path.suffix.lower()
     if suffix == ".jsonl":
         yield from _jsonl_documents(text, path)
     elif suffix == ".csv":
         yield from _csv_documents(text, path)
     elif suffix in HTML_SUFFIXES or looks_like_html(text):
-        title, body = html_text(text)
+        title, published, body = html_article(text)
         if not body.strip():
             raise InputError(f"{path}: the HTML page holds no text")
-        yield text_document(body, source=str(path), name=str(path), title=title)
+        yield text_document(body, source=str(path), name=str(path), title=title,
+                            date_text=published or date_in_name(path))
     else:
-        yield text_document(text, source=str(path), name=str(path))
+        fields, body = front_matter(text)
+        yield text_document(body, source=str(path), name=str(path), title=fields.get("title"),
+                            date_text=normalise_date(fields.get("date")) or date_in_name(path))
+
+
+#: ``---`` at the very start of a text, ``key: value`` lines, and ``---`` (or ``...``): Jekyll's,
+#: Hugo's and Pandoc's YAML front matter.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<fields>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+FRONT_MATTER_LINE = re.compile(r"(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*)")
+#: Front matter keys that hold the date, first found wins.
+DATE_KEYS = ("date", "published", "pubdate", "publishdate")
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """(fields, text) of a text that opens with a YAML-like front matter block; the block is cut off.
+
+    Only simple ``key: value`` lines are read (lists and nested values are kept out of the
+    fields, but do not stop the block being read), so kg needs no YAML parser; a text whose
+    opening ``---`` lines hold anything else is returned as it is. The date is under ``date``
+    (or ``published``, ``pubdate``, ``publishdate``).
+
+    >>> front_matter("---\\ntitle: Blinken in Israel\\ndate: 2024-06-04\\n---\\nAntony Blinken landed.")
+    ({'title': 'Blinken in Israel', 'date': '2024-06-04'}, 'Antony Blinken landed.')
+    """
+    text = clean_text(text)
+    block = FRONT_MATTER.match(text.lstrip("\n"))
+    if block is None:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in block["fields"].split("\n"):
+        if not line.strip() or line.lstrip().startswith("#") or line[:1] in " \t-":
+            continue  # blank, a comment, or part of a list or nested value
+        found = FRONT_MATTER_LINE.fullmatch(line.rstrip())
+        if found is None:
+            return {}, text  # not front matter: prose between two rules
+        value = found["value"].strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        fields[found["key"].lower()] = value
+    if not fields:
+        return {}, text
+    dated = next((fields[key] for key in DATE_KEYS if fields.get(key)), None)
+    fields = {key: value for key, value in fields.items() if key not in DATE_KEYS}
+    if dated is not None:
+        fields["date"] = dated
+    return fields, text.lstrip("\n")[block.end():]
+
+
+#: A date in a file name: ``2024-06-04-blinken.txt``, ``blinken_2024_06_04.pdf``, ``2024.06.04 Blinken.docx``.
+DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})([-_.])(\d{2})\2(\d{2})(?!\d)")
+
+
+def date_in_name(path: Path) -> str | None:
+    """The date a file's name gives (``YYYY-MM-DD``, or with ``_`` or ``.``), if it is a real day.
+
+    >>> date_in_name(Path("news/2024-06-04-blinken.txt")), date_in_name(Path("report-2024-13-40.txt"))
+    ('2024-06-04', None)
+    """
+    for found in DATE_IN_NAME.finditer(path.name):
+        try:
+            return date(int(found[1]), int(found[3]), int(found[4])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def checked_date(value: str) -> str:
+    """A date given as ``YYYY-MM-DD``, checked, or an :class:`InputError` that says how to give it.
+
+    >>> checked_date("2024-06-04")
+    '2024-06-04'
+    """
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InputError(f"{value!r} is not a date: give the day as YYYY-MM-DD, e.g. 2024-06-04") from None
+
+
+def _metadata_date(value: object) -> str | None:
+    """A date a PDF or DOCX keeps in its metadata (a datetime, or a string), as ``YYYY-MM-DD``."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return normalise_date(value) if isinstance(value, str) else None
+
+
+#: Titles PDF writers put in the metadata that are not the article's: a file name, "Untitled".
+FILE_NAME_TITLE = re.compile(r"(?i)^(?:microsoft \w+ - )?.*\.(?:docx?|pdf|odt|rtf|txt|indd)$|^untitled$")
+
+
+def _useful_title(title: object) -> str | None:
+    if not isinstance(title, str) or not title.strip() or FILE_NAME_TITLE.match(title.strip()):
+        return None
+    return title.strip()
+
+
+def pdf_document(path: Path) -> Document:
+    """The document a PDF's text layer holds, with the title and creation date of its metadata.
+
+    A date in the file name wins over the creation date, which is often the day the PDF was
+    exported rather than the day the story ran. A scanned PDF has no text layer: the error
+    says to run OCR first.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{path}: the PDF is encrypted with a password: decrypt it, e.g. "
+                             "`qpdf --decrypt --password=PASSWORD FILE out.pdf`")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        metadata = reader.metadata
+        title = _useful_title(metadata.title) if metadata else None
+        created = _metadata_date(metadata.creation_date) if metadata else None
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"{path}: not a readable PDF ({error}); if it opens in a viewer, print it to a new PDF "
+                         "or save its text as .txt") from error
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise InputError(f"{path}: a scanned PDF with no text layer: run OCR on it, e.g. `ocrmypdf FILE out.pdf`")
+    return text_document(text, source=str(path), name=str(path), title=title,
+                         date_text=date_in_name(path) or created)
+
+
+def docx_document(path: Path) -> Document:
+    """The document a Word file (.docx) holds: its paragraphs and tables in order, with the title and
+    creation date of its core properties (a date in the file name wins, as for a PDF)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        word = docx.Document(str(path))
+        lines: list[str] = []
+        for block in word.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend("\t".join(cell.text for cell in row.cells) for row in block.rows)
+            else:
+                lines.append(block.text)
+        properties = word.core_properties
+        title, created = _useful_title(properties.title), _metadata_date(properties.created)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as error:
+        raise InputError(f"{path}: not a readable Word document ({error}); open it in Word or LibreOffice "
+                         "and save it again as .docx") from error
+    text = "\n".join(line for line in lines if line.strip())
+    if not text:
+        raise InputError(f"{path}: the Word document holds no text")
+    return text_document(text, source=str(path), name=str(path), title=title,
+                         date_text=date_in_name(path) or created)
 
 
 #: Byte-order marks and the encodings they announce (UTF-32 first: its LE mark starts like UTF-16's).
@@ -224,6 +434,34 @@ def html_text(markup: str) -> tuple[str | None, str]:
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     title = " ".join("".join(parser.title).split()) or None
     return title, "\n".join(line for line in lines if line)
+
+
+def html_article(markup: str) -> tuple[str | None, str | None, str]:
+    """(title, date, text) of a news page: the article's main text, found by trafilatura, without
+    the menus, "Most read" lists and footers around it (which would otherwise become entities).
+
+    The title and date come from the page's metadata (``og:title``, ``article:published_time``,
+    ...), never from dates in the text. A page too small or too plain for trafilatura to find an
+    article in is read whole, as :func:`html_text` reads it. Nothing is fetched.
+
+    >>> html_article("<html><title>News</title><p>Macron met <b>Scholz</b>.</p></html>")
+    ('News', None, 'Macron met Scholz.')
+    """
+    import trafilatura  # imported when a page is read: it takes a tenth of a second
+
+    page_title, page_text = html_text(markup)
+    found = trafilatura.bare_extraction(
+        markup, with_metadata=True, include_comments=False, include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    fields = found if isinstance(found, dict) else found.as_dict() if found is not None else {}
+    title = fields.get("title") or page_title
+    article = fields.get("text") or ""
+    # trafilatura's fallback for a plain page breaks lines at inline tags ("met\nScholz\n."): when it
+    # kept the whole page, the page's own lines read better
+    if "".join(article.split()) in ("", "".join(page_text.split())):
+        article = page_text
+    return title, normalise_date(fields.get("date")), article
 
 
 def looks_like_html(text: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,62 @@ from kg.sparql.query import query
 def test_time_expressions_become_days(expression: str, document_date: str | None, future: bool,
                                       day: str | None) -> None:
     assert normalise_time(expression, document_date, future=future) == day
+
+
+#: A week of document dates, Monday 2024-06-03 to Sunday 2024-06-09 (the issue's story is of Tuesday 2024-06-04).
+WEEK = [date(2024, 6, 3) + timedelta(days=offset) for offset in range(7)]
+
+
+def only_day(first: date, last: date, weekday: int) -> str:
+    """The one day between ``first`` and ``last`` (a span of seven days) that is ``weekday``."""
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    (found,) = [day for day in days if day.weekday() == weekday]
+    return found.isoformat()
+
+
+@pytest.mark.parametrize("document_date", WEEK, ids=lambda day: f"{day:%a}")
+@pytest.mark.parametrize("weekday", range(7), ids=lambda number: calendar.day_name[number])
+def test_a_weekday_is_the_one_news_means(weekday: int, document_date: date) -> None:
+    """All 49 pairs of a weekday named and the weekday of the story, read the way news uses them."""
+    name, dated = calendar.day_name[weekday], document_date.isoformat()
+    monday = document_date - timedelta(days=document_date.weekday())
+    one_week = timedelta(days=6)
+
+    def day(expression: str, future: bool) -> str | None:
+        return normalise_time(expression, dated, future=future)
+
+    # a report: the most recent such day, the story's own day included
+    assert day(name, False) == day(f"on {name}", False) == only_day(document_date - one_week, document_date, weekday)
+    # a plan: the coming one, the story's own day included
+    assert day(name, True) == day(f"on {name}", True) == only_day(document_date, document_date + one_week, weekday)
+    # "this": the day of the story's week in a report, the coming one in a plan
+    assert day(f"this {name}", False) == only_day(monday, monday + one_week, weekday)
+    assert day(f"this {name}", True) == only_day(document_date, document_date + one_week, weekday)
+    for future in (False, True):
+        # "next": the one after this week's; "last": the most recent before the story's day
+        assert day(f"next {name}", future) == only_day(monday + timedelta(days=7), monday + timedelta(days=13),
+                                                       weekday)
+        assert day(f"last {name}", future) == only_day(document_date - timedelta(days=7),
+                                                       document_date - timedelta(days=1), weekday)
+
+
+@pytest.mark.parametrize(
+    ("expression", "future", "day"),
+    [
+        ("on Tuesday", False, "2024-06-04"),  # the reported defect: a week early
+        ("Tuesday morning", False, "2024-06-04"),
+        ("late Monday", False, "2024-06-03"),
+        ("Tues.", True, "2024-06-04"),
+        ("this past Tuesday", False, "2024-05-28"),
+        ("this coming Tuesday", True, "2024-06-11"),
+        ("Friday 7 June", False, "2024-06-07"),  # a date that names its weekday is in the year that makes it so
+        ("Tuesday, June 4", True, "2024-06-04"),
+        ("Tuesday", None, None),
+    ],
+)
+def test_weekday_forms(expression: str, future: bool | None, day: str | None) -> None:
+    document_date = None if future is None else "2024-06-04"
+    assert normalise_time(expression, document_date, future=bool(future)) == day
 
 
 EVENTS = """

@@ -58,6 +58,11 @@ def test_unknown_format_is_named() -> None:
         serialize(small_graph(), "yaml")
 
 
+def test_a_format_kg_export_writes_points_there() -> None:
+    with pytest.raises(GraphError, match="unknown RDF format 'graphml'.*run `kg export GRAPH --to graphml`"):
+        serialize(small_graph(), "graphml")
+
+
 def test_broken_graph_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.ttl"
     path.write_text("@prefix kg: <x> .\nkg:a kg:b ", "utf-8")

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
 from kg.errors import KGError
-from kg.namespace import PREFIXES
+from kg.namespace import KG
 from kg.pipeline import BuildResult
 from kg.sparql.push import push
-from kg.sparql.query import display, example_names, example_query, query
+from kg.sparql.query import display, example_names, query
 
 
 def oxigraph_binary() -> str:
@@ -62,9 +65,8 @@ def oxigraph(tmp_path: Path) -> Iterator[str]:
 
 
 def remote(url: str, sparql: str) -> list[dict[str, str | None]]:
-    """Rows from the server, shown as kg shows local rows."""
-    prologue = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-    request = urllib.request.Request(url + "/query", data=urllib.parse.urlencode({"query": prologue + sparql}).encode(),
+    """Rows from the server for the query text as given (no prefixes added), shown as kg shows local rows."""
+    request = urllib.request.Request(url + "/query", data=urllib.parse.urlencode({"query": sparql}).encode(),
                                      headers={"Accept": "application/sparql-results+json",
                                               "Content-Type": "application/x-www-form-urlencoded"})
     with urllib.request.urlopen(request, timeout=30) as reply:
@@ -85,13 +87,16 @@ def remote(url: str, sparql: str) -> list[dict[str, str | None]]:
     return rows
 
 
-def test_example_queries_answer_the_same_from_the_server(oxigraph: str, seeds_build: BuildResult,
-                                                         seeds_graph: Graph) -> None:
-    pushed = push(seeds_graph, oxigraph + "/store")
-    assert pushed.graphs == 4 and pushed.triples >= len(seeds_graph)
+def test_example_queries_answer_the_same_from_the_server(oxigraph: str, seeds_build: BuildResult) -> None:
+    """What the README promises: after kg push, every shipped query, its .rq text sent unchanged, gives
+    from `oxigraph serve --union-default-graph` the rows `kg query` gives on the graph file."""
+    graph_file = seeds_build.written[0]
+    result = subprocess.run([sys.executable, "-m", "kg", "push", str(graph_file), "--endpoint", oxigraph + "/store"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
     for name in example_names():
-        sparql = example_query(name)
-        local = query(seeds_graph, sparql).records()
+        sparql = (Path(str(resources.files("kg"))) / "queries" / f"{name}.rq").read_text("utf-8")
+        local = query(graph_file, sparql).records()
         assert local, name
         assert unordered_concat(remote(oxigraph, sparql)) == unordered_concat(local), name
 
@@ -117,7 +122,7 @@ def test_push_into_one_named_graph_from_the_cli(oxigraph: str, seeds_build: Buil
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pushed ") and "1 graph(s)" in result.stdout
-    rows = remote(oxigraph, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a kg:Person } }")
+    rows = remote(oxigraph, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s a <{KG.Person}> }} }}")
     assert rows == [{"g": "https://example.org/seeds"}]
 
 
@@ -130,3 +135,52 @@ def test_unreachable_store_is_a_clear_error(seeds_graph: Graph) -> None:
 def test_push_refuses_a_graph_name_that_is_not_an_iri(seeds_graph: Graph, target: str) -> None:
     with pytest.raises(KGError, match="absolute IRI"):
         push(seeds_graph, "http://127.0.0.1:9/store", target=target)
+
+
+def test_pushing_to_a_kg_serve_port_is_one_line_and_exit_2(seeds_build: BuildResult) -> None:
+    """kg serve is read-only and has no Graph Store: the error says so in one line."""
+    graph_file = str(seeds_build.written[0])
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", graph_file, "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        assert line.startswith("serving "), line
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]  # http://127.0.0.1:PORT/
+        for endpoint in (url + "store", url + "sparql", url):
+            result = subprocess.run([sys.executable, "-m", "kg", "push", graph_file, "--endpoint", endpoint],
+                                    capture_output=True, text=True, timeout=120)
+            assert result.returncode == 2, result
+            assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert result.stderr.startswith(f"kg: error: {endpoint}: the store answered 405"), result.stderr
+            assert "Graph Store URL" in result.stderr
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+class NoGraphStore(http.server.BaseHTTPRequestHandler):
+    """A web server that knows only GET: Python's http.server answers PUT with its HTML error page
+    (what kg serve answered before it had a Graph Store refusal of its own, ten lines of HTML)."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+        pass
+
+
+def test_an_html_error_page_becomes_one_line_of_its_text(seeds_graph: Graph) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NoGraphStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/store"
+        with pytest.raises(KGError) as raised:
+            push(seeds_graph, endpoint)
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = str(raised.value)
+    assert "\n" not in message and "<" not in message, message
+    assert message.startswith(f"{endpoint}: the store answered 501 Unsupported method ('PUT') to PUT "), message
+    assert "Error code: 501" in message and "Graph Store URL" in message

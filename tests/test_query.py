@@ -4,12 +4,14 @@ import csv
 import io
 import json
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryError
 from kg.graph.rdf import new_graph
-from kg.namespace import KG
+from kg.namespace import KG, PREFIXES
 from kg.sparql.query import example_names, example_query, format_result, query
 
 A = URIRef("https://w3id.org/kg-news/id/person/A")
@@ -74,3 +76,14 @@ def test_example_queries_answer_on_the_seeds(seeds_graph: Graph, name: str, colu
 def test_unknown_example_lists_the_known_ones() -> None:
     with pytest.raises(QueryError, match="who-meets-whom"):
         example_query("nope")
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_example_queries_declare_their_prefixes(name: str) -> None:
+    """A shipped query pasted into Oxigraph, Fuseki or YASGUI must parse with no prefixes given
+    (they failed with "Prefix not found"), and kg's own prefixes must not clash with its PREFIX lines."""
+    text = example_query(name)
+    ox.Store().query(text)  # no prefixes argument: only what the text declares
+    prepareQuery(text)  # no initNs
+    prepareQuery(text, initNs=PREFIXES)
+    ox.Store().query(text, prefixes=PREFIXES)

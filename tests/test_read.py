@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import json
+import socket
+from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
 import pytest
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from typer.testing import CliRunner
 
+from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
 from kg.errors import InputError
-from kg.read import clean_text, content_id, normalise_date, read_documents, text_document
+from kg.graph.export import load_graph
+from kg.namespace import KG
+from kg.read import clean_text, content_id, front_matter, normalise_date, read_documents, text_document
 
 
 def read_all(*paths: Path | str) -> tuple[list, list[str]]:
@@ -73,7 +82,8 @@ def test_folders_are_read_recursively_in_order_skipping_hidden_and_readme(tmp_pa
     (tmp_path / "image.png").write_bytes(b"\x89PNG\x00\x00")
     documents, errors = read_all(tmp_path)
     assert [d.text for d in documents] == ["First.", "Second."]
-    assert errors == []
+    assert errors == [f"{tmp_path / 'image.png'}: an image, not text: run OCR on it, e.g. `tesseract FILE out` "
+                      "(for a scan saved as PDF: `ocrmypdf FILE out.pdf`)"]
 
 
 @pytest.mark.parametrize(
@@ -163,3 +173,259 @@ def test_invisible_characters_are_dropped_when_a_text_is_read(tmp_path: Path) ->
     (document,) = [item for item in read_documents([path])]
     assert "\u200d" not in document.text and "\u2069" not in document.text
     assert document.text.count("Joe Biden") == 2
+
+
+# --- what a newsroom has: PDF, Word, web pages, text with a date --------------------------------------------------
+
+def write_pdf(path: Path, lines: list[str], *, title: str | None = None, created: str | None = None) -> Path:
+    """A one-page PDF whose text layer holds ``lines`` (no lines: a page with no text, as a scan has)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    if lines:
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica")})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+        shown = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
+        content = DecodedStreamObject()
+        content.set_data(f"BT /F1 12 Tf 72 720 Td {shown} ET".encode("latin-1"))
+        page.replace_contents(content)
+    metadata = {"/Title": title} if title else {}
+    if created:
+        metadata["/CreationDate"] = created
+    if metadata:
+        writer.add_metadata(metadata)
+    with path.open("wb") as stream:
+        writer.write(stream)
+    return path
+
+
+def write_docx(path: Path, paragraphs: list[str], *, title: str = "", created: datetime | None = None) -> Path:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.core_properties.title = title
+    if created is not None:
+        document.core_properties.created = created
+    document.save(str(path))
+    return path
+
+
+#: A news page as a site serves it: menus, the article, a "Most read" sidebar and a footer.
+NEWS_PAGE = """<!doctype html>
+<html><head><title>Blinken meets Netanyahu | The Daily</title>
+<meta property="og:title" content="Blinken meets Netanyahu in Jerusalem">
+<meta property="article:published_time" content="2024-06-04T09:30:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Blinken meets Netanyahu in Jerusalem</h1>
+<p>Antony Blinken met Benjamin Netanyahu in Jerusalem on Tuesday, the State Department said.</p>
+<p>The two men discussed a ceasefire in Gaza and the release of hostages held by Hamas.</p>
+<p>Blinken will travel to Cairo on Wednesday to meet Egyptian President Abdel Fattah el-Sisi.</p></article>
+<aside><h2>Most read</h2><ul><li>Most read: Taylor Swift plays Wembley</li>
+<li>Elon Musk buys a football club</li></ul></aside>
+<footer>Copyright The Daily. Follow us on Facebook.</footer></body></html>
+"""
+
+
+def test_a_pdf_gives_its_text_layer_title_and_date(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "macron.pdf", ["Emmanuel Macron met Olaf Scholz in Berlin on Monday."],
+                     title="Macron in Berlin", created="D:20240604120000Z")
+    [document], errors = read_all(path)
+    assert errors == []
+    assert (document.text, document.title, document.date) == (
+        "Emmanuel Macron met Olaf Scholz in Berlin on Monday.", "Macron in Berlin", "2024-06-04")
+
+
+def test_a_date_in_the_file_name_wins_over_the_day_a_pdf_was_made(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "2023-11-02-blinken.pdf", ["Antony Blinken flew to Tel Aviv."],
+                     title="Microsoft Word - blinken.docx", created="D:20260101120000Z")
+    [document], _ = read_all(path)
+    assert (document.title, document.date) == ("Antony Blinken flew to Tel Aviv.", "2023-11-02")
+
+
+def test_a_scanned_pdf_is_named_with_the_fix(tmp_path: Path) -> None:
+    documents, errors = read_all(write_pdf(tmp_path / "scan.pdf", []))
+    assert documents == []
+    assert errors == [f"{tmp_path / 'scan.pdf'}: a scanned PDF with no text layer: run OCR on it, "
+                      "e.g. `ocrmypdf FILE out.pdf`"]
+
+
+def test_a_broken_pdf_is_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a PDF")
+    documents, errors = read_all(tmp_path / "broken.pdf")
+    assert documents == [] and len(errors) == 1 and "broken.pdf: not a readable PDF" in errors[0]
+
+
+def test_a_word_document_gives_its_paragraphs_title_and_date(tmp_path: Path) -> None:
+    path = write_docx(tmp_path / "talks.docx", ["Talks in Cairo", "", "Egypt hosted the talks on Sunday."],
+                      title="Ceasefire talks", created=datetime(2024, 6, 2, 8, 0, tzinfo=UTC))
+    [document], errors = read_all(path)
+    assert errors == []
+    assert (document.text, document.title, document.date) == (
+        "Talks in Cairo\nEgypt hosted the talks on Sunday.", "Ceasefire talks", "2024-06-02")
+
+
+def test_a_broken_word_document_is_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    documents, errors = read_all(tmp_path / "broken.docx")
+    assert documents == [] and len(errors) == 1 and "broken.docx: not a readable Word document" in errors[0]
+
+
+def test_a_web_page_gives_the_article_without_the_sidebar(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(NEWS_PAGE, "utf-8")
+    [document], errors = read_all(path)
+    assert errors == []
+    assert (document.title, document.date) == ("Blinken meets Netanyahu in Jerusalem", "2024-06-04")
+    assert "Antony Blinken met Benjamin Netanyahu in Jerusalem on Tuesday" in document.text
+    assert "Abdel Fattah el-Sisi" in document.text
+    for aside in ("Most read", "Taylor Swift", "Elon Musk", "Sport", "Copyright", "Facebook"):
+        assert aside not in document.text
+
+
+def test_a_page_is_read_without_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg runs offline: reading a page (and its metadata) must not try to fetch anything."""
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("kg tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    path = tmp_path / "page.html"
+    path.write_text(NEWS_PAGE.replace("<title>", '<link rel="canonical" href="https://example.org/a"><title>'),
+                    "utf-8")
+    [document], errors = read_all(path)
+    assert errors == [] and document.date == "2024-06-04"
+
+
+def test_a_dateless_page_takes_no_date_from_its_text(tmp_path: Path) -> None:
+    """A date in the story ("On 7 October 2023") is what it reports, not when it was published."""
+    path = tmp_path / "2024-06-04 gaza.html"
+    path.write_text("<html><head><title>Gaza</title></head><body><article><p>On 7 October 2023, Hamas attacked "
+                    "Israel, killing about 1,200 people, Israeli officials said in Jerusalem.</p><p>Talks continue "
+                    "in Cairo and Doha, eight months after the attack.</p></article></body></html>", "utf-8")
+    [document], _ = read_all(path)
+    assert document.date == "2024-06-04"  # from the file name
+
+
+@pytest.mark.parametrize(
+    ("text", "fields", "body"),
+    [
+        ("---\ntitle: Blinken in Israel\ndate: 2024-06-04\n---\nAntony Blinken landed.\n",
+         {"title": "Blinken in Israel", "date": "2024-06-04"}, "Antony Blinken landed.\n"),
+        ('---\ntitle: "Talks: day two"\npublished: 2024-06-05T10:00:00Z\ntags:\n  - gaza\n---\nTalks resumed.',
+         {"title": "Talks: day two", "date": "2024-06-05T10:00:00Z", "tags": ""}, "Talks resumed."),
+        ("---\nSome prose between two rules.\n---\nMore prose.", {},
+         "---\nSome prose between two rules.\n---\nMore prose."),
+        ("No front matter.\n---\ndate: 2024-06-04\n---\n", {}, "No front matter.\n---\ndate: 2024-06-04\n---\n"),
+    ],
+)
+def test_front_matter(text: str, fields: dict[str, str], body: str) -> None:
+    assert front_matter(text) == (fields, body)
+
+
+def test_text_gets_its_date_from_front_matter_or_file_name(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Blinken in Israel\ndate: 4 June 2024\n---\n"
+                                   "Antony Blinken landed in Tel Aviv.\n", "utf-8")
+    (tmp_path / "2024-06-03-b.txt").write_text("Merkel in Paris\nAngela Merkel visited Paris.\n", "utf-8")
+    (tmp_path / "c.txt").write_text("Undated\nEmmanuel Macron spoke.\n", "utf-8")
+    documents, errors = read_all(tmp_path)
+    assert errors == []
+    assert [(d.title, d.date, d.text) for d in documents] == [
+        ("Merkel in Paris", "2024-06-03", "Merkel in Paris\nAngela Merkel visited Paris.\n"),
+        ("Blinken in Israel", "2024-06-04", "Antony Blinken landed in Tel Aviv.\n"),
+        ("Undated", None, "Undated\nEmmanuel Macron spoke.\n"),
+    ]
+
+
+def test_a_default_date_is_for_documents_that_carry_none(tmp_path: Path) -> None:
+    (tmp_path / "2024-06-03-a.txt").write_text("Angela Merkel visited Paris.", "utf-8")
+    (tmp_path / "b.txt").write_text("Emmanuel Macron spoke.", "utf-8")
+    dates = [d.date for d in read_documents([tmp_path], default_date="2024-06-04")]
+    assert dates == ["2024-06-03", "2024-06-04"]
+    with pytest.raises(InputError, match="'June 4' is not a date: give the day as YYYY-MM-DD"):
+        list(read_documents([tmp_path], default_date="June 4"))
+
+
+def newsroom_folder(folder: Path) -> Path:
+    """A folder as a newsroom shares it: a PDF, a Word file, a saved web page and a text file."""
+    folder.mkdir()
+    write_pdf(folder / "macron.pdf", ["Emmanuel Macron met Olaf Scholz in Berlin on Monday."],
+              title="Macron in Berlin", created="D:20240603180000Z")
+    write_docx(folder / "cairo.docx", ["Egypt hosted ceasefire talks in Cairo on Sunday."], title="Talks in Cairo",
+               created=datetime(2024, 6, 2, 8, 0, tzinfo=UTC))
+    (folder / "blinken.html").write_text(NEWS_PAGE, "utf-8")
+    (folder / "2024-06-04-merkel.txt").write_text("Merkel in Paris\nAngela Merkel visited Paris on Tuesday.\n",
+                                                  "utf-8")
+    return folder
+
+
+def test_a_newsroom_folder_reads_all_four_formats(tmp_path: Path) -> None:
+    documents, errors = read_all(newsroom_folder(tmp_path / "news"))
+    assert errors == []
+    assert [(Path(d.source or "").name, d.title, d.date) for d in documents] == [
+        ("2024-06-04-merkel.txt", "Merkel in Paris", "2024-06-04"),
+        ("blinken.html", "Blinken meets Netanyahu in Jerusalem", "2024-06-04"),
+        ("cairo.docx", "Talks in Cairo", "2024-06-02"),
+        ("macron.pdf", "Macron in Berlin", "2024-06-03"),
+    ]
+
+
+def test_every_file_a_folder_holds_is_read_or_named_with_a_fix(tmp_path: Path) -> None:
+    folder = newsroom_folder(tmp_path / "news")
+    write_pdf(folder / "scan.pdf", [])
+    (folder / "interview.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "notes.xyz").write_text("notes", "utf-8")
+    documents, errors = read_all(folder)
+    assert len(documents) == 4
+    assert errors == [
+        f"{folder / 'interview.doc'}: an old Word document (.doc): convert it with "
+        "`libreoffice --headless --convert-to docx FILE`",
+        f"{folder / 'notes.xyz'}: kg does not read .xyz files (it reads .txt, .md, .html, .pdf, .docx, .jsonl or "
+        ".csv): save it as one of those, or move it out of the folder",
+        f"{folder / 'photo.jpg'}: an image, not text: run OCR on it, e.g. `tesseract FILE out` "
+        "(for a scan saved as PDF: `ocrmypdf FILE out.pdf`)",
+        f"{folder / 'scan.pdf'}: a scanned PDF with no text layer: run OCR on it, e.g. `ocrmypdf FILE out.pdf`",
+    ]
+
+
+runner = CliRunner()
+
+
+def test_kg_build_reads_a_newsroom_folder(tmp_path: Path) -> None:
+    folder = newsroom_folder(tmp_path / "news")
+    (folder / "undated.txt").write_text("Olaf Scholz met Emmanuel Macron in Paris on Monday.", "utf-8")
+    result = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out"), "--no-html",
+                                 "--date", "2024-06-05"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("5 documents ->")
+    graph = load_graph(tmp_path / "out" / "graph.ttl")
+    assert sorted(str(day) for day in graph.objects(None, KG.datePublished)) == [
+        "2024-06-02", "2024-06-03", "2024-06-04", "2024-06-04", "2024-06-05"]
+    assert not any("Taylor Swift" in str(name) for name in graph.objects())
+
+
+def test_kg_build_names_each_file_it_skips_and_exits_1(tmp_path: Path) -> None:
+    folder = newsroom_folder(tmp_path / "news")
+    write_pdf(folder / "scan.pdf", [])
+    (folder / "interview.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    result = runner.invoke(app, ["build", str(folder), "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == EXIT_SOME_INPUTS_FAILED
+    assert result.stdout.startswith("4 documents ->")
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped:")]
+    assert skipped == [
+        f"kg: skipped: {folder / 'interview.doc'}: an old Word document (.doc): convert it with "
+        "`libreoffice --headless --convert-to docx FILE`",
+        f"kg: skipped: {folder / 'scan.pdf'}: a scanned PDF with no text layer: run OCR on it, "
+        "e.g. `ocrmypdf FILE out.pdf`",
+    ]
+    assert "kg: 2 input(s) could not be read" in result.stderr
+
+
+def test_kg_build_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Angela Merkel visited Paris.", "utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out"),
+                                 "--date", "04/06/2024"])
+    assert result.exit_code == EXIT_FAILED
+    assert "'04/06/2024' is not a date: give the day as YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "out").exists()

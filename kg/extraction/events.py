@@ -4,16 +4,17 @@
 with two participants, a factuality (planned) and maybe a time ("this Friday"). News readers
 ask about events ("meetings in Jerusalem last week"), so each relation whose predicate is an
 event gets a node of its own, linked to the statement it comes from. Its time expression is
-normalised to a day with dateparser, against the document's date: "this Friday" in an article
-of 2023-11-02 is 2023-11-03. Without a document date, only expressions that name a full date
-("3 November 2023") get a day.
+normalised to a day against the document's date: "this Friday" in an article of 2023-11-02 is
+2023-11-03. Weekdays, the commonest times in news, are counted with :func:`weekday_day` the way
+news uses them; the other expressions are read by dateparser. Without a document date, only
+expressions that name a full date ("3 November 2023") get a day.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
@@ -85,11 +86,14 @@ def _place_named(relation: Relation, entities: dict[str, Entity]) -> str | None:
 def normalise_time(expression: str | None, document_date: str | None, *, future: bool = False) -> str | None:
     """The day (ISO ``YYYY-MM-DD``) a time expression names, or None when it names no single day.
 
-    Relative expressions are read against the document's date; ``future`` prefers the coming
-    day for a bare weekday (a planned event), else the past one (a report).
+    Relative expressions are read against the document's date; ``future`` reads a bare weekday
+    as the coming one (a planned event), else as the most recent one (a report): see
+    :func:`weekday_day`.
 
     >>> normalise_time("this Friday", "2023-11-02"), normalise_time("last Tuesday", "2023-11-02")
     ('2023-11-03', '2023-10-31')
+    >>> normalise_time("on Tuesday", "2024-06-04"), normalise_time("Monday night", "2024-06-04", future=True)
+    ('2024-06-04', '2024-06-10')
     >>> normalise_time("3 November 2023", None), normalise_time("this Friday", None), normalise_time("2019", None)
     ('2023-11-03', None, None)
     >>> normalise_time("yesterday", None), normalise_time("yesterday", "2023-11-02")
@@ -97,8 +101,15 @@ def normalise_time(expression: str | None, document_date: str | None, *, future:
     """
     if not expression or not expression.strip():
         return None
+    weekday = WEEKDAY_EXPRESSION.fullmatch(" ".join(expression.split()))
+    if weekday is not None and weekday["weekday"].lower() in WEEKDAY_NUMBERS:
+        if not document_date:
+            return None
+        reference = " ".join(weekday["reference"].lower().split()) if weekday["reference"] else None
+        return weekday_day(WEEKDAY_NUMBERS[weekday["weekday"].lower()], date.fromisoformat(document_date),
+                           reference=REFERENCES[reference], future=future).isoformat()
     if document_date:
-        return _day(expression, date.fromisoformat(document_date), future, strict=False)
+        return _dated_day(expression, date.fromisoformat(document_date), future)
     # No document date: only a full date names a day. dateparser's REQUIRE_PARTS does not stop
     # "yesterday" or "in 2 days" (read against the clock: a graph that changes with the day kg
     # runs), so an expression that gives two days against two bases is relative, and gets none.
@@ -106,8 +117,82 @@ def normalise_time(expression: str | None, document_date: str | None, *, future:
     return days.pop() if len(days) == 1 else None
 
 
+#: Weekday names and the abbreviations news uses, by :meth:`date.weekday` number (Monday is 0).
+WEEKDAY_NUMBERS = {
+    name: number
+    for number, names in enumerate((
+        ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed", "weds"),
+        ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"),
+    ))
+    for name in names
+}
+#: The words before a weekday, and which day of that name they pick (:func:`weekday_day`).
+REFERENCES: dict[str | None, str | None] = {
+    None: None, "this": "this", "next": "next", "last": "last", "past": "last", "this past": "last",
+    "coming": "coming", "this coming": "coming",
+}
+#: A weekday alone, as spaCy's DATE entities and news give it: "Tuesday", "on Tuesday", "next Tues.",
+#: "late Monday", "Tuesday morning". A weekday with a date ("Tuesday, June 4") is not one of these.
+WEEKDAY_EXPRESSION = re.compile(
+    r"(?:(?:early|late|earlier|later)\s+)?(?:on\s+)?"
+    r"(?:(?P<reference>this past|this coming|this|next|last|past|coming)\s+)?"
+    r"(?P<weekday>[a-z]+)\.?(?:\s+(?:morning|afternoon|evening|night))?",
+    re.IGNORECASE,
+)
+
+
+def weekday_day(weekday: int, document_date: date, *, reference: str | None = None, future: bool = False) -> date:
+    """The day a story dated ``document_date`` means by a weekday (``0`` Monday ... ``6`` Sunday).
+
+    News counts weekdays from the day it is written, and dateparser does not: it reads "Tuesday"
+    in a story of Tuesday as a week before or after. So, with ``reference``:
+
+    - ``None`` (a bare "Tuesday", "on Tuesday"): in a report, the most recent Tuesday, today
+      included; in a planned event (``future``), the coming one, today included;
+    - ``"this"``: the Tuesday of the story's week (Monday to Sunday); for a planned event the coming one;
+    - ``"next"``: the Tuesday after this week's ("next Tuesday" is never in this week);
+    - ``"last"`` ("last", "past", "this past"): the most recent Tuesday before today;
+    - ``"coming"`` ("coming", "this coming"): the first Tuesday after today.
+
+    >>> tuesday = date(2024, 6, 4)
+    >>> [str(weekday_day(1, tuesday, reference=r)) for r in (None, "next", "last")]
+    ['2024-06-04', '2024-06-11', '2024-05-28']
+    >>> str(weekday_day(0, tuesday)), str(weekday_day(0, tuesday, future=True))
+    ('2024-06-03', '2024-06-10')
+    """
+    ahead = (weekday - document_date.weekday()) % 7  # days to the coming one, 0 if today
+    back = (document_date.weekday() - weekday) % 7  # days since the most recent one, 0 if today
+    this_week = document_date + timedelta(days=weekday - document_date.weekday())
+    if reference == "next":
+        return this_week + timedelta(days=7)
+    if reference == "last":
+        return document_date - timedelta(days=back or 7)
+    if reference == "coming":
+        return document_date + timedelta(days=ahead or 7)
+    if future:
+        return document_date + timedelta(days=ahead)
+    return this_week if reference == "this" else document_date - timedelta(days=back)
+
+
 #: Two unrelated days to read an undated expression against, to tell a relative one.
 RELATIVE_PROBES = (date(2000, 1, 3), date(2011, 7, 14))
+#: A weekday named anywhere in an expression ("Friday 7 June"), to check the day dateparser finds.
+WEEKDAY_NAMED = re.compile(r"\b(" + "|".join(sorted(WEEKDAY_NUMBERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def _dated_day(expression: str, base: date, future: bool) -> str | None:
+    """The day dateparser reads against the document date. A date without a year that also names its
+    weekday ("Friday 7 June") is in the year where that date is that weekday, when one of the two
+    readings (the past one, the future one) makes it so."""
+    day = _day(expression, base, future, strict=False)
+    named = WEEKDAY_NAMED.search(expression)
+    if day is None or named is None:
+        return day
+    weekday = WEEKDAY_NUMBERS[named[1].lower()]
+    if date.fromisoformat(day).weekday() == weekday:
+        return day
+    other = _day(expression, base, not future, strict=False)
+    return other if other is not None and date.fromisoformat(other).weekday() == weekday else day
 
 
 def _day(expression: str, base: date, future: bool, *, strict: bool) -> str | None:

@@ -288,9 +288,15 @@ def resolve_format(format_name: str) -> tuple[str, str]:
     try:
         return FORMATS[format_name.lower()]
     except KeyError:
+        exported = format_name.lower() in NON_RDF_EXPORTS
+        hint = f" (for {format_name}, run `kg export GRAPH --to {format_name.lower()}`)" if exported else ""
         raise GraphError(
-            f"unknown RDF format {format_name!r}; choose one of: {', '.join(sorted(FORMATS))}"
+            f"unknown RDF format {format_name!r}; choose one of: {', '.join(sorted(FORMATS))}{hint}"
         ) from None
+
+
+#: Formats ``kg export`` writes that are not RDF (kept here as names, so this module need not import the exporters).
+NON_RDF_EXPORTS = ("graphml", "gexf", "csv", "neo4j")
 
 
 def write_graph(graph: Graph | ox.Store, path: Path, format_name: str = "turtle") -> Path:

@@ -4,6 +4,12 @@ Protocol, which Oxigraph server, Apache Jena Fuseki and GraphDB all speak.
 Each document's named graph is sent with ``PUT ?graph=<document IRI>``, which replaces what
 the store held for that document: pushing again, or pushing a rebuilt document, never
 duplicates. ``--graph IRI`` sends everything into one named graph instead (also replaced).
+
+Nothing is copied into the store's default graph: a POST there only adds, so the triples a rebuilt
+document no longer has would stay, and a PUT would wipe what other tools keep there. Queries that
+read every document (kg's shipped ones) need a store that reads its named graphs as its default
+graph: ``oxigraph serve --union-default-graph`` (or ``union-default-graph`` on one request), Fuseki's
+``tdb2:unionDefaultGraph true``; GraphDB and other RDF4J stores do it unasked.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KGError
 from kg.graph.rdf import split_by_document, union
+from kg.read import html_text, looks_like_html
 
 FORBIDDEN_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -69,6 +76,28 @@ def is_absolute_iri(text: str) -> bool:
     return bool(urllib.parse.urlsplit(text).scheme) and ":" in text and not FORBIDDEN_IN_IRI.search(text)
 
 
+#: Said after a 404, 405 or 501: the URL is most likely no Graph Store (a kg serve port, a query endpoint).
+NOT_A_GRAPH_STORE = ("--endpoint must be a writable store's Graph Store URL (Oxigraph: http://HOST:7878/store; "
+                     "Fuseki: http://HOST:3030/DATASET/data)")
+
+
+def one_line(body: str, limit: int = 200) -> str:
+    """A store's error answer as one line of text: an HTML error page (a proxy's, a web server's,
+    Python's http.server's) loses its markup, and long answers are cut, so an error stays one line.
+
+    >>> one_line("<html><head><title>Error response</title></head><body><h1>Error response</h1>"
+    ...          "<p>Error code: 501</p>\\n<p>Message: Unsupported method ('PUT').</p></body></html>")
+    "Error response Error code: 501 Message: Unsupported method ('PUT')."
+    >>> one_line("graph not found\\n  at line 3")
+    'graph not found at line 3'
+    """
+    if looks_like_html(body):
+        title, text = html_text(body)
+        body = text or title or ""
+    text = " ".join(body.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _send(endpoint: str, method: str, query: dict[str, str], data: bytes, timeout: float) -> None:
     separator = "&" if "?" in endpoint else "?"
     url = endpoint + separator + urllib.parse.urlencode(query).replace("default=", "default")
@@ -78,9 +107,10 @@ def _send(endpoint: str, method: str, query: dict[str, str], data: bytes, timeou
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             reply.read()
     except urllib.error.HTTPError as error:
-        detail = error.read().decode("utf-8", errors="replace").strip()[:300]
+        detail = one_line(error.read().decode("utf-8", errors="replace"))
+        hint = f"; {NOT_A_GRAPH_STORE}" if error.code in (404, 405, 501) else ""
         raise PushError(f"{endpoint}: the store answered {error.code} {error.reason} to {method} "
-                        f"{query.get('graph', 'default graph')}: {detail}") from error
+                        f"{query.get('graph', 'default graph')}" + (f": {detail}" if detail else "") + hint) from error
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise PushError(f"{endpoint}: cannot reach the store ({reason})") from error
