@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Annotated, BinaryIO, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,23 +19,23 @@ from rich.text import Text
 
 from kg import __version__
 from kg.errors import InputError, KGError
-from kg.evaluate import evaluate, report
-from kg.explain import as_json as as_json_data
-from kg.explain import explain_documents, render_text
-from kg.graph.export import FORMATS, atomic_stream, load_dataset, load_graph, write_atomic
-from kg.graph.interchange import EXPORT_FORMATS, export_file
-from kg.model import Document
-from kg.nlp import DEFAULT_MODEL, MODEL_ENV_VAR, load_pipeline
-from kg.pipeline import DEFAULT_OUT_DIR, build, extract, render_file
-from kg.read import read_documents, text_document
-from kg.sparql.push import push
-from kg.sparql.query import OUTPUT_FORMATS, example_names, example_query, format_result, query
-from kg.sparql.serve import is_loopback, serve
-from kg.sparql.validate import validate
-from kg.sparql.worker import Limits
-from kg.view.analytics import stats
-from kg.view.viewer import DEFAULT_MAX_NODES, render_html
-from kg.workers import DEFAULT_DOC_TIMEOUT
+from kg.options import (
+    DEFAULT_DOC_TIMEOUT,
+    DEFAULT_MAX_NODES,
+    DEFAULT_MODEL,
+    DEFAULT_OUT_DIR,
+    EXPORT_PURPOSES,
+    MODEL_ENV_VAR,
+    OUTPUT_FORMATS,
+    RDF_FORMATS,
+    example_names,
+)
+
+if TYPE_CHECKING:
+    from kg.model import Document
+
+# Each command imports what it runs when it runs (spaCy, rdflib, networkx...), so that
+# `kg --help` and `kg query` do not pay for the pipeline (bench/startup.py).
 
 EXIT_OK, EXIT_SOME_INPUTS_FAILED, EXIT_FAILED = 0, 1, 2
 
@@ -158,7 +158,7 @@ def build_command(
         list[str] | None,
         typer.Option(
             "--format", "-f",
-            help=f"Also write the graph in this RDF format (repeatable): {', '.join(sorted(FORMATS))}.",
+            help=f"Also write the graph in this RDF format (repeatable): {', '.join(sorted(RDF_FORMATS))}.",
             show_default=False,
         ),
     ] = None,
@@ -178,6 +178,8 @@ def build_command(
 
     Example: kg build seeds/ --out output --format json-ld
     """
+    from kg.pipeline import build
+
     progress = progress_bar(quiet)
     task = progress.add_task("parse", total=None)
     warn = WarningPrinter()
@@ -199,8 +201,8 @@ def build_command(
         rate = result.tokens / result.seconds if result.seconds else 0.0
         print(
             f"{counts['documents']} documents -> {counts['entities']} entities, "
-            f"{counts['relations']} relations, {counts['triples']} triples in {result.seconds:.1f} s "
-            f"({rate:,.0f} tokens/s)"
+            f"{counts['relations']} relations ({counts['statements']} statements), {counts['triples']} triples "
+            f"in {result.seconds:.1f} s ({rate:,.0f} tokens/s)"
         )
         for path in result.written:
             print(f"wrote {path}")
@@ -238,6 +240,9 @@ def extract_command(
 
     Example: kg extract articles.jsonl -o shard1.nq --workers 2; cat corpus.jsonl | kg extract > graph.nq
     """
+    from kg.graph.export import atomic_stream
+    from kg.pipeline import extract
+
     failed = []
 
     def report(error: InputError) -> None:
@@ -291,6 +296,8 @@ def query_command(
 
     Example: kg query output/graph.ttl --example who-meets-whom
     """
+    from kg.sparql.query import example_query, format_result, query
+
     given = [source for source in (sparql, file, example) if source is not None]
     if len(given) != 1:
         fail("give exactly one query: as an argument, with --file, or with --example")
@@ -323,6 +330,9 @@ def render_command(
 
     Example: kg render output/graph.ttl -o graph.html --max-nodes 2000
     """
+    from kg.graph.export import load_graph
+    from kg.pipeline import render_file
+
     try:
         written = render_file(load_graph(graph), output, title=title, max_nodes=max_nodes or None)
     except KGError as error:
@@ -335,7 +345,7 @@ def export_command(
     graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .trig, .jsonld, ...) or a store folder.")],
     to: Annotated[
         str, typer.Option("--to", "-t", help="The format: " + "; ".join(
-            f"{f.name}: {f.purpose}" for f in EXPORT_FORMATS.values()) + ".", show_default=False),
+            f"{name}: {purpose}" for name, purpose in EXPORT_PURPOSES.items()) + ".", show_default=False),
     ],
     out: Annotated[
         Path | None,
@@ -350,6 +360,8 @@ def export_command(
 
     Example: kg export output/graph.ttl --to graphml (writes output/graph.graphml)
     """
+    from kg.graph.interchange import export_file
+
     try:
         written = export_file(graph, to, out)
     except KGError as error:
@@ -368,6 +380,9 @@ def stats_command(
 
     Example: kg stats output/graph.ttl --json
     """
+    from kg.graph.export import load_graph
+    from kg.view.analytics import stats
+
     try:
         numbers = stats(load_graph(graph), top=top)
     except KGError as error:
@@ -401,6 +416,9 @@ def validate_command(
 
     Example: kg validate output/graph.ttl
     """
+    from kg.graph.export import load_graph
+    from kg.sparql.validate import validate
+
     try:
         violations = validate(load_graph(graph))
     except KGError as error:
@@ -454,6 +472,11 @@ def serve_command(
 
     Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
     """
+    from kg.graph.export import load_graph
+    from kg.sparql.serve import is_loopback, serve
+    from kg.sparql.worker import Limits
+    from kg.view.viewer import render_html
+
     if not is_loopback(host):
         stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
 
@@ -493,6 +516,9 @@ def push_command(
 
     Example: kg push output/graph.ttl --endpoint http://127.0.0.1:7878/store
     """
+    from kg.graph.export import load_dataset
+    from kg.sparql.push import push
+
     try:
         source = load_dataset(graph)
         pushed = push(source, endpoint, target=target)
@@ -521,6 +547,9 @@ def evaluate_command(
 
     Example: kg evaluate --gold conll04/dev.json --map conll04 --predictions-out pred.json
     """
+    from kg.evaluate import evaluate, report
+    from kg.graph.export import write_atomic
+
     if data_format != "spert":
         fail(f"unknown gold format {data_format!r}; kg reads: spert")
     try:
@@ -554,6 +583,10 @@ def explain_command(
 
     Example: kg explain "Blinken will meet with Netanyahu to try to get him to agree to a pause."
     """
+    from kg.explain import as_json as as_json_data
+    from kg.explain import explain_documents, render_text
+    from kg.nlp import load_pipeline
+
     try:
         documents = list(_explain_inputs(source))
         explanations = explain_documents(documents, nlp=load_pipeline(model))
@@ -567,6 +600,8 @@ def explain_command(
 
 def _explain_inputs(source: str) -> list[Document]:
     """A file's documents if ``source`` names one, stdin's for -, else ``source`` as the text."""
+    from kg.read import read_documents, text_document
+
     if source == "-" or Path(source).is_file():
         return list(read_documents([source]))
     return [text_document(source, name="the text argument")]

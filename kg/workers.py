@@ -41,9 +41,6 @@ from kg.nlp import load_pipeline, parse, tokenize
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
 BATCH_SIZE = 32
-#: Seconds a document may take to parse, and again to extract from, before it is skipped
-#: (``kg build --doc-timeout``): generous, as a long news story parses in well under a second.
-DEFAULT_DOC_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)

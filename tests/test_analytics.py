@@ -1,10 +1,19 @@
 from __future__ import annotations
 
-from rdflib import Graph
+import re
+from pathlib import Path
 
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.graph.export import load_graph
 from kg.namespace import local_name
-from kg.pipeline import BuildResult
+from kg.pipeline import BuildResult, build
 from kg.view.analytics import centrality, communities, entity_network, stats
+from tests.conftest import SEEDS
+
+runner = CliRunner()
 
 
 def test_network_mirrors_the_graph(seeds_build: BuildResult) -> None:
@@ -33,7 +42,7 @@ def test_centrality_and_communities_are_repeatable(seeds_build: BuildResult) -> 
 def test_stats_counts(seeds_build: BuildResult) -> None:
     numbers = stats(seeds_build.graph, top=5)
     assert numbers["entities"] == seeds_build.entities
-    assert numbers["statements"] == seeds_build.relations
+    assert (numbers["relations"], numbers["statements"]) == (seeds_build.relations, seeds_build.statements)
     assert sum(numbers["classes"].values()) == numbers["entities"]
     assert sum(numbers["relation_types"].values()) == numbers["relations"]
     assert "Antony Blinken" in [top["entity"] for top in numbers["top_entities"][:3]]
@@ -49,3 +58,34 @@ def test_empty_graph() -> None:
 def test_local_name() -> None:
     assert local_name("http://xmlns.com/foaf/0.1/knows") == "knows"
     assert local_name("https://w3id.org/kg-news/ontology#meets") == "meets"
+
+
+COUNTS = re.compile(r"(\d+) entities, (\d+) relations \((\d+) statements\)")
+
+
+def test_build_stats_and_the_page_count_alike(tmp_path: Path) -> None:
+    """'relations': distinct (subject, relation, object) links between entities, the page's edges;
+    'statements': the sentences' claims behind them. All three places say both, in the same words."""
+    built = runner.invoke(app, ["build", str(SEEDS), "--out", str(tmp_path)])
+    assert built.exit_code == 0, built.output
+    stated = runner.invoke(app, ["stats", str(tmp_path / "graph.ttl")])
+    assert stated.exit_code == 0, stated.output
+    page = (tmp_path / "graph.html").read_text("utf-8")
+    found = [COUNTS.search(text) for text in (built.stdout, stated.stdout, page)]
+    assert all(found), [built.stdout, stated.stdout]
+    numbers = stats(load_graph(tmp_path / "graph.ttl"))
+    expected = (numbers["entities"], numbers["relations"], numbers["statements"])
+    assert [tuple(int(n) for n in match.groups()) for match in found if match] == [expected] * 3
+    assert numbers["relations"] < numbers["statements"]  # the seeds say some things twice
+
+
+def test_build_counts_a_denied_link_as_the_page_draws_it(tmp_path: Path) -> None:
+    text = tmp_path / "denied.txt"
+    text.write_text("Obama did not meet Putin in Geneva. Angela Merkel met Emmanuel Macron in Paris.", "utf-8")
+    result = build([text], out_dir=None)
+    numbers = stats(result.graph)
+    assert (result.entities, result.relations, result.statements) == (
+        numbers["entities"], numbers["relations"], numbers["statements"])
+    edges = entity_network(result.graph).graph.edges(keys=True, data=True)
+    denied = {key for _, _, key, data in edges if {s.factuality for s in data["statements"]} == {"negated"}}
+    assert "meets" in denied  # drawn and counted, though the graph has no kg:meets triple for it

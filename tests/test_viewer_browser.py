@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +37,9 @@ def browser() -> Iterator[object]:
 class Page:
     """A page opened from disk with every non-file request blocked and recorded."""
 
-    def __init__(self, browser: object, path: Path) -> None:
-        self.context = browser.new_context()  # type: ignore[attr-defined]
+    def __init__(self, browser: object, path: Path, *, viewport: dict[str, int] | None = None) -> None:
+        options = {} if viewport is None else {"viewport": viewport}
+        self.context = browser.new_context(**options)  # type: ignore[attr-defined]
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.dialogs: list[str] = []
@@ -233,6 +235,90 @@ def test_hostile_document_text_is_shown_literally(browser: object, tmp_path: Pat
         assert "<script>alert(3)</script><img src=x onerror=alert(4)>" in details  # the document title too
         assert page.page.evaluate("window.__pwned === undefined")
         assert page.page.locator("#details img, #details script").count() == 0
+        assert page.dialogs == [] and page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- what a user tripped over (issue 15, item 4)
+POSITIONS = "() => window.kg.network.getPositions()"
+
+
+def moved(before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]) -> list[str]:
+    """The nodes drawn in both that are not where they were (half a pixel of slack)."""
+    return sorted(node for node in before.keys() & after.keys()
+                  if abs(before[node]["x"] - after[node]["x"]) > 0.5 or abs(before[node]["y"] - after[node]["y"]) > 0.5)
+
+
+@pytest.mark.parametrize("control", [
+    '.filter-class[data-class="Role"]', '.filter-relation[data-relation="holdsRole"]',
+    '.filter-factuality[data-factuality="planned"]',
+])
+def test_a_filter_switched_off_and_on_keeps_every_node_where_it_was(seeds_page: Page, control: str) -> None:
+    before = seeds_page.page.evaluate(POSITIONS)
+    seeds_page.page.locator(control).uncheck()
+    assert moved(before, seeds_page.page.evaluate(POSITIONS)) == []  # the nodes still shown stay put
+    seeds_page.page.locator(control).check()
+    after = seeds_page.page.evaluate(POSITIONS)
+    assert after.keys() == before.keys() and moved(before, after) == []
+
+
+def test_the_neighbourhood_switch_keeps_every_node_where_it_was(seeds_page: Page) -> None:
+    seeds_page.page.locator("#search").fill("Antony Blinken")
+    seeds_page.page.locator("#search").press("Enter")
+    before = seeds_page.page.evaluate(POSITIONS)
+    seeds_page.page.locator("#hops").select_option("1")
+    around = seeds_page.page.evaluate(POSITIONS)
+    assert 1 < len(around) < len(before) and moved(before, around) == []
+    seeds_page.page.locator("#hops").select_option("0")
+    after = seeds_page.page.evaluate(POSITIONS)
+    assert after.keys() == before.keys() and moved(before, after) == []
+
+
+def test_the_factuality_legend_draws_each_line_as_its_edges_are_drawn(seeds_page: Page) -> None:
+    dashed_edges = seeds_page.page.evaluate(
+        "() => Object.fromEntries(window.kg.edges.get().map(e => [e.factuality, e.dashes]))")
+    dashed_lines = dict(seeds_page.page.evaluate("""() => Array.from(
+        document.querySelectorAll('#factuality-filters label'),
+        label => [label.querySelector('input').dataset.factuality,
+                  getComputedStyle(label.querySelector('.line')).borderTopStyle === 'dashed'])"""))
+    assert dashed_edges["asserted"] is False and dashed_edges["planned"] is True
+    assert {name: dashed_lines[name] for name in dashed_edges} == dashed_edges
+
+
+def test_the_filters_are_in_view_with_an_entity_open_at_1280_by_800(browser: object, seeds_build: BuildResult) -> None:
+    page = Page(browser, seeds_build.written[-1], viewport={"width": 1280, "height": 800})
+    try:
+        page.page.locator("#search").fill("Antony Blinken")
+        page.page.locator("#search").press("Enter")
+        assert page.page.locator("#details h2").inner_text() == "Antony Blinken"
+        for box in ("#search", "#class-filters", "#relation-filters", "#factuality-filters", "#view-options"):
+            where = page.page.locator(box).bounding_box()
+            assert where is not None and where["x"] >= 0 and where["y"] >= 0, box
+            assert where["x"] + where["width"] <= 1280 and where["y"] + where["height"] <= 800, box
+        evidence = page.page.locator("#details").bounding_box()
+        assert evidence is not None and evidence["y"] < 800 - 100  # the evidence starts in view too
+    finally:
+        page.close()
+
+
+def test_a_web_source_is_a_link_and_any_other_source_text(browser: object, tmp_path: Path) -> None:
+    documents = tmp_path / "sourced.jsonl"
+    records = [
+        {"id": "web", "url": "https://example.org/news/merkel", "text": "Angela Merkel met Emmanuel Macron in Paris."},
+        {"id": "script", "url": "javascript:alert(1)", "text": "Angela Merkel visited Olaf Scholz in Berlin."},
+    ]
+    documents.write_text("".join(json.dumps(record) + "\n" for record in records), "utf-8")
+    result = build([documents], out_dir=tmp_path / "out")
+    page = Page(browser, result.written[-1])
+    try:
+        page.page.locator("#search").fill("Angela Merkel")
+        page.page.locator("#search").press("Enter")
+        details = page.page.locator("#details")
+        assert "javascript:alert(1)" in details.inner_text()  # shown, as text
+        links = details.locator("a").evaluate_all("links => links.map(a => [a.getAttribute('href'), a.rel])")
+        assert links and all(link == ["https://example.org/news/merkel", "noopener noreferrer"] for link in links)
+        assert details.locator('[href^="javascript"]').count() == 0
         assert page.dialogs == [] and page.errors == [] and page.blocked == []
     finally:
         page.close()

@@ -23,24 +23,10 @@ from rdflib.util import guess_format
 
 from kg.errors import GraphError
 from kg.namespace import PREFIXES, RESOURCE_KINDS
+from kg.options import RDF_FORMATS
 
-#: User-facing format names -> (rdflib format, file suffix).
-FORMATS: dict[str, tuple[str, str]] = {
-    "turtle": ("turtle", ".ttl"),
-    "ttl": ("turtle", ".ttl"),
-    "nt": ("nt", ".nt"),
-    "ntriples": ("nt", ".nt"),
-    "n-triples": ("nt", ".nt"),
-    "json-ld": ("json-ld", ".jsonld"),
-    "jsonld": ("json-ld", ".jsonld"),
-    "xml": ("xml", ".rdf"),
-    "rdf-xml": ("xml", ".rdf"),
-    "rdfxml": ("xml", ".rdf"),
-    "trig": ("trig", ".trig"),
-    "nquads": ("nquads", ".nq"),
-    "nq": ("nquads", ".nq"),
-    "n3": ("n3", ".n3"),
-}
+#: User-facing format names -> (rdflib format, file suffix); defined with the other options.
+FORMATS = RDF_FORMATS
 
 #: Formats that hold named graphs; kg reads them as the union of their graphs.
 QUAD_FORMATS = ("trig", "nquads", "trix")

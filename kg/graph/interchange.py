@@ -31,6 +31,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 from kg.errors import GraphError
 from kg.graph.export import atomic_files, load_graph
 from kg.namespace import ENTITY_CLASSES, KG, PREFIXES, local_name, ontology_path, superclasses
+from kg.options import EXPORT_PURPOSES
 from kg.view.analytics import StatementInfo, centrality, communities, entity_network
 
 #: Aliases and other lists are joined with this in GraphML, GEXF and CSV cells, whose values
@@ -292,13 +293,13 @@ def jsonld_context() -> dict[str, Any]:
 #: What ``kg export --to`` writes, by name.
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     each.name: each for each in (
-        ExportFormat("graphml", ".graphml", False, "GraphML for Gephi, Cytoscape, yEd and igraph", graphml),
-        ExportFormat("gexf", ".gexf", False, "GEXF, Gephi's own format", gexf),
-        ExportFormat("csv", "csv", True, "entities.csv and relations.csv (with evidence) for a spreadsheet",
+        ExportFormat("graphml", ".graphml", False, EXPORT_PURPOSES["graphml"], graphml),
+        ExportFormat("gexf", ".gexf", False, EXPORT_PURPOSES["gexf"], gexf),
+        ExportFormat("csv", "csv", True, EXPORT_PURPOSES["csv"],
                      csv_tables),
-        ExportFormat("neo4j", "neo4j", True, "nodes.csv and relationships.csv for neo4j-admin database import",
+        ExportFormat("neo4j", "neo4j", True, EXPORT_PURPOSES["neo4j"],
                      neo4j_tables),
-        ExportFormat("jsonld", ".jsonld", False, "compact JSON-LD with an @context of kg's terms", compact_jsonld),
+        ExportFormat("jsonld", ".jsonld", False, EXPORT_PURPOSES["jsonld"], compact_jsonld),
     )
 }
 

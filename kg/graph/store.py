@@ -111,6 +111,28 @@ def put_graph(graphs: ox.Store, ntriples: str, name: str | None = None) -> None:
     graphs.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
 
+#: Graph files Oxigraph reads, by suffix.
+FILE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3, ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+def load_file(store: ox.Store, path: Path) -> None:
+    """Load a graph file into ``store`` (Turtle when the suffix says nothing); a file with named
+    graphs (TriG, N-Quads) also gets their union as its default graph, as a store has."""
+    if not path.is_file():
+        raise GraphError(f"{path}: no such graph file; build one with `kg build`")
+    rdf_format = FILE_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE)
+    try:
+        store.bulk_load(path=str(path), format=rdf_format)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise GraphError(f"{path}: not a valid RDF file ({' '.join(str(error).split())[:300]})") from error
+    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        fill_union(store)
+
+
 def fill_union(graphs: ox.Store) -> None:
     """Add the named graphs' triples to the default graph (what graph.ttl and queries see),
     keeping the triples it holds already: those of an appended graph.ttl no document accounts for."""

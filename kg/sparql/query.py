@@ -17,11 +17,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.graph.export import load_graph
-from kg.graph.store import is_store, read_store, reads_union, storage_failure, to_rdflib
+from kg.graph.store import load_file, read_store, reads_union, storage_failure, to_rdflib
 from kg.namespace import PREFIXES
-
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+from kg.options import OUTPUT_FORMATS, example_names
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,8 @@ class QueryResult:
 
 
 def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
-    """Run a SPARQL query over a graph or a graph file.
+    """Run a SPARQL query over a graph, a graph file or a store folder (files and stores are
+    answered by Oxigraph, in milliseconds where rdflib's engine takes seconds).
 
     >>> from kg.graph.rdf import new_graph
     >>> from kg.namespace import KG, KGR
@@ -52,10 +51,13 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
     """
     if not sparql.strip():
         raise QueryError("the query is empty")
-    if not isinstance(graph, Graph):
-        if is_store(graph):
-            return _query_store(read_store(graph), sparql, graph)
-        graph = load_graph(graph)
+    if not isinstance(graph, Graph):  # a file or a store folder: answered by Oxigraph's engine
+        path = Path(graph)
+        if path.is_dir():  # a store, or what is left of one: read_store says which
+            return _query_store(read_store(path), sparql, path)
+        store = ox.Store()
+        load_file(store, path)
+        return _query_store(store, sparql, path)
     try:
         result = graph.query(sparql, initNs=PREFIXES)
     except Exception as error:  # pyparsing and rdflib raise several types for bad queries
@@ -108,11 +110,6 @@ def example_query(name: str) -> str:
     if not path.is_file():
         raise QueryError(f"no example query named {name!r}; choose one of: {', '.join(example_names())}")
     return path.read_text("utf-8")
-
-
-def example_names() -> list[str]:
-    folder = Path(str(resources.files("kg"))) / "queries"
-    return sorted(path.stem for path in folder.glob("*.rq"))
 
 
 _REVERSE_PREFIXES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))

@@ -40,16 +40,11 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import GraphError
-from kg.graph.store import read_store, reads_union
+from kg.graph.store import load_file, read_store, reads_union
 from kg.namespace import PREFIXES
 from kg.sparql.guard import refusal
 from kg.sparql.worker import Answer, Limits, negotiate, serve_queries
 
-FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3,
-}
 MAX_QUERY_BYTES = 1_000_000
 #: Seconds a connection may stay silent, and may take to send one whole request.
 IDLE_SECONDS = 10.0
@@ -65,25 +60,6 @@ TEXT = "text/plain; charset=utf-8"
 
 def _text(status: int, message: str) -> Answer:
     return Answer(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"))
-
-
-def open_source(source: Path) -> ox.Store:
-    """The data to query: a graph file loaded in memory, or a kg store folder opened read-only."""
-    if source.is_dir():
-        return read_store(source)
-    store = ox.Store()
-    _load_file(store, source)
-    return store
-
-
-def _load_file(store: ox.Store, source: Path) -> None:
-    rdf_format = FILE_FORMATS.get(source.suffix.lower())
-    if rdf_format is None:
-        raise GraphError(f"{source}: unknown graph file type; use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
-    try:
-        store.bulk_load(path=str(source), format=rdf_format)
-    except (OSError, SyntaxError, ValueError) as error:
-        raise GraphError(f"{source}: not a valid RDF file ({' '.join(str(error).split())[:300]})") from error
 
 
 def source_version(source: Path) -> tuple[object, ...]:
@@ -127,7 +103,7 @@ class Snapshot:
                     raise GraphError(f"{source}: cannot read the store ({error}); rebuild it") from error
             else:
                 store = ox.Store(str(target))
-                _load_file(store, source)
+                load_file(store, source)
                 store.flush()
                 union = False
             del store

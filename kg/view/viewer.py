@@ -5,9 +5,12 @@ nothing is fetched from a CDN, and no ``lib/`` folder is written. The page reads
 graph (through :mod:`kg.view.analytics`), so any saved Turtle can be re-rendered without NLP.
 
 All document text reaches the page as data: node labels are drawn on a canvas, tooltips are
-set with ``innerText``, the side panel is built with ``textContent``, the legend goes through
-Jinja's escaping, and the JSON is embedded with ``<``, ``>`` and ``&`` escaped so no text can
-close the script element.
+set with ``innerText``, the side panel is built with ``textContent`` (a document's source becomes
+a link only when it is an http or https address), the legend goes through Jinja's escaping, and
+the JSON is embedded with ``<``, ``>`` and ``&`` escaped so no text can close the script element.
+
+The page's counts use the words ``kg build`` and ``kg stats`` use: entities, relations (distinct
+subject-relation-object links, the edges) and statements (the sentences' claims behind them).
 """
 
 from __future__ import annotations
@@ -53,8 +56,6 @@ MAX_EVIDENCE_IN_TOOLTIP = 3
 LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
 
-#: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
-DEFAULT_MAX_NODES = 2000
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
@@ -77,10 +78,11 @@ def render_network(source: EntityNetwork, *, title: str = "kg graph", max_nodes:
         title=title,
         node_count=len(payload["nodes"]),
         edge_count=len(payload["edges"]),
+        statement_count=sum(len(found) for found in payload["statements"].values()),
         hidden=payload["hidden"],
         legend=payload["classes"],
         relations=payload["relations"],
-        factualities=[(name, FACTUALITY_COLOURS[name]) for name in payload["factualities"]],
+        factualities=[(name, FACTUALITY_COLOURS[name], is_dashed(name)) for name in payload["factualities"]],
         data_json=script_json(payload),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text("utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text("utf-8"),
@@ -152,7 +154,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
             hover.append(f"… and {len(found) - MAX_EVIDENCE_IN_TOOLTIP} more")
         options: dict[str, Any] = {
             "id": edge_id, "title": "\n".join(hover), "arrows": "to", "relation": data["relation"],
-            "factuality": factuality, "dashes": factuality != "asserted",
+            "factuality": factuality, "dashes": is_dashed(factuality),
             "factualities": sorted({s.factuality for s in found} or {"asserted"}),
             "color": FACTUALITY_COLOURS.get(factuality, "#555555"),
         }
@@ -189,6 +191,11 @@ def _edge_factuality(found: list[Any]) -> str:
     and as negated only when every statement denies it."""
     present = {s.factuality for s in found} or {"asserted"}
     return next((name for name in FACTUALITY_ORDER if name in present), "asserted")
+
+
+def is_dashed(factuality: str) -> bool:
+    """Whether an edge of this factuality is drawn dashed; the legend draws its line the same way."""
+    return factuality != "asserted"
 
 
 def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:

