@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.pipeline import BuildResult
-from kg.sparql.serve import QueryRunner
+from kg.sparql.pool import QueryRunner
 from kg.sparql.worker import Answer, Limits
 
 
@@ -390,7 +390,7 @@ def test_answers_are_capped_in_bytes(seeds_build: BuildResult) -> None:
 def test_a_served_store_changes_at_once_when_a_build_appends(tmp_path: Path) -> None:
     """Workers read one snapshot: answers never alternate between the old data and the new."""
     from kg.pipeline import build
-    from kg.sparql import serve
+    from kg.sparql import pool
     from tests.conftest import SEED_ARTICLE, SEEDS
 
     store = tmp_path / "store"
@@ -404,7 +404,7 @@ def test_a_served_store_changes_at_once_when_a_build_appends(tmp_path: Path) -> 
         assert documents() == 1
         build([SEEDS / "wikinews-sample.csv"], out_dir=None, store=store, append=True)
         seen = [documents() for _ in range(4)]  # within the reload check's interval: the snapshot
-        time.sleep(serve.RELOAD_CHECK_SECONDS)
+        time.sleep(pool.RELOAD_CHECK_SECONDS)
         seen += [documents() for _ in range(6)]
         assert seen[:4] == [1] * 4 and seen[4:] == [seen[-1]] * 6 and seen[-1] > 1
     finally:
