@@ -102,6 +102,13 @@ def test_large_graphs_come_laid_out() -> None:
     assert xs[-1] - xs[0] > 500  # spread out, not piled on one point
 
 
+def test_edge_labels_wait_for_a_readable_zoom_and_longer_in_large_graphs() -> None:
+    small, large = vis_options(100, 200)["edges"], vis_options(5000, 10000)["edges"]
+    assert small["font"]["background"]
+    assert small["font"]["size"] * 0.75 >= small["scaling"]["label"]["drawThreshold"] - 1  # drawn from 0.75 on
+    assert large["scaling"]["label"]["drawThreshold"] > small["scaling"]["label"]["drawThreshold"]
+
+
 def test_a_graph_kg_did_not_make_still_renders() -> None:
     graph = Graph()
     alice, bob, acme = (URIRef(f"http://example.org/{name}") for name in ("alice", "bob", "acme"))

@@ -6,12 +6,15 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.pipeline import BuildResult, build
+from kg.view.viewer import render_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -168,15 +171,16 @@ def test_search_focuses_an_entity_by_alias(seeds_page: Page) -> None:
 
 
 def test_class_filter_hides_its_nodes(seeds_page: Page) -> None:
-    roles = seeds_page.page.evaluate("window.kg.nodes.get().filter(n => n.cls === 'Role').length")
+    roles = seeds_page.page.evaluate("window.kg.nodesView.get().filter(n => n.cls === 'Role').length")
+    drawn = seeds_page.page.evaluate("window.kg.nodesView.length")  # the unconnected entities are not
     total = seeds_page.page.evaluate("window.kg.nodes.length")
     assert roles > 0
     seeds_page.page.locator('.filter-class[data-class="Role"]').uncheck()
-    assert seeds_page.page.evaluate("window.kg.nodesView.length") == total - roles
+    assert seeds_page.page.evaluate("window.kg.nodesView.length") == drawn - roles
     assert seeds_page.page.evaluate("window.kg.nodesView.get().some(n => n.cls === 'Role')") is False
-    assert "showing " + str(total - roles) + " of " + str(total) in seeds_page.page.inner_text("#status")
+    assert "showing " + str(drawn - roles) + " of " + str(total) in seeds_page.page.inner_text("#status")
     seeds_page.page.locator('.filter-class[data-class="Role"]').check()
-    assert seeds_page.page.evaluate("window.kg.nodesView.length") == total
+    assert seeds_page.page.evaluate("window.kg.nodesView.length") == drawn
 
 
 def test_relation_filter_and_neighbourhood(seeds_page: Page) -> None:
@@ -320,5 +324,189 @@ def test_a_web_source_is_a_link_and_any_other_source_text(browser: object, tmp_p
         assert links and all(link == ["https://example.org/news/merkel", "noopener noreferrer"] for link in links)
         assert details.locator('[href^="javascript"]').count() == 0
         assert page.dialogs == [] and page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- no clutter by default (issue 15, item 3)
+FIRST_NAMES = ("Ana", "Boris", "Chiamaka", "Dmitri", "Esperanza", "Fatou", "Grzegorz", "Hiroshi")
+LAST_NAMES = ("Li", "Okonkwo", "Vasquez-Montoya", "Smith", "Abdelrahman", "Kowalczyk", "Nguyen")
+
+
+def synthetic_graph(connected: int, unconnected: int) -> Graph:
+    """A kg-shaped graph without the NLP: a scale-free network of people and organisations with
+    names of varied length, and some entities with no relation, as news graphs have."""
+    shape = nx.barabasi_albert_graph(connected, 2, seed=1)
+    classes, relations = ("Person", "Organization", "Place", "Country"), sorted(relation_names())[:6]
+    graph = Graph()
+    for number in range(connected + unconnected):
+        entity = URIRef(f"http://example.org/entity/{number}")
+        graph.add((entity, RDF.type, KG[classes[number % len(classes)]]))
+        name = f"{FIRST_NAMES[number % 8]} {LAST_NAMES[number % 7]} {number}"
+        graph.add((entity, RDFS.label, Literal(name)))
+    for a, b in shape.edges:
+        graph.add((URIRef(f"http://example.org/entity/{a}"), KG[relations[(a + b) % len(relations)]],
+                   URIRef(f"http://example.org/entity/{b}")))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def large_page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page of 1,000 entities, 40 of them unconnected: past the size the page lays out beforehand."""
+    path = tmp_path_factory.mktemp("large") / "graph.html"
+    path.write_text(render_html(synthetic_graph(960, 40), title="1,000 entities"), "utf-8")
+    return path
+
+
+FIRST_VIEW = {"width": 1280, "height": 800}
+
+UNCONNECTED = """() => { const linked = new Set(window.kg.edges.get().flatMap(e => [e.from, e.to]));
+    return window.kg.nodes.get().filter(n => !linked.has(n.id)).map(n => [n.id, n.label, n.cls]); }"""
+
+
+def test_unconnected_entities_are_listed_not_drawn_until_asked(seeds_page: Page) -> None:
+    page = seeds_page.page
+    unconnected = page.evaluate(UNCONNECTED)
+    assert len(unconnected) > 3
+    drawn = set(page.evaluate("window.kg.nodesView.getIds()"))
+    assert drawn.isdisjoint(node for node, _, _ in unconnected)
+    assert len(drawn) == page.evaluate("window.kg.nodes.length") - len(unconnected)  # every connected one is drawn
+    assert page.locator("#unconnected summary").inner_text() == f"{len(unconnected)} unconnected entities, not drawn"
+    page.locator("#unconnected summary").click()
+    listed = page.locator("#unconnected-list button").all_inner_texts()
+    assert sorted(listed) == sorted(f"{label} ({cls})" for _, label, cls in unconnected)
+    _, label, cls = unconnected[0]
+    page.locator("#unconnected-filter").fill(label)
+    visible = page.locator("#unconnected-list button:visible").all_inner_texts()
+    assert f"{label} ({cls})" in visible and len(visible) < len(listed)
+    page.locator("#unconnected-list button:visible", has_text=label).first.click()
+    assert page.locator("#details h2").inner_text() == label
+    assert cls in page.locator("#details").inner_text()
+    page.locator("#draw-unconnected").check()
+    drawn_now = page.evaluate("window.kg.nodesView.getIds()")
+    assert set(drawn_now) == drawn | {node for node, _, _ in unconnected}
+    places = page.evaluate(POSITIONS)
+    assert len({(round(places[node]["x"]), round(places[node]["y"])) for node, _, _ in unconnected}) == len(unconnected)
+    page.locator("#draw-unconnected").uncheck()
+    assert set(page.evaluate("window.kg.nodesView.getIds()")) == drawn
+
+
+LABEL_BOXES = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));  // drawn as they are now
+  const network = window.kg.network, scale = network.getScale();
+  const ids = window.kg.nodesView.getIds(), positions = network.getPositions(ids);
+  const measure = document.createElement("canvas").getContext("2d");
+  const labels = ids.flatMap(id => {
+    const options = network.body.nodes[id].options, font = options.font.size, place = positions[id];
+    if (!options.label || font * scale < options.scaling.label.drawThreshold - 1) { return []; }
+    measure.font = font + "px " + options.font.face;
+    const width = measure.measureText(options.label).width;
+    // where vis draws a dot's label: its top half a line and 4 units under the dot, moved by vadjust
+    const top = place.y + options.size + 4 + font / 2 + (options.font.vadjust || 0);
+    return [[id, place.x - width / 2, top, place.x + width / 2, top + font]];
+  });
+  const dots = ids.map(id => {
+    const place = positions[id], radius = network.body.nodes[id].options.size;
+    return [id, place.x - radius, place.y - radius, place.x + radius, place.y + radius, radius * scale];
+  });
+  return { scale: scale, labels: labels, dots: dots };
+}"""
+
+
+def overlap(a: list[Any], b: list[Any], slack: float) -> bool:
+    """Whether two [node id, left, top, right, bottom, ...] boxes overlap by more than ``slack`` both ways."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > slack and min(a[4], b[4]) - max(a[2], b[2]) > slack
+
+
+def overlapping_labels(page: Page) -> tuple[int, list[tuple[str, str]]]:
+    """How many node labels vis draws at the current scale (its rule: font size on screen at least
+    drawThreshold - 1), and the pairs of a label and another label, or another entity's dot of 5
+    pixels' radius or more (which would hide words), that overlap by over 2 pixels.
+
+    A label's box is its text measured in its font, placed where vis draws it (vis's own cached
+    ``labelModule.size`` keeps the width of an earlier font size)."""
+    found = page.page.evaluate(LABEL_BOXES)
+    slack = 2 / found["scale"]
+    labels, dots = found["labels"], [dot for dot in found["dots"] if dot[5] >= 5]
+    pairs = [(a[0], b[0]) for number, a in enumerate(labels) for b in labels[number + 1:] if overlap(a, b, slack)]
+    pairs += [(label[0], dot[0]) for label in labels for dot in dots
+              if label[0] != dot[0] and overlap(label, dot, slack)]
+    return len(labels), pairs
+
+
+def test_labels_do_not_overlap_at_the_first_view_of_the_seeds(browser: object, seeds_build: BuildResult) -> None:
+    page = Page(browser, seeds_build.written[-1], viewport=FIRST_VIEW)
+    try:
+        drawn, overlapping = overlapping_labels(page)
+        assert drawn >= 10 and overlapping == []
+        page.page.evaluate("window.kg.network.moveTo({ scale: window.kg.network.getScale() * 3 })")
+        page.page.wait_for_timeout(400)
+        more, overlapping = overlapping_labels(page)
+        assert more > drawn and overlapping == []  # zoomed in, more labels, still apart
+    finally:
+        page.close()
+
+
+def test_labels_do_not_overlap_at_the_first_view_of_1000_entities(browser: object, large_page_file: Path) -> None:
+    page = Page(browser, large_page_file, viewport=FIRST_VIEW)
+    try:
+        drawn, overlapping = overlapping_labels(page)
+        assert drawn >= 10 and overlapping == []
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+EDGE_LABELS = """() => {
+  const network = window.kg.network, scale = network.getScale();
+  return window.kg.edgesView.getIds().map(id => network.body.edges[id].options).filter(o => o.label)
+    .map(o => [o.font.size * scale, o.scaling.label.drawThreshold, o.font.background || null]);
+}"""
+
+
+def test_edge_labels_are_drawn_only_when_readable_with_a_background(browser: object,
+                                                                    seeds_build: BuildResult) -> None:
+    page = Page(browser, seeds_build.written[-1], viewport=FIRST_VIEW)
+    try:
+        labels = page.page.evaluate(EDGE_LABELS)
+        assert labels
+        drawn = [label for label in labels if label[0] >= label[1] - 1]
+        assert all(on_screen >= 9 and background for on_screen, _, background in drawn)
+        page.page.evaluate("window.kg.network.moveTo({ scale: 2 })")
+        zoomed = page.page.evaluate(EDGE_LABELS)
+        assert all(on_screen >= threshold and background for on_screen, threshold, background in zoomed)
+    finally:
+        page.close()
+
+
+ON_SCREEN = """() => {
+  const network = window.kg.network, canvas = document.querySelector('#graph canvas');
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  return Object.entries(network.getPositions(window.kg.nodesView.getIds()))
+    .map(([id, place]) => [id, network.canvasToDOM(place)])
+    .filter(([id, at]) => at.x < 0 || at.y < 0 || at.x > width || at.y > height).map(([id]) => id);
+}"""
+
+
+CONNECTED_SPAN = """() => {
+  const network = window.kg.network, canvas = document.querySelector('#graph canvas');
+  const linked = window.kg.edges.get().flatMap(e => [e.from, e.to]);
+  const points = Object.values(network.getPositions(linked)).map(place => network.canvasToDOM(place));
+  const xs = points.map(p => p.x), ys = points.map(p => p.y);
+  return Math.max((Math.max(...xs) - Math.min(...xs)) / canvas.clientWidth,
+                  (Math.max(...ys) - Math.min(...ys)) / canvas.clientHeight);
+}"""
+
+
+@pytest.mark.parametrize("which", ["seeds", "large"])
+def test_the_first_view_fits_the_graph(browser: object, seeds_build: BuildResult, large_page_file: Path,
+                                       which: str) -> None:
+    """Every drawn entity is on the canvas, and the entities with relations fill it rather than
+    sit in a knot in the middle of far-flung lone entities."""
+    page = Page(browser, seeds_build.written[-1] if which == "seeds" else large_page_file, viewport=FIRST_VIEW)
+    try:
+        assert page.page.evaluate("window.kg.nodesView.length") > 10
+        assert page.page.evaluate(ON_SCREEN) == []
+        assert page.page.evaluate(CONNECTED_SPAN) > 0.6
     finally:
         page.close()

@@ -218,9 +218,14 @@ def vis_options(node_count: int, edge_count: int) -> dict[str, Any]:
         },
         "edges": {
             "smooth": False if edge_count > LARGE_GRAPH_NODES else {"type": "continuous"},
-            "font": {"size": 11, "align": "middle"},
+            # A relation's name is drawn only when zoomed in enough to read it (12 canvas units
+            # at 9 pixels or more on screen, later in a large graph, where edges are dense), on a
+            # white ground, never over 16 pixels; its tooltip and the side panel give it at any zoom.
+            "font": {"size": 12, "align": "middle", "background": "rgba(255,255,255,0.85)", "strokeWidth": 0},
+            "scaling": {"label": {"drawThreshold": 20 if large else 10, "maxVisible": 16}},
         },
-        "nodes": {"font": {"size": 14}},
+        # The page sets each node's label size as the reader zooms (graph.html, placeLabels).
+        "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "interaction": {
             "hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large,
         },
