@@ -13,7 +13,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kg.graph.rdf import new_graph
 from kg.pipeline import BuildResult
 from kg.view.analytics import entity_network
-from kg.view.viewer import page_data, render_html, script_json, vis_options
+from kg.view.viewer import page_data, render_html, script_json, stories, vis_options
 
 
 def test_page_is_self_contained(seeds_build: BuildResult) -> None:
@@ -133,3 +133,12 @@ def test_negated_relations_are_drawn_as_denied(resolve_texts) -> None:  # type: 
     data = page_data(entity_network(to_graph(resolve_texts("Obama did not meet Putin in Geneva."))))
     [edge] = [e for e in data["edges"] if e["relation"] == "meets"]
     assert edge["factuality"] == "negated" and edge["dashes"] is True
+
+
+def test_a_story_is_named_by_its_iri_end_unless_another_ends_alike() -> None:
+    documents = {iri: {"title": iri, "date": "", "source": ""}
+                 for iri in ("http://a.example/doc/1", "http://b.example/doc/1", "http://a.example/doc/2")}
+    info = {"http://a.example/e": {"aliases": [], "documents": ["http://a.example/doc/2"]}}
+    found = {story["iri"]: story for story in stories(documents, info, {}, [])}
+    assert [found[iri]["id"] for iri in documents] == ["http://a.example/doc/1", "http://b.example/doc/1", "2"]
+    assert found["http://a.example/doc/2"]["entities"] == ["http://a.example/e"]

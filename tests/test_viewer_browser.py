@@ -40,7 +40,8 @@ def browser() -> Iterator[object]:
 class Page:
     """A page opened from disk with every non-file request blocked and recorded."""
 
-    def __init__(self, browser: object, path: Path, *, viewport: dict[str, int] | None = None) -> None:
+    def __init__(self, browser: object, path: Path, *, viewport: dict[str, int] | None = None,
+                 fragment: str = "") -> None:
         options = {} if viewport is None else {"viewport": viewport}
         self.context = browser.new_context(**options)  # type: ignore[attr-defined]
         self.page = self.context.new_page()
@@ -50,7 +51,7 @@ class Page:
         self.page.route("**/*", self._route)
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(path.resolve().as_uri())
+        self.page.goto(path.resolve().as_uri() + fragment)
         self.page.wait_for_function("document.body.dataset.stable === 'true'", timeout=30_000)
 
     def _route(self, route: object) -> None:
@@ -508,5 +509,139 @@ def test_the_first_view_fits_the_graph(browser: object, seeds_build: BuildResult
         assert page.page.evaluate("window.kg.nodesView.length") > 10
         assert page.page.evaluate(ON_SCREEN) == []
         assert page.page.evaluate(CONNECTED_SPAN) > 0.6
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- stories (issue 15, item 1)
+STORY_ENTITIES = """
+SELECT DISTINCT ?entity WHERE {
+  { ?entity kg:mentionedIn ?document } UNION { ?statement kg:document ?document ; rdf:subject ?entity }
+  UNION { ?statement kg:document ?document ; rdf:object ?entity }
+  ?entity a ?class . FILTER(?class IN (%s))
+}"""
+STORY_RELATIONS = """
+SELECT DISTINCT ?subject ?predicate ?object WHERE {
+  ?statement kg:document ?document ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+}"""
+BLINKEN_STORY = "Blinken is traveling to Israel"
+WIRANTO_STORY = "Indonesian security minister Wiranto stabbed"
+JOHNSON_STORY = "UK Prime Minister Johnson suspends parliament"
+
+
+def document_of(graph: Graph, title_start: str) -> URIRef:
+    return next(document for document, title in graph.subject_objects(KG.title) if str(title).startswith(title_start))
+
+
+def story_entities(graph: Graph, document: URIRef) -> set[str]:
+    """The entities a document mentions or states something about, as SPARQL finds them in the graph."""
+    classes = ", ".join(f"<{KG[name]}>" for name in ENTITY_CLASSES)
+    rows = graph.query(STORY_ENTITIES % classes, initNs={"kg": KG, "rdf": RDF}, initBindings={"document": document})
+    return {str(row[0]) for row in rows}  # type: ignore[index]
+
+
+def story_relations(graph: Graph, document: URIRef) -> set[tuple[str, str, str]]:
+    rows = graph.query(STORY_RELATIONS, initNs={"kg": KG, "rdf": RDF}, initBindings={"document": document})
+    return {(str(s), str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(o)) for s, p, o in rows}  # type: ignore[misc]
+
+
+def drawn(page: Page) -> tuple[set[str], set[tuple[str, str, str]]]:
+    nodes = set(page.page.evaluate("() => window.kg.nodesView.getIds()"))
+    edges = page.page.evaluate("() => window.kg.edgesView.get().map(e => [e.from, e.relation, e.to])")
+    return nodes, {tuple(edge) for edge in edges}
+
+
+def story_button(page: Page, title_start: str) -> Any:
+    """A story's button in the list, the list opened first (it starts closed, to leave room for the evidence)."""
+    if page.page.locator("#story-list").is_hidden():
+        page.page.locator("#stories summary").click()
+    return page.page.locator("#story-list button", has_text=title_start)
+
+
+def test_picking_a_story_draws_only_its_entities_and_relations(seeds_page: Page, seeds_graph: Graph) -> None:
+    page = seeds_page.page
+    assert page.locator("#story-list li").count() == 4 and page.inner_text("#story-count") == "4"
+    whole = drawn(seeds_page)
+    before = page.evaluate(POSITIONS)
+    document = document_of(seeds_graph, BLINKEN_STORY)
+    story_button(seeds_page, BLINKEN_STORY).click()
+    nodes, edges = drawn(seeds_page)
+    assert nodes == story_entities(seeds_graph, document) and len(nodes) < len(whole[0])
+    assert edges == story_relations(seeds_graph, document) and edges
+    assert moved(before, page.evaluate(POSITIONS)) == []
+    details = page.locator("#details")
+    assert details.locator("h2").inner_text().startswith(BLINKEN_STORY)
+    assert "Blinken will meet with Netanyahu to try to get him to agree" in details.inner_text()
+    assert "Netanyahu" in details.locator("mark").all_inner_texts()  # the story's entities are highlighted
+    assert page.evaluate("() => location.hash") == "#doc=" + document.split("/")[-1]
+    page.locator("#story-clear").click()
+    assert drawn(seeds_page) == whole
+    assert moved(before, page.evaluate(POSITIONS)) == []
+    assert page.evaluate("() => location.hash") == ""
+
+
+def test_the_story_filter_finds_a_story_by_its_title(seeds_page: Page) -> None:
+    story_button(seeds_page, WIRANTO_STORY)
+    seeds_page.page.locator("#story-filter").fill("wiranto")
+    shown = seeds_page.page.locator("#story-list li:not([hidden]) button").all_inner_texts()
+    assert len(shown) == 1 and shown[0].startswith(WIRANTO_STORY)
+
+
+def test_a_doc_fragment_restores_the_story_on_load(browser: object, seeds_build: BuildResult,
+                                                   seeds_graph: Graph) -> None:
+    document = document_of(seeds_graph, WIRANTO_STORY)
+    page = Page(browser, seeds_build.written[-1], fragment="#doc=" + document.split("/")[-1])
+    try:
+        assert drawn(page)[0] == story_entities(seeds_graph, document)
+        assert page.page.locator("#details h2").inner_text().startswith(WIRANTO_STORY)
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_two_stories_show_the_entities_they_share(seeds_page: Page, seeds_graph: Graph) -> None:
+    first, second = document_of(seeds_graph, WIRANTO_STORY), document_of(seeds_graph, JOHNSON_STORY)
+    shared = story_entities(seeds_graph, first) & story_entities(seeds_graph, second)
+    assert shared  # both cite the BBC
+    story_button(seeds_page, WIRANTO_STORY).click()
+    story_button(seeds_page, JOHNSON_STORY).click(modifiers=["Control"])
+    page = seeds_page.page
+    assert set(page.evaluate("() => window.kg.shared")) == shared
+    assert set(page.evaluate("() => window.kg.network.getSelectedNodes()")) == shared
+    assert drawn(seeds_page)[0] == story_entities(seeds_graph, first) | story_entities(seeds_graph, second)
+    assert page.locator("#details h3").first.text_content() == f"Shared entities ({len(shared)})"
+    assert page.evaluate("() => location.hash") == f"#doc={first.split('/')[-1]},{second.split('/')[-1]}"
+    story_button(seeds_page, WIRANTO_STORY).click()  # a plain click picks one story again
+    assert page.evaluate("() => window.kg.shared") is None
+    assert drawn(seeds_page)[0] == story_entities(seeds_graph, first)
+
+
+def test_two_stories_are_restored_from_the_fragment(browser: object, seeds_build: BuildResult,
+                                                    seeds_graph: Graph) -> None:
+    first, second = document_of(seeds_graph, WIRANTO_STORY), document_of(seeds_graph, JOHNSON_STORY)
+    fragment = f"#doc={first.split('/')[-1]},{second.split('/')[-1]}"
+    page = Page(browser, seeds_build.written[-1], fragment=fragment)
+    try:
+        shared = story_entities(seeds_graph, first) & story_entities(seeds_graph, second)
+        assert set(page.page.evaluate("() => window.kg.shared")) == shared
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_a_hostile_story_title_stays_text(browser: object, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile-title.jsonl"
+    title = "<img src=x onerror=alert(1)> Merkel meets Macron"
+    hostile.write_text(json.dumps({"title": title, "text": "Angela Merkel met Emmanuel Macron in Paris."}) + "\n",
+                       "utf-8")
+    result = build([hostile], out_dir=tmp_path / "out")
+    page = Page(browser, result.written[-1])
+    try:
+        button = story_button(page, "Merkel meets Macron")
+        assert button.inner_text() == title
+        button.click()
+        assert page.page.locator("#details h2").inner_text() == title
+        assert page.page.locator("aside img, aside script").count() == 0
+        assert page.dialogs == [] and page.errors == [] and page.blocked == []
     finally:
         page.close()

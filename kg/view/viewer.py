@@ -28,6 +28,7 @@ from pyvis.network import Network
 from pyvis.node import Node
 from rdflib import Graph
 
+from kg.namespace import local_name
 from kg.view.analytics import EntityNetwork, centrality, communities, entity_network
 from kg.view.layout import sampled_force_layout
 
@@ -165,12 +166,14 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
     nodes, edges, _, _, _, _ = vis.get_network_data()
     cited = {document for details in info.values() for document in details["documents"]}
     cited.update(statement["document"] for found in statements.values() for statement in found)
+    documents = {document: details for document, details in source.documents.items() if document in cited}
     return {
         "nodes": nodes,
         "edges": edges,
         "info": info,
         "statements": statements,
-        "documents": {document: details for document, details in source.documents.items() if document in cited},
+        "documents": documents,
+        "stories": stories(documents, info, statements, edges),
         "classes": [[cls, colours[cls]] for cls in classes],
         "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
         "factualities": [name for name in FACTUALITY_COLOURS if any(name in edge["factualities"] for edge in edges)],
@@ -180,6 +183,34 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         "total": total,
         "options": vis_options(network.number_of_nodes(), network.number_of_edges()),
     }
+
+
+def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statements: dict[str, list[dict[str, Any]]],
+            edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each document as a story the page can show alone: the entities it mentions and the edges it
+    states, newest first.
+
+    A story's ``id`` is its IRI's last segment (the fragment ``#doc=<id>`` names it, short enough
+    to read in a link), or the whole IRI when two documents' IRIs end alike.
+    """
+    ends = [local_name(document) for document in documents]
+    entities_of: dict[str, set[str]] = {document: set() for document in documents}
+    for node, details in info.items():
+        for document in details["documents"]:
+            if document in entities_of:
+                entities_of[document].add(node)
+    edges_of: dict[str, list[str]] = {document: [] for document in documents}
+    for edge in edges:
+        stated_in = {statement["document"] for statement in statements[edge["id"]]}
+        for document in sorted(stated_in & edges_of.keys()):
+            edges_of[document].append(edge["id"])
+            entities_of[document].update((edge["from"], edge["to"]))
+    found = [
+        {"id": end if ends.count(end) == 1 else document, "iri": document, **details,
+         "entities": sorted(entities_of[document]), "edges": edges_of[document]}
+        for document, details, end in zip(documents, documents.values(), ends, strict=True)
+    ]
+    return sorted(found, key=lambda story: (story["date"] or "", story["title"] or ""), reverse=True)
 
 
 def _edge_order(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
