@@ -342,7 +342,7 @@ def render_command(
 
 @app.command("export")
 def export_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .trig, .jsonld, ...) or a store folder.")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP)],
     to: Annotated[
         str, typer.Option("--to", "-t", help="The format: " + "; ".join(
             f"{name}: {purpose}" for name, purpose in EXPORT_PURPOSES.items()) + ".", show_default=False),
@@ -435,7 +435,7 @@ def validate_command(
 @app.command("serve")
 def serve_command(
     source: Annotated[
-        Path, typer.Argument(help="A graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or a store folder.")
+        Path, typer.Argument(help=GRAPH_HELP)
     ],
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on; loopback unless you mean otherwise.")
@@ -496,7 +496,7 @@ def serve_command(
 
 @app.command("push")
 def push_command(
-    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .trig, .nq, ...) or a store folder.")],
+    graph: Annotated[Path, typer.Argument(help=GRAPH_HELP)],
     endpoint: Annotated[str, typer.Option("--endpoint", help="The store's Graph Store Protocol URL, e.g. "
                                           "http://127.0.0.1:7878/store (Oxigraph), http://host:3030/ds/data "
                                           "(Fuseki), http://host:7200/repositories/R/rdf-graphs/service (GraphDB).")],

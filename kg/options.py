@@ -50,7 +50,11 @@ EXPORT_PURPOSES = {
 }
 
 
+def example_folder() -> Path:
+    """Where the queries shipped with kg are (``kg/queries/NAME.rq``)."""
+    return Path(str(resources.files("kg"))) / "queries"
+
+
 def example_names() -> list[str]:
-    """The names of the queries shipped with kg (``kg/queries/NAME.rq``)."""
-    folder = Path(str(resources.files("kg"))) / "queries"
-    return sorted(path.stem for path in folder.glob("*.rq"))
+    """The names of the queries shipped with kg."""
+    return sorted(path.stem for path in example_folder().glob("*.rq"))

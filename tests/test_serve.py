@@ -402,11 +402,13 @@ def test_a_served_store_changes_at_once_when_a_build_appends(tmp_path: Path) -> 
             return int(json.loads(runner.run(count, "*/*").body)["results"]["bindings"][0]["n"]["value"])
 
         assert documents() == 1
+        first_snapshot = runner.pool.snapshot.folder
         build([SEEDS / "wikinews-sample.csv"], out_dir=None, store=store, append=True)
         seen = [documents() for _ in range(4)]  # within the reload check's interval: the snapshot
         time.sleep(pool.RELOAD_CHECK_SECONDS)
         seen += [documents() for _ in range(6)]
         assert seen[:4] == [1] * 4 and seen[4:] == [seen[-1]] * 6 and seen[-1] > 1
+        assert not first_snapshot.exists()  # the old snapshot goes with the old pool's last worker
     finally:
         runner.close()
 

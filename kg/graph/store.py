@@ -219,11 +219,13 @@ def read_store(path: str | Path) -> ox.Store:
 
 
 def store_graph(path: str | Path) -> Graph:
-    """Everything in a store as one in-memory rdflib graph (the union of its named graphs)."""
+    """Everything in a store as one in-memory rdflib graph (the union of its named graphs, which
+    its default graph holds: read once, not again from each document's graph)."""
     store = read_store(path)
     graph = Graph()
     with store_errors(path):
-        for quad in store:
+        quads = store if reads_union(store) else store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        for quad in quads:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 

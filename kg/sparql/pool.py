@@ -24,23 +24,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import GraphError
-from kg.graph.store import load_file, read_store, reads_union
+from kg.graph.store import load_file, read_store, reads_union, store_errors
 from kg.namespace import PREFIXES
 from kg.sparql.guard import refusal
-from kg.sparql.worker import Answer, Limits, serve_queries
+from kg.sparql.worker import Answer, Limits, serve_queries, text_answer
 
 #: A query running longer than this is a long one; only ``workers - 1`` may run at once.
 LONG_SECONDS = 0.25
 #: How often (seconds, at most) the source is checked for a newer version to serve.
 RELOAD_CHECK_SECONDS = 2.0
-TEXT = "text/plain; charset=utf-8"
-
-
-def text_answer(status: int, message: str) -> Answer:
-    """A plain-text answer of one message line."""
-    return Answer(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"))
-
-
 def source_version(source: Path) -> tuple[object, ...]:
     """What changes when the source is rewritten: a file's size and time, a store's files' (a
     build writing to a store changes its log and tables)."""
@@ -76,10 +68,8 @@ class Snapshot:
             if source.is_dir():
                 store = read_store(source)
                 union = reads_union(store)
-                try:
+                with store_errors(source):
                     store.backup(str(target))
-                except (OSError, RuntimeError) as error:
-                    raise GraphError(f"{source}: cannot read the store ({error}); rebuild it") from error
             else:
                 store = ox.Store(str(target))
                 load_file(store, source)
@@ -137,14 +127,10 @@ class QueryRunner:
     and a new pool, and every later query reads it: the switch happens at one moment.
     """
 
-    def __init__(self, source: Path, *, workers: int = 2, timeout: float = 10.0, limits: Limits | None = None,
-                 max_rows: int | None = None) -> None:
+    def __init__(self, source: Path, *, workers: int = 2, timeout: float = 10.0, limits: Limits | None = None) -> None:
         self.source = source
         self.timeout = timeout
         self.limits = limits or Limits()
-        if max_rows is not None:
-            self.limits = Limits(max_rows=max_rows, max_bytes=self.limits.max_bytes,
-                                 max_memory=self.limits.max_memory)
         self.workers = workers
         self.context = _worker_context()
         self.lock = threading.Lock()  # counts of workers and of long queries
@@ -169,7 +155,11 @@ class QueryRunner:
         return pool
 
     def _add(self, pool: Pool, worker: Worker) -> None:
-        """A started worker goes to answer queries if the pool is short of them, else waits as the spare."""
+        """A started worker goes to answer queries if the pool is short of them, else waits as the spare;
+        one started for a pool retired meanwhile is ended."""
+        if pool.retired:
+            self._end(worker)
+            return
         with self.lock:
             serving = pool.serving < pool.size
             if serving:
@@ -215,6 +205,7 @@ class QueryRunner:
         with self.lock:
             pool.serving -= 1
         if pool.retired:
+            self._remove_if_done(pool)
             return
         try:
             self._add(pool, pool.spare.get_nowait())
@@ -244,15 +235,30 @@ class QueryRunner:
         return fresh
 
     def _retire(self, pool: Pool) -> None:
+        """Stop a pool: its waiting workers end now, its busy ones when they answer
+        (:meth:`_give_back`); its snapshot goes with the last of them."""
         pool.retired = True
-        for waiting in (pool.spare, pool.idle):
-            while True:
-                try:
-                    worker = waiting.get_nowait()
-                except queue.Empty:
-                    break
-                if worker is not None:
-                    self._end(worker)
+        while True:
+            try:
+                self._end(pool.spare.get_nowait())
+            except queue.Empty:
+                break
+        while True:
+            try:
+                worker = pool.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                self._end(worker)
+                with self.lock:
+                    pool.serving -= 1
+        self._remove_if_done(pool)
+
+    def _remove_if_done(self, pool: Pool) -> None:
+        with self.lock:
+            done = pool.serving == 0
+        if done:
+            pool.snapshot.remove()
 
     def run(self, query: str, accept: str, *, arrived: float | None = None) -> Answer:
         """Answer one query within ``timeout`` seconds of ``arrived`` (``time.monotonic()``)."""

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kg.errors import QueryError
 from kg.graph.store import load_file, read_store, reads_union, storage_failure, to_rdflib
 from kg.namespace import PREFIXES
-from kg.options import OUTPUT_FORMATS, example_names
+from kg.options import OUTPUT_FORMATS, example_folder, example_names
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,8 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
 
 
 def _query_store(store: ox.Store, sparql: str, path: str | Path) -> QueryResult:
-    """A query answered by Oxigraph's engine over a store folder, as the same plain result.
+    """A query answered by Oxigraph's engine over a store folder or a loaded file (``path``), as
+    the same plain result.
     Oxigraph reads lazily: damage deep in a store shows while rows are read, so they are read here."""
     try:
         result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=reads_union(store))
@@ -106,7 +106,7 @@ def _query_store(store: ox.Store, sparql: str, path: str | Path) -> QueryResult:
 
 def example_query(name: str) -> str:
     """The text of a query shipped with kg (``kg/queries/NAME.rq``)."""
-    path = Path(str(resources.files("kg"))) / "queries" / f"{name.removesuffix('.rq')}.rq"
+    path = example_folder() / f"{name.removesuffix('.rq')}.rq"
     if not path.is_file():
         raise QueryError(f"no example query named {name!r}; choose one of: {', '.join(example_names())}")
     return path.read_text("utf-8")

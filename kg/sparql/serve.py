@@ -30,8 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.sparql.pool import QueryRunner, text_answer
-from kg.sparql.worker import Answer, Limits, negotiate
+from kg.sparql.pool import QueryRunner
+from kg.sparql.worker import GRAPH_FORMATS, TEXT, Answer, Limits, negotiate, text_answer
 
 MAX_QUERY_BYTES = 1_000_000
 #: Seconds a connection may stay silent, and may take to send one whole request.
@@ -39,25 +39,16 @@ IDLE_SECONDS = 10.0
 HEADER_SECONDS = 10.0
 #: Connections open at once; more get 503 at once rather than a thread each.
 MAX_CONNECTIONS = 256
-TEXT = "text/plain; charset=utf-8"
 
 
 #: Where stores take Graph Store Protocol requests (Oxigraph's /store, Fuseki's /data).
 GRAPH_STORE_PATHS = ("/store", "/data")
-SERVICE_DESCRIPTION_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-
-
 def service_description(endpoint: str, accept: str) -> Answer:
     """What the endpoint is (SPARQL 1.1 Service Description), for a GET of /sparql with no query:
     the language it speaks and the result formats it writes."""
-    media = negotiate(accept, SERVICE_DESCRIPTION_FORMATS, "text/turtle")
+    media = negotiate(accept, GRAPH_FORMATS, "text/turtle")
     if media is None:
-        return text_answer(406, "Accept one of: " + ", ".join(SERVICE_DESCRIPTION_FORMATS))
+        return text_answer(406, "Accept one of: " + ", ".join(GRAPH_FORMATS))
     formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
     turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -71,7 +62,7 @@ def service_description(endpoint: str, accept: str) -> Answer:
     if media == "text/turtle":
         return Answer(200, "text/turtle; charset=utf-8", turtle.encode("utf-8"))
     triples = ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    body = ox.serialize(triples, format=SERVICE_DESCRIPTION_FORMATS[media]) or b""
+    body = ox.serialize(triples, format=GRAPH_FORMATS[media]) or b""
     return Answer(200, f"{media}; charset=utf-8", body)
 
 

@@ -52,6 +52,14 @@ class Answer:
     truncated: int | None = None
 
 
+TEXT = "text/plain; charset=utf-8"
+
+
+def text_answer(status: int, message: str) -> Answer:
+    """A plain-text answer of one message line."""
+    return Answer(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one answer may cost: rows (or triples), bytes written, and the worker's memory."""
@@ -111,11 +119,11 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
             return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
         items, truncated = _within_limits(result, limits)
     except SyntaxError as error:
-        return Answer(400, "text/plain; charset=utf-8", f"malformed SPARQL query: {error}\n".encode())
+        return text_answer(400, f"malformed SPARQL query: {error}")
     except (OSError, ValueError) as error:
-        return Answer(400, "text/plain; charset=utf-8", f"query failed: {error}\n".encode())
+        return text_answer(400, f"query failed: {error}")
     except Exception as error:  # noqa: BLE001 - a worker must answer, whatever the engine raised
-        return Answer(500, "text/plain; charset=utf-8", f"the query could not be answered: {error}\n".encode())
+        return text_answer(500, f"the query could not be answered: {error}")
     if isinstance(result, ox.QueryTriples):
         media = negotiate(accept, GRAPH_FORMATS, "text/turtle")
         if media is None:
@@ -130,7 +138,7 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
     try:
         body = solutions_body(variables, rows, SELECT_FORMATS[media])
     except Exception as error:  # noqa: BLE001
-        return Answer(500, "text/plain; charset=utf-8", f"the answer could not be written: {error}\n".encode())
+        return text_answer(500, f"the answer could not be written: {error}")
     return Answer(200, f"{media}; charset=utf-8", body, truncated)
 
 
@@ -258,7 +266,6 @@ def _xml_term(term: Any) -> str:
 
 
 def _not_acceptable(offered: dict[str, Any]) -> Answer:
-    return Answer(406, "text/plain; charset=utf-8", ("cannot answer in the requested format; Accept one of: "
-                                                    + ", ".join(offered) + "\n").encode())
+    return text_answer(406, "cannot answer in the requested format; Accept one of: " + ", ".join(offered))
 
 
