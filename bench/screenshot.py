@@ -1,5 +1,13 @@
-"""Screenshot of the seeds graph for the README: builds seeds/, opens graph.html in headless
-Chromium (network blocked), selects Antony Blinken and saves docs/seeds-graph.png.
+"""Screenshots of the seeds graph for the README: builds seeds/, opens graph.html in headless
+Chromium (network blocked) and saves, in docs/:
+
+- seeds-graph.png: the whole graph with Antony Blinken selected;
+- seeds-story.png: one story picked from the stories list, drawn alone with its evidence;
+- seeds-timeline.png: a span of the timeline brushed with the mouse, the network showing only
+  the relations of the events in it.
+
+Each is taken as a reader gets there (typing, clicking, dragging), in a fresh page, so one
+view's state cannot leak into the next.
 
 Run: .venv/bin/python bench/screenshot.py
 """
@@ -9,8 +17,9 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from viewer_bench import CHROMIUM_FLAGS  # noqa: E402
@@ -18,25 +27,67 @@ from viewer_bench import CHROMIUM_FLAGS  # noqa: E402
 from kg.pipeline import build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+VIEWPORT = {"width": 1500, "height": 900}
+#: A story whose events the timeline then shows, the others faded.
+STORY = "Indonesian security minister Wiranto stabbed"
+#: The span brushed: the autumn of 2019, when two of the four seed stories were published.
+SPAN = ("2019-09-01", "2019-10-31")
+
+
+def open_page(browser: Browser, html: Path) -> Page:
+    page = browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(html.as_uri())
+    page.wait_for_function("document.body.dataset.stable === 'true'")
+    return page
+
+
+def save(page: Page, name: str) -> Path:
+    page.wait_for_timeout(500)  # the labels are placed a moment after the last change
+    target = DOCS / name
+    page.screenshot(path=str(target))
+    page.close()
+    return target
+
+
+def whole_graph(browser: Browser, html: Path) -> Path:
+    page = open_page(browser, html)
+    page.locator("#search").fill("Antony Blinken")
+    page.locator("#search").press("Enter")
+    page.evaluate("window.kg.network.fit()")
+    return save(page, "seeds-graph.png")
+
+
+def story(browser: Browser, html: Path) -> Path:
+    page = open_page(browser, html)
+    page.locator("#stories summary").click()
+    page.locator("#story-list button", has_text=STORY).click()
+    return save(page, "seeds-story.png")
+
+
+def timeline(browser: Browser, html: Path) -> Path:
+    """Drags across the strip from the first day of :data:`SPAN` to the last, as a reader would."""
+    page = open_page(browser, html)
+    strip: Any = page.locator("#timeline-strip").bounding_box()
+    first, last = (strip["x"] + page.evaluate("(day) => window.kg.dayToX(day)", day) for day in SPAN)
+    y = strip["y"] + 8
+    page.mouse.move(first, y)
+    page.mouse.down()
+    page.mouse.move((first + last) / 2, y, steps=4)
+    page.mouse.move(last, y, steps=4)
+    page.mouse.up()
+    return save(page, "seeds-timeline.png")
 
 
 def main() -> int:
+    DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        result = build([ROOT / "seeds"], out_dir=Path(folder))
+        html = build([ROOT / "seeds"], out_dir=Path(folder)).written[-1]
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 900})
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        page.goto(result.written[-1].as_uri())
-        page.wait_for_function("document.body.dataset.stable === 'true'")
-        page.locator("#search").fill("Antony Blinken")
-        page.locator("#search").press("Enter")
-        page.evaluate("window.kg.network.fit()")
-        page.wait_for_timeout(500)
-        target = ROOT / "docs" / "seeds-graph.png"
-        target.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(target))
+        for take in (whole_graph, story, timeline):
+            print(f"wrote {take(browser, html)}")
         browser.close()
-    print(f"wrote {target}")
     return 0
 
 

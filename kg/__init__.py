@@ -19,14 +19,14 @@ from kg.errors import GraphError, InputError, KGError, ModelError, QueryError  #
 
 #: Public name -> the module that defines it.
 _LAZY = {
-    "build": "kg.pipeline", "BuildResult": "kg.pipeline", "load_graph": "kg.graph.export",
+    "build": "kg.pipeline", "BuildResult": "kg.pipeline", "merge": "kg.pipeline", "load_graph": "kg.graph.export",
     "QueryResult": "kg.sparql.query", "example_query": "kg.sparql.query", "format_result": "kg.sparql.query",
     "query": "kg.sparql.query",
 }
 
 if TYPE_CHECKING:
     from kg.graph.export import load_graph
-    from kg.pipeline import BuildResult, build
+    from kg.pipeline import BuildResult, build, merge
     from kg.sparql.query import QueryResult, example_query, format_result, query
 
 
@@ -38,5 +38,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BuildResult", "GraphError", "InputError", "KGError", "ModelError", "QueryError", "QueryResult",
-    "__version__", "build", "example_query", "format_result", "load_graph", "query",
+    "__version__", "build", "example_query", "format_result", "load_graph", "merge", "query",
 ]

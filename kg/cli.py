@@ -62,6 +62,10 @@ WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
     "one per core is the most that helps).",
 )
+RESOLUTIONS_OPTION = typer.Option(
+    "--resolutions", help="Your own decisions on names, one a line: 'Tories = Conservative Party' (one thing), "
+    "'Bush != George W. Bush' (never join them).", metavar="FILE", show_default=False,
+)
 #: What every command that reads a graph accepts (kg.graph.export.load_graph).
 GRAPH_HELP = "A graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or a store folder (kg build --store)."
 DOC_TIMEOUT_OPTION = typer.Option(
@@ -172,9 +176,14 @@ def build_command(
                      "date in the file name or metadata): 'on Tuesday' in them is read against it.",
                      show_default=False),
     ] = None,
+    resolutions: Annotated[Path | None, RESOLUTIONS_OPTION] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Read documents and write the knowledge graph: OUT/graph.ttl (Turtle) and OUT/graph.html.
+
+    Names are resolved across all the documents (and, with --append, the graph already there):
+    "Blinken" in one story and "Antony Blinken" in another are one node; each join is recorded
+    with its reason (see the README, "One node per real thing").
 
     Example: kg build seeds/ --out output --format json-ld
     """
@@ -191,6 +200,7 @@ def build_command(
                 append=append, workers=workers, doc_timeout=doc_timeout or None, on_error=skipped, on_warning=warn,
                 on_documents_read=lambda total: progress.update(task, total=total or None),
                 on_document=lambda _: progress.advance(task), default_date=document_date,
+                resolutions=resolutions,
             )
     except KGError as error:
         warn.print_hidden()
@@ -211,6 +221,40 @@ def build_command(
     if result.failures:
         stderr.print(f"kg: {len(result.failures)} input(s) could not be read (see above)", markup=False)
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+
+
+@app.command("merge")
+def merge_command(
+    shards: Annotated[list[Path], typer.Argument(help="N-Quads files written by kg extract.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats.")]
+    = Path(DEFAULT_OUT_DIR),
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help=f"Also write the graph in this RDF format (repeatable): "
+                     f"{', '.join(sorted(RDF_FORMATS))}.", show_default=False),
+    ] = None,
+    html: Annotated[bool, typer.Option("--html/--no-html", help="Write graph.html.")] = True,
+    max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
+    resolutions: Annotated[Path | None, RESOLUTIONS_OPTION] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Merge kg extract's shards into one graph, resolving names across all of them, as kg build does.
+
+    Example: kg extract part1.jsonl -o part1.nq; kg extract part2.jsonl -o part2.nq; kg merge part*.nq --out archive
+    """
+    from kg.pipeline import merge
+
+    try:
+        result = merge(shards, out_dir=out, formats=formats or (), html=html, max_nodes=max_nodes or None,
+                       resolutions=resolutions)
+    except KGError as error:
+        fail(str(error))
+    if not quiet:
+        counts = result.counts
+        print(f"{counts['documents']} documents -> {counts['entities']} entities, {counts['relations']} relations "
+              f"({counts['statements']} statements), {counts['triples']} triples")
+        for path in result.written:
+            print(f"wrote {path}")
 
 
 @app.command("extract")
@@ -574,6 +618,12 @@ def explain_command(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
     model: Annotated[str | None, MODEL_OPTION] = None,
+    graph: Annotated[
+        Path | None,
+        typer.Option("--graph", "-g", help="Explain a name in this built graph instead: the node(s) it leads to, "
+                     "their other names, and why names of several documents were joined (or kept apart). "
+                     + GRAPH_HELP, show_default=False),
+    ] = None,
 ) -> None:
     """Why is there (no) triple for this sentence? Show what extraction saw, sentence by sentence.
 
@@ -581,8 +631,28 @@ def explain_command(
     and for each pair of entities the dependency path between them and the rule that fired
     (rule, verb, relation, factuality) or why none did.
 
+    With --graph, TEXT-OR-FILE is a name: why is it this node?
+
     Example: kg explain "Blinken will meet with Netanyahu to try to get him to agree to a pause."
+
+    Example: kg explain Blinken --graph output/graph.ttl
     """
+    if graph is not None:
+        from dataclasses import asdict
+
+        from kg.graph.resolution import account_for, render_accounts
+
+        try:
+            accounts = account_for(graph, source)
+        except KGError as error:
+            fail(str(error))
+        if as_json:
+            print(json.dumps([asdict(account) for account in accounts], indent=2, ensure_ascii=False))
+        else:
+            print(render_accounts(source, accounts), end="")
+        if not accounts:
+            raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+        return
     from kg.explain import as_json as as_json_data
     from kg.explain import explain_documents, render_text
     from kg.nlp import load_pipeline

@@ -177,3 +177,37 @@ class Corpus:
     aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     #: the meetings, visits, attacks and announcements the relations report
     events: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One node of a corpus's graph as corpus-level resolution sees it: what every document
+    said of it (:mod:`kg.extraction.corpus`). ``iri`` is the node's IRI, ``cls`` its class's
+    local name, ``documents`` the IRIs of the documents naming it."""
+
+    iri: str
+    cls: str
+    name: str
+    aliases: frozenset[str]
+    documents: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A decision of corpus-level resolution, kept in the graph so a reader can audit it.
+
+    Joined: the node ``entity`` is the node ``into`` (it is rewritten to it). Kept apart: the
+    name of ``entity`` fits several ``candidates`` and nothing tells which, so it stays a node of
+    its own. ``rule`` names the rule, ``reason`` says why in a sentence, ``documents`` are where
+    the names come from."""
+
+    rule: str
+    reason: str
+    entity: str
+    into: str | None = None
+    candidates: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+
+    @property
+    def joined(self) -> bool:
+        return self.into is not None

@@ -51,6 +51,7 @@ class KG(DefinedNamespace):
     Document: URIRef
     Statement: URIRef
     Factuality: URIRef
+    Resolution: URIRef
     # factuality values
     asserted: URIRef
     planned: URIRef
@@ -92,6 +93,7 @@ class KG(DefinedNamespace):
     title: URIRef
     datePublished: URIRef
     source: URIRef
+    isoCode: URIRef
     # statements
     document: URIRef
     evidence: URIRef
@@ -109,12 +111,24 @@ class KG(DefinedNamespace):
     participant: URIRef
     place: URIRef
     date: URIRef
+    # corpus-level resolution
+    resolutionRule: URIRef
+    reason: URIRef
+    joined: URIRef
+    into: URIRef
+    keptApart: URIRef
+    candidate: URIRef
 
 
 KGR = Namespace(RESOURCE_BASE)
 
+#: GeoNames' linked-data IRIs: ``GEONAMES["2988507/"]`` is Paris. kg links the countries and cities
+#: of its shipped gazetteer here with ``owl:sameAs``; no prefix is bound, as a local name cannot
+#: end with the "/" GeoNames' IRIs end with.
+GEONAMES = Namespace("https://sws.geonames.org/")
+
 #: The kinds of resource kg mints IRIs for, each under ``KGR/<kind>/``.
-RESOURCE_KINDS = ("person", "organization", "group", "place", "event", "role", "statement", "document")
+RESOURCE_KINDS = ("person", "organization", "group", "place", "event", "role", "statement", "document", "resolution")
 
 #: Prefixes declared in every graph kg writes and every query it runs.
 PREFIXES: dict[str, str] = {

@@ -20,13 +20,17 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.errors import InputError
+from kg.extraction.corpus import NO_HAND, read_resolutions, resolve_corpus
 from kg.graph.export import QUAD_FORMATS, atomic_files, load_graph, resolve_format, serialize_store, write_atomic
 from kg.graph.rdf import document_iri, split_by_document
+from kg.graph.resolution import RESOLUTION_GRAPH, apply_resolutions, entity_records
 from kg.graph.store import (
     default_graph,
     fill_union,
     in_memory,
     is_store,
+    load_file,
+    load_named_graphs,
     load_quads,
     open_store,
     put_graph,
@@ -95,6 +99,7 @@ def build(
     on_document: Callable[[DocumentGraph], None] | None = None,
     on_documents_read: Callable[[int], None] | None = None,
     default_date: str | None = None,
+    resolutions: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
@@ -113,7 +118,9 @@ def build(
     documents before the slow part starts (for a progress bar), ``on_document`` each document's
     graph as it is made. ``default_date`` (``YYYY-MM-DD``) is the date of the documents that carry
     none (in a field, front matter, file name or metadata): relative days ("on Tuesday") in them
-    are read against it.
+    are read against it. Once all documents are in, their nodes are resolved across the corpus
+    (:mod:`kg.graph.resolution`; with ``append``, against the nodes already there), honouring the
+    user's decisions in the ``resolutions`` file (:func:`kg.extraction.corpus.read_resolutions`).
     """
     started = time.perf_counter()
     failures: list[str] = []
@@ -133,11 +140,15 @@ def build(
         resolve_format(name)  # fail on a bad format before the slow part
     if default_date is not None:
         default_date = checked_date(default_date)
+    hand = read_resolutions(resolutions) if resolutions is not None else NO_HAND
+    graphs = in_memory()
     if append and store is not None and is_store(store):
-        read_store(store)  # a damaged store fails here, before the slow part and before any write
+        # A damaged store fails here, before the slow part and before any write; its documents'
+        # graphs are what the new documents resolve against.
+        with store_errors(store):
+            load_named_graphs(graphs, read_store(store))
     nlp = load_pipeline(model)
     by_document = store is not None or append or any(resolve_format(f)[0] in QUAD_FORMATS for f in formats)
-    graphs = in_memory()
     previous = Path(out_dir) / "graph.ttl" if out_dir is not None else None
     if append and store is None and previous is not None and previous.exists():
         load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
@@ -147,27 +158,25 @@ def build(
     result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
     if extractor is None:
         extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
+    new_graphs: set[ox.NamedNode | ox.DefaultGraph] = set()
     for found in _made(extractor(_checked_language(documents, warn)), collect):
         put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
+        new_graphs.add(ox.NamedNode(found.graph_name.strip("<>")))
         result.documents.append(found.document.id)
         result.tokens += found.tokens
         if on_document is not None:
             on_document(found)
     if not result.documents:
         raise _nothing_readable(paths)
+    changed = apply_resolutions(graphs, resolve_corpus(entity_records(graphs), hand))
     if store is not None:
         writer = open_store(store, create=True)
         try:
             with store_errors(store, writing=True):  # the disk full: Oxigraph's transaction leaves the store as it was
-                write_documents(writer, graphs, replace_all=not append)
+                write_documents(writer, graphs, replace_all=not append, only=new_graphs | changed if append else None)
         finally:
             writer.close()
-        if append and out_dir is not None:  # the files show the whole store, named graphs and all
-            graphs.clear()
-            with store_errors(store):
-                load_quads(graphs, read_store(store))
-    if by_document:
-        fill_union(graphs)
+    fill_union(graphs)
     result.entities, result.relations, result.statements = _count(graphs)
     if out_dir is not None:
         result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
@@ -205,6 +214,44 @@ def extract(
     if count == 0:  # as kg build: an empty result must not replace a shard written before
         raise _nothing_readable(paths)
     return count
+
+
+def merge(
+    shards: Sequence[str | Path],
+    *,
+    out_dir: str | Path = DEFAULT_OUT_DIR,
+    formats: Sequence[str] = (),
+    html: bool = True,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    resolutions: str | Path | None = None,
+) -> BuildResult:
+    """Merge the N-Quads shards of :func:`extract` into one graph, resolve it across the corpus as
+    :func:`build` does, and write the files: the graph one ``kg build`` of all the documents makes.
+
+    A document in two shards counts once (its triples are the same in both).
+    """
+    started = time.perf_counter()
+    for name in formats:
+        resolve_format(name)
+    hand = read_resolutions(resolutions) if resolutions is not None else NO_HAND
+    graphs = in_memory()
+    for shard in shards:
+        path = Path(shard)
+        if path.suffix.lower() not in (".nq", ".nquads"):
+            raise InputError(f"{path}: kg merge reads the N-Quads shards `kg extract` writes (.nq)")
+        load_file(graphs, path)
+    graphs.clear_graph(ox.DefaultGraph())  # load_file filled it; it is remade below
+    documents = sorted(str(name.value) for name in graphs.named_graphs())
+    if not documents:
+        raise InputError("no documents in " + ", ".join(str(shard) for shard in shards))
+    apply_resolutions(graphs, resolve_corpus(entity_records(graphs), hand))
+    fill_union(graphs)
+    documents = [document for document in documents if document != RESOLUTION_GRAPH.value]
+    result = BuildResult(graph=default_graph(graphs), documents=documents)
+    result.entities, result.relations, result.statements = _count(graphs)
+    result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _made(graphs: Iterable[DocumentGraph], on_error: Callable[[InputError], None]) -> Iterator[DocumentGraph]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -37,6 +37,21 @@ def test_centrality_and_communities_are_repeatable(seeds_build: BuildResult) -> 
     assert abs(sum(rank.values()) - 1) < 1e-6
     assert communities(network) == communities(entity_network(seeds_build.graph).graph)  # a fresh run, same answer
     assert len(set(communities(network).values())) > 3
+
+
+def test_events_are_read_with_the_edge_of_their_statement(seeds_build: BuildResult, seeds_graph: Graph) -> None:
+    events = entity_network(seeds_build.graph).events
+    assert events == entity_network(seeds_graph).events  # the build's store and the saved Turtle agree
+    derived = {str(event) for event, _ in seeds_graph.subject_objects(URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    assert [event.iri for event in events] == sorted(derived)
+    blinken = "https://w3id.org/kg-news/id/person/Antony_Blinken"
+    israel = "https://w3id.org/kg-news/id/place/Israel"
+    [visit] = [event for event in events if event.time == "this Friday"]
+    assert (visit.cls, visit.label, visit.date, visit.factuality) == ("Visit", "Antony Blinken visits Israel", "",
+                                                                       "planned")
+    assert visit.edge == (blinken, israel, "visits") and set(visit.entities) == {blinken, israel}
+    assert visit.document.startswith("https://w3id.org/kg-news/id/document/")
+    assert all(event.edge is not None for event in events)  # every statement behind an event has its edge
 
 
 def test_stats_counts(seeds_build: BuildResult) -> None:

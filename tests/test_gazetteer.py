@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import doctest
+import json
+from typing import Any
 
 import pytest
 
 from kg.extraction import gazetteer
-from kg.extraction.gazetteer import place_class
+from kg.extraction.gazetteer import DATA_DIR, PlaceLink, geonames_link, place_class
 from kg.model import EntityClass
 
 
@@ -28,3 +30,49 @@ def test_the_examples_in_the_docstrings_hold() -> None:
 )
 def test_a_place_is_refined_by_the_gazetteer(name: str, expected: EntityClass) -> None:
     assert place_class(name) == expected
+
+
+def places() -> dict[str, Any]:
+    """The shipped gazetteer as the file has it, so the tests check the lookup against the data."""
+    data: dict[str, Any] = json.loads((DATA_DIR / "places.json").read_text("utf-8"))
+    return data
+
+
+@pytest.mark.parametrize(("name", "listed_as"), [("France", "France"), ("Netherlands", "The Netherlands")])
+def test_a_country_links_to_its_geonames_id_and_iso_code(name: str, listed_as: str) -> None:
+    country = places()["countries"][listed_as]
+    assert geonames_link(name, EntityClass.COUNTRY) == PlaceLink(country["geonames"], country["iso"])
+    assert len(country["iso"]) == 2
+
+
+def test_a_city_one_town_is_named_after_links_without_an_iso_code() -> None:
+    kabul = places()["cities"]["Kabul"]
+    assert "namesakes" not in kabul
+    assert geonames_link("Kabul", EntityClass.CITY) == PlaceLink(kabul["geonames"], None)
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("Paris", EntityClass.CITY),  # also a town in Texas
+        ("Birmingham", EntityClass.CITY),  # England and Alabama
+        ("Washington", EntityClass.CITY),  # the capital and towns in England and the US
+        ("Soviet Union", EntityClass.COUNTRY),  # gone: GeoNames lists no such country
+        ("Congo", EntityClass.COUNTRY),  # two states
+        ("Virginia", EntityClass.PLACE),  # a state: the gazetteer's "Virginia" is a town abroad
+        ("France", EntityClass.CITY),  # a name is looked up under its class only
+        ("france", EntityClass.COUNTRY),  # exact names only
+        ("Karol Bagh", EntityClass.CITY),  # unknown
+        ("Antony Blinken", EntityClass.PERSON),
+    ],
+)
+def test_an_ambiguous_or_unknown_name_gets_no_link(name: str, cls: EntityClass) -> None:
+    assert geonames_link(name, cls) is None
+
+
+def test_the_gazetteer_counts_the_towns_that_share_a_name() -> None:
+    """A name is kept once, for its most populous town: the count of the others is what tells
+    Paris (also in Texas) from Jerusalem, so it must be in the data."""
+    cities = places()["cities"]
+    assert cities["Paris"]["country"] == "FR" and cities["Paris"]["namesakes"] >= 1
+    assert "namesakes" not in cities["Jerusalem"]

@@ -65,12 +65,21 @@ def test_output_formats(graph: Graph) -> None:
         ("relations-with-evidence", "relation", "holdsRole"),
         ("entities-by-class", "entity", "Antony Blinken"),
         ("events", "event", "Antony Blinken meets Benjamin Netanyahu"),
+        ("places-on-the-map", "iso", "IL"),
     ],
 )
 def test_example_queries_answer_on_the_seeds(seeds_graph: Graph, name: str, column: str, expected: str) -> None:
     assert name in example_names()
     records = query(seeds_graph, example_query(name)).records()
     assert expected in {record[column] for record in records}
+
+
+def test_places_on_the_map_lists_linked_places_only(seeds_graph: Graph) -> None:
+    """Each row is a place with its GeoNames IRI; a country has its ISO code, a city none."""
+    records = query(seeds_graph, example_query("places-on-the-map")).records()
+    assert records and all((record["geonames"] or "").startswith("https://sws.geonames.org/") for record in records)
+    assert {record["class"] for record in records if record["iso"]} == {"Country"}
+    assert "Washington" not in {record["place"] for record in records}  # GeoNames has four towns of that name
 
 
 def test_unknown_example_lists_the_known_ones() -> None:

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from rdflib import RDF, Literal
+from rdflib import OWL, RDF, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kg.graph.rdf import entity_iri, slug, statement_iri, to_graph
-from kg.model import Corpus
-from kg.namespace import KG
+from kg.extraction.gazetteer import geonames_link
+from kg.graph.rdf import entity_iri, new_graph, slug, statement_iri, to_graph
+from kg.model import Corpus, Document, Entity, EntityClass
+from kg.namespace import GEONAMES, KG
+from kg.pipeline import build
+from kg.sparql.query import query
 
 
 @pytest.mark.parametrize(
@@ -65,3 +69,48 @@ def test_same_corpus_same_graph(resolve_texts: Callable[..., Corpus]) -> None:
     assert isomorphic(first, second)
     assert first.serialize(format="turtle") == second.serialize(format="turtle")
     assert len(first) > 10
+
+
+def test_places_the_gazetteer_knows_link_to_geonames() -> None:
+    """A country gets owl:sameAs its GeoNames IRI and its ISO code, a city named after one town the
+    link alone; a city whose name GeoNames gives several towns, and a person, get neither."""
+    document = Document(id="doc", text="Blinken flew from Paris to Kabul and on to France.")
+    entities = tuple(
+        Entity(key=f"{family}/{name}", name=name, cls=cls, aliases=(), documents=("doc",))
+        for family, name, cls in [("place", "France", EntityClass.COUNTRY), ("place", "Kabul", EntityClass.CITY),
+                                  ("place", "Paris", EntityClass.CITY), ("person", "Blinken", EntityClass.PERSON)]
+    )
+    graph = to_graph(Corpus(documents=(document,), entities=entities, relations=()))
+    france, kabul = geonames_link("France", EntityClass.COUNTRY), geonames_link("Kabul", EntityClass.CITY)
+    assert france is not None and kabul is not None
+    expected = new_graph()
+    for triple in [
+        (entity_iri("place/France"), OWL.sameAs, URIRef(f"https://sws.geonames.org/{france.geonames}/")),
+        (entity_iri("place/France"), KG.isoCode, Literal(france.iso)),
+        (entity_iri("place/Kabul"), OWL.sameAs, URIRef(f"https://sws.geonames.org/{kabul.geonames}/")),
+    ]:
+        expected.add(triple)
+    links = new_graph()
+    for predicate in (OWL.sameAs, KG.isoCode):
+        for link in graph.triples((None, predicate, None)):
+            links.add(link)
+    assert isomorphic(links, expected)
+    assert str(graph.value(entity_iri("place/France"), KG.isoCode)) == "FR"
+
+
+def test_a_built_graph_answers_where_its_places_are(tmp_path: Path) -> None:
+    """Through the real pipeline and SPARQL, as a user asks: France is GeoNames' France, code FR."""
+    article = tmp_path / "visit.txt"
+    article.write_text("Antony Blinken visited France and met officials in Paris.", "utf-8")
+    graph = build([article], out_dir=None).graph
+    rows = query(graph, """
+        SELECT ?geonames ?iso WHERE {
+          ?france rdfs:label "France" ; a kg:Country ; owl:sameAs ?geonames ; kg:isoCode ?iso .
+          FILTER(STRSTARTS(STR(?geonames), "https://sws.geonames.org/"))
+        }""").rows
+    france = geonames_link("France", EntityClass.COUNTRY)
+    assert france is not None
+    assert rows == ((GEONAMES[f"{france.geonames}/"], Literal("FR")),)
+    assert not query(graph, "ASK { ?person a kg:Person ; owl:sameAs ?any }").boolean
+    assert query(graph, 'ASK { ?paris rdfs:label "Paris" ; a kg:City }').boolean  # named, but also a town in Texas:
+    assert not query(graph, 'ASK { ?paris rdfs:label "Paris" ; owl:sameAs ?any }').boolean  # no link

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 
 from kg.namespace import KG, domain_and_range, local_name, relation_names
 from kg.pipeline import build
@@ -49,6 +49,17 @@ def test_range_is_checked_through_the_class_hierarchy(graph: Graph) -> None:
     graph.remove((BLINKEN, KG.visits, NETANYAHU))
     graph.add((israel, KG.meets, BLINKEN))  # a Country is an Agent: valid
     assert validate(graph) == []
+
+
+def test_only_a_country_has_an_iso_code_and_links_out_by_iri(graph: Graph) -> None:
+    israel = URIRef("https://w3id.org/kg-news/id/place/Israel")
+    assert graph.value(israel, KG.isoCode) == Literal("IL")  # the seeds' Israel is linked, and valid
+    graph.set((israel, KG.isoCode, Literal("il")))
+    graph.add((BLINKEN, KG.isoCode, Literal("US")))
+    graph.add((BLINKEN, OWL.sameAs, Literal("not an IRI")))
+    violations = {(v.focus, v.shape) for v in validate(graph)}
+    assert violations == {("kgr:place/Israel", "IsoCode"), ("kgr:person/Antony_Blinken", "IsoCode"),
+                          ("kgr:person/Antony_Blinken", "Entity")}
 
 
 def test_every_relation_has_a_domain_and_range_shape() -> None:

@@ -7,13 +7,16 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.graph.rdf import new_graph
-from kg.pipeline import BuildResult
-from kg.view.analytics import entity_network
-from kg.view.viewer import page_data, render_html, script_json, stories, vis_options
+from kg.namespace import KG
+from kg.pipeline import BuildResult, build
+from kg.view.analytics import EventInfo, entity_network
+from kg.view.viewer import page_data, render_html, script_json, stories, timeline, vis_options
 
 
 def test_page_is_self_contained(seeds_build: BuildResult) -> None:
@@ -142,3 +145,117 @@ def test_a_story_is_named_by_its_iri_end_unless_another_ends_alike() -> None:
     found = {story["iri"]: story for story in stories(documents, info, {}, [])}
     assert [found[iri]["id"] for iri in documents] == ["http://a.example/doc/1", "http://b.example/doc/1", "2"]
     assert found["http://a.example/doc/2"]["entities"] == ["http://a.example/e"]
+
+
+# ---------------------------------------------------------------- the timeline (issue 15, item 2)
+#: Three short stories: events on a day the text names, one whose document's date stands in
+#: ("Macron said..."), and a meeting in an undated document, which has no day at all. Blinken
+#: and Netanyahu meet twice, a relation each way: on 18 and on 30 October.
+DATED_STORIES = [
+    {"id": "visit", "title": "Blinken to visit Israel", "date": "2023-11-02",
+     "text": "Antony Blinken will visit Israel on Friday. He met Benjamin Netanyahu in Jerusalem on Monday."},
+    {"id": "summit", "title": "Merkel meets Macron", "date": "2023-10-20",
+     "text": "Angela Merkel met Emmanuel Macron in Paris on Tuesday. Macron said France would support the plan. "
+             "Benjamin Netanyahu hosted Antony Blinken in Tel Aviv on Wednesday."},
+    {"id": "nodate", "title": "Undated", "text": "Joe Biden met Justin Trudeau in Ottawa."},
+]
+
+
+def build_dated(folder: Path) -> BuildResult:
+    """``kg build`` of :data:`DATED_STORIES` into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "dated.jsonl"
+    source.write_text("".join(json.dumps(story) + "\n" for story in DATED_STORIES), "utf-8")
+    return build([source], out_dir=folder / "out")
+
+
+#: Each event's day as the graph says it: kg:date, else its document's kg:datePublished.
+EVENT_DAYS = """
+SELECT ?event ?day ?estimated ?subject ?predicate ?object WHERE {
+  ?event prov:wasDerivedFrom ?statement ; kg:document ?document .
+  ?statement rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+  OPTIONAL { ?event kg:date ?date }
+  OPTIONAL { ?document kg:datePublished ?published }
+  BIND(COALESCE(?date, ?published) AS ?day)
+  BIND(!BOUND(?date) AS ?estimated)
+}"""
+
+
+def event_days(graph: Graph) -> dict[str, tuple[str | None, bool, tuple[str, str, str]]]:
+    """event IRI -> (its day or None, whether the document's date stands in, its statement's triple)."""
+    rows = graph.query(EVENT_DAYS, initNs={"kg": KG, "rdf": RDF, "prov": URIRef("http://www.w3.org/ns/prov#")})
+    return {str(row[0]): (None if row[1] is None else str(row[1]), bool(row[2].toPython()),  # type: ignore[index]
+                          (str(row[3]), str(row[4]).rsplit("#", 1)[-1], str(row[5])))  # type: ignore[index]
+            for row in rows}
+
+
+@pytest.fixture(scope="module")
+def dated_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build_dated(tmp_path_factory.mktemp("dated"))
+
+
+def test_the_timeline_has_each_event_on_its_day_or_its_documents(dated_build: BuildResult) -> None:
+    graph = Graph().parse(dated_build.written[0], format="turtle")
+    expected = event_days(graph)
+    data = page_data(entity_network(graph))
+    items = data["timeline"]["items"]
+    edge_of = {(edge["from"], edge["relation"], edge["to"]): edge["id"] for edge in data["edges"]}
+    assert {item["event"]: (item["day"], item["estimated"], item["edge"]) for item in items} == {
+        event: (day, estimated, edge_of[triple]) for event, (day, estimated, triple) in expected.items() if day
+    }
+    assert data["timeline"]["undated"] == sum(1 for day, _, _ in expected.values() if day is None) == 1
+    by_label = {item["label"]: item for item in items}
+    visit = by_label["Antony Blinken visits Israel"]
+    assert (visit["day"], visit["estimated"], visit["time"], visit["cls"]) == ("2023-11-03", False, "Friday", "Visit")
+    assert visit["document"].endswith("/visit") and len(visit["entities"]) == 2
+    said = by_label["Emmanuel Macron on France"]  # no day in its sentence: the document's date stands in
+    assert (said["day"], said["estimated"]) == ("2023-10-20", True)
+    assert [item["day"] for item in items] == sorted(item["day"] for item in items)
+
+
+def test_the_page_with_a_timeline_is_the_same_in_every_process(dated_build: BuildResult) -> None:
+    script = ("import sys; from rdflib import Graph; from kg.view.viewer import render_html; "
+              "sys.stdout.write(render_html(Graph().parse(sys.argv[1], format='turtle')))")
+    pages = [subprocess.run([sys.executable, "-c", script, str(dated_build.written[0])], capture_output=True,
+                            text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120).stdout
+             for seed in ("1", "2")]
+    assert '"timeline":{"items":[{' in pages[0]
+    assert pages[0] == pages[1]
+
+
+def event(date: str = "", document: str = "http://d/1", edge: tuple[str, str, str] | None = ("a", "b", "meets"),
+          label: str = "A meets B") -> EventInfo:
+    return EventInfo(iri=f"http://e/{label}", cls="Meeting", label=label, date=date, time="", document=document,
+                     factuality="asserted", edge=edge, entities=("a", "b"))
+
+
+@pytest.mark.parametrize(("found", "day", "estimated"), [
+    (event(date="2023-10-07"), "2023-10-07", False),
+    (event(), "2023-11-02", True),  # the document's date stands in
+    (event(date="2023-10"), "2023-11-02", True),  # not a day
+    (event(date="2023-02-30"), "2023-11-02", True),  # not a day either
+    (event(document="http://d/undated"), None, None),
+    (event(document="http://d/elsewhere"), None, None),
+])
+def test_an_event_takes_its_own_day_else_its_documents(found: EventInfo, day: str | None,
+                                                       estimated: bool | None) -> None:
+    documents = {"http://d/1": {"date": "2023-11-02"}, "http://d/undated": {"date": ""}}
+    result = timeline([found], documents, {("a", "b", "meets"): "e0"})
+    assert [(item["day"], item["estimated"]) for item in result["items"]] == ([(day, estimated)] if day else [])
+    assert result["undated"] == (0 if day else 1)
+
+
+def test_an_event_whose_relation_is_not_on_the_page_is_left_out_uncounted() -> None:
+    result = timeline([event(date="2023-10-07", edge=("a", "c", "meets")), event(date="2023-10-07", edge=None)],
+                      {}, {("a", "b", "meets"): "e0"})
+    assert result == {"items": [], "undated": 0}
+
+
+def test_timeline_items_are_sorted_whatever_order_the_events_come_in() -> None:
+    events = [event(date=date, label=label) for date, label in
+              (("2023-10-09", "C"), ("", "B"), ("2023-10-07", "A"), ("2023-11-02", "D"))]
+    documents = {"http://d/1": {"date": "2023-11-02"}}
+    forward = timeline(events, documents, {("a", "b", "meets"): "e0"})
+    assert forward == timeline(events[::-1], documents, {("a", "b", "meets"): "e0"})
+    assert [(item["label"], item["estimated"]) for item in forward["items"]] == [
+        ("A", False), ("C", False), ("D", False), ("B", True)]  # a day of its own before a stand-in

@@ -11,10 +11,12 @@ from typing import Any
 import networkx as nx
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import PROV
 
 from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.pipeline import BuildResult, build
 from kg.view.viewer import render_html
+from tests.test_viewer import build_dated, event_days
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -643,5 +645,210 @@ def test_a_hostile_story_title_stays_text(browser: object, tmp_path: Path) -> No
         assert page.page.locator("#details h2").inner_text() == title
         assert page.page.locator("aside img, aside script").count() == 0
         assert page.dialogs == [] and page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- the timeline (issue 15, item 2)
+@pytest.fixture(scope="module")
+def dated_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Five events: four on a day their sentence names, one on its document's date; a sixth has no date."""
+    return build_dated(tmp_path_factory.mktemp("dated"))
+
+
+@pytest.fixture
+def dated_page(browser: object, dated_build: BuildResult) -> Iterator[Page]:
+    page = Page(browser, dated_build.written[-1], viewport=FIRST_VIEW)
+    yield page
+    assert page.blocked == [] and page.errors == [] and page.dialogs == []
+    page.close()
+
+
+def edges_in_span(graph: Graph, first: str, last: str) -> set[tuple[str, str, str]]:
+    """The relations (subject, relation, object) of the events whose day, as the graph gives it, is in the span."""
+    return {(s, p, o) for day, _, (s, p, o) in event_days(graph).values() if day is not None and first <= day <= last}
+
+
+def drawn_edges(page: Page) -> set[tuple[str, str, str]]:
+    found = page.page.evaluate("() => window.kg.edgesView.get().map(e => [e.from, e.relation, e.to])")
+    return {tuple(edge) for edge in found}
+
+
+MARKS = """() => Array.from(document.querySelectorAll('#timeline-strip .mark'), mark => {
+  const box = mark.getBoundingClientRect();
+  return [box.x + box.width / 2, box.y + box.height / 2, mark.classList.contains('estimated')];
+})"""
+
+
+def drag(page: Page, from_x: float, to_x: float) -> None:
+    """Drag across the timeline strip, above its marks, as a reader brushes a span."""
+    y = page.page.locator("#timeline-strip").bounding_box()["y"] + 6
+    page.page.mouse.move(from_x, y)
+    page.page.mouse.down()
+    for step in range(1, 6):
+        page.page.mouse.move(from_x + (to_x - from_x) * step / 5, y)
+    page.page.mouse.up()
+
+
+def test_the_timeline_draws_one_mark_per_dated_event(dated_page: Page, dated_build: BuildResult) -> None:
+    days = event_days(Graph().parse(dated_build.written[0], format="turtle"))
+    marks = dated_page.page.evaluate(MARKS)
+    assert len(marks) == sum(1 for day, _, _ in days.values() if day)
+    assert sum(1 for _, _, estimated in marks if estimated) == sum(1 for day, estimated, _ in days.values()
+                                                                   if day and estimated) == 1
+    note = dated_page.page.inner_text("#timeline-note")
+    assert note.startswith("5 events (1 by document date), 1 more with no date, not shown")
+    assert "document date" in dated_page.page.inner_text("#timeline-head")  # the hollow mark's legend
+    strip = dated_page.page.locator("#timeline").bounding_box()
+    assert strip["y"] + strip["height"] <= FIRST_VIEW["height"] and strip["x"] + strip["width"] <= 1280 - 380
+    assert [label for label in dated_page.page.locator("#timeline-strip .tick-label").all_text_contents()
+            if "2023" in label]  # the axis names the year
+
+
+def test_brushing_a_span_draws_only_the_relations_of_its_events(dated_page: Page, dated_build: BuildResult) -> None:
+    graph = Graph().parse(dated_build.written[0], format="turtle")
+    page = dated_page.page
+    whole = drawn(dated_page)
+    before = page.evaluate(POSITIONS)
+    xs = sorted({round(x) for x, _, _ in page.evaluate(MARKS)})
+    assert len(xs) == 5
+    drag(dated_page, (xs[2] + xs[3]) / 2, xs[4] + 6)  # the last two days
+    first, last = page.evaluate("() => window.kg.timeSpan")
+    expected = edges_in_span(graph, first, last)
+    days = {day for day, _, _ in event_days(graph).values() if day and first <= day <= last}
+    assert days == {"2023-10-30", "2023-11-03"}  # the days of the marks dragged over, no more
+    assert "2023-10-24" <= first <= "2023-10-26" and "2023-11-03" <= last <= "2023-11-04"  # where the drag was
+    assert drawn_edges(dated_page) == expected and 0 < len(expected) < len(whole[1])
+    assert drawn(dated_page)[0] == {node for s, _, o in expected for node in (s, o)}
+    assert ("Benjamin Netanyahu", "meets", "Antony Blinken") not in {  # both drawn, but they met that way on the 18th
+        tuple(page.evaluate("(id) => window.kg.nodes.get(id).label", node) if number != 1 else node
+              for number, node in enumerate(edge)) for edge in drawn_edges(dated_page)}
+    assert moved(before, page.evaluate(POSITIONS)) == []
+    assert page.evaluate("() => location.hash") == f"#time={first},{last}"
+    assert "2 events" in page.inner_text("#timeline-span")
+    assert {"Antony Blinken visits Israel", "Antony Blinken meets Benjamin Netanyahu"} == set(
+        page.locator("#details ul.span-events button").all_inner_texts())
+    page.locator('.filter-relation[data-relation="visits"]').uncheck()  # the other filters still apply
+    assert drawn_edges(dated_page) == {edge for edge in expected if edge[1] != "visits"}
+    page.locator('.filter-relation[data-relation="visits"]').check()
+    box = page.locator("#timeline-strip").bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + 6)  # a click on the strip, not a drag, clears the span
+    assert page.evaluate("() => window.kg.timeSpan") is None
+    assert drawn(dated_page) == whole
+    assert moved(before, page.evaluate(POSITIONS)) == []
+    assert page.evaluate("() => location.hash") == ""
+
+
+def test_a_time_fragment_restores_the_span(browser: object, dated_build: BuildResult) -> None:
+    graph = Graph().parse(dated_build.written[0], format="turtle")
+    page = Page(browser, dated_build.written[-1], fragment="#time=2023-10-15,2023-10-25")
+    try:
+        assert page.page.evaluate("() => window.kg.timeSpan") == ["2023-10-15", "2023-10-25"]
+        expected = edges_in_span(graph, "2023-10-15", "2023-10-25")
+        assert expected and drawn_edges(page) == expected
+        assert page.page.locator("#timeline-strip rect.brush").count() == 1
+        assert page.page.locator("#timeline-clear").is_visible()
+        page.page.locator("#timeline-clear").click()
+        assert page.page.evaluate("() => location.hash") == ""
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+    page = Page(browser, dated_build.written[-1], fragment="#doc=summit&time=2023-10-15,2023-10-25")
+    try:  # with a story
+        assert page.page.evaluate("() => window.kg.timeSpan") == ["2023-10-15", "2023-10-25"]
+        assert page.page.locator("#story-list li.picked").count() == 1
+        assert page.page.evaluate("() => location.hash") == "#doc=summit&time=2023-10-15,2023-10-25"
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_hovering_a_mark_names_its_event_and_says_when_the_day_is_the_documents(dated_page: Page) -> None:
+    tip = dated_page.page.locator("#timeline-tip")
+    dated_page.page.locator("#timeline-strip .mark.estimated").hover()
+    assert tip.inner_text() == ("Emmanuel Macron on France\n"
+                                "Announcement · 20 Oct 2023 (document date: the text gives the event no day)")
+    dated_page.page.locator("#timeline-strip .mark:not(.estimated)").last.hover()
+    assert tip.inner_text() == "Antony Blinken visits Israel\nVisit · 3 Nov 2023 (“Friday”)"
+    dated_page.page.locator("#timeline-strip .mark:not(.estimated)").last.click()  # shows its relation
+    assert "Antony Blinken — visits → Israel" in dated_page.page.inner_text("#details")
+
+
+def test_no_timeline_without_a_dated_event(browser: object, large_page_file: Path) -> None:
+    page = Page(browser, large_page_file, viewport=FIRST_VIEW)
+    try:
+        assert page.page.locator("#timeline").is_hidden()
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+
+
+def test_a_hostile_event_label_stays_text(browser: object, tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=\"window.__pwned=1;alert(1)\"> meets <b>Macron</b>"
+    graph = Graph()
+    merkel, macron = URIRef("http://example.org/id/person/Merkel"), URIRef("http://example.org/id/person/Macron")
+    statement, event = URIRef("http://example.org/id/statement/1"), URIRef("http://example.org/id/event/1")
+    document = URIRef("http://example.org/id/document/1")
+    for entity, name in ((merkel, "Angela Merkel"), (macron, "Emmanuel Macron")):
+        graph.add((entity, RDF.type, KG.Person))
+        graph.add((entity, RDFS.label, Literal(name)))
+    graph.add((merkel, KG.meets, macron))
+    for p, o in ((RDF.type, KG.Statement), (RDF.subject, merkel), (RDF.predicate, KG.meets), (RDF.object, macron),
+                 (KG.document, document), (KG.evidence, Literal("Merkel met Macron."))):
+        graph.add((statement, p, o))
+    for p, o in ((RDF.type, KG.Meeting), (RDFS.label, Literal(hostile)), (PROV.wasDerivedFrom, statement),
+                 (KG.document, document), (KG.date, Literal("2023-10-07", datatype=XSD_DATE))):
+        graph.add((event, p, o))
+    path = tmp_path / "graph.html"
+    path.write_text(render_html(graph), "utf-8")
+    page = Page(browser, path)
+    try:
+        page.page.locator("#timeline-strip .mark").hover()
+        assert page.page.inner_text("#timeline-tip") == hostile + "\nMeeting · 7 Oct 2023"
+        box = page.page.locator("#timeline-strip").bounding_box()
+        drag(page, box["x"] + 2, box["x"] + box["width"] - 2)
+        assert page.page.locator("#details ul.span-events button").inner_text() == hostile
+        assert page.page.locator("#timeline img, #timeline b, aside img, aside b").count() == 0
+        assert page.page.evaluate("window.__pwned === undefined")
+        assert page.dialogs == [] and page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_the_page_fixture_blocks_and_records_every_request_off_disk(seeds_page: Page) -> None:
+    """The checks that no request leaves a page mean something only if one that tries is caught."""
+    outcome = seeds_page.page.evaluate("""() => fetch('https://example.org/tracker.js')
+        .then(() => 'fetched', () => 'refused')""")
+    assert outcome == "refused" and seeds_page.blocked == ["https://example.org/tracker.js"]
+    seeds_page.blocked.clear()  # for the fixture's own check after the test
+
+
+def test_the_entity_panel_says_why_names_are_one_node_or_kept_apart(browser: object, tmp_path: Path) -> None:
+    """Corpus-level resolution on record in the panel: the reasons are the graph's own kg:reason."""
+    texts = {"a": "US Secretary of State Antony Blinken arrived in Tel Aviv and met Benjamin Netanyahu.",
+             "b": "Blinken told reporters in Amman that Netanyahu had agreed to consider pauses.",
+             "c": "George Bush met Antony Blinken in Texas.", "d": "Jeb Bush spoke in Florida.",
+             "e": "Bush spoke in Ohio and met Blinken."}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text + "\n", "utf-8")
+    result = build(sorted(tmp_path.glob("*.txt")), out_dir=tmp_path / "out")
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl")
+    reasons = {str(reason) for reason in graph.objects(None, KG.reason)}
+    joined = next(reason for reason in reasons if reason.startswith('"Blinken"'))
+    apart = next(reason for reason in reasons if reason.startswith('"Bush"'))
+    page = Page(browser, result.written[-1])
+    try:
+        for name, heading, reason in (("Antony Blinken", "Joined across documents", joined),
+                                      ("Bush", "Kept apart", apart)):
+            page.page.locator("#search").fill(name)
+            page.page.locator("#search").press("Enter")
+            details = page.page.locator("#details")
+            assert details.locator("h2").inner_text() == name
+            assert heading in details.locator("h3").all_text_contents()
+            assert f"{reason} (surname)" in details.locator(".resolution").all_text_contents()
+        assert page.errors == [] and page.blocked == []
     finally:
         page.close()

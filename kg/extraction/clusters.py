@@ -7,7 +7,9 @@ name's entity has, resolution which class the entity gets.
   clean to "United States"), and so are a name and the short name bracketed after it ("the
   Federal Security Service (FSB)"); a one-word name that ends exactly one longer name is that
   entity ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or a large
-  city and NER did not always take it for a person ("Washington"), and a person's or
+  city and NER did not always take it for a person ("Washington"); of several that fit, the one
+  the text had named when it first wrote the short name, if it had named only one ("Kennedy"
+  after "Robert F. Kennedy" and before "John F. Kennedy" is introduced), and a person's or
   organisation's one-word name that opens exactly one longer name of its class is too ("Jamal"
   is "Jamal Khashoggi", "NBC" is "NBC News").
 - A place's name the gazetteer does not list, a typing slip away from another place's name of
@@ -70,6 +72,9 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
             # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
             candidates = [long for long in long_names if long.split(" ", 1)[0] == name
                           and mentions[by_name[(long, False)][0]].cls == first.cls]
+        if len(candidates) > 1:  # "Kennedy" after "Robert F. Kennedy", before "John F. Kennedy" is named
+            first_use = min(by_name[(name, is_role)])
+            candidates = [long for long in candidates if min(by_name[(long, False)]) < first_use]
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
     _join_misspellings(by_name, mentions)
@@ -150,8 +155,8 @@ def vote(mentions: list[Mention]) -> EntityClass:
 
 def preferred_name(mentions: list[Mention]) -> str:
     """The fullest name: most words, then most used, then one the gazetteer lists (not its misspelling), then
-    alphabetical."""
-    counts = Counter(mention.name for mention in mentions)
+    alphabetical; a name the text gives as another name ("born Peter Edward Baker") only when there is no other."""
+    counts = Counter(mention.name for mention in [m for m in mentions if m.alias_of is None] or mentions)
     return min(counts, key=lambda name: (-len(name.split()), -counts[name], not gazetteer.is_listed_place(name), name))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.model import EntityClass
 
@@ -24,6 +24,13 @@ EXTRA_COUNTRIES = frozenset({
 #: Places the gazetteer's lists miss that news names like countries, kept as places (not states):
 #: the nations of the United Kingdom.
 EXTRA_PLACES = frozenset({"England", "Scotland", "Wales", "Northern Ireland"})
+#: kg's canonical name -> the name GeoNames lists the same country under today. The other
+#: EXTRA_COUNTRIES get no GeoNames link: states that are gone (Soviet Union, Zaire) and names
+#: of more than one place (Congo, two states; Macedonia, also a region of Greece).
+GEONAMES_COUNTRY_NAMES = {
+    "Netherlands": "The Netherlands", "Czech Republic": "Czechia", "Palestine": "Palestinian Territory",
+    "Burma": "Myanmar", "Swaziland": "Eswatini", "Cape Verde": "Cabo Verde", "East Timor": "Timor Leste",
+}
 CONTINENTS = frozenset({"Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America"})
 
 
@@ -143,3 +150,33 @@ def is_state_abbreviation(text: str) -> bool:
     """
     state = us_state(text)
     return state is not None and state.lower() != text.lower()
+
+
+class PlaceLink(NamedTuple):
+    """Where a place kg names is in GeoNames: its feature id and, for a country, its ISO 3166-1 alpha-2 code."""
+
+    geonames: int
+    iso: str | None = None
+
+
+def geonames_link(name: str, cls: EntityClass) -> PlaceLink | None:
+    """The GeoNames feature a country or city of that canonical name is, when kg's gazetteer can tell.
+
+    Only exact names the gazetteer lists are linked, and a city only when GeoNames has one town of
+    15,000 people or more by that name: "Paris" is also a town in Texas, so it gets no link, as a
+    wrong link out is worse than none. A place kg did not refine to a country or city (a US state,
+    a region, a continent) has no id in the gazetteer. Towns smaller than 15,000 are not listed, so
+    a city linked here may still share its name with a village.
+
+    >>> geonames_link("Afghanistan", EntityClass.COUNTRY)
+    PlaceLink(geonames=1149361, iso='AF')
+    >>> geonames_link("Kabul", EntityClass.CITY), geonames_link("Birmingham", EntityClass.CITY)
+    (PlaceLink(geonames=1138958, iso=None), None)
+    """
+    if cls == EntityClass.COUNTRY:
+        country = _places()["countries"].get(GEONAMES_COUNTRY_NAMES.get(name, name))
+        return None if country is None else PlaceLink(country["geonames"], country["iso"])
+    if cls == EntityClass.CITY:
+        town = _places()["cities"].get(name)
+        return None if town is None or town.get("namesakes") else PlaceLink(town["geonames"])
+    return None

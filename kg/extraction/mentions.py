@@ -17,7 +17,7 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
-from kg.extraction.gazetteer import demonym_country, is_known_place, is_state_abbreviation, place_class
+from kg.extraction.gazetteer import aliases, demonym_country, is_known_place, is_state_abbreviation, place_class
 from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
@@ -51,6 +51,7 @@ PEOPLE_NOUNS = word_list("people_nouns")
 #: Words before an office that say when or how well it is held, not which office it is ("former", "great").
 OFFICE_QUALIFIERS = word_list("role_time_words") | word_list("role_judgement_words")
 PARTY_NAMES = word_list("party_names")
+BIRTH_NAME_WORDS = word_list("birth_name_words")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
 #: of organisation on their own ("The Department issued": a description of one named elsewhere).
 NOT_NAMES = word_list("not_names") | word_list("description_words")
@@ -59,7 +60,7 @@ OWNER_TYPES = frozenset({"GPE", "ORG", "LOC", "FAC", "NORP"})
 #: Words that name an institution by its kind when capitalised: "Parliament", "Congress", "the Treasury".
 INSTITUTION_WORDS = word_list("organisation_words") | word_list("department_words")
 #: Lower-case words that end a company's name ("Vodafone Group plc").
-COMPANY_SUFFIXES = frozenset({"plc", "ltd", "inc", "llc", "co", "corp", "ag", "sa", "nv", "bv", "gmbh", "spa"})
+COMPANY_SUFFIXES = word_list("company_suffixes")
 #: Prefixes that make a name a stance ("anti-Brexit", "pro-government").
 STANCE_PREFIXES = frozenset({"anti", "pro"})
 
@@ -126,7 +127,7 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and (item.mention.cls == EntityClass.ROLE or item.span[-1].lower_ in surnames or not is_common_noun(item.span))
     ]
     kept.sort(key=text_order)
-    return bracketed_aliases(unique_mentions(surnames_as_people(kept)))
+    return given_aliases(unique_mentions(surnames_as_people(kept)))
 
 
 def written_as_common_words(span: Span) -> bool:
@@ -189,21 +190,36 @@ def has_party_name(title: Span) -> bool:
     return any(token.lower_ in PARTY_NAMES for token in title)
 
 
-def bracketed_aliases(found: list[MentionSpan]) -> list[MentionSpan]:
-    """Mentions, with a short name in brackets right after a name marked as its alias: "the Federal
-    Security Service (FSB)", "the Philippine Institute of Volcanology and Seismology (Phivolcs)"."""
+def given_aliases(found: list[MentionSpan]) -> list[MentionSpan]:
+    """Mentions, with another name the text gives a name marked as its alias: a short name in
+    brackets right after it ("the Federal Security Service (FSB)", "the Philippine Institute of
+    Volcanology and Seismology (Phivolcs)"), or a person's birth name ("Ginger Baker was born
+    Peter Edward Baker", "Mary Smith, née Jones")."""
     names = [item for item in found if item.mention.cls != EntityClass.ROLE]
     aliases: dict[str, str] = {}
     for first, second in zip(names, names[1:], strict=False):
-        doc = first.span.doc
-        after = second.span.end
-        if second.span.start != first.span.end + 1 or doc[first.span.end].text != "(" or after >= len(doc) \
-                or doc[after].text != ")" or len(second.span) > 3 \
-                or len(second.mention.text) >= len(first.mention.text):
-            continue
-        aliases[second.mention.id] = first.mention.id
+        if is_bracketed_alias(first.span, second.span, first.mention.text, second.mention.text) \
+                or is_birth_name(first, second):
+            aliases[second.mention.id] = first.mention.id
     return [item._replace(mention=replace(item.mention, alias_of=aliases[item.mention.id]))
             if item.mention.id in aliases else item for item in found]
+
+
+def is_bracketed_alias(name: Span, short: Span, name_text: str, short_text: str) -> bool:
+    doc, after = name.doc, short.end
+    return short.start == name.end + 1 and doc[name.end].text == "(" and after < len(doc) \
+        and doc[after].text == ")" and len(short) <= 3 and len(short_text) < len(name_text)
+
+
+def is_birth_name(person: MentionSpan, birth: MentionSpan) -> bool:
+    """"Ginger Baker was born Peter Edward Baker": two people's names in one sentence with only a
+    birth-name word ("born", "née") and a copula or comma between them."""
+    if {person.mention.cls, birth.mention.cls} != {EntityClass.PERSON} or person.span.sent != birth.span.sent \
+            or len(birth.span) < 2:
+        return False
+    between = [token for token in person.span.doc[person.span.end:birth.span.start] if not token.is_punct]
+    return bool(between) and between[-1].lower_ in BIRTH_NAME_WORDS and len(between) <= 2 \
+        and all(token.lemma_ == "be" for token in between[:-1])
 
 
 def state_meant(span: Span) -> str | None:
@@ -394,7 +410,8 @@ def make_mention(
 
 def trim(span: Span) -> Span | None:
     """The span without a leading "the", preposition ("Unlike red algae" opening a sentence),
-    punctuation or spaces, nor a trailing possessive."""
+    punctuation or spaces, nor a trailing possessive; with the word before it when the two make a
+    name the alias table lists ("Liberal Democrat", "Lib Dem")."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"
@@ -405,4 +422,6 @@ def trim(span: Span) -> Span | None:
     last = doc[end - 1].text if end > start else ""
     if end < len(doc) and doc[end].text == "." and not last.endswith(".") and is_state_abbreviation(last):
         end += 1  # "Mich ." tokenised apart: the full stop belongs to the abbreviation
+    if start > 0 and end > start and f"{doc[start - 1].text} {doc[start:end].text}" in aliases():
+        start -= 1  # "Liberal Democrat" where NER took only "Democrat": a name the alias table knows whole
     return doc[start:end] if end > start else None

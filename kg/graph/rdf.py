@@ -21,13 +21,14 @@ from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
 from kg.errors import GraphError
+from kg.extraction.gazetteer import geonames_link
 from kg.model import Corpus, Document, Entity, Event, Factuality, Relation
-from kg.namespace import KG, KGR, PREFIXES
+from kg.namespace import GEONAMES, KG, KGR, PREFIXES
 
 
 def new_graph() -> Graph:
@@ -152,6 +153,19 @@ def _entity_triples(entity: Entity, document_id: str, aliases: tuple[str, ...]) 
     for alias in aliases:
         yield node, SKOS.altLabel, text(alias)
     yield node, KG.mentionedIn, document_iri(document_id)
+    yield from _place_links(node, entity)
+
+
+def _place_links(node: URIRef, entity: Entity) -> Iterator[Triple]:
+    """A country or city the shipped gazetteer knows by this name is the same as its GeoNames
+    feature (``owl:sameAs <https://sws.geonames.org/ID/>``); a country also gets its ISO code.
+    Known offline, so the same names give the same links in every run."""
+    link = geonames_link(entity.name, entity.cls)
+    if link is None:
+        return
+    yield node, OWL.sameAs, GEONAMES[f"{link.geonames}/"]
+    if link.iso:
+        yield node, KG.isoCode, Literal(link.iso)
 
 
 def _relation_triples(relation: Relation) -> Iterator[Triple]:
@@ -203,13 +217,18 @@ def _event_triples(event: Event) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, statement_iri(relation)
 
 
+#: What kg says of an entity in each document that names it.
+ENTITY_PROPERTIES = (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, KG.isoCode)
+
+
 def split_by_document(graph: Graph) -> Dataset:
     """A union graph (such as a saved graph.ttl) back in named graphs, one per document.
 
     Each document gets its own node, its statements with their direct triples, and the
     entities it names. A triple no document accounts for goes to the default graph. The one
     thing the union cannot tell is which document gave an entity which alias, so every
-    document naming an entity carries all its aliases.
+    document naming an entity carries all its aliases. Resolution's decisions and the
+    ``owl:sameAs`` of joined IRIs go back in their own graph (:mod:`kg.graph.resolution`).
     """
     dataset = new_dataset()
     accounted: set[Triple] = set()
@@ -225,7 +244,7 @@ def split_by_document(graph: Graph) -> Dataset:
             put(document, (document, p, o))
         for entity in graph.subjects(KG.mentionedIn, document):
             put(document, (entity, KG.mentionedIn, document))
-            for p in (RDF.type, RDFS.label, SKOS.altLabel):
+            for p in ENTITY_PROPERTIES:
                 for o in graph.objects(entity, p):
                     put(document, (entity, p, o))
         for statement in graph.subjects(KG.document, document):
@@ -236,6 +255,13 @@ def split_by_document(graph: Graph) -> Dataset:
             denied = graph.value(statement, KG.factuality) == KG.negated
             if None not in direct and not denied and direct in graph:
                 put(document, direct)  # type: ignore[arg-type]
+    decisions = dataset.graph(KGR["resolution"])  # kg.graph.resolution.RESOLUTION_GRAPH
+    for resolution in graph.subjects(RDF.type, KG.Resolution):
+        for p, o in graph.predicate_objects(resolution):
+            put(decisions.identifier, (resolution, p, o))  # type: ignore[arg-type]
+    for old, kept in graph.subject_objects(OWL.sameAs):
+        if str(old).startswith(str(KGR)) and str(kept).startswith(str(KGR)):
+            put(decisions.identifier, (old, OWL.sameAs, kept))  # type: ignore[arg-type]
     default = dataset.default_context
     for triple in graph:
         if triple not in accounted:

@@ -9,7 +9,7 @@ milliseconds where rdflib's in-memory store takes seconds (see ``bench/store_ben
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,14 +62,19 @@ def open_store(path: str | Path, *, create: bool = False) -> Dataset:
     return dataset
 
 
-def write_documents(dataset: Dataset, graphs: ox.Store, *, replace_all: bool) -> None:
+def write_documents(dataset: Dataset, graphs: ox.Store, *, replace_all: bool,
+                    only: Iterable[ox.NamedNode | ox.DefaultGraph] | None = None) -> None:
     """Write the named graphs of ``graphs`` (one per document) into the store as one SPARQL
     update, so a build that is killed halfway leaves the store exactly as it was (Oxigraph
     applies an update in one transaction). Each document's graph is dropped and written anew;
     with ``replace_all`` every graph in the store is dropped first. The default graph is then
-    remade as the union (:data:`UNION_UPDATE`). The store is then flushed from its write-ahead log
+    remade as the union (:data:`UNION_UPDATE`). With ``only``, just those named graphs are written
+    (an append's new documents and the graphs resolution changed). The store is then flushed from its write-ahead log
     into its tables, which carry checksums and are what a snapshot (``kg serve``) copies."""
     names = sorted(graphs.named_graphs(), key=str)
+    if only is not None:
+        wanted = set(only)
+        names = [name for name in names if name in wanted]
     parts = ["DROP ALL ;"] if replace_all else [f"DROP SILENT GRAPH {name} ;" for name in names]
     parts.append("INSERT DATA {")
     for name in names:
@@ -131,6 +136,13 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise GraphError(f"{path}: not a valid RDF file ({' '.join(str(error).split())[:300]})") from error
     if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         fill_union(store)
+
+
+def load_named_graphs(graphs: ox.Store, source: ox.Store) -> None:
+    """Copy the documents' graphs of a store into ``graphs``, not its default graph (the union of
+    them, which the caller remakes once it has changed them)."""
+    for name in source.named_graphs():
+        graphs.extend(source.quads_for_pattern(None, None, None, name))
 
 
 def fill_union(graphs: ox.Store) -> None:

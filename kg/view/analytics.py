@@ -1,5 +1,6 @@
 """The graph as a network: entities and their relations in networkx, with the measures the
-viewer and ``kg stats`` show (centrality, components, communities).
+viewer and ``kg stats`` show (centrality, components, communities), and the events the
+relations report (for the page's timeline).
 
 Reads only RDF, so it works on any saved graph. A graph kg did not make still gets a network:
 every IRI that is the subject or object of a triple between IRIs is a node, labelled by
@@ -16,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import FOAF, SKOS
+from rdflib.namespace import FOAF, PROV, SKOS
 
 from kg.graph.store import PlainStringStore, term_key
 from kg.namespace import ENTITY_CLASSES, KG, local_name, relation_names
@@ -43,6 +44,26 @@ class StatementInfo:
     verb: str
 
 
+@dataclass(frozen=True)
+class EventInfo:
+    """A meeting, visit, attack, announcement... that a statement reports, as the timeline needs it.
+
+    ``date`` is the event's normalised day (kg:date) and ``time`` the text's words for it; either
+    may be empty. ``edge`` is the (subject, object, relation) key of the network edge the
+    statement is evidence for, or None when that edge is not in the network.
+    """
+
+    iri: str
+    cls: str
+    label: str
+    date: str
+    time: str
+    document: str
+    factuality: str
+    edge: tuple[str, str, str] | None
+    entities: tuple[str, ...]
+
+
 @dataclass
 class EntityNetwork:
     """Entities (nodes) and relations (edges, one per subject-relation-object), with their details."""
@@ -50,6 +71,8 @@ class EntityNetwork:
     graph: nx.MultiDiGraph
     documents: dict[str, dict[str, str]] = field(default_factory=dict)
     made_by_kg: bool = True
+    #: the events the relations report, in IRI order
+    events: list[EventInfo] = field(default_factory=list)
 
 
 def entity_network(rdf: Graph) -> EntityNetwork:
@@ -80,6 +103,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     # a graph of a big corpus lives in Oxigraph, where an rdflib term per triple costs seconds.
     labels = [_first_values(rdf, prop) for prop in LABEL_PROPERTIES]
     aliases, documents_of = _all_values(rdf, SKOS.altLabel), _all_values(rdf, KG.mentionedIn)
+    resolutions = _resolutions(rdf) if made_by_kg else {}
     for node in sorted(nodes):
         network.add_node(
             node,
@@ -87,15 +111,18 @@ def entity_network(rdf: Graph) -> EntityNetwork:
             cls=nodes[node],
             aliases=sorted(set(aliases.get(node, []))),
             documents=sorted(documents_of.get(node, [])),
+            resolutions=resolutions.get(node, []),
         )
     for s, p, o in sorted(set(triples)):
         relation = local_name(p)
         network.add_edge(s, o, key=relation, relation=relation, statements=[])
     fields = {prop: _first_values(rdf, prop) for prop in STATEMENT_PROPERTIES}
     statement_class, document_class = str(KG.Statement), str(KG.Document)
+    edge_of: dict[str, tuple[str, str, str]] = {}  # statement -> the key of the edge it is evidence for
     for statement in sorted(node for node, classes in types.items() if statement_class in classes):
         key = (fields[RDF.subject].get(statement, "None"), fields[RDF.object].get(statement, "None"),
                local_name(fields[RDF.predicate].get(statement, "None")))
+        edge_of[statement] = key
         info = _statement({prop: values.get(statement) for prop, values in fields.items()})
         if not network.has_edge(*key):
             # A negated relation has no direct triple, but the reader should still see what was denied.
@@ -111,7 +138,58 @@ def entity_network(rdf: Graph) -> EntityNetwork:
         document: {name: values.get(document) or "" for name, values in details.items()}
         for document in sorted(node for node, classes in types.items() if document_class in classes)
     }
-    return EntityNetwork(graph=network, documents=documents, made_by_kg=made_by_kg)
+    events = _events(rdf, network, types, labels[0], fields, edge_of)
+    return EntityNetwork(graph=network, documents=documents, made_by_kg=made_by_kg, events=events)
+
+
+def _resolutions(rdf: Graph) -> dict[str, list[dict[str, str]]]:
+    """Node -> the decisions of corpus-level resolution about it (:mod:`kg.graph.resolution`):
+    names of other documents joined into it, or its name kept apart as ambiguous; each with its
+    rule and reason, in reason order."""
+    rules, reasons = _first_values(rdf, KG.resolutionRule), _first_values(rdf, KG.reason)
+    found: dict[str, list[dict[str, str]]] = {}
+    for decision, prop in (("joined", KG.into), ("kept apart", KG.keptApart)):
+        for resolution, node in _pairs(rdf, prop, iri_objects=True):
+            found.setdefault(node, []).append(
+                {"decision": decision, "rule": rules.get(resolution, ""), "reason": reasons.get(resolution, "")})
+    return {node: sorted(items, key=lambda item: (item["decision"], item["reason"])) for node, items in found.items()}
+
+
+def _events(rdf: Graph, network: nx.MultiDiGraph, types: dict[str, list[str]], labels: dict[str, str],
+            fields: dict[URIRef, dict[str, str]], edge_of: dict[str, tuple[str, str, str]]) -> list[EventInfo]:
+    """The events of a kg graph: the nodes derived (prov:wasDerivedFrom) from a statement.
+
+    Their label, document and factuality come from the passes over rdfs:label and the statements'
+    properties already made (the same properties sit on events); only the event's own properties
+    are read here, each in one pass.
+    """
+    derived_from = {node: statement for node, statement in _first_values(rdf, PROV.wasDerivedFrom).items()
+                    if statement in edge_of}
+    if not derived_from:
+        return []
+    dates, times = _first_values(rdf, KG.date), _first_values(rdf, KG.time)
+    taking_part: dict[str, set[str]] = {}
+    for prop in (KG.agent, KG.participant, KG.place):
+        for event, entity in _pairs(rdf, prop, iri_objects=True):
+            if event in derived_from and entity in network:
+                taking_part.setdefault(event, set()).add(entity)
+    found = []
+    for event in sorted(derived_from):
+        classes = sorted(local_name(cls) for cls in types.get(event, []))
+        key = edge_of[derived_from[event]]
+        found.append(EventInfo(
+            iri=event,
+            # kg types an event with one class (kg:Meeting); a graph may add the superclass kg:Event
+            cls=next((cls for cls in classes if cls != "Event"), classes[0] if classes else "Event"),
+            label=labels.get(event) or local_name(event),
+            date=dates.get(event, ""),
+            time=times.get(event, ""),
+            document=fields[KG.document].get(event, ""),
+            factuality=local_name(fields[KG.factuality].get(event, "")) or "asserted",
+            edge=key if network.has_edge(*key) else None,
+            entities=tuple(sorted(taking_part.get(event, ()))),
+        ))
+    return found
 
 
 def _pairs(rdf: Graph, prop: URIRef, *, iri_objects: bool = False) -> Iterator[tuple[str, str]]:

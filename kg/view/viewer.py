@@ -11,12 +11,17 @@ the JSON is embedded with ``<``, ``>`` and ``&`` escaped so no text can close th
 
 The page's counts use the words ``kg build`` and ``kg stats`` use: entities, relations (distinct
 subject-relation-object links, the edges) and statements (the sentences' claims behind them).
+
+Under the network, a timeline shows the events the relations report on their day (see
+:func:`timeline`); brushing a span of it filters the network to the relations of its events.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +34,7 @@ from pyvis.node import Node
 from rdflib import Graph
 
 from kg.namespace import local_name
-from kg.view.analytics import EntityNetwork, centrality, communities, entity_network
+from kg.view.analytics import EntityNetwork, EventInfo, centrality, communities, entity_network
 from kg.view.layout import sampled_force_layout
 
 #: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.
@@ -139,11 +144,13 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
             size=round(8 + 32 * (rank.get(node, 0.0) / top) ** 0.5, 1), font_color=False,
             cls=data["cls"], community=community_of.get(node, 0), **place,
         ).options)
-        info[node] = {"aliases": data["aliases"], "documents": data["documents"]}
+        info[node] = {"aliases": data["aliases"], "documents": data["documents"],
+                      "resolutions": data.get("resolutions", [])}
     statements: dict[str, list[dict[str, Any]]] = {}
+    edge_ids: dict[tuple[str, str, str], str] = {}
     with_labels = network.number_of_edges() <= EDGE_LABEL_LIMIT
     for number, (subject, obj, data) in enumerate(sorted(network.edges(data=True), key=_edge_order)):
-        edge_id = f"e{number}"
+        edge_id = edge_ids[subject, obj, data["relation"]] = f"e{number}"
         found = data["statements"]
         factuality = _edge_factuality(found)
         label = data["relation"]
@@ -174,6 +181,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         "statements": statements,
         "documents": documents,
         "stories": stories(documents, info, statements, edges),
+        "timeline": timeline(source.events, source.documents, edge_ids),
         "classes": [[cls, colours[cls]] for cls in classes],
         "relations": sorted({data["relation"] for _, _, data in network.edges(data=True)}),
         "factualities": [name for name in FACTUALITY_COLOURS if any(name in edge["factualities"] for edge in edges)],
@@ -211,6 +219,55 @@ def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statemen
         for document, details, end in zip(documents, documents.values(), ends, strict=True)
     ]
     return sorted(found, key=lambda story: (story["date"] or "", story["title"] or ""), reverse=True)
+
+
+def timeline(events: list[EventInfo], documents: dict[str, dict[str, str]],
+             edge_ids: dict[tuple[str, str, str], str]) -> dict[str, Any]:
+    """The events of the page's edges on their day, oldest first, for the strip under the network.
+
+    An event's day is its normalised date (kg:date). Without one, its document's date
+    (kg:datePublished) stands in, and the item says so with ``"estimated": true``: the event
+    happened on or before that day, so the page draws it hollow and calls it "document date".
+    Events with neither are left off and counted in ``undated``; so are values that are not a
+    day (``2019-10``), which a graph kg did not make may hold. Events whose edge is not on the
+    page (hidden by ``max_nodes``) are not counted at all.
+
+    >>> event = EventInfo(iri="http://e/1", cls="Meeting", label="A meets B", date="", time="",
+    ...                   document="http://d/1", factuality="asserted", edge=("a", "b", "meets"), entities=("a", "b"))
+    >>> timeline([event], {"http://d/1": {"date": "2023-10-07"}}, {("a", "b", "meets"): "e0"})["items"][0]["estimated"]
+    True
+    """
+    items: list[dict[str, Any]] = []
+    undated = 0
+    for event in events:
+        edge = edge_ids.get(event.edge) if event.edge is not None else None
+        if edge is None:
+            continue
+        published = _day(documents.get(event.document, {}).get("date", ""))
+        day = _day(event.date) or published
+        if day is None:
+            undated += 1
+            continue
+        items.append({
+            "event": event.iri, "day": day, "estimated": _day(event.date) is None, "label": event.label,
+            "cls": event.cls, "time": event.time, "factuality": event.factuality, "edge": edge,
+            "entities": list(event.entities), "document": event.document,
+        })
+    items.sort(key=lambda item: (item["day"], item["estimated"], item["label"], item["event"]))
+    return {"items": items, "undated": undated}
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: str | None) -> str | None:
+    """An ISO day (``2023-10-07``), or None when the value is not one."""
+    if not value or not _DAY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
 
 
 def _edge_order(edge: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:

@@ -1,0 +1,494 @@
+"""Stage 5: which nodes of a whole corpus name one real-world thing, with the reason for each join.
+
+Each document is read on its own (:mod:`kg.workers`), so a story that only says "Blinken" makes
+a node ``person/Blinken`` apart from the ``person/Antony_Blinken`` of another story. Once every
+document's graph is in, this stage sees all the corpus's nodes (:class:`~kg.model.EntityRecord`:
+name, other names, class, documents) and decides which are one, strongest evidence first:
+
+1. **by hand**: the user's resolutions file (:func:`read_resolutions`): ``A = B`` joins,
+   ``A != B`` forbids any join between them;
+2. **same name**: one name read as a person in one story and an organisation in another is one
+   thing when the name has more than one word or its shape says which ("Time Warner"); the class
+   kept is the name's shape ("... Party", "... Ministry"), else the class most documents give;
+3. **acronym**: "BNP" joins the one node some document gave "BNP" as another name of ("the
+   British National Party (BNP)");
+4. **short form**, inside one document: "UH Manoa" is "University of Hawaii at Manoa", "Bradley
+   Airport" is "Bradley International Airport", "House of Representatives" is "United States
+   House of Representatives" (a place's name dropped from the front), "Houthis" is "Houthi";
+5. **initials**: "NTSB" joins the one organisation or place of the corpus whose words it spells;
+6. **surname**: a one-word person (or a "place" no gazetteer knows: NER's misreading of a
+   surname) joins the one person whose full name ends in it, preferring the people its own
+   documents name; two that fit ("George Bush", "Jeb Bush") and it stays
+   apart, and the graph says so.
+
+A join never crosses a "not the same" of the resolutions file. The node kept is the fuller name's,
+and its class is that node's class. Aliases from :file:`kg/data/aliases.json` ("Tories" is the
+Conservative Party) are applied earlier, to each mention, so they need no rule here. The
+decisions are plain :class:`~kg.model.Resolution` data; :mod:`kg.graph.resolution` applies them to
+the graph and records them there. They depend only on the set of records, never on the order
+documents arrived in: one process, ``--workers``, shards and Dask give one graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.extraction import gazetteer
+from kg.extraction.words import word_list
+from kg.model import EntityClass, EntityRecord, Resolution
+
+#: Rule names, as the graph records them (``kg:resolutionRule``).
+BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
+    "by hand", "same name", "acronym", "short form", "initials", "surname")
+#: Classes a name read as one of them in one story and another in the next may be one thing.
+AGENT_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.GROUP})
+PLACE_CLASSES = frozenset({EntityClass.PLACE, EntityClass.COUNTRY, EntityClass.CITY})
+#: Classes an acronym, a short form or initials can name (people have initials too, but "JFK"
+#: from a person's words is a guess too far).
+NAMED_BODIES = frozenset({EntityClass.ORGANIZATION, EntityClass.GROUP, *PLACE_CLASSES, EntityClass.EVENT})
+#: When documents disagree on a name's class and its shape does not settle it, ties go to the first.
+CLASS_PREFERENCE = (EntityClass.ORGANIZATION, EntityClass.GROUP, EntityClass.PERSON, EntityClass.CITY,
+                    EntityClass.COUNTRY, EntityClass.PLACE, EntityClass.EVENT)
+ACRONYM_SHAPE = re.compile(r"^(?:[A-Z]\.?){2,8}$")
+#: Roman numerals look like acronyms ("III") but number a name ("Elizabeth II"); they spell nothing.
+ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
+#: The most names a reason lists before it counts the rest.
+LISTED_NAMES = 5
+
+
+def norm(name: str) -> str:
+    """A name as compared: case, a leading "the", dots and spacing do not count.
+
+    >>> norm("The  U.N.") == norm("UN"), norm("Time Warner")
+    (True, 'time warner')
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().replace(".", " ")
+    words = text.split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words) if not all(len(word) == 1 for word in words) else "".join(words)
+
+
+def is_acronym(name: str) -> bool:
+    """Two to eight capitals, with or without dots: "BNP", "U.N.", "NTSB".
+
+    >>> is_acronym("BNP"), is_acronym("U.N."), is_acronym("Blinken"), is_acronym("I")
+    (True, True, False, False)
+    >>> is_acronym("III")
+    False
+    """
+    compact = name.replace(" ", "")
+    return ACRONYM_SHAPE.match(compact) is not None and ROMAN_NUMERAL.match(compact.replace(".", "")) is None
+
+
+def initials(words: Sequence[str]) -> str:
+    """The letters a name's acronym would have: the first of each word but the small joining ones.
+
+    >>> initials("British National Party".split()), initials("Bank of England".split())
+    ('bnp', 'be')
+    """
+    joining = word_list("name_joining_words")
+    return "".join(word[0] for word in words if word.casefold() not in joining and word[:1].isalnum()).casefold()
+
+
+def abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Whether ``short`` is ``long`` with a run of its words written as their initials, the
+    joining words skipped ("UH Manoa" for "University of Hawaii at Manoa").
+
+    >>> abbreviates(["UH", "Manoa"], "University of Hawaii at Manoa".split())
+    True
+    >>> abbreviates(["UH"], "University of Hawaii at Manoa".split())
+    False
+    """
+    joining = word_list("name_joining_words")
+
+    def match(i: int, j: int, used_acronym: bool) -> bool:
+        while j < len(long) and long[j].casefold() in joining \
+                and (i == len(short) or short[i].casefold() != long[j].casefold()):
+            j += 1
+        if i == len(short) or j == len(long):
+            return i == len(short) and j == len(long) and used_acronym
+        if short[i].casefold() == long[j].casefold() and match(i + 1, j + 1, used_acronym):
+            return True
+        if not is_acronym(short[i]):
+            return False
+        letters, k = short[i].replace(".", "").casefold(), j
+        taken = ""
+        while k < len(long) and len(taken) < len(letters):
+            if long[k].casefold() not in joining:
+                taken += long[k][0].casefold()
+            k += 1
+        return len(letters) >= 2 and taken == letters and match(i + 1, k, True)
+
+    return match(0, 0, False)
+
+
+def drops_words(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Whether ``short`` is ``long`` with words left out of its middle, its first and last kept
+    ("Bradley Airport" for "Bradley International Airport").
+
+    >>> drops_words(["Bradley", "Airport"], ["Bradley", "International", "Airport"])
+    True
+    """
+    if len(short) < 2 or len(short) >= len(long) or short[-1].casefold().rstrip(".") in word_list("company_suffixes"):
+        return False  # "Boeing Co" is the parent of "Boeing Commercial Airplane Co", not a short form of it
+    folded, rest = [word.casefold() for word in short], iter(word.casefold() for word in long)
+    return folded[0] == long[0].casefold() and folded[-1] == long[-1].casefold() \
+        and all(word in rest for word in folded)
+
+
+def drops_a_place(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Whether ``long`` is ``short`` after a place's name or its adjective ("United States House of
+    Representatives", "Russian Emergencies Ministry")."""
+    tail = [word.casefold() for word in long[-len(short):]] if short else []
+    if len(short) < 2 or len(long) <= len(short) or tail != [word.casefold() for word in short]:
+        return False
+    front = " ".join(long[:-len(short)])
+    return gazetteer.is_known_place(gazetteer.canonical_alias(front)) or gazetteer.demonym_country(front) is not None
+
+
+@dataclass(frozen=True)
+class HandResolutions:
+    """The user's own decisions (``--resolutions FILE``): pairs of names that are one thing and
+    pairs that are not."""
+
+    same: tuple[tuple[str, str], ...] = ()
+    different: tuple[tuple[str, str], ...] = ()
+
+
+#: No decisions of the user's.
+NO_HAND = HandResolutions()
+
+
+def read_resolutions(path: str | Path) -> HandResolutions:
+    """Read a resolutions file: one decision a line, ``#`` starts a comment::
+
+        Tories = Conservative Party
+        Bush != George W. Bush
+
+    A name is matched against every node's name and other names, case aside. A line that is
+    neither form is an :class:`~kg.errors.InputError` naming the line.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the resolutions file ({error})") from error
+    same: list[tuple[str, str]] = []
+    different: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        target, (left, sign, right) = (different, text.partition("!=")) if "!=" in text else (same, text.partition("="))
+        if not sign or not left.strip() or not right.strip() or "=" in right:
+            raise InputError(f"{path}:{number}: expected 'NAME = NAME' (one thing) or 'NAME != NAME' "
+                             f"(not the same), got {line.strip()!r}")
+        target.append((" ".join(left.split()), " ".join(right.split())))
+    return HandResolutions(same=tuple(same), different=tuple(different))
+
+
+@dataclass
+class _Joins:
+    """Union-find over node IRIs that keeps, for each node joined, the rule and reason, and
+    refuses a join that would make two nodes declared different one."""
+
+    records: dict[str, EntityRecord]
+    different: set[frozenset[str]] = field(default_factory=set)
+    parent: dict[str, str] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    why: dict[str, tuple[str, str]] = field(default_factory=dict)
+    apart: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def root(self, iri: str) -> str:
+        while self.parent.get(iri, iri) != iri:
+            iri = self.parent[iri]
+        return iri
+
+    def allowed(self, first: str, second: str) -> bool:
+        left, right = self.members.get(first, [first]), self.members.get(second, [second])
+        return not any(frozenset((a, b)) in self.different for a in left for b in right)
+
+    def join(self, old: str, into: str, rule: str, reason: str) -> bool:
+        old_root, into_root = self.root(old), self.root(into)
+        if old_root == into_root or not self.allowed(old_root, into_root):
+            return False
+        self.parent[old_root] = into_root
+        self.members[into_root] = self.members.get(into_root, [into_root]) + self.members.pop(old_root, [old_root])
+        self.why[old_root] = (rule, reason)
+        self.apart.pop(old_root, None)
+        return True
+
+    def keep_apart(self, iri: str, rule: str, reason: str, candidates: Iterable[str]) -> None:
+        if self.root(iri) == iri and iri not in self.apart:
+            self.apart[iri] = (rule, reason, tuple(candidates))
+
+    def roots(self, iris: Iterable[str]) -> list[str]:
+        """The distinct components of ``iris``, by their kept node."""
+        return sorted({self.root(iri) for iri in iris})
+
+    def resolutions(self) -> list[Resolution]:
+        found = []
+        for iri in sorted(self.records):
+            record = self.records[iri]
+            if iri in self.why:
+                into = self.root(iri)
+                rule, reason = self.why[iri]
+                documents = sorted(record.documents | self.records[into].documents)
+                found.append(Resolution(rule=rule, reason=reason, entity=iri, into=into, documents=tuple(documents)))
+            elif iri in self.apart and self.root(iri) == iri:
+                rule, reason, candidates = self.apart[iri]
+                found.append(Resolution(rule=rule, reason=reason, entity=iri, candidates=tuple(self.roots(candidates)),
+                                        documents=tuple(sorted(record.documents))))
+        return found
+
+
+def resolve_corpus(records: Iterable[EntityRecord], hand: HandResolutions = NO_HAND) -> list[Resolution]:
+    """Which of the corpus's nodes are one thing, and the ambiguous names left apart, with reasons."""
+    by_iri = {record.iri: record for record in records if record.cls != EntityClass.ROLE}
+    joins = _Joins(records=by_iri)
+    ordered = [by_iri[iri] for iri in sorted(by_iri)]
+    named = _names_index(ordered)
+    for first, second in hand.different:
+        joins.different.update(frozenset((a, b)) for a in named.get(norm(first), ())
+                               for b in named.get(norm(second), ()) if a != b)
+    for rule in (_by_hand(hand, named), _same_name, _acronym, _short_form, _initials, _surname):
+        rule(ordered, joins)
+    return joins.resolutions()
+
+
+def _names_index(records: Sequence[EntityRecord]) -> dict[str, list[str]]:
+    """Every name and other name of the corpus -> the nodes that bear it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for record in records:
+        for name in sorted({norm(record.name), *(norm(alias) for alias in record.aliases)}):
+            index[name].append(record.iri)
+    return index
+
+
+Rule = Callable[[list[EntityRecord], _Joins], None]
+
+
+def _by_hand(hand: HandResolutions, named: dict[str, list[str]]) -> Rule:
+    def rule(records: list[EntityRecord], joins: _Joins) -> None:
+        for first, second in hand.same:
+            targets = named.get(norm(second), [])
+            for iri in named.get(norm(first), []):
+                if targets:
+                    joins.join(iri, _fullest([joins.records[t] for t in targets]).iri, BY_HAND,
+                               f'the resolutions file says "{first}" = "{second}"')
+    return rule
+
+
+def _fullest(records: Sequence[EntityRecord]) -> EntityRecord:
+    """The record whose name says most: most words, most documents, then by IRI."""
+    return min(records, key=lambda record: (-len(record.name.split()), -len(record.documents), record.iri))
+
+
+def _same_name(records: list[EntityRecord], joins: _Joins) -> None:
+    """One name, two classes (a person here, an organisation there): one thing, of the class its
+    shape says, else of the class most documents give."""
+    by_name: dict[str, list[EntityRecord]] = defaultdict(list)
+    for record in records:
+        if record.cls in AGENT_CLASSES:
+            by_name[norm(record.name)].append(record)
+    for name, group in by_name.items():
+        if len(group) < 2:
+            continue
+        shaped = _class_by_shape(group[0].name)
+        same_class = len({record.cls for record in group}) == 1
+        if " " not in name and shaped is None and not same_class:
+            continue  # "Ford" the carmaker and "Ford" the president's surname
+        kept = _strongest(group, shaped)
+        if same_class:
+            for record in group:
+                if record.iri != kept.iri:
+                    joins.join(record.iri, kept.iri, SAME_NAME,
+                               f'"{record.name}" and "{kept.name}" are one name written two ways')
+            continue
+        read = " and ".join(f"{_a(record.cls)} in {_documents(record)}" for record in group)
+        why = "by its shape" if shaped is not None else "as most documents read it"
+        for record in group:
+            if record.iri != kept.iri:
+                joins.join(record.iri, kept.iri, SAME_NAME,
+                           f'"{record.name}" was read as {read}: one thing, kept as {_a(kept.cls)} {why}')
+
+
+#: How a reason names a class.
+CLASS_WORDS = {EntityClass.PERSON: "a person", EntityClass.ORGANIZATION: "an organisation",
+               EntityClass.GROUP: "a group"}
+
+
+def _a(cls: str) -> str:
+    return CLASS_WORDS.get(EntityClass(cls), f"a {cls.lower()}")
+
+
+def _documents(record: EntityRecord) -> str:
+    count = len(record.documents)
+    return f"{count} document{'s' if count != 1 else ''}"
+
+
+def _class_by_shape(name: str) -> EntityClass | None:
+    """The class a name's own last word gives it: "... Party", "... Ministry" name organisations."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in word_list("organisation_words"):
+        return EntityClass.ORGANIZATION
+    return None
+
+
+def _strongest(group: Sequence[EntityRecord], shaped: EntityClass | None) -> EntityRecord:
+    """The record whose class the evidence backs: the name's shape, then the most documents, then
+    :data:`CLASS_PREFERENCE`."""
+    return min(group, key=lambda record: (record.cls != shaped, -len(record.documents),
+                                          CLASS_PREFERENCE.index(EntityClass(record.cls)), record.iri))
+
+
+def _prefer_shared(record: EntityRecord, candidates: Iterable[EntityRecord], joins: _Joins) -> tuple[list[str], bool]:
+    """The components ``record`` may join: those its own documents name, else all; and whether the
+    choice came from its documents."""
+    candidates = [candidate for candidate in candidates if joins.root(candidate.iri) != joins.root(record.iri)]
+    shared = [candidate.iri for candidate in candidates if candidate.documents & record.documents]
+    if shared:
+        return joins.roots(shared), True
+    return joins.roots(candidate.iri for candidate in candidates), False
+
+
+def _acronym(records: list[EntityRecord], joins: _Joins) -> None:
+    """"BNP" is the node some document gave "BNP" as another name of."""
+    defined: dict[str, list[EntityRecord]] = defaultdict(list)
+    for record in records:
+        if record.cls in NAMED_BODIES:
+            for alias in record.aliases:
+                if is_acronym(alias):
+                    defined[norm(alias)].append(record)
+    for record in records:
+        if not is_acronym(record.name) or record.cls == EntityClass.PERSON and norm(record.name) not in defined:
+            continue
+        candidates = [candidate for candidate in defined.get(norm(record.name), [])
+                      if candidate.iri != record.iri and _expands(record.name, candidate.name)]
+        roots, _ = _prefer_shared(record, candidates, joins)
+        if len(roots) == 1:
+            joins.join(record.iri, roots[0], ACRONYM,
+                       f'"{record.name}" is given as another name of {joins.records[roots[0]].name}')
+        elif len(roots) > 1:
+            joins.keep_apart(record.iri, ACRONYM, f'"{record.name}" is given as another name of '
+                             f'{_listed(joins, roots)}: nothing tells which', roots)
+
+
+def _expands(acronym: str, name: str) -> bool:
+    """Whether a name another document gave an acronym to can be its expansion: a name of several
+    words, not the acronym with more words after it ("IBM Personal", "UAW Locals": something
+    of the acronym's, named after it) unless those words are a company's legal form ("AMR Corp")."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if norm(words[0]) != norm(acronym):
+        return True
+    return all(word.casefold().rstrip(".") in word_list("company_suffixes") for word in words[1:])
+
+
+def _listed(joins: _Joins, iris: Sequence[str]) -> str:
+    names = [joins.records[iri].name for iri in iris]
+    if len(names) > LISTED_NAMES:
+        names = names[:LISTED_NAMES] + [f"{len(names) - LISTED_NAMES} others"]
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _short_form(records: list[EntityRecord], joins: _Joins) -> None:
+    """Inside one document, a name written shorter is the longer name it shortens: initials with
+    the rest ("UH Manoa"), middle words left out ("Bradley Airport"), a place's name dropped from
+    the front ("House of Representatives"), or a plural ("Houthis")."""
+    by_document: dict[str, list[EntityRecord]] = defaultdict(list)
+    for record in records:
+        if record.cls in NAMED_BODIES or record.cls == EntityClass.GROUP or record.cls == EntityClass.PERSON:
+            for document in record.documents:
+                by_document[document].append(record)
+    for document in sorted(by_document):
+        present = by_document[document]
+        by_last: dict[str, list[EntityRecord]] = defaultdict(list)
+        for record in present:
+            by_last[record.name.split()[-1].casefold()].append(record)
+        by_name = {norm(record.name): record for record in present}
+        for record in present:
+            words = record.name.split()
+            plural = by_name.get(norm(record.name) + "s") if len(words) == 1 else None
+            if plural is not None and record.cls in NAMED_BODIES and plural.cls not in PLACE_CLASSES:
+                joins.join(plural.iri, record.iri, SHORT_FORM,
+                           f'"{plural.name}" is the plural of "{record.name}", in the same document')
+            if len(words) < 2 or record.cls not in NAMED_BODIES:
+                continue
+            longer = [other for other in by_last[words[-1].casefold()]
+                      if other.iri != record.iri and other.cls in NAMED_BODIES
+                      and _family(other.cls) == _family(record.cls)
+                      and (abbreviates(words, other.name.split()) or drops_words(words, other.name.split())
+                           or drops_a_place(words, other.name.split()))]
+            roots = joins.roots(other.iri for other in longer)
+            if len(roots) == 1 and roots[0] != joins.root(record.iri):
+                joins.join(record.iri, roots[0], SHORT_FORM,
+                           f'"{record.name}" is a short form of {joins.records[roots[0]].name}, in the same document')
+
+
+def _family(cls: str) -> str:
+    return "place" if cls in PLACE_CLASSES else "body"
+
+
+def _initials(records: list[EntityRecord], joins: _Joins) -> None:
+    """"NTSB" is the one organisation or place of the corpus whose words it spells (its own
+    documents' first)."""
+    spelled: dict[str, list[EntityRecord]] = defaultdict(list)
+    for record in records:
+        words = record.name.split()
+        if record.cls in NAMED_BODIES and len(words) > 1 and not is_acronym(record.name):
+            spelled[initials(words)].append(record)
+    for record in records:
+        if not is_acronym(record.name) or record.cls == EntityClass.PERSON or joins.root(record.iri) != record.iri:
+            continue
+        letters = record.name.replace(".", "").replace(" ", "").casefold()
+        roots, _ = _prefer_shared(record, spelled.get(letters, []), joins)
+        if len(roots) == 1:
+            joins.join(record.iri, roots[0], INITIALS,
+                       f'"{record.name}" spells the initials of {joins.records[roots[0]].name}')
+        elif len(roots) > 1:
+            joins.keep_apart(record.iri, INITIALS, f'"{record.name}" spells the initials of '
+                             f'{_listed(joins, roots)}: nothing tells which', roots)
+
+
+def _may_be_a_surname(record: EntityRecord) -> bool:
+    """A person's one-word name, or a "place" the gazetteer does not know, which NER often makes of
+    a surname ("met Blinken in Amman"); a known place ("Washington", "Kennedy") is never one. Such
+    a "place" joins only a person named in its own documents or in two or more."""
+    return record.cls == EntityClass.PERSON \
+        or (record.cls == EntityClass.PLACE and not gazetteer.is_known_place(record.name))
+
+
+def _surname(records: list[EntityRecord], joins: _Joins) -> None:
+    """A one-word person is the one person whose full name ends in it: of its own documents if
+    they name any, else of the corpus. Two or more that fit, and it stays apart, saying why."""
+    people: dict[str, list[EntityRecord]] = defaultdict(list)
+    for record in records:
+        words = record.name.split()
+        if record.cls == EntityClass.PERSON and len(words) > 1:
+            for name in {words[-1], *(alias for alias in record.aliases if " " not in alias)}:
+                people[norm(name)].append(record)
+    for record in records:
+        if " " in record.name or joins.root(record.iri) != record.iri or not _may_be_a_surname(record):
+            continue
+        candidates = people.get(norm(record.name), [])
+        if record.cls != EntityClass.PERSON:  # misread: of a person its story names, or one the corpus knows well
+            candidates = [c for c in candidates if c.documents & record.documents or len(c.documents) > 1]
+        roots, in_documents = _prefer_shared(record, candidates, joins)
+        where = "its own documents name" if in_documents else "the corpus names"
+        if len(roots) == 1:
+            misread = "" if record.cls == EntityClass.PERSON else " (read as a place, one no gazetteer knows)"
+            joins.join(record.iri, roots[0], SURNAME,
+                       f'"{record.name}" is the surname of {joins.records[roots[0]].name}, the one person of '
+                       f'that name {where}{misread}')
+        elif len(roots) > 1:
+            joins.keep_apart(record.iri, SURNAME, f'"{record.name}" could be {_listed(joins, roots)}: '
+                             f'{where} more than one, and nothing tells which', roots)

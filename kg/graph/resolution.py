@@ -1,0 +1,231 @@
+"""Corpus-level resolution on the graph: read the nodes, apply the joins, record every decision.
+
+:mod:`kg.extraction.corpus` decides on plain records; this module is where those records come
+from (the documents' graphs collected in an Oxigraph store) and where the decisions go:
+
+- a joined node's triples, in every graph that holds them, are rewritten onto the node it joins
+  (its name becomes one of that node's ``skos:altLabel``; a relation of the node with itself is
+  dropped, its statement kept as evidence);
+- ``<old> owl:sameAs <kept>`` lets a query that knew the old IRI follow it (``--append`` may
+  join nodes of earlier builds);
+- each decision is a :data:`~kg.namespace.KG` ``Resolution`` node, with its rule, its reason, the
+  nodes and the documents (``prov:used``); the names left apart as ambiguous too.
+
+All of it goes in one named graph, :data:`RESOLUTION_GRAPH`, next to the documents' graphs.
+Decisions to keep apart are remade on each build (they follow the corpus); joins are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, Graph
+from rdflib.namespace import PROV, SKOS
+
+from kg.extraction.corpus import NO_HAND, HandResolutions, resolve_corpus
+from kg.model import EntityRecord, Resolution
+from kg.namespace import ENTITY_CLASSES, KG, KGR, relation_names
+
+#: The named graph that holds the decisions and the owl:sameAs links of joined IRIs.
+RESOLUTION_GRAPH = ox.NamedNode(str(KGR["resolution"]))
+
+_TYPE, _LABEL, _ALT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
+_MENTIONED_IN, _SAME_AS = ox.NamedNode(str(KG.mentionedIn)), ox.NamedNode(str(OWL.sameAs))
+_CLASSES = {ox.NamedNode(str(KG[name])): name for name in ENTITY_CLASSES}
+_KEPT_APART = ox.NamedNode(str(KG.keptApart))
+
+
+def resolve_graphs(graphs: ox.Store, hand: HandResolutions = NO_HAND) -> list[Resolution]:
+    """Resolve the corpus held in ``graphs`` in place; returns the decisions made."""
+    resolutions = resolve_corpus(entity_records(graphs), hand)
+    apply_resolutions(graphs, resolutions)
+    return resolutions
+
+
+def entity_records(graphs: ox.Store) -> list[EntityRecord]:
+    """Every entity node of every graph in the store, with its names, class and documents."""
+    classes: dict[str, str] = {}
+    for quad in graphs.quads_for_pattern(None, _TYPE, None, None):
+        cls = _CLASSES.get(quad.object)  # type: ignore[arg-type]
+        if cls is not None and isinstance(quad.subject, ox.NamedNode):
+            classes.setdefault(quad.subject.value, cls)
+    names: dict[str, str] = {}
+    aliases: dict[str, set[str]] = defaultdict(set)
+    documents: dict[str, set[str]] = defaultdict(set)
+    for predicate, target in ((_LABEL, None), (_ALT, aliases), (_MENTIONED_IN, documents)):
+        for quad in graphs.quads_for_pattern(None, predicate, None, None):
+            iri = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else None
+            if iri not in classes:
+                continue
+            if target is None:
+                names.setdefault(iri, quad.object.value)  # type: ignore[union-attr]
+            else:
+                target[iri].add(quad.object.value)  # type: ignore[union-attr]
+    return [
+        EntityRecord(iri=iri, cls=cls, name=names.get(iri, iri), aliases=frozenset(aliases[iri]),
+                     documents=frozenset(documents[iri]))
+        for iri, cls in sorted(classes.items())
+    ]
+
+
+def apply_resolutions(graphs: ox.Store, resolutions: Iterable[Resolution]) -> set[ox.NamedNode | ox.DefaultGraph]:
+    """Rewrite joined nodes onto the nodes they join and record every decision in
+    :data:`RESOLUTION_GRAPH`; returns the graphs that changed."""
+    resolutions = list(resolutions)
+    changed: set[ox.NamedNode | ox.DefaultGraph] = set()
+    kept = {resolution.into for resolution in resolutions if resolution.into is not None}
+    names = {iri: _label(graphs, iri) for iri in kept}
+    classes = {iri: _class(graphs, iri) for iri in kept}
+    relation_iris = {ox.NamedNode(str(KG[name])) for name in relation_names()}
+    for resolution in resolutions:
+        if resolution.into is None:
+            continue
+        old, new = ox.NamedNode(resolution.entity), ox.NamedNode(resolution.into)
+        quads = [*graphs.quads_for_pattern(old, None, None, None), *graphs.quads_for_pattern(None, None, old, None)]
+        for quad in quads:
+            graphs.remove(quad)
+        for quad in quads:
+            changed.add(quad.graph_name)  # type: ignore[arg-type]
+            graphs.extend(_rewritten(quad, old, new, names[resolution.into], classes[resolution.into],
+                                     relation_iris))
+    _drop_kept_apart(graphs)
+    graphs.extend(quad for resolution in resolutions for quad in resolution_quads(resolution))
+    changed.add(RESOLUTION_GRAPH)
+    return changed
+
+
+def _label(graphs: ox.Store, iri: str) -> ox.Literal | None:
+    found = next(iter(graphs.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)), None)
+    return found.object if found is not None else None  # type: ignore[return-value]
+
+
+def _rewritten(quad: ox.Quad, old: ox.NamedNode, new: ox.NamedNode, name: ox.Literal | None,
+               cls: ox.NamedNode | None, relation_iris: set[ox.NamedNode]) -> Iterator[ox.Quad]:
+    """The quad with ``old`` made ``new``: its name an other name of ``new``'s, its class left to
+    ``new``'s own triples; nothing for a relation of ``new`` with itself."""
+    subject = new if quad.subject == old else quad.subject
+    obj = new if quad.object == old else quad.object
+    predicate, graph = quad.predicate, quad.graph_name
+    if subject == new and predicate == _TYPE and obj in _CLASSES:
+        if cls is not None:
+            yield ox.Quad(new, _TYPE, cls, graph)  # the kept node's class stands
+        return
+    if predicate in relation_iris and subject == obj:
+        return
+    if subject == new and predicate == _LABEL:
+        if name is not None:
+            yield ox.Quad(new, _LABEL, name, graph)
+            if obj != name:
+                yield ox.Quad(new, _ALT, obj, graph)
+        return
+    yield ox.Quad(subject, predicate, obj, graph)  # type: ignore[arg-type]
+
+
+def _class(graphs: ox.Store, iri: str) -> ox.NamedNode | None:
+    return next((quad.object for quad in graphs.quads_for_pattern(ox.NamedNode(iri), _TYPE, None, None)
+                 if quad.object in _CLASSES), None)  # type: ignore[return-value]
+
+
+def _drop_kept_apart(graphs: ox.Store) -> None:
+    """Forget the last build's decisions to keep names apart: this build remakes them."""
+    for quad in list(graphs.quads_for_pattern(None, _KEPT_APART, None, RESOLUTION_GRAPH)):
+        for about in list(graphs.quads_for_pattern(quad.subject, None, None, RESOLUTION_GRAPH)):
+            graphs.remove(about)
+
+
+def resolution_iri(resolution: Resolution) -> ox.NamedNode:
+    """A decision's IRI hashes the nodes it is about, so a rebuild mints the same one."""
+    identity = "\x1f".join((resolution.rule, resolution.entity, resolution.into or "", *resolution.candidates))
+    return ox.NamedNode(str(KGR[f"resolution/{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:20]}"]))
+
+
+def resolution_quads(resolution: Resolution) -> Iterator[ox.Quad]:
+    """A decision as quads of :data:`RESOLUTION_GRAPH`."""
+    node, graph = resolution_iri(resolution), RESOLUTION_GRAPH
+    entity = ox.NamedNode(resolution.entity)
+    yield ox.Quad(node, _TYPE, ox.NamedNode(str(KG.Resolution)), graph)
+    yield ox.Quad(node, ox.NamedNode(str(KG.resolutionRule)), ox.Literal(resolution.rule), graph)
+    yield ox.Quad(node, ox.NamedNode(str(KG.reason)), ox.Literal(resolution.reason), graph)
+    if resolution.into is not None:
+        into = ox.NamedNode(resolution.into)
+        yield ox.Quad(node, ox.NamedNode(str(KG.joined)), entity, graph)
+        yield ox.Quad(node, ox.NamedNode(str(KG.into)), into, graph)
+        yield ox.Quad(entity, _SAME_AS, into, graph)
+    else:
+        yield ox.Quad(node, _KEPT_APART, entity, graph)
+        for candidate in resolution.candidates:
+            yield ox.Quad(node, ox.NamedNode(str(KG.candidate)), ox.NamedNode(candidate), graph)
+    for document in resolution.documents:
+        yield ox.Quad(node, ox.NamedNode(str(PROV.used)), ox.NamedNode(document), graph)
+
+
+@dataclass(frozen=True)
+class NodeAccount:
+    """What a graph says of one node a name leads to, for ``kg explain NAME --graph GRAPH``: its
+    names and class, and the decisions that made it (joins into it) or left it apart."""
+
+    iri: str
+    name: str
+    cls: str
+    aliases: tuple[str, ...]
+    documents: int
+    #: (the joined IRI, rule, reason)
+    joined: tuple[tuple[str, str, str], ...]
+    #: (rule, reason, the candidates' names)
+    kept_apart: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def account_for(graph: Graph | str | Path, name: str) -> list[NodeAccount]:
+    """The nodes of ``graph`` (a graph file, a store folder or an rdflib Graph) named ``name``,
+    case aside, by their name or another name, with the decisions of resolution about them."""
+    from kg.sparql.query import query
+
+    wanted = " ".join(name.split()).casefold()
+    classes = " ".join(KG[cls].n3() for cls in ENTITY_CLASSES)
+    found = query(graph, f"""SELECT DISTINCT ?node ?label ?class WHERE {{
+        ?node a ?class ; rdfs:label ?label . VALUES ?class {{ {classes} }}
+        {{ ?node rdfs:label ?named }} UNION {{ ?node skos:altLabel ?named }}
+        FILTER (LCASE(STR(?named)) = {ox.Literal(wanted)}) }} ORDER BY ?node""")
+    accounts = []
+    for node, label, cls in found.rows:
+        iri = f"<{node}>"
+        aliases = sorted(str(row[0]) for row in query(graph, f"SELECT ?a WHERE {{ {iri} skos:altLabel ?a }}").rows)
+        documents = len(query(graph, f"SELECT DISTINCT ?d WHERE {{ {iri} kg:mentionedIn ?d }}").rows)
+        joined = query(graph, f"""SELECT ?old ?rule ?reason WHERE {{ ?r kg:into {iri} ; kg:joined ?old ;
+            kg:resolutionRule ?rule ; kg:reason ?reason }} ORDER BY ?old""").rows
+        apart = query(graph, f"""SELECT ?r ?rule ?reason WHERE {{ ?r kg:keptApart {iri} ;
+            kg:resolutionRule ?rule ; kg:reason ?reason }} ORDER BY ?r""").rows
+        kept_apart = []
+        for decision, rule, reason in apart:
+            candidates = query(graph, f"""SELECT ?name WHERE {{ <{decision}> kg:candidate/rdfs:label ?name }}
+                ORDER BY ?name""").rows
+            kept_apart.append((str(rule), str(reason), tuple(str(row[0]) for row in candidates)))
+        accounts.append(NodeAccount(
+            iri=str(node), name=str(label), cls=str(cls).rsplit("#", 1)[-1], aliases=tuple(aliases),
+            documents=documents, joined=tuple((str(old), str(rule), str(reason)) for old, rule, reason in joined),
+            kept_apart=tuple(kept_apart)))
+    return accounts
+
+
+def render_accounts(name: str, accounts: list[NodeAccount]) -> str:
+    """The accounts as text for a terminal."""
+    if not accounts:
+        return f'no node is named "{name}" (by its name or another name)\n'
+    lines = []
+    for account in accounts:
+        count = f"{account.documents} document{'s' if account.documents != 1 else ''}"
+        lines.append(f"{account.name}: {account.cls}, in {count} <{account.iri}>")
+        if account.aliases:
+            lines.append("  also called: " + "; ".join(account.aliases))
+        for old, rule, reason in account.joined:
+            lines.append(f"  joined <{old}> ({rule}): {reason}")
+        for rule, reason, _ in account.kept_apart:
+            lines.append(f"  kept apart ({rule}): {reason}")
+        if not account.joined and not account.kept_apart:
+            lines.append("  no join across documents: every document that names it gave it this node")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,202 @@
+"""Corpus-level resolution's decisions, on plain records (kg.extraction.corpus)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.extraction.corpus import (
+    ACRONYM,
+    INITIALS,
+    SAME_NAME,
+    SHORT_FORM,
+    SURNAME,
+    HandResolutions,
+    abbreviates,
+    drops_a_place,
+    read_resolutions,
+    resolve_corpus,
+)
+from kg.model import EntityRecord, Resolution
+
+
+def record(iri: str, cls: str, name: str, *documents: str, aliases: tuple[str, ...] = ()) -> EntityRecord:
+    return EntityRecord(iri=iri, cls=cls, name=name, aliases=frozenset(aliases), documents=frozenset(documents))
+
+
+def joins(resolutions: list[Resolution]) -> dict[str, tuple[str, str]]:
+    return {r.entity: (r.into, r.rule) for r in resolutions if r.into is not None}  # type: ignore[misc]
+
+
+def test_a_surname_joins_the_one_full_name_of_another_document() -> None:
+    found = resolve_corpus([
+        record("p/Antony_Blinken", "Person", "Antony Blinken", "a"),
+        record("p/Blinken", "Person", "Blinken", "b"),
+        record("p/Benjamin_Netanyahu", "Person", "Benjamin Netanyahu", "a"),
+        record("p/Netanyahu", "Person", "Netanyahu", "b"),
+    ])
+    assert joins(found) == {"p/Blinken": ("p/Antony_Blinken", SURNAME),
+                            "p/Netanyahu": ("p/Benjamin_Netanyahu", SURNAME)}
+    assert all("Blinken" in r.reason or "Netanyahu" in r.reason for r in found)
+    assert {r.documents for r in found} == {("a", "b")}
+
+
+def test_two_people_of_one_surname_stay_apart_and_the_short_name_says_why() -> None:
+    found = resolve_corpus([
+        record("p/George_Bush", "Person", "George Bush", "a"),
+        record("p/Jeb_Bush", "Person", "Jeb Bush", "b"),
+        record("p/Bush", "Person", "Bush", "c"),
+    ])
+    assert joins(found) == {}
+    [apart] = found
+    assert apart.entity == "p/Bush" and apart.rule == SURNAME and apart.into is None
+    assert apart.candidates == ("p/George_Bush", "p/Jeb_Bush")
+    assert "George Bush" in apart.reason and "Jeb Bush" in apart.reason
+
+
+def test_the_short_names_own_document_decides_before_the_corpus() -> None:
+    found = resolve_corpus([
+        record("p/George_Bush", "Person", "George Bush", "a", "c"),
+        record("p/Jeb_Bush", "Person", "Jeb Bush", "b"),
+        record("p/Bush", "Person", "Bush", "c"),
+    ])
+    assert joins(found) == {"p/Bush": ("p/George_Bush", SURNAME)}
+
+
+def test_a_place_is_no_ones_surname_and_an_organisation_no_ones_initials() -> None:
+    assert resolve_corpus([
+        record("p/Michael_Jordan", "Person", "Michael Jordan", "a"),
+        record("pl/Jordan", "Country", "Jordan", "b"),
+        record("p/Jack_Bruce", "Person", "Jack Bruce", "a"),
+        record("o/JB", "Organization", "JB", "b"),
+    ]) == []
+
+
+def test_an_acronym_joins_the_name_a_document_gave_it_to() -> None:
+    found = resolve_corpus([
+        record("o/Federal_Security_Service", "Organization", "Federal Security Service", "c", aliases=("FSB",)),
+        record("o/FSB", "Organization", "FSB", "a"),
+    ])
+    assert joins(found) == {"o/FSB": ("o/Federal_Security_Service", ACRONYM)}
+
+
+def test_an_acronym_joins_the_one_name_it_spells() -> None:
+    found = resolve_corpus([
+        record("o/British_National_Party", "Organization", "British National Party", "a"),
+        record("o/BNP", "Organization", "BNP", "b"),
+        record("o/NTSB", "Organization", "NTSB", "b"),
+        record("o/National_Transportation_Safety_Board", "Organization", "National Transportation Safety Board", "c"),
+        record("o/National_Transport_Safety_Bureau", "Organization", "National Transport Safety Bureau", "d"),
+    ])
+    assert joins(found) == {"o/BNP": ("o/British_National_Party", INITIALS)}
+    [apart] = [r for r in found if r.into is None]
+    assert apart.entity == "o/NTSB" and len(apart.candidates) == 2
+
+
+def test_one_name_read_as_two_classes_is_one_thing_of_the_class_its_shape_says() -> None:
+    found = resolve_corpus([
+        record("p/Time_Warner", "Person", "Time Warner", "a", "b"),
+        record("o/Time_Warner", "Organization", "Time Warner", "c"),
+        record("p/Labour_Party", "Person", "Labour Party", "d", "e"),
+        record("o/Labour_Party", "Organization", "Labour Party", "f"),
+        record("p/Ford", "Person", "Ford", "g"),
+        record("o/Ford", "Organization", "Ford", "h"),
+    ])
+    assert joins(found) == {
+        "o/Time_Warner": ("p/Time_Warner", SAME_NAME),  # no shape: most documents read a person
+        "p/Labour_Party": ("o/Labour_Party", SAME_NAME),  # "... Party" names an organisation
+    }
+
+
+def test_short_forms_inside_one_document() -> None:
+    found = resolve_corpus([
+        record("o/University_of_Hawaii_at_Manoa", "Organization", "University of Hawaii at Manoa", "a"),
+        record("o/UH_Manoa", "Organization", "UH Manoa", "a"),
+        record("pl/Bradley_International_Airport", "Place", "Bradley International Airport", "b"),
+        record("pl/Bradley_Airport", "Place", "Bradley Airport", "b"),
+        record("o/Houthi", "Organization", "Houthi", "c"),
+        record("p/Houthis", "Person", "Houthis", "c"),
+        record("o/Foreign_Ministry", "Organization", "Foreign Ministry", "d"),
+        record("o/Russian_Foreign_Ministry", "Organization", "Russian Foreign Ministry", "e"),
+    ])
+    assert joins(found) == {
+        "o/UH_Manoa": ("o/University_of_Hawaii_at_Manoa", SHORT_FORM),
+        "pl/Bradley_Airport": ("pl/Bradley_International_Airport", SHORT_FORM),
+        "p/Houthis": ("o/Houthi", SHORT_FORM),
+    }  # "Foreign Ministry" of another story may be any country's
+
+
+def test_name_shapes() -> None:
+    assert abbreviates(["UH", "Manoa"], "University of Hawaii at Manoa".split())
+    assert not abbreviates(["UK", "Manoa"], "University of Hawaii at Manoa".split())
+    assert drops_a_place(["House", "of", "Representatives"], "United States House of Representatives".split())
+    assert not drops_a_place(["House", "of", "Representatives"], "Lower House of Representatives".split())
+
+
+def test_the_resolutions_file_joins_and_forbids(tmp_path: Path) -> None:
+    path = tmp_path / "resolutions.txt"
+    path.write_text("# mine\nTories = Conservative Party\nBush != George Bush  # not him\n", "utf-8")
+    hand = read_resolutions(path)
+    assert hand == HandResolutions(same=(("Tories", "Conservative Party"),), different=(("Bush", "George Bush"),))
+    found = resolve_corpus([
+        record("o/Conservative_Party", "Organization", "Conservative Party", "a"),
+        record("g/Tories", "Group", "Tories", "b"),
+        record("p/George_Bush", "Person", "George Bush", "a"),
+        record("p/Bush", "Person", "Bush", "b"),
+    ], hand)
+    assert joins(found) == {"g/Tories": ("o/Conservative_Party", "by hand")}
+
+
+@pytest.mark.parametrize("line", ["Tories", "= Conservative Party", "A = B = C"])
+def test_a_bad_resolutions_line_is_named(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "resolutions.txt"
+    path.write_text(f"A = B\n{line}\n", "utf-8")
+    with pytest.raises(InputError, match=r"resolutions.txt:2: expected"):
+        read_resolutions(path)
+
+
+def test_decisions_do_not_depend_on_the_order_of_the_records() -> None:
+    records = [
+        record("p/George_Bush", "Person", "George Bush", "a"), record("p/Jeb_Bush", "Person", "Jeb Bush", "b"),
+        record("p/Bush", "Person", "Bush", "c"), record("p/Antony_Blinken", "Person", "Antony Blinken", "a"),
+        record("p/Blinken", "Person", "Blinken", "b"), record("o/BNP", "Organization", "BNP", "c"),
+        record("o/British_National_Party", "Organization", "British National Party", "d"),
+    ]
+    assert resolve_corpus(records) == resolve_corpus(list(reversed(records)))
+
+
+def test_a_surname_ner_read_as_a_place_joins_a_well_known_person_but_a_known_place_does_not() -> None:
+    found = resolve_corpus([
+        record("p/Antony_Blinken", "Person", "Antony Blinken", "a", "c"),
+        record("pl/Blinken", "Place", "Blinken", "b"),
+        record("p/George_Washington", "Person", "George Washington", "a", "c"),
+        record("pl/Washington", "Place", "Washington", "b"),
+        record("p/Light_Louisiana_South", "Person", "Light Louisiana South", "d"),  # a misread of its own
+        record("pl/South", "Place", "South", "e"),
+    ])
+    assert joins(found) == {"pl/Blinken": ("p/Antony_Blinken", SURNAME)}
+
+
+def test_an_acronym_is_not_what_is_named_after_it_and_a_company_not_its_subsidiary() -> None:
+    found = resolve_corpus([
+        record("o/IBM_Personal", "Organization", "IBM Personal", "a", aliases=("IBM",)),
+        record("o/IBM", "Organization", "IBM", "b"),
+        record("o/AMR_Corp", "Organization", "AMR Corp", "c", aliases=("AMR",)),
+        record("o/AMR", "Organization", "AMR", "d"),
+        record("o/Boeing_Commercial_Airplane_Co", "Organization", "Boeing Commercial Airplane Co", "e"),
+        record("o/Boeing_Co", "Organization", "Boeing Co", "e"),
+        record("o/III", "Organization", "III", "f"),
+        record("o/Ionic_Industries_Inc", "Organization", "Ionic Industries Inc", "f"),
+    ])
+    assert joins(found) == {"o/AMR": ("o/AMR_Corp", ACRONYM)}
+
+
+def test_one_name_written_two_ways_is_one_node() -> None:
+    found = resolve_corpus([
+        record("o/Salomon_Inc.", "Organization", "Salomon Inc.", "a", "b"),
+        record("o/Salomon_Inc", "Organization", "Salomon Inc", "c"),
+    ])
+    assert joins(found) == {"o/Salomon_Inc": ("o/Salomon_Inc.", SAME_NAME)}
+    assert found[0].reason == '"Salomon Inc" and "Salomon Inc." are one name written two ways'
