@@ -32,6 +32,7 @@ from kg.extraction.coref import find_links
 from kg.extraction.document import document_mentions
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
 from kg.extraction.relations import extract_relations
+from kg.extraction.resolve import relatives
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
@@ -126,7 +127,8 @@ def explain(document: Document, doc: Doc) -> Explanation:
     mentions = [item.mention for item in found_spans]
     classes = mention_classes(mentions)
     spans = {item.mention.id: item for item in found_spans}
-    entity_of = {mention: number for number, members in enumerate(document_clusters(mentions)) for mention in members}
+    entity_of = {mention: number for number, members in enumerate(document_clusters(mentions, relatives(relations)))
+                 for mention in members}
     frames = {frame.verb.i: frame for frame in verb_frames(doc, found_spans)}
     reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in found_spans
                                                                              if s.mention.antecedent is None])}

@@ -46,3 +46,23 @@ def test_a_class_read_from_the_words_around_a_name_outweighs_ner_s_guesses() -> 
                        "Barry brought heavy rain.")
     classes = {entity.name: entity.cls for entity in corpus.entities}
     assert classes == {"Storm Barry": "Event", "Louisiana": "Place"}  # NER took the bare "Barry" for a person
+
+
+def test_a_surname_means_the_one_person_named_before_it_was_first_written_alone() -> None:
+    found = names_of(corpus_of("Robert F. Kennedy spoke in Los Angeles. Kennedy was then shot. Kennedy was the "
+                               "brother of President John F. Kennedy."))
+    assert "Kennedy" in found["Robert F. Kennedy"] and "Kennedy" not in found["John F. Kennedy"]
+    both_before = names_of(corpus_of("Robert F. Kennedy met John F. Kennedy in Boston. Kennedy said little."))
+    assert "Kennedy" in both_before  # two people named before it: nothing tells which
+
+
+def test_a_surname_does_not_mean_the_relative_the_story_introduces_as_one() -> None:
+    found = names_of(corpus_of("Drummer Ginger Baker died on Sunday. The news was confirmed with his daughter "
+                               "Nettie Baker. Baker was 80."))
+    assert "Baker" in found["Ginger Baker"] and "Baker" not in found
+
+
+def test_a_birth_name_is_another_name_and_the_name_used_stays_the_name() -> None:
+    found = names_of(corpus_of("Buddy Holly was born Charles Hardin Holley in Lubbock, Texas. Holly toured."))
+    assert "Charles Hardin Holley" in found["Buddy Holly"]
+    assert "Charles Hardin Holley" not in found

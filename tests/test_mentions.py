@@ -8,6 +8,7 @@ from kg.extraction.mentions import find_mentions
 from kg.extraction.names import clean_name
 from kg.extraction.newswire import split_entities
 from kg.extraction.titles import name_with_prefix
+from kg.model import EntityClass
 from kg.nlp import load_pipeline
 
 
@@ -257,3 +258,27 @@ def test_a_company_named_before_a_year_or_a_code_of_the_next_sentence_stays() ->
     names = [name for _, name in mentions_of("Boeing 2019 profits fell. Phil Fuhrer works for Gannett New Media. "
                                              "1-900-WEATHER offers forecasts.")]
     assert "Boeing" in names and any(name.startswith("Gannett") for name in names)
+
+
+def test_a_list_of_titles_is_one_role_each() -> None:
+    from kg.extraction.document import document_mentions
+    from kg.nlp import load_pipeline
+
+    text = ("Members voted to elect Boris Johnson, former Foreign Secretary, mayor of London, and member of "
+            "Parliament, as leader.")
+    roles = [item.mention.text for item in document_mentions(load_pipeline()(text))
+             if item.mention.cls == EntityClass.ROLE]
+    assert roles[:3] == ["former Foreign Secretary", "mayor of London", "member of Parliament"]
+    one = "Jeremy Hunt, Secretary of State for Foreign and Commonwealth Affairs, spoke."
+    assert [item.mention.text for item in document_mentions(load_pipeline()(one))
+            if item.mention.cls == EntityClass.ROLE] == ["Secretary of State for Foreign and Commonwealth Affairs"]
+
+
+def test_a_name_the_alias_table_knows_whole_is_read_whole() -> None:
+    from kg.extraction.document import document_mentions
+    from kg.nlp import load_pipeline
+
+    text = "Liberal Democrat leader Charles Kennedy said the party had no place in the coalition."
+    names = [item.mention.name for item in document_mentions(load_pipeline()(text))
+             if item.mention.cls != EntityClass.ROLE]
+    assert "Liberal Democrats" in names and "Democratic Party" not in names

@@ -9,7 +9,8 @@ name's entity has, resolution which class the entity gets.
   entity ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or a large
   city and NER did not always take it for a person ("Washington"); of several that fit, the one
   the text had named when it first wrote the short name, if it had named only one ("Kennedy"
-  after "Robert F. Kennedy" and before "John F. Kennedy" is introduced), and a person's or
+  after "Robert F. Kennedy" and before "John F. Kennedy" is introduced) or only one that is not
+  introduced as someone's relative ("Baker" after "Ginger Baker" and "his daughter Nettie Baker"), and a person's or
   organisation's one-word name that opens exactly one longer name of its class is too ("Jamal"
   is "Jamal Khashoggi", "NBC" is "NBC News").
 - A place's name the gazetteer does not list, a typing slip away from another place's name of
@@ -25,7 +26,7 @@ name's entity has, resolution which class the entity gets.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from kg.extraction import gazetteer
 from kg.extraction.words import ner_class
@@ -41,10 +42,13 @@ CLASS_ORDER = (EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE, 
                EntityClass.EVENT, EntityClass.ROLE)
 
 
-def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
+def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = ()) -> list[list[str]]:
     """The ids of one document's mentions, grouped by entity, in text order.
 
-    Linked pronouns and descriptions come last in the group of their antecedent.
+    Linked pronouns and descriptions come last in the group of their antecedent. ``relatives``
+    are the ids of mentions the text introduces as someone's relative ("his daughter Nettie
+    Baker"): news calls a relative by a first or full name, so of two people a surname alone
+    fits, it means the other one.
     """
     by_name: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for position, mention in enumerate(mentions):
@@ -75,6 +79,11 @@ def document_clusters(mentions: Sequence[Mention]) -> list[list[str]]:
         if len(candidates) > 1:  # "Kennedy" after "Robert F. Kennedy", before "John F. Kennedy" is named
             first_use = min(by_name[(name, is_role)])
             candidates = [long for long in candidates if min(by_name[(long, False)]) < first_use]
+            if len(candidates) > 1:  # "Baker" after "Ginger Baker" and "his daughter Nettie Baker"
+                kin = {long for long in candidates
+                       if any(mentions[position].id in relatives for position in by_name[(long, False)])}
+                candidates = [long for long in candidates if long not in kin] if len(kin) < len(candidates) \
+                    else candidates
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
     _join_misspellings(by_name, mentions)

@@ -27,6 +27,7 @@ from kg.extraction.titles import (
     adjacent_title,
     apposition_title,
     comma_title,
+    coordinated_titles,
     head_word,
     is_title_word,
     only_title_words,
@@ -105,10 +106,12 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
                       predicative_title(span)]
             if not any(titles):  # the parser missed them: read titles off the words next to the name
                 titles += [adjacent_title(span), comma_title(span)]
-            for title in titles:
+            parts = [(part, found_title is leading_title) for found_title in titles if found_title is not None
+                     for part in coordinated_titles(found_title)]  # "Foreign Secretary, mayor of London": two
+            for title, leading in parts:
                 # a "title" naming someone else is a relation to them ("the wife of Senator Bob Dole");
                 # one NER kept inside the name ("Crown Prince Mohammad bin Salman") is the name's own
-                if title is not None and (title is leading_title or not any(t.ent_type_ == "PERSON" for t in title)):
+                if leading or not any(t.ent_type_ == "PERSON" for t in title):
                     if not (head_word(title) not in NATIONAL_OFFICES and has_party_name(title)):
                         title_tokens.update(range(title.start, title.end))  # "Labour leader": a party
                     role = make_mention(title, EntityClass.ROLE, "TITLE", sentence_index, name=office(title))

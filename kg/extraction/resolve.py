@@ -23,7 +23,10 @@ from kg.extraction.events import find_events
 from kg.extraction.names import surface
 from kg.extraction.predicates import GENERIC, predicate_of
 from kg.extraction.rules import CoreRule
-from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation
+from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation, RelationMention
+
+#: The pattern rows (kg/data/rules/relations.jsonl) that read who is whose relative.
+KINSHIP_RULE = "kinship"
 
 
 def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
@@ -35,7 +38,7 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
     # Each cluster: a list of (document number, mention position).
     clusters: list[list[tuple[int, int]]] = []
     for number, analysis in enumerate(analyses):
-        for members in document_clusters(analysis.mentions):
+        for members in document_clusters(analysis.mentions, relatives(analysis.relations)):
             clusters.append([(number, positions[number][mention_id]) for mention_id in members])
 
     def mention(member: tuple[int, int]) -> Mention:
@@ -117,6 +120,12 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
         aliases=aliases,
         events=tuple(find_events(documents, entities, unique)),
     )
+
+
+def relatives(relations: Iterable[RelationMention]) -> frozenset[str]:
+    """The mentions a document introduces as someone's relative: the subjects of its kinship rows
+    ("Nettie Baker" in "his daughter Nettie Baker")."""
+    return frozenset(found.subject for found in relations if found.rule == KINSHIP_RULE)
 
 
 def _merge_across_documents(

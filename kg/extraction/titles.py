@@ -33,6 +33,28 @@ def is_title_word(token: Token) -> bool:
     return token.lower_.rstrip(".") in TITLE_WORDS
 
 
+def coordinated_titles(title: Span) -> list[Span]:
+    """A title that lists several, one span each: "former Foreign Secretary, mayor of London, and
+    member of Parliament" is three titles; "Secretary of State for Foreign and Commonwealth Affairs"
+    is one (what follows its "and" opens no title)."""
+    doc, parts, start = title.doc, [], title.start
+
+    def separates(token: Token) -> bool:
+        return token.text in (",", ";") or token.lower_ in ("and", "&")
+
+    for token in title:
+        if not separates(token) or token.i <= start:
+            continue
+        rest = next((t for t in doc[token.i + 1:title.end] if not separates(t)), None)
+        head = next((t for t in doc[rest.i:title.end] if t.lower_ not in TITLE_MODIFIERS), None) if rest else None
+        if rest is None or head is None or not is_title_word(head):
+            continue
+        parts.append(doc[start:token.i])
+        start = rest.i
+    parts.append(doc[start:title.end])
+    return parts if len(parts) > 1 and all(any(is_title_word(t) for t in part) for part in parts) else [title]
+
+
 def head_word(title: Span) -> str:
     """A title's head word, lower case: its last word before a preposition, with what a hyphen joins
     to it ("NATO Secretary-General" -> "secretary-general", "Speaker of the House" -> "speaker").
