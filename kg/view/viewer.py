@@ -188,6 +188,8 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         "communityColours": list(COMMUNITY_COLOURS),
         "factualityColours": FACTUALITY_COLOURS,
         "hidden": total - network.number_of_nodes(),
+        # laid out beforehand and labelled only on screen (graph.html, placeLabels)
+        "large": network.number_of_nodes() > LARGE_GRAPH_NODES,
         "total": total,
         "options": vis_options(network.number_of_nodes(), network.number_of_edges()),
     }
