@@ -91,6 +91,7 @@ class KG(DefinedNamespace):
     # entities and documents
     mentionedIn: URIRef
     title: URIRef
+    text: URIRef
     datePublished: URIRef
     source: URIRef
     isoCode: URIRef

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, Literal, URIRef
+from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.extraction.gazetteer import geonames_link
@@ -114,3 +114,13 @@ def test_a_built_graph_answers_where_its_places_are(tmp_path: Path) -> None:
     assert not query(graph, "ASK { ?person a kg:Person ; owl:sameAs ?any }").boolean
     assert query(graph, 'ASK { ?paris rdfs:label "Paris" ; a kg:City }').boolean  # named, but also a town in Texas:
     assert not query(graph, 'ASK { ?paris rdfs:label "Paris" ; owl:sameAs ?any }').boolean  # no link
+
+
+def test_a_documents_text_is_in_the_graph_and_the_offsets_count_its_characters(seeds_graph: Graph) -> None:
+    texts = {document: str(text) for document, text in seeds_graph.subject_objects(KG.text)}
+    assert len(texts) == len(set(seeds_graph.subjects(RDF.type, KG.Document))) > 1
+    statements = list(seeds_graph.subjects(RDF.type, KG.Statement))
+    for statement in statements:
+        text = texts[seeds_graph.value(statement, KG.document)]
+        start, end = int(seeds_graph.value(statement, KG.startOffset)), int(seeds_graph.value(statement, KG.endOffset))
+        assert text[start:end].replace("\n", " ").strip() == str(seeds_graph.value(statement, KG.evidence)).strip()

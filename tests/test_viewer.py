@@ -259,3 +259,14 @@ def test_timeline_items_are_sorted_whatever_order_the_events_come_in() -> None:
     assert forward == timeline(events[::-1], documents, {("a", "b", "meets"): "e0"})
     assert [(item["label"], item["estimated"]) for item in forward["items"]] == [
         ("A", False), ("C", False), ("D", False), ("B", True)]  # a day of its own before a stand-in
+
+
+def test_a_page_carries_the_texts_of_its_stories_unless_they_are_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.view import viewer
+
+    documents = {"d1": {"title": "A", "date": "", "source": "", "text": "x" * 10},
+                 "d2": {"title": "B", "date": "", "source": "", "text": "y" * 10}}
+    assert viewer.with_texts(documents) == documents
+    monkeypatch.setattr(viewer, "PAGE_TEXT_LIMIT", 15)
+    assert viewer.with_texts(documents) == {"d1": {"title": "A", "date": "", "source": ""},
+                                            "d2": {"title": "B", "date": "", "source": ""}}

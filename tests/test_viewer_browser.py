@@ -582,6 +582,18 @@ def test_picking_a_story_draws_only_its_entities_and_relations(seeds_page: Page,
     assert page.evaluate("() => location.hash") == ""
 
 
+def test_a_picked_story_shows_its_whole_text_with_its_entities_marked(seeds_page: Page, seeds_graph: Graph) -> None:
+    document = document_of(seeds_graph, BLINKEN_STORY)
+    text = str(seeds_graph.value(document, KG.text))
+    story_button(seeds_page, BLINKEN_STORY).click()
+    shown = seeds_page.page.locator("#details .story-text")
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    assert shown.locator("p").all_text_contents() == paragraphs  # every line of the story, as text
+    marked = set(shown.locator("mark").all_text_contents())
+    assert {"Netanyahu", "Israel"} <= marked and any("Blinken" in mark for mark in marked)
+    seeds_page.page.locator("#story-clear").click()
+
+
 def test_the_story_filter_finds_a_story_by_its_title(seeds_page: Page) -> None:
     story_button(seeds_page, WIRANTO_STORY)
     seeds_page.page.locator("#story-filter").fill("wiranto")

@@ -138,6 +138,7 @@ def text(value: str) -> Literal:
 def _document_triples(document: Document) -> Iterator[Triple]:
     node = document_iri(document.id)
     yield node, RDF.type, KG.Document
+    yield node, KG.text, Literal(document.text)  # whole, line breaks and all: the offsets count its characters
     if document.title:
         yield node, KG.title, text(document.title)
     if document.date:

@@ -133,7 +133,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
     for _, _, data in network.edges(data=True):
         data["statements"].sort(key=lambda s: (s.document, s.evidence, s.factuality))
     details = {name: _first_values(rdf, prop) for name, prop in
-               (("title", KG.title), ("date", KG.datePublished), ("source", KG.source))}
+               (("title", KG.title), ("date", KG.datePublished), ("source", KG.source), ("text", KG.text))}
     documents = {
         document: {name: values.get(document) or "" for name, values in details.items()}
         for document in sorted(node for node, classes in types.items() if document_class in classes)

@@ -61,6 +61,9 @@ FACTUALITY_ORDER = ("asserted", "hypothetical", "planned", "reported", "negated"
 MAX_EVIDENCE_IN_TOOLTIP = 3
 LARGE_GRAPH_NODES = 300
 EDGE_LABEL_LIMIT = 2000
+#: The most characters of document text a page carries (about 800 news stories): a story's text
+#: is shown when it is picked; above this, the page shows its evidence sentences only.
+PAGE_TEXT_LIMIT = 2_000_000
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
@@ -174,6 +177,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
     cited = {document for details in info.values() for document in details["documents"]}
     cited.update(statement["document"] for found in statements.values() for statement in found)
     documents = {document: details for document, details in source.documents.items() if document in cited}
+    documents = with_texts(documents)
     return {
         "nodes": nodes,
         "edges": edges,
@@ -193,6 +197,14 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         "total": total,
         "options": vis_options(network.number_of_nodes(), network.number_of_edges()),
     }
+
+
+def with_texts(documents: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """The documents' details, their texts kept while all of them fit in :data:`PAGE_TEXT_LIMIT`."""
+    if sum(len(details.get("text", "")) for details in documents.values()) <= PAGE_TEXT_LIMIT:
+        return documents
+    return {document: {key: value for key, value in details.items() if key != "text"}
+            for document, details in documents.items()}
 
 
 def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statements: dict[str, list[dict[str, Any]]],
@@ -215,8 +227,9 @@ def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statemen
         for document in sorted(stated_in & edges_of.keys()):
             edges_of[document].append(edge["id"])
             entities_of[document].update((edge["from"], edge["to"]))
-    found = [
-        {"id": end if ends.count(end) == 1 else document, "iri": document, **details,
+    found = [  # the text stays in the documents' details, once
+        {"id": end if ends.count(end) == 1 else document, "iri": document,
+         **{key: value for key, value in details.items() if key != "text"},
          "entities": sorted(entities_of[document]), "edges": edges_of[document]}
         for document, details, end in zip(documents, documents.values(), ends, strict=True)
     ]
