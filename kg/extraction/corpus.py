@@ -7,19 +7,20 @@ name, other names, class, documents) and decides which are one, strongest eviden
 
 1. **by hand**: the user's resolutions file (:func:`read_resolutions`): ``A = B`` joins,
    ``A != B`` forbids any join between them;
-2. **same name**: one name read as a person in one story and an organisation in another is one
-   thing when the name has more than one word or its shape says which ("Time Warner"); the class
-   kept is the name's shape ("... Party", "... Ministry"), else the class most documents give;
+2. **same name**: one name written two ways ("Supreme Court", "supreme court"), or read as a
+   person in one story and an organisation in another ("Time Warner"), is one thing, of the class
+   the evidence backs: a place's when the gazetteer lists it, the name's shape ("... Party",
+   "... Ministry"), else the class more documents give (a tie, and the nodes stay apart);
 3. **acronym**: "BNP" joins the one node some document gave "BNP" as another name of ("the
    British National Party (BNP)");
 4. **short form**, inside one document: "UH Manoa" is "University of Hawaii at Manoa", "Bradley
    Airport" is "Bradley International Airport", "House of Representatives" is "United States
    House of Representatives" (a place's name dropped from the front), "Houthis" is "Houthi";
-5. **initials**: "NTSB" joins the one organisation or place of the corpus whose words it spells;
-6. **surname**: a one-word person (or a "place" no gazetteer knows: NER's misreading of a
-   surname) joins the one person whose full name ends in it, preferring the people its own
-   documents name; two that fit ("George Bush", "Jeb Bush") and it stays
-   apart, and the graph says so.
+5. **initials**, inside one document: "NTSB" joins the one organisation or place whose words it
+   spells (across stories initials say too little: "CIA" and "Calicut International Airport");
+6. **surname**: a one-word person joins the one person whose full name ends in it, preferring the
+   people its own documents name; two that fit ("George Bush", "Jeb Bush") and it stays apart,
+   and the graph says so.
 
 A join never crosses a "not the same" of the resolutions file. The node kept is the fuller name's,
 and its class is that node's class. Aliases from :file:`kg/data/aliases.json` ("Tories" is the
@@ -52,9 +53,6 @@ PLACE_CLASSES = frozenset({EntityClass.PLACE, EntityClass.COUNTRY, EntityClass.C
 #: Classes an acronym, a short form or initials can name (people have initials too, but "JFK"
 #: from a person's words is a guess too far).
 NAMED_BODIES = frozenset({EntityClass.ORGANIZATION, EntityClass.GROUP, *PLACE_CLASSES, EntityClass.EVENT})
-#: When documents disagree on a name's class and its shape does not settle it, ties go to the first.
-CLASS_PREFERENCE = (EntityClass.ORGANIZATION, EntityClass.GROUP, EntityClass.PERSON, EntityClass.CITY,
-                    EntityClass.COUNTRY, EntityClass.PLACE, EntityClass.EVENT)
 ACRONYM_SHAPE = re.compile(r"^(?:[A-Z]\.?){2,8}$")
 #: Roman numerals look like acronyms ("III") but number a name ("Elizabeth II"); they spell nothing.
 ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
@@ -131,7 +129,8 @@ def abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
 
 def drops_words(short: Sequence[str], long: Sequence[str]) -> bool:
     """Whether ``short`` is ``long`` with words left out of its middle, its first and last kept
-    ("Bradley Airport" for "Bradley International Airport").
+    ("Bradley Airport" for "Bradley International Airport"). Asked of places only: an
+    organisation's middle word tells it apart ("Democratic Unionist Party").
 
     >>> drops_words(["Bradley", "Airport"], ["Bradley", "International", "Airport"])
     True
@@ -292,32 +291,39 @@ def _fullest(records: Sequence[EntityRecord]) -> EntityRecord:
 
 
 def _same_name(records: list[EntityRecord], joins: _Joins) -> None:
-    """One name, two classes (a person here, an organisation there): one thing, of the class its
-    shape says, else of the class most documents give."""
+    """One name, two classes (a person here, an organisation there): one thing, of the class the
+    evidence backs: a place's when the gazetteer lists the name and a story read it as one ("United
+    States"), else the class its shape says ("... Party"), else the class more documents give; with
+    nothing to choose by, the nodes stay apart. One name written two ways ("Supreme Court",
+    "supreme court") is one node."""
     by_name: dict[str, list[EntityRecord]] = defaultdict(list)
     for record in records:
-        if record.cls in AGENT_CLASSES:
+        if record.cls in AGENT_CLASSES or record.cls in PLACE_CLASSES and gazetteer.is_known_place(record.name):
             by_name[norm(record.name)].append(record)
     for name, group in by_name.items():
         if len(group) < 2:
             continue
-        shaped = _class_by_shape(group[0].name)
         same_class = len({record.cls for record in group}) == 1
-        if " " not in name and shaped is None and not same_class:
-            continue  # "Ford" the carmaker and "Ford" the president's surname
-        kept = _strongest(group, shaped)
         if same_class:
+            spelled = _fullest_written(group)
             for record in group:
-                if record.iri != kept.iri:
-                    joins.join(record.iri, kept.iri, SAME_NAME,
-                               f'"{record.name}" and "{kept.name}" are one name written two ways')
+                if record.iri != spelled.iri:
+                    joins.join(record.iri, spelled.iri, SAME_NAME,
+                               f'"{record.name}" and "{spelled.name}" are one name written two ways')
             continue
+        kept, why = _strongest(group)
+        if kept is None or " " not in name and why != "by its shape" and why != "as the gazetteer lists it":
+            continue  # "Ford" the carmaker and "Ford" the president's surname; or nothing to choose by
         read = " and ".join(f"{_a(record.cls)} in {_documents(record)}" for record in group)
-        why = "by its shape" if shaped is not None else "as most documents read it"
         for record in group:
             if record.iri != kept.iri:
                 joins.join(record.iri, kept.iri, SAME_NAME,
                            f'"{record.name}" was read as {read}: one thing, kept as {_a(kept.cls)} {why}')
+
+
+def _fullest_written(group: Sequence[EntityRecord]) -> EntityRecord:
+    """Of one name's spellings, the one most documents use, capitalised first ("Supreme Court")."""
+    return min(group, key=lambda record: (-len(record.documents), record.name.islower(), record.iri))
 
 
 #: How a reason names a class.
@@ -342,11 +348,19 @@ def _class_by_shape(name: str) -> EntityClass | None:
     return None
 
 
-def _strongest(group: Sequence[EntityRecord], shaped: EntityClass | None) -> EntityRecord:
-    """The record whose class the evidence backs: the name's shape, then the most documents, then
-    :data:`CLASS_PREFERENCE`."""
-    return min(group, key=lambda record: (record.cls != shaped, -len(record.documents),
-                                          CLASS_PREFERENCE.index(EntityClass(record.cls)), record.iri))
+def _strongest(group: Sequence[EntityRecord]) -> tuple[EntityRecord | None, str]:
+    """The record whose class the evidence backs, and why: a place the gazetteer lists, the name's
+    shape, or more documents; None on a tie with nothing else to go by."""
+    places = [record for record in group if record.cls in PLACE_CLASSES]
+    if places:
+        return min(places, key=lambda record: (-len(record.documents), record.iri)), "as the gazetteer lists it"
+    shaped = _class_by_shape(group[0].name)
+    if shaped is not None and any(record.cls == shaped for record in group):
+        return min((r for r in group if r.cls == shaped), key=lambda r: (-len(r.documents), r.iri)), "by its shape"
+    by_documents = sorted(group, key=lambda record: (-len(record.documents), record.iri))
+    if len(by_documents[0].documents) == len(by_documents[1].documents):
+        return None, ""
+    return by_documents[0], "as most documents read it"
 
 
 def _prefer_shared(record: EntityRecord, candidates: Iterable[EntityRecord], joins: _Joins) -> tuple[list[str], bool]:
@@ -383,14 +397,14 @@ def _acronym(records: list[EntityRecord], joins: _Joins) -> None:
 
 def _expands(acronym: str, name: str) -> bool:
     """Whether a name another document gave an acronym to can be its expansion: a name of several
-    words, not the acronym with more words after it ("IBM Personal", "UAW Locals": something
-    of the acronym's, named after it) unless those words are a company's legal form ("AMR Corp")."""
+    words that do not hold the acronym ("IBM Personal", "Minetest IRC": something of the acronym's,
+    named after it), unless the others are a company's legal form ("AMR Corp")."""
     words = name.split()
     if len(words) < 2:
         return False
-    if norm(words[0]) != norm(acronym):
-        return True
-    return all(word.casefold().rstrip(".") in word_list("company_suffixes") for word in words[1:])
+    if norm(words[0]) == norm(acronym):
+        return all(word.casefold().rstrip(".") in word_list("company_suffixes") for word in words[1:])
+    return all(norm(word) != norm(acronym) for word in words)  # "Minetest IRC" is no expansion of "IRC"
 
 
 def _listed(joins: _Joins, iris: Sequence[str]) -> str:
@@ -403,7 +417,8 @@ def _listed(joins: _Joins, iris: Sequence[str]) -> str:
 def _short_form(records: list[EntityRecord], joins: _Joins) -> None:
     """Inside one document, a name written shorter is the longer name it shortens: initials with
     the rest ("UH Manoa"), middle words left out ("Bradley Airport"), a place's name dropped from
-    the front ("House of Representatives"), or a plural ("Houthis")."""
+    the front ("House of Representatives"), or a plural ("Houthis"); middle words are left out of
+    places' names only ("Democratic Party" is not the "Democratic Unionist Party")."""
     by_document: dict[str, list[EntityRecord]] = defaultdict(list)
     for record in records:
         if record.cls in NAMED_BODIES or record.cls == EntityClass.GROUP or record.cls == EntityClass.PERSON:
@@ -426,7 +441,8 @@ def _short_form(records: list[EntityRecord], joins: _Joins) -> None:
             longer = [other for other in by_last[words[-1].casefold()]
                       if other.iri != record.iri and other.cls in NAMED_BODIES
                       and _family(other.cls) == _family(record.cls)
-                      and (abbreviates(words, other.name.split()) or drops_words(words, other.name.split())
+                      and (abbreviates(words, other.name.split())
+                           or record.cls in PLACE_CLASSES and drops_words(words, other.name.split())
                            or drops_a_place(words, other.name.split()))]
             roots = joins.roots(other.iri for other in longer)
             if len(roots) == 1 and roots[0] != joins.root(record.iri):
@@ -439,8 +455,8 @@ def _family(cls: str) -> str:
 
 
 def _initials(records: list[EntityRecord], joins: _Joins) -> None:
-    """"NTSB" is the one organisation or place of the corpus whose words it spells (its own
-    documents' first)."""
+    """"NTSB" is the one organisation or place of its own documents whose words it spells. Across
+    stories initials say too little: "CIA" is not the "Calicut International Airport" of another."""
     spelled: dict[str, list[EntityRecord]] = defaultdict(list)
     for record in records:
         words = record.name.split()
@@ -450,45 +466,45 @@ def _initials(records: list[EntityRecord], joins: _Joins) -> None:
         if not is_acronym(record.name) or record.cls == EntityClass.PERSON or joins.root(record.iri) != record.iri:
             continue
         letters = record.name.replace(".", "").replace(" ", "").casefold()
-        roots, _ = _prefer_shared(record, spelled.get(letters, []), joins)
+        roots, in_documents = _prefer_shared(record, spelled.get(letters, []), joins)
+        if not in_documents:
+            continue
         if len(roots) == 1:
             joins.join(record.iri, roots[0], INITIALS,
-                       f'"{record.name}" spells the initials of {joins.records[roots[0]].name}')
+                       f'"{record.name}" spells the initials of {joins.records[roots[0]].name}, in the same document')
         elif len(roots) > 1:
             joins.keep_apart(record.iri, INITIALS, f'"{record.name}" spells the initials of '
                              f'{_listed(joins, roots)}: nothing tells which', roots)
 
 
-def _may_be_a_surname(record: EntityRecord) -> bool:
-    """A person's one-word name, or a "place" the gazetteer does not know, which NER often makes of
-    a surname ("met Blinken in Amman"); a known place ("Washington", "Kennedy") is never one. Such
-    a "place" joins only a person named in its own documents or in two or more."""
-    return record.cls == EntityClass.PERSON \
-        or (record.cls == EntityClass.PLACE and not gazetteer.is_known_place(record.name))
-
-
 def _surname(records: list[EntityRecord], joins: _Joins) -> None:
     """A one-word person is the one person whose full name ends in it: of its own documents if
-    they name any, else of the corpus. Two or more that fit, and it stays apart, saying why."""
+    they name any, else of the corpus. Two or more that fit, and it stays apart, saying why.
+
+    Only the last word of a full name counts (a first name, "Robert", fits too many people of a
+    corpus), and only of a name that reads as a person's: "University of California Davis" or
+    "Morning Joe", read as people somewhere, are no one's surname bearers."""
     people: dict[str, list[EntityRecord]] = defaultdict(list)
     for record in records:
         words = record.name.split()
-        if record.cls == EntityClass.PERSON and len(words) > 1:
-            for name in {words[-1], *(alias for alias in record.aliases if " " not in alias)}:
-                people[norm(name)].append(record)
+        if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words):
+            people[norm(words[-1])].append(record)
     for record in records:
-        if " " in record.name or joins.root(record.iri) != record.iri or not _may_be_a_surname(record):
+        if record.cls != EntityClass.PERSON or " " in record.name or joins.root(record.iri) != record.iri:
             continue
-        candidates = people.get(norm(record.name), [])
-        if record.cls != EntityClass.PERSON:  # misread: of a person its story names, or one the corpus knows well
-            candidates = [c for c in candidates if c.documents & record.documents or len(c.documents) > 1]
-        roots, in_documents = _prefer_shared(record, candidates, joins)
+        roots, in_documents = _prefer_shared(record, people.get(norm(record.name), []), joins)
         where = "its own documents name" if in_documents else "the corpus names"
         if len(roots) == 1:
-            misread = "" if record.cls == EntityClass.PERSON else " (read as a place, one no gazetteer knows)"
             joins.join(record.iri, roots[0], SURNAME,
                        f'"{record.name}" is the surname of {joins.records[roots[0]].name}, the one person of '
-                       f'that name {where}{misread}')
+                       f'that name {where}')
         elif len(roots) > 1:
             joins.keep_apart(record.iri, SURNAME, f'"{record.name}" could be {_listed(joins, roots)}: '
                              f'{where} more than one, and nothing tells which', roots)
+
+
+def _reads_as_a_persons_name(words: Sequence[str]) -> bool:
+    """Each word capitalised, none of an organisation's or a place's kind ("University", "Airport")
+    and none an acronym ("UC Davis")."""
+    kinds = word_list("organisation_words") | word_list("place_heads") | word_list("name_joining_words")
+    return all(word[:1].isupper() and word.casefold() not in kinds and not is_acronym(word) for word in words)
