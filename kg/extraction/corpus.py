@@ -387,12 +387,8 @@ def _acronym(records: list[EntityRecord], joins: _Joins) -> None:
         candidates = [candidate for candidate in defined.get(norm(record.name), [])
                       if candidate.iri != record.iri and _expands(record.name, candidate.name)]
         roots, _ = _prefer_shared(record, candidates, joins)
-        if len(roots) == 1:
-            joins.join(record.iri, roots[0], ACRONYM,
-                       f'"{record.name}" is given as another name of {joins.records[roots[0]].name}')
-        elif len(roots) > 1:
-            joins.keep_apart(record.iri, ACRONYM, f'"{record.name}" is given as another name of '
-                             f'{_listed(joins, roots)}: nothing tells which', roots)
+        _join_the_one(joins, record, roots, ACRONYM, f'"{record.name}" is given as another name of',
+                      apart=": nothing tells which")
 
 
 def _expands(acronym: str, name: str) -> bool:
@@ -405,6 +401,17 @@ def _expands(acronym: str, name: str) -> bool:
     if norm(words[0]) == norm(acronym):
         return all(word.casefold().rstrip(".") in word_list("company_suffixes") for word in words[1:])
     return all(norm(word) != norm(acronym) for word in words)  # "Minetest IRC" is no expansion of "IRC"
+
+
+def _join_the_one(joins: _Joins, record: EntityRecord, roots: Sequence[str], rule: str, says: str,
+                  joined: str = "", apart: str = "") -> None:
+    """The decision the acronym, initials and surname rules share: ``record`` joins the one node
+    that fits; with several it stays apart, on record. The reason is ``says``, the names, then
+    ``joined`` or ``apart``."""
+    if len(roots) == 1:
+        joins.join(record.iri, roots[0], rule, f"{says} {joins.records[roots[0]].name}{joined}")
+    elif len(roots) > 1:
+        joins.keep_apart(record.iri, rule, f"{says} {_listed(joins, roots)}{apart}", roots)
 
 
 def _listed(joins: _Joins, iris: Sequence[str]) -> str:
@@ -467,14 +474,9 @@ def _initials(records: list[EntityRecord], joins: _Joins) -> None:
             continue
         letters = record.name.replace(".", "").replace(" ", "").casefold()
         roots, in_documents = _prefer_shared(record, spelled.get(letters, []), joins)
-        if not in_documents:
-            continue
-        if len(roots) == 1:
-            joins.join(record.iri, roots[0], INITIALS,
-                       f'"{record.name}" spells the initials of {joins.records[roots[0]].name}, in the same document')
-        elif len(roots) > 1:
-            joins.keep_apart(record.iri, INITIALS, f'"{record.name}" spells the initials of '
-                             f'{_listed(joins, roots)}: nothing tells which', roots)
+        if in_documents:
+            _join_the_one(joins, record, roots, INITIALS, f'"{record.name}" spells the initials of',
+                          ", in the same document", ": nothing tells which")
 
 
 def _surname(records: list[EntityRecord], joins: _Joins) -> None:
@@ -494,13 +496,8 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
             continue
         roots, in_documents = _prefer_shared(record, people.get(norm(record.name), []), joins)
         where = "its own documents name" if in_documents else "the corpus names"
-        if len(roots) == 1:
-            joins.join(record.iri, roots[0], SURNAME,
-                       f'"{record.name}" is the surname of {joins.records[roots[0]].name}, the one person of '
-                       f'that name {where}')
-        elif len(roots) > 1:
-            joins.keep_apart(record.iri, SURNAME, f'"{record.name}" could be {_listed(joins, roots)}: '
-                             f'{where} more than one, and nothing tells which', roots)
+        _join_the_one(joins, record, roots, SURNAME, f'"{record.name}" is the surname of',
+                      f", the one person of that name {where}", f": {where} more than one, and nothing tells which")
 
 
 def _reads_as_a_persons_name(words: Sequence[str]) -> bool:
