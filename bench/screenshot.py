@@ -2,7 +2,7 @@
 Chromium (network blocked) and saves, in docs/:
 
 - seeds-graph.png: the whole graph with Antony Blinken selected;
-- seeds-story.png: one story picked from the stories list, drawn alone with its evidence;
+- seeds-story.png: one story picked from the stories list, drawn alone with its text;
 - seeds-timeline.png: a span of the timeline brushed with the mouse, the network showing only
   the relations of the events in it.
 
@@ -63,6 +63,8 @@ def story(browser: Browser, html: Path) -> Path:
     page = open_page(browser, html)
     page.locator("#stories summary").click()
     page.locator("#story-list button", has_text=STORY).click()
+    page.locator("#stories summary").click()  # the list closed again, so the story's text is in view
+    page.locator("#details .story-text").scroll_into_view_if_needed()
     return save(page, "seeds-story.png")
 
 
