@@ -25,3 +25,4 @@ def test_dask_builds_the_same_graph_as_kg_build(paragraphs_jsonl: Path, tmp_path
     assert len(local.graph) > 500
     assert isomorphic(load_graph(tmp_path / "dask" / "graph.ttl"), load_graph(tmp_path / "local" / "graph.ttl"))
     assert (tmp_path / "dask" / "graph.ttl").read_bytes() == (tmp_path / "local" / "graph.ttl").read_bytes()
+    assert b"a kg:Resolution" in (tmp_path / "local" / "graph.ttl").read_bytes()  # names joined across documents

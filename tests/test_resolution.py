@@ -122,3 +122,10 @@ def test_why_joined_and_explain_name_tell_the_reason(tmp_path: Path) -> None:
     assert bush.kept_apart[0][2] == ("George Bush", "Jeb Bush")
     assert "kept apart (surname)" in render_accounts("Bush", [bush])
     assert account_for(graph, "Nobody") == []
+
+
+def test_two_workers_resolve_to_the_bytes_one_makes(paragraphs_jsonl: Path, tmp_path: Path) -> None:
+    one = build([paragraphs_jsonl], out_dir=tmp_path / "one", html=False, workers=1)
+    two = build([paragraphs_jsonl], out_dir=tmp_path / "two", html=False, workers=2)
+    assert one.written[0].read_bytes() == two.written[0].read_bytes()
+    assert b"a kg:Resolution" in one.written[0].read_bytes()
