@@ -20,10 +20,10 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.errors import InputError
-from kg.extraction.corpus import NO_HAND, read_resolutions, resolve_corpus
+from kg.extraction.corpus import read_resolutions
 from kg.graph.export import QUAD_FORMATS, atomic_files, load_graph, resolve_format, serialize_store, write_atomic
 from kg.graph.rdf import document_iri, split_by_document
-from kg.graph.resolution import RESOLUTION_GRAPH, apply_resolutions, entity_records
+from kg.graph.resolution import RESOLUTION_GRAPH, resolve_graphs
 from kg.graph.store import (
     default_graph,
     fill_union,
@@ -140,7 +140,7 @@ def build(
         resolve_format(name)  # fail on a bad format before the slow part
     if default_date is not None:
         default_date = checked_date(default_date)
-    hand = read_resolutions(resolutions) if resolutions is not None else NO_HAND
+    hand = read_resolutions(resolutions)
     graphs = in_memory()
     if append and store is not None and is_store(store):
         # A damaged store fails here, before the slow part and before any write; its documents'
@@ -168,7 +168,7 @@ def build(
             on_document(found)
     if not result.documents:
         raise _nothing_readable(paths)
-    changed = apply_resolutions(graphs, resolve_corpus(entity_records(graphs), hand))
+    changed = resolve_graphs(graphs, hand)
     if store is not None:
         writer = open_store(store, create=True)
         try:
@@ -233,7 +233,7 @@ def merge(
     started = time.perf_counter()
     for name in formats:
         resolve_format(name)
-    hand = read_resolutions(resolutions) if resolutions is not None else NO_HAND
+    hand = read_resolutions(resolutions)
     graphs = in_memory()
     for shard in shards:
         path = Path(shard)
@@ -244,7 +244,7 @@ def merge(
     documents = sorted(str(name.value) for name in graphs.named_graphs())
     if not documents:
         raise InputError("no documents in " + ", ".join(str(shard) for shard in shards))
-    apply_resolutions(graphs, resolve_corpus(entity_records(graphs), hand))
+    resolve_graphs(graphs, hand)
     fill_union(graphs)
     documents = [document for document in documents if document != RESOLUTION_GRAPH.value]
     result = BuildResult(graph=default_graph(graphs), documents=documents)

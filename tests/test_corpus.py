@@ -215,3 +215,36 @@ def test_an_organisations_middle_word_tells_it_apart() -> None:
         record("o/Democratic_Unionist_Party", "Organization", "Democratic Unionist Party", "a"),
         record("o/Democratic_Party", "Organization", "Democratic Party", "a"),
     ]) == []
+
+
+def test_the_resolutions_file_reads_names_with_hashes_and_bangs_and_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "resolutions.txt"
+    path.write_text("\ufeffC# Foundation = CSharp Foundation  # a comment\nYahoo!= Yahoo Inc\nBush != Jeb Bush\n",
+                    "utf-8")
+    assert read_resolutions(path) == HandResolutions(
+        same=(("C# Foundation", "CSharp Foundation"), ("Yahoo!", "Yahoo Inc")), different=(("Bush", "Jeb Bush"),))
+    assert read_resolutions(None) == HandResolutions()
+
+
+def test_odd_names_neither_crash_nor_take_long() -> None:
+    import time
+
+    long_name = " ".join(["AA"] * 40 + ["Q"])
+    started = time.perf_counter()
+    found = resolve_corpus([
+        record("o/empty", "Organization", "   ", "a"),
+        record("o/long", "Organization", long_name, "a"),
+        record("o/short", "Organization", " ".join(["AA"] * 20 + ["B", "Q"]), "a"),
+    ])
+    assert found == [] and time.perf_counter() - started < 5
+    assert not abbreviates(["AA"] * 24 + ["B", "Q"], ["AA"] * 48 + ["Q"])
+
+
+def test_a_name_kept_apart_from_candidates_a_later_rule_made_one_is_not_on_record() -> None:
+    found = resolve_corpus([
+        record("pl/Bradley_International_Airport", "Place", "Bradley International Airport", "d1", "d2",
+               aliases=("BDL",)),
+        record("pl/Bradley_Airport", "Place", "Bradley Airport", "d2", aliases=("BDL",)),
+        record("pl/BDL", "Place", "BDL", "d3"),
+    ])
+    assert all(resolution.into is not None for resolution in found)

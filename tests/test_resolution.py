@@ -129,3 +129,16 @@ def test_two_workers_resolve_to_the_bytes_one_makes(paragraphs_jsonl: Path, tmp_
     two = build([paragraphs_jsonl], out_dir=tmp_path / "two", html=False, workers=2)
     assert one.written[0].read_bytes() == two.written[0].read_bytes()
     assert b"a kg:Resolution" in one.written[0].read_bytes()
+
+
+def test_an_append_that_names_a_joined_name_again_keeps_the_record_of_the_first_join(tmp_path: Path) -> None:
+    earlier = write(tmp_path / "in", a=FIRST, b=SECOND)
+    later = write(tmp_path / "later", c="Blinken flew to Cairo on Tuesday.")
+    build(earlier, out_dir=tmp_path / "out", html=False)
+    build(later, out_dir=tmp_path / "out", html=False, append=True)
+    graph = tmp_path / "out" / "graph.ttl"
+    joined = rows(graph, "SELECT ?old ?kept WHERE { ?r kg:joined ?old ; kg:into ?kept }")
+    assert all(old != kept for old, kept in joined) and any(old.endswith("/Blinken") for old, _ in joined)
+    assert rows(graph, "SELECT ?x WHERE { ?x owl:sameAs ?x }") == []
+    build(earlier + later, out_dir=tmp_path / "whole", html=False)
+    assert graph.read_bytes() == (tmp_path / "whole" / "graph.ttl").read_bytes()

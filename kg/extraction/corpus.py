@@ -37,6 +37,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from kg.errors import InputError
@@ -56,6 +57,8 @@ NAMED_BODIES = frozenset({EntityClass.ORGANIZATION, EntityClass.GROUP, *PLACE_CL
 ACRONYM_SHAPE = re.compile(r"^(?:[A-Z]\.?){2,8}$")
 #: Roman numerals look like acronyms ("III") but number a name ("Elizabeth II"); they spell nothing.
 ROMAN_NUMERAL = re.compile(r"^[IVX]+$")
+#: Names longer than this are not compared word by word (no organisation's name runs longer).
+MAX_NAME_WORDS = 16
 #: The most names a reason lists before it counts the rest.
 LISTED_NAMES = 5
 
@@ -106,6 +109,10 @@ def abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
     """
     joining = word_list("name_joining_words")
 
+    if len(short) > MAX_NAME_WORDS or len(long) > MAX_NAME_WORDS:
+        return False
+
+    @cache
     def match(i: int, j: int, used_acronym: bool) -> bool:
         while j < len(long) and long[j].casefold() in joining \
                 and (i == len(short) or short[i].casefold() != long[j].casefold()):
@@ -165,31 +172,43 @@ class HandResolutions:
 NO_HAND = HandResolutions()
 
 
-def read_resolutions(path: str | Path) -> HandResolutions:
-    """Read a resolutions file: one decision a line, ``#`` starts a comment::
+#: A comment: "#" at the start of a line or after a space ("C# Foundation" keeps its "#").
+COMMENT = re.compile(r"(?:^|\s)#.*$")
+#: "not the same": "!=" with a space on each side ("Yahoo! = Yahoo Inc" is one thing).
+DIFFERENT = re.compile(r"\s!=\s")
+
+
+def read_resolutions(path: str | Path | None) -> HandResolutions:
+    """Read a resolutions file (UTF-8, a byte-order mark allowed): one decision a line, ``#`` after
+    a space or at the start of a line starts a comment::
 
         Tories = Conservative Party
         Bush != George W. Bush
 
     A name is matched against every node's name and other names, case aside. A line that is
-    neither form is an :class:`~kg.errors.InputError` naming the line.
+    neither form is an :class:`~kg.errors.InputError` naming the line. No file: no decisions.
     """
+    if path is None:
+        return NO_HAND
     path = Path(path)
     try:
-        lines = path.read_text("utf-8").splitlines()
+        lines = path.read_text("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read the resolutions file ({error})") from error
     same: list[tuple[str, str]] = []
     different: list[tuple[str, str]] = []
     for number, line in enumerate(lines, 1):
-        text = line.split("#", 1)[0].strip()
+        text = COMMENT.sub("", line).strip()
         if not text:
             continue
-        target, (left, sign, right) = (different, text.partition("!=")) if "!=" in text else (same, text.partition("="))
-        if not sign or not left.strip() or not right.strip() or "=" in right:
+        parts = DIFFERENT.split(text)
+        target = different if len(parts) == 2 else same
+        if len(parts) == 1:
+            parts = text.split("=")
+        if len(parts) != 2 or not all(part.strip() for part in parts):
             raise InputError(f"{path}:{number}: expected 'NAME = NAME' (one thing) or 'NAME != NAME' "
                              f"(not the same), got {line.strip()!r}")
-        target.append((" ".join(left.split()), " ".join(right.split())))
+        target.append((" ".join(parts[0].split()), " ".join(parts[1].split())))
     return HandResolutions(same=tuple(same), different=tuple(different))
 
 
@@ -241,7 +260,8 @@ class _Joins:
                 rule, reason = self.why[iri]
                 documents = sorted(record.documents | self.records[into].documents)
                 found.append(Resolution(rule=rule, reason=reason, entity=iri, into=into, documents=tuple(documents)))
-            elif iri in self.apart and self.root(iri) == iri:
+            elif iri in self.apart and self.root(iri) == iri and len(self.roots(self.apart[iri][2])) > 1:
+                # (candidates a later rule made one are no longer a choice: the name is left as it is)
                 rule, reason, candidates = self.apart[iri]
                 found.append(Resolution(rule=rule, reason=reason, entity=iri, candidates=tuple(self.roots(candidates)),
                                         documents=tuple(sorted(record.documents))))
@@ -250,7 +270,7 @@ class _Joins:
 
 def resolve_corpus(records: Iterable[EntityRecord], hand: HandResolutions = NO_HAND) -> list[Resolution]:
     """Which of the corpus's nodes are one thing, and the ambiguous names left apart, with reasons."""
-    by_iri = {record.iri: record for record in records if record.cls != EntityClass.ROLE}
+    by_iri = {record.iri: record for record in records if record.cls != EntityClass.ROLE and record.name.strip()}
     joins = _Joins(records=by_iri)
     ordered = [by_iri[iri] for iri in sorted(by_iri)]
     named = _names_index(ordered)
@@ -314,11 +334,11 @@ def _same_name(records: list[EntityRecord], joins: _Joins) -> None:
         kept, why = _strongest(group)
         if kept is None or " " not in name and why != "by its shape" and why != "as the gazetteer lists it":
             continue  # "Ford" the carmaker and "Ford" the president's surname; or nothing to choose by
-        read = " and ".join(f"{_a(record.cls)} in {_documents(record)}" for record in group)
+        read = " and ".join(f"{class_phrase(record.cls)} in {_documents(record)}" for record in group)
         for record in group:
             if record.iri != kept.iri:
                 joins.join(record.iri, kept.iri, SAME_NAME,
-                           f'"{record.name}" was read as {read}: one thing, kept as {_a(kept.cls)} {why}')
+                           f'"{record.name}" was read as {read}: one thing, kept as {class_phrase(kept.cls)} {why}')
 
 
 def _fullest_written(group: Sequence[EntityRecord]) -> EntityRecord:
@@ -331,7 +351,7 @@ CLASS_WORDS = {EntityClass.PERSON: "a person", EntityClass.ORGANIZATION: "an org
                EntityClass.GROUP: "a group"}
 
 
-def _a(cls: str) -> str:
+def class_phrase(cls: str) -> str:
     return CLASS_WORDS.get(EntityClass(cls), f"a {cls.lower()}")
 
 

@@ -37,14 +37,12 @@ RESOLUTION_GRAPH = ox.NamedNode(str(KGR["resolution"]))
 _TYPE, _LABEL, _ALT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
 _MENTIONED_IN, _SAME_AS = ox.NamedNode(str(KG.mentionedIn)), ox.NamedNode(str(OWL.sameAs))
 _CLASSES = {ox.NamedNode(str(KG[name])): name for name in ENTITY_CLASSES}
-_KEPT_APART = ox.NamedNode(str(KG.keptApart))
+_KEPT_APART, _JOINED = ox.NamedNode(str(KG.keptApart)), ox.NamedNode(str(KG.joined))
 
 
-def resolve_graphs(graphs: ox.Store, hand: HandResolutions = NO_HAND) -> list[Resolution]:
-    """Resolve the corpus held in ``graphs`` in place; returns the decisions made."""
-    resolutions = resolve_corpus(entity_records(graphs), hand)
-    apply_resolutions(graphs, resolutions)
-    return resolutions
+def resolve_graphs(graphs: ox.Store, hand: HandResolutions = NO_HAND) -> set[ox.NamedNode | ox.DefaultGraph]:
+    """Resolve the corpus held in ``graphs`` in place; returns the graphs that changed."""
+    return apply_resolutions(graphs, resolve_corpus(entity_records(graphs), hand))
 
 
 def entity_records(graphs: ox.Store) -> list[EntityRecord]:
@@ -63,7 +61,7 @@ def entity_records(graphs: ox.Store) -> list[EntityRecord]:
             if iri not in classes:
                 continue
             if target is None:
-                names.setdefault(iri, quad.object.value)  # type: ignore[union-attr]
+                names[iri] = min(names.get(iri, quad.object.value), quad.object.value)  # type: ignore[union-attr]
             else:
                 target[iri].add(quad.object.value)  # type: ignore[union-attr]
     return [
@@ -86,7 +84,8 @@ def apply_resolutions(graphs: ox.Store, resolutions: Iterable[Resolution]) -> se
         if resolution.into is None:
             continue
         old, new = ox.NamedNode(resolution.entity), ox.NamedNode(resolution.into)
-        quads = [*graphs.quads_for_pattern(old, None, None, None), *graphs.quads_for_pattern(None, None, old, None)]
+        quads = [quad for quad in (*graphs.quads_for_pattern(old, None, None, None),
+                                   *graphs.quads_for_pattern(None, None, old, None)) if not _names_an_old_iri(quad)]
         for quad in quads:
             graphs.remove(quad)
         for quad in quads:
@@ -99,9 +98,17 @@ def apply_resolutions(graphs: ox.Store, resolutions: Iterable[Resolution]) -> se
     return changed
 
 
+def _names_an_old_iri(quad: ox.Quad) -> bool:
+    """A record of an earlier join, which names the old IRI on purpose (``<old> owl:sameAs``,
+    ``kg:joined <old>``): an append whose story names "Blinken" alone again must leave it be."""
+    return quad.graph_name == RESOLUTION_GRAPH and (quad.predicate == _SAME_AS or quad.predicate == _JOINED)
+
+
 def _label(graphs: ox.Store, iri: str) -> ox.Literal | None:
-    found = next(iter(graphs.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)), None)
-    return found.object if found is not None else None  # type: ignore[return-value]
+    """The node's name, the same whichever document's graph came first (the least, if they differ)."""
+    labels = [quad.object for quad in graphs.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
+              if isinstance(quad.object, ox.Literal)]
+    return min(labels, key=lambda label: label.value) if labels else None
 
 
 def _rewritten(quad: ox.Quad, old: ox.NamedNode, new: ox.NamedNode, name: ox.Literal | None,
@@ -153,7 +160,7 @@ def resolution_quads(resolution: Resolution) -> Iterator[ox.Quad]:
     yield ox.Quad(node, ox.NamedNode(str(KG.reason)), ox.Literal(resolution.reason), graph)
     if resolution.into is not None:
         into = ox.NamedNode(resolution.into)
-        yield ox.Quad(node, ox.NamedNode(str(KG.joined)), entity, graph)
+        yield ox.Quad(node, _JOINED, entity, graph)
         yield ox.Quad(node, ox.NamedNode(str(KG.into)), into, graph)
         yield ox.Quad(entity, _SAME_AS, into, graph)
     else:
@@ -185,7 +192,7 @@ def account_for(graph: Graph | str | Path, name: str) -> list[NodeAccount]:
     case aside, by their name or another name, with the decisions of resolution about them."""
     from kg.sparql.query import query
 
-    wanted = " ".join(name.split()).casefold()
+    wanted = " ".join(name.split()).lower()  # as SPARQL's LCASE lowers, not casefold ("Straße")
     classes = " ".join(KG[cls].n3() for cls in ENTITY_CLASSES)
     found = query(graph, f"""SELECT DISTINCT ?node ?label ?class WHERE {{
         ?node a ?class ; rdfs:label ?label . VALUES ?class {{ {classes} }}
