@@ -12,8 +12,10 @@
    decides an entity's class) and relations named (:mod:`~kg.extraction.predicates` decides
    which relation a verb phrase states);
 5. :mod:`~kg.extraction.events`: the meetings, visits, attacks and announcements the relations report.
+6. :mod:`~kg.extraction.corpus`: once every document's graph is made, which nodes of the whole
+   corpus are one thing (applied to the graph by :mod:`kg.graph.resolution`).
 
 Word lists, the lexicon and the pattern rows are data in ``kg/data`` (:mod:`~kg.extraction.words`).
 :func:`~kg.extraction.document.analyse` runs stages 1-3 for one document,
-:func:`~kg.extraction.resolve.resolve` stages 4-5.
+:func:`~kg.extraction.resolve.resolve` stages 4-5, :func:`~kg.extraction.corpus.resolve_corpus` stage 6.
 """
