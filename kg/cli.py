@@ -640,7 +640,7 @@ def explain_command(
     if graph is not None:
         from dataclasses import asdict
 
-        from kg.graph.resolution import account_for, render_accounts
+        from kg.explain import account_for, render_accounts
 
         try:
             accounts = account_for(graph, source)

@@ -106,7 +106,7 @@ def test_a_hand_decision_keeps_two_nodes_apart(tmp_path: Path) -> None:
 
 
 def test_why_joined_and_explain_name_tell_the_reason(tmp_path: Path) -> None:
-    from kg.graph.resolution import account_for, render_accounts
+    from kg.explain import account_for, render_accounts
     from kg.sparql.query import example_query
 
     paths = write(tmp_path / "in", a=FIRST, b=SECOND, c="George Bush spoke.", d="Jeb Bush spoke.", e="Bush spoke.")
