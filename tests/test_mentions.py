@@ -282,3 +282,11 @@ def test_a_name_the_alias_table_knows_whole_is_read_whole() -> None:
     names = [item.mention.name for item in document_mentions(load_pipeline()(text))
              if item.mention.cls != EntityClass.ROLE]
     assert "Liberal Democrats" in names and "Democratic Party" not in names
+
+
+def test_an_acronym_labelled_once_is_labelled_wherever_the_story_writes_it() -> None:
+    from kg.extraction.document import document_mentions
+
+    text = "The FSB said two men were held. FSB officers were present where the minibus exploded."
+    names = [item.mention.name for item in document_mentions(load_pipeline()(text))]
+    assert names.count("FSB") == 2

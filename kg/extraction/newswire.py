@@ -106,7 +106,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
 
     A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
     a dateline ("BANGKOK, Thailand (AP)"), the agency in a dateline's brackets, and a party's
-    one-word name ("Labour MP Tom Watson").
+    one-word name ("Labour MP Tom Watson"), and an acronym the model labelled elsewhere in the
+    document.
     """
     labelled = {i for entity in doc.ents for i in range(entity.start, entity.end)}
     found = []
@@ -121,7 +122,26 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     found += [Span(doc, token.i, token.i + 1, label="NORP") for token in tokens_among(doc, PARTY_NAMES)
               if token.is_title and token.i not in labelled]
     labelled |= {i for span in found for i in range(span.start, span.end)}
-    return found + _dateline_agencies(doc, labelled)
+    found += _dateline_agencies(doc, labelled)
+    labelled |= {i for span in found for i in range(span.start, span.end)}
+    return found + _acronyms_labelled_elsewhere(doc, labelled)
+
+
+#: An acronym: two to six capitals ("FSB", "NTSB").
+ACRONYM_TEXT = re.compile(r"^[A-Z]{2,6}$")
+
+
+def _acronyms_labelled_elsewhere(doc: Doc, labelled: set[int]) -> list[Span]:
+    """An acronym the model labelled somewhere in the document and not here ("FSB officers were
+    present" after "the FSB said"): one document, one sense for an acronym, as a ``label`` span of
+    its own. Only acronyms: a capitalised word may be a name in one sentence and not in the next
+    ("May")."""
+    senses: dict[str, set[str]] = {}
+    for entity in doc.ents:
+        if len(entity) == 1 and ACRONYM_TEXT.match(entity.text):
+            senses.setdefault(entity.text, set()).add(entity.label_)
+    return [Span(doc, token.i, token.i + 1, label=next(iter(senses[token.text])))
+            for token in doc if token.i not in labelled and len(senses.get(token.text, ())) == 1]
 
 
 def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
