@@ -248,3 +248,13 @@ def test_a_name_kept_apart_from_candidates_a_later_rule_made_one_is_not_on_recor
         record("pl/BDL", "Place", "BDL", "d3"),
     ])
     assert all(resolution.into is not None for resolution in found)
+
+
+def test_a_first_name_of_the_corpus_is_no_surname_across_stories() -> None:
+    found = resolve_corpus([
+        record("p/Seth_John", "Person", "Seth John", "a"),
+        record("p/John_Kerry", "Person", "John Kerry", "b"),
+        record("p/John", "Person", "John", "c"),
+        record("p/Seth", "Person", "Kerry", "c"),
+    ])
+    assert joins(found) == {"p/Seth": ("p/John_Kerry", SURNAME)}

@@ -504,17 +504,22 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
     they name any, else of the corpus. Two or more that fit, and it stays apart, saying why.
 
     Only the last word of a full name counts (a first name, "Robert", fits too many people of a
-    corpus), and only of a name that reads as a person's: "University of California Davis" or
-    "Morning Joe", read as people somewhere, are no one's surname bearers."""
+    corpus), and only of a name that reads as a person's: "University of California Davis", read
+    as a person somewhere, is no one's surname bearer. Across stories, a word the corpus also uses
+    as a first name ("John" of "John Kerry" and of "Seth John") joins no one."""
     people: dict[str, list[EntityRecord]] = defaultdict(list)
+    first_names: set[str] = set()
     for record in records:
         words = record.name.split()
         if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words):
             people[norm(words[-1])].append(record)
+            first_names.add(norm(words[0]))
     for record in records:
         if record.cls != EntityClass.PERSON or " " in record.name or joins.root(record.iri) != record.iri:
             continue
         roots, in_documents = _prefer_shared(record, people.get(norm(record.name), []), joins)
+        if not in_documents and norm(record.name) in first_names:
+            continue  # "John" of another story: a first name of the corpus too, nothing tells whose
         where = "its own documents name" if in_documents else "the corpus names"
         _join_the_one(joins, record, roots, SURNAME, f'"{record.name}" is the surname of',
                       f", the one person of that name {where}", f": {where} more than one, and nothing tells which")
