@@ -43,14 +43,13 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.extraction import gazetteer
 from kg.extraction.words import word_list
-from kg.model import EntityClass, EntityRecord, Resolution
+from kg.model import PLACE_CLASSES, EntityClass, EntityRecord, Resolution
 
 #: Rule names, as the graph records them (``kg:resolutionRule``).
 BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
     "by hand", "same name", "acronym", "short form", "initials", "surname")
 #: Classes a name read as one of them in one story and another in the next may be one thing.
 AGENT_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.GROUP})
-PLACE_CLASSES = frozenset({EntityClass.PLACE, EntityClass.COUNTRY, EntityClass.CITY})
 #: Classes an acronym, a short form or initials can name (people have initials too, but "JFK"
 #: from a person's words is a guess too far).
 NAMED_BODIES = frozenset({EntityClass.ORGANIZATION, EntityClass.GROUP, *PLACE_CLASSES, EntityClass.EVENT})

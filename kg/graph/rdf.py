@@ -218,6 +218,8 @@ def _event_triples(event: Event) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, statement_iri(relation)
 
 
+#: The named graph of corpus-level resolution's decisions (:mod:`kg.graph.resolution`).
+RESOLUTION_GRAPH_IRI = KGR["resolution"]
 #: What kg says of an entity in each document that names it.
 ENTITY_PROPERTIES = (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, KG.isoCode)
 
@@ -256,7 +258,7 @@ def split_by_document(graph: Graph) -> Dataset:
             denied = graph.value(statement, KG.factuality) == KG.negated
             if None not in direct and not denied and direct in graph:
                 put(document, direct)  # type: ignore[arg-type]
-    decisions = dataset.graph(KGR["resolution"])  # kg.graph.resolution.RESOLUTION_GRAPH
+    decisions = dataset.graph(RESOLUTION_GRAPH_IRI)
     for resolution in graph.subjects(RDF.type, KG.Resolution):
         for p, o in graph.predicate_objects(resolution):
             put(decisions.identifier, (resolution, p, o))  # type: ignore[arg-type]

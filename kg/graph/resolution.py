@@ -26,11 +26,12 @@ from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import PROV, SKOS
 
 from kg.extraction.corpus import NO_HAND, HandResolutions, resolve_corpus
+from kg.graph.rdf import RESOLUTION_GRAPH_IRI
 from kg.model import EntityRecord, Resolution
 from kg.namespace import ENTITY_CLASSES, KG, KGR, relation_names
 
 #: The named graph that holds the decisions and the owl:sameAs links of joined IRIs.
-RESOLUTION_GRAPH = ox.NamedNode(str(KGR["resolution"]))
+RESOLUTION_GRAPH = ox.NamedNode(str(RESOLUTION_GRAPH_IRI))
 
 _TYPE, _LABEL, _ALT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
 _MENTIONED_IN, _SAME_AS = ox.NamedNode(str(KG.mentionedIn)), ox.NamedNode(str(OWL.sameAs))
@@ -48,8 +49,8 @@ def entity_records(graphs: ox.Store) -> list[EntityRecord]:
     classes: dict[str, str] = {}
     for quad in graphs.quads_for_pattern(None, _TYPE, None, None):
         cls = _CLASSES.get(quad.object)  # type: ignore[arg-type]
-        if cls is not None and isinstance(quad.subject, ox.NamedNode):
-            classes.setdefault(quad.subject.value, cls)
+        if cls is not None and isinstance(quad.subject, ox.NamedNode):  # of two, the least, as _class
+            classes[quad.subject.value] = min(classes.get(quad.subject.value, cls), cls)
     names: dict[str, str] = {}
     aliases: dict[str, set[str]] = defaultdict(set)
     documents: dict[str, set[str]] = defaultdict(set)
@@ -128,12 +129,14 @@ def _rewritten(quad: ox.Quad, old: ox.NamedNode, new: ox.NamedNode, name: ox.Lit
             if obj != name:
                 yield ox.Quad(new, _ALT, obj, graph)
         return
-    yield ox.Quad(subject, predicate, obj, graph)  # type: ignore[arg-type]
+    yield ox.Quad(subject, predicate, obj, graph)
 
 
 def _class(graphs: ox.Store, iri: str) -> ox.NamedNode | None:
-    return next((quad.object for quad in graphs.quads_for_pattern(ox.NamedNode(iri), _TYPE, None, None)
-                 if quad.object in _CLASSES), None)  # type: ignore[return-value]
+    """The node's class, the same whichever document's graph came first (the least, if it has two)."""
+    found = [quad.object for quad in graphs.quads_for_pattern(ox.NamedNode(iri), _TYPE, None, None)
+             if quad.object in _CLASSES]
+    return min(found, key=lambda cls: _CLASSES[cls]) if found else None  # type: ignore[index,return-value]
 
 
 def _drop_kept_apart(graphs: ox.Store) -> None:

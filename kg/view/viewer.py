@@ -203,8 +203,11 @@ def with_texts(documents: dict[str, dict[str, str]]) -> dict[str, dict[str, str]
     """The documents' details, their texts kept while all of them fit in :data:`PAGE_TEXT_LIMIT`."""
     if sum(len(details.get("text", "")) for details in documents.values()) <= PAGE_TEXT_LIMIT:
         return documents
-    return {document: {key: value for key, value in details.items() if key != "text"}
-            for document, details in documents.items()}
+    return {document: _without_text(details) for document, details in documents.items()}
+
+
+def _without_text(details: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in details.items() if key != "text"}
 
 
 def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statements: dict[str, list[dict[str, Any]]],
@@ -229,7 +232,7 @@ def stories(documents: dict[str, dict[str, str]], info: dict[str, Any], statemen
             entities_of[document].update((edge["from"], edge["to"]))
     found = [  # the text stays in the documents' details, once
         {"id": end if ends.count(end) == 1 else document, "iri": document,
-         **{key: value for key, value in details.items() if key != "text"},
+         **_without_text(details),
          "entities": sorted(entities_of[document]), "edges": edges_of[document]}
         for document, details, end in zip(documents, documents.values(), ends, strict=True)
     ]
