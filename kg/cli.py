@@ -55,8 +55,8 @@ MAX_NODES_OPTION = typer.Option(
     "0 draws all.",
 )
 MODEL_OPTION = typer.Option(
-    "--model", "-m", help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf); "
-    f"default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False,
+    "--model", "-m", help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf), or a model directory "
+    f"kg train wrote; default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False,
 )
 WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
@@ -608,6 +608,55 @@ def evaluate_command(
         print(report(result.scores))
         print(f"{len(result.predictions)} sentences in {result.seconds:.1f} s "
               f"({result.sentences_per_second:.0f} sentences/s)")
+
+
+@app.command("train")
+def train_command(
+    data: Annotated[Path, typer.Option("--data", help="Annotated training data: SpERT JSON (.json) or a spaCy "
+                                       "DocBin (.spacy) whose docs keep relations in user_data['relations'].",
+                                       show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The model directory to write (use it with --model).",
+                                      show_default=False)],
+    dev: Annotated[Path | None, typer.Option("--dev", help="Annotated data to choose the epoch and threshold on; "
+                                             "default a tenth of --data, held out.", show_default=False)] = None,
+    base: Annotated[str | None, typer.Option("--base", help=f"spaCy pipeline to start from; default "
+                                             f"${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False)] = None,
+    labels: Annotated[Path | None, typer.Option(
+        "--labels", help='Your labels onto kg\'s ontology, JSON: {"entities": {"Peop": "Person"}, "relations": '
+        '{"Work_For": "worksFor"}}; common names are recognised without it.', show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 0,
+    max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Most NER epochs (training stops earlier "
+                                            "once dev stops improving).")] = 30,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Learn entities and relations from your own annotations, on CPU, offline, beside the rules.
+
+    Fine-tunes a second NER from the base pipeline's with your entity labels, then trains a relation
+    classifier over entity pairs whose features include the rules' own matches. Prints each epoch's
+    dev scores, then a summary; the directory holds the pipeline, the weights (JSON and .npy, no
+    pickle), the label map and a card.
+
+    Example: kg train --data train.json --dev dev.json --out models/mine
+
+    Then: kg build articles/ --model models/mine
+    """
+    from kg.learn.train import train_model
+
+    def progress(line: str) -> None:
+        if not quiet:
+            stderr.print(line)
+
+    try:
+        summary = train_model(data, out, dev_path=dev, base=base, labels_path=labels, seed=seed,
+                              max_epochs=max_epochs, report=progress)
+    except KGError as error:
+        fail(str(error))
+    (ep, er, ef), (rp, rr, rf) = summary.entities, summary.relations
+    print(f"model: {out}\n"
+          f"dev entities:  P {ep:.3f}  R {er:.3f}  F1 {ef:.3f}  (best NER epoch of {len(summary.epochs)})\n"
+          f"dev relations: P {rp:.3f}  R {rr:.3f}  F1 {rf:.3f}  (end to end; penalty {summary.penalty}, "
+          f"threshold {summary.threshold})\n"
+          f"trained in {summary.seconds:.0f} s")
 
 
 @app.command("explain")

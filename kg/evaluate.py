@@ -8,7 +8,8 @@ with the name (:func:`kg.extraction.mentions.name_with_prefix`), and the mapping
 conventions of the gold (``spans``; :func:`joined_places`). Scores follow the SpERT
 evaluator exactly (``shared/eval/score_spert.py``; a test checks they agree): strict entity
 F1, strict relation F1 (spans, entity types and relation type) and boundaries relation F1,
-micro and macro, per type.
+micro and macro, per type. A model ``kg train`` wrote (``--model DIR``) predicts in its own
+labels, the gold's, and needs no mapping (:func:`kg.learn.apply.spert_prediction`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extraction.document import analyse
+from kg.extraction.document import analyse, analyse_by_rules
 from kg.extraction.predicates import predicate_of
 from kg.extraction.titles import name_with_prefix
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality
-from kg.nlp import load_pipeline
+from kg.nlp import TRAINED_MODEL_KEY, load_pipeline
 
 MAPS_DIR = Path(__file__).resolve().parent / "data" / "maps"
 
@@ -123,6 +124,12 @@ def joined_places(analysis: DocumentAnalysis, doc: Doc, convention: dict[str, An
 
 
 def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    if TRAINED_MODEL_KEY in doc.user_data:  # a model kg train wrote: its own labels, no mapping
+        from kg.learn.apply import spert_prediction, trained_model_of
+
+        model = trained_model_of(doc)
+        if model is not None:
+            return spert_prediction(doc, analyse_by_rules(Document(id="sentence", text=doc.text), doc), model)
     analysis = analyse(Document(id="sentence", text=doc.text), doc)
     entity_map, relation_map = mapping["entities"], mapping["relations"]
     joined = joined_places(analysis, doc, mapping.get("spans", {}).get("join_town_and_state", {}))

@@ -43,9 +43,9 @@ from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
 from kg.extraction.words import ner_class
-from kg.model import Document, EntityClass, Factuality, RelationMention
+from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
-from kg.nlp import parse, sentences
+from kg.nlp import TRAINED_MODEL_KEY, parse, sentence_numbers, sentences
 from kg.sparql.query import query
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
@@ -101,6 +101,21 @@ class PairNote:
 
 
 @dataclass(frozen=True)
+class LearnedNote:
+    """A pair of a trained model's entities (``kg train``): the classifier's likeliest relation and
+    its probability, whether that reaches the model's threshold, and what the rules found between them."""
+
+    head: str
+    head_label: str
+    tail: str
+    tail_label: str
+    relation: str
+    probability: float
+    kept: bool
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SentenceNote:
     """One sentence: its entities, its linked pronouns, and every pair of entities in it."""
 
@@ -109,6 +124,7 @@ class SentenceNote:
     entities: tuple[EntityNote, ...]
     pronouns: tuple[PronounNote, ...]
     pairs: tuple[PairNote, ...]
+    learned: tuple[LearnedNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ def explain(document: Document, doc: Doc) -> Explanation:
     frames = {frame.verb.i: frame for frame in verb_frames(doc, found_spans)}
     reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in found_spans
                                                                              if s.mention.antecedent is None])}
+    learned = _learned_notes(document, doc, mentions, relations)
     notes = []
     for number, sent in enumerate(sentences(doc)):
         inside = [item.mention.id for item in found_spans if item.mention.sentence == number]
@@ -156,8 +173,34 @@ def explain(document: Document, doc: Doc) -> Explanation:
                 by_entity.setdefault(entity_of[mention], []).append(mention)
         for first, second in combinations(sorted(by_entity, key=lambda e: by_entity[e][0]), 2):
             pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, relations, frames))
-        notes.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs)))
+        notes.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs),
+                                  tuple(note for at, note in learned if at == number)))
     return Explanation(document=document.source or document.id, sentences=tuple(notes))
+
+
+def _learned_notes(document: Document, doc: Doc, mentions: list[Mention],
+                   relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
+    """The trained model's view of every pair of its entities, by sentence, if a model read the doc."""
+    if TRAINED_MODEL_KEY not in doc.user_data:
+        return []
+    from kg.learn.apply import pair_probabilities, trained_model_of
+    from kg.learn.features import rule_matches
+
+    model = trained_model_of(doc)
+    if model is None:
+        return []
+    analysis = DocumentAnalysis(document, (), tuple(mentions), tuple(relations))
+    matches = rule_matches(analysis, doc)
+    numbers = sentence_numbers(doc)
+    notes = []
+    for pair in pair_probabilities(doc, analysis, model):
+        between = tuple(sorted({match.predicate for match in matches
+                                if {match.subject, match.object} & {(pair.head.start, pair.head.end)}
+                                and {match.subject, match.object} & {(pair.tail.start, pair.tail.end)}}))
+        notes.append((numbers[pair.head.start], LearnedNote(
+            pair.head.text, pair.head.label_, pair.tail.text, pair.tail.label_, pair.label, round(pair.probability, 3),
+            pair.probability >= model.classifier.threshold, between)))
+    return notes
 
 
 def _entity_note(mention: str, spans: dict[str, MentionSpan], classes: dict[str, EntityClass]) -> EntityNote:
@@ -332,6 +375,13 @@ def render_text(explanations: list[Explanation]) -> str:
                         lines.append(f"      note: {rule.note}")
                 if pair.reason:
                     lines.append(f"    no rule fired: {pair.reason}")
+            if sentence.learned:
+                lines.append("  trained model (kg train), every pair of its entities:")
+            for learned in sentence.learned:
+                verdict = "kept" if learned.kept else "below the threshold"
+                rules = ", ".join(learned.rules) or "nothing"
+                lines.append(f"    {learned.head} ({learned.head_label}) -> {learned.tail} ({learned.tail_label}): "
+                             f"{learned.relation} {learned.probability:.2f}, {verdict}; the rules: {rules}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -2,7 +2,9 @@
 
 The model is a setting: ``--model`` on the command line, else the ``KG_MODEL`` environment
 variable, else :data:`DEFAULT_MODEL` (installed from PyPI with kg). Any installed English
-pipeline with a parser and NER works, e.g. ``en_core_web_sm``, ``md``, ``lg`` or ``trf``.
+pipeline with a parser and NER works, e.g. ``en_core_web_sm``, ``md``, ``lg`` or ``trf``, and so
+does a directory ``kg train`` wrote (:mod:`kg.learn.trained`): its pipeline, which copies its
+NER's entities of the user's labels to ``doc.spans[USER_SPANS]``.
 """
 
 from __future__ import annotations
@@ -201,6 +203,10 @@ COMMON_POS = frozenset({"NOUN", "PROPN", "ADJ"})
 TEXT_KEY = "kg_text"
 SENTENCE_NUMBERS_KEY = "kg_sentence_numbers"
 COLUMNS_KEY = "kg_columns"
+#: ``doc.spans``: the entities a trained model's NER found (:mod:`kg.learn.ner`), beside ``doc.ents``.
+USER_SPANS = "kg_user"
+#: ``doc.user_data``: the directory of the trained model (``kg train``) whose pipeline read the doc.
+TRAINED_MODEL_KEY = "kg_trained_model"
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -210,8 +216,11 @@ def load_pipeline(name: str | None = None) -> Language:
 
 @lru_cache(maxsize=4)
 def _load(resolved: str) -> Language:
+    from kg.learn.trained import PIPELINE_DIR, is_trained_model
+
+    trained = is_trained_model(resolved)
     try:
-        nlp = spacy.load(resolved)
+        nlp = spacy.load(os.path.join(resolved, PIPELINE_DIR) if trained else resolved)
     except OSError as error:
         raise ModelError(
             f"spaCy model {resolved!r} is not installed; install it with pip "
@@ -224,6 +233,13 @@ def _load(resolved: str) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_line_breaks", before=before)
     nlp.add_pipe(PATTERNS_COMPONENT, last=True)
+    if trained:  # the model's own NER, into doc.spans beside the base NER's doc.ents
+        from kg.learn.ner import USER_ENTITIES_COMPONENT
+        from kg.learn.trained import load_model
+
+        model = load_model(os.path.abspath(resolved))
+        nlp.add_pipe(USER_ENTITIES_COMPONENT, after="ner", config={"model_dir": str(model.directory),
+                                                                    "labels": model.ner_labels})
     # The model is hundreds of thousands of long-lived Python objects that every full collection
     # would walk again while documents are parsed; set aside from the collector, they cost nothing
     # (6 % of a whole `kg build` of 400 Reuters stories). Objects made later are collected as usual.

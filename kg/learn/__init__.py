@@ -1,0 +1,18 @@
+"""Learning from a user's own annotations (``kg train``), on CPU, offline, beside the rules.
+
+The rules stay: a trained model adds to them. Training, in order:
+
+1. :mod:`~kg.learn.annotations`: annotated sentences or documents read from SpERT JSON or a
+   spaCy ``DocBin`` (plain :class:`~kg.learn.annotations.Annotated` records);
+2. :mod:`~kg.learn.ner`: a second NER, fine-tuned from the base pipeline's own with the user's
+   labels (the shipped NER is never touched: kg's rules read its labels), the best epoch kept;
+3. :mod:`~kg.learn.features` and :mod:`~kg.learn.classifier`: a logistic regression over ordered
+   entity pairs, whose features are the parse, the words, and the rules' own matches;
+4. :mod:`~kg.learn.trained`: the model directory (pipeline, weights as ``.npy`` and JSON, label
+   map onto kg's ontology, card) and its loading;
+
+and :mod:`~kg.learn.train` runs them for ``kg train``. Using a model, :mod:`~kg.learn.apply` adds
+the trained entities and the classifier's relations to a document's analysis
+(:func:`kg.extraction.document.analyse`), and gives ``kg evaluate`` predictions in the model's
+own labels.
+"""

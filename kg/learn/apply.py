@@ -1,0 +1,142 @@
+"""A trained model at work on one parsed document: its entities and its classifier's relations.
+
+The rules run first, as always; the model then adds. Its entities (``doc.spans[USER_SPANS]``,
+from :class:`kg.learn.ner.UserEntities`) are the candidates; every ordered pair in one sentence
+whose types some relation allows is scored, with the rules' own matches among its features.
+For the graph (:func:`with_learned`), a trained entity is the rules' mention it overlaps, or a
+new mention of its label's kg class; a relation the classifier finds becomes a
+:class:`~kg.model.RelationMention` of rule ``learned`` with its probability as confidence,
+unless the rules already state it. For ``kg evaluate`` (:func:`spert_prediction`), entities and
+relations stay in the model's own labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+from spacy.tokens import Doc, Span
+
+from kg.extraction.mentions import make_mention
+from kg.extraction.predicates import GENERIC, predicate_of
+from kg.learn.features import pair_features, rule_view
+from kg.learn.trained import TrainedModel, load_model
+from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
+from kg.namespace import superclasses
+from kg.nlp import TRAINED_MODEL_KEY, USER_SPANS, sentence_numbers, sentences
+
+#: The rule name of the classifier's relations in a graph (``kg:rule``).
+LEARNED_RULE = "learned"
+
+
+class ScoredPair(NamedTuple):
+    """An ordered pair of trained entities, the label the classifier gives it and its probability."""
+
+    head: Span
+    tail: Span
+    label: str
+    probability: float
+
+
+def trained_model_of(doc: Doc) -> TrainedModel | None:
+    """The trained model whose pipeline read the doc, if one did."""
+    directory = doc.user_data.get(TRAINED_MODEL_KEY)
+    return load_model(directory) if directory else None
+
+
+def candidate_pairs(doc: Doc, allowed: frozenset[tuple[str, str]], *,
+                    whole: bool = False) -> list[tuple[Span, Span, list[tuple[int, int]]]]:
+    """Ordered pairs of trained entities (``doc.spans[USER_SPANS]``) in one sentence whose types
+    are ``allowed``, each with the token spans of its sentence's entities.
+
+    ``whole``: the doc is one annotated example (``kg train``, ``kg evaluate``), a sentence as its
+    annotator split it, which the parser may split again ("Lubbock , Texas ." ...): pairs span it all.
+    """
+    entities = list(doc.spans[USER_SPANS]) if USER_SPANS in doc.spans else []
+    pairs: list[tuple[Span, Span, list[tuple[int, int]]]] = []
+    for sentence in ([doc[:]] if whole else sentences(doc)):
+        inside = [span for span in entities if sentence.start <= span.start and span.end <= sentence.end]
+        spans = [(span.start, span.end) for span in inside]
+        pairs.extend((head, tail, spans) for head in inside for tail in inside
+                     if head is not tail and (head.label_, tail.label_) in allowed)
+    return pairs
+
+
+def scored_pairs(doc: Doc, analysis: DocumentAnalysis, model: TrainedModel, *,
+                 threshold: float | None = None, whole: bool = False) -> list[ScoredPair]:
+    """The pairs the classifier gives a relation (at the model's threshold unless one is given);
+    ``whole`` as :func:`candidate_pairs`."""
+    classifier = model.classifier
+    pairs = candidate_pairs(doc, classifier.type_pairs, whole=whole)
+    if not pairs:
+        return []
+    rules = rule_view(analysis, doc)
+    probabilities = classifier.probabilities([pair_features(doc, head, tail, rules, spans)
+                                              for head, tail, spans in pairs])
+    decisions = classifier.decide([(head.label_, tail.label_) for head, tail, _ in pairs], probabilities, threshold)
+    return [ScoredPair(head, tail, *decision) for (head, tail, _), decision in zip(pairs, decisions, strict=True)
+            if decision is not None]
+
+
+def pair_probabilities(doc: Doc, analysis: DocumentAnalysis, model: TrainedModel) -> list[ScoredPair]:
+    """Every candidate pair with its likeliest relation and probability, thresholds aside (``kg explain``)."""
+    return scored_pairs(doc, analysis, model, threshold=0.0)
+
+
+def with_learned(analysis: DocumentAnalysis, doc: Doc, model: TrainedModel) -> DocumentAnalysis:
+    """The analysis with the model's entities and relations added to the rules'."""
+    found = scored_pairs(doc, analysis, model)
+    if not found and USER_SPANS not in doc.spans:
+        return analysis
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    names = [mention for mention in analysis.mentions if mention.antecedent is None and mention.cls != EntityClass.ROLE]
+    numbers = sentence_numbers(doc)
+    mention_of: dict[tuple[int, int], Mention | None] = {}
+    for span in doc.spans.get(USER_SPANS, []):
+        mention = _overlapping(span, names)
+        cls = model.labels.entities.get(span.label_)
+        if mention is None and cls is not None:
+            made = make_mention(span, cls, span.label_, numbers).mention
+            mention = by_id.setdefault(made.id, made)
+        elif mention is not None and cls is not None and cls not in superclasses(mention.cls):
+            mention = by_id[mention.id] = replace(mention, cls=cls)  # the user's class wins ("Hooli": no place)
+        mention_of[(span.start, span.end)] = mention
+    mentions = list(by_id.values())
+    stated = {(r.subject, r.object, predicate_of(r.verb, r.predicate, by_id[r.subject].cls,
+                                                 by_id[r.object].cls).predicate) for r in analysis.relations}
+    relations = list(analysis.relations)
+    for pair in found:
+        subject = mention_of.get((pair.head.start, pair.head.end))
+        obj = mention_of.get((pair.tail.start, pair.tail.end))
+        if subject is None or obj is None or subject.id == obj.id:
+            continue
+        predicate = model.labels.relations.get(pair.label)
+        relation = RelationMention(subject=subject.id, object=obj.id, verb=pair.label, predicate=predicate or GENERIC,
+                                   factuality=Factuality.ASSERTED, rule=LEARNED_RULE,
+                                   confidence=round(pair.probability, 3), sentence=numbers[pair.head.start])
+        named = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls).predicate
+        if (subject.id, obj.id, named) not in stated:
+            stated.add((subject.id, obj.id, named))
+            relations.append(relation)
+    return replace(analysis, mentions=tuple(mentions), relations=tuple(relations))
+
+
+def spert_prediction(doc: Doc, analysis: DocumentAnalysis, model: TrainedModel) -> dict[str, Any]:
+    """The model's entities and relations for one sentence, in its own labels, as SpERT JSON."""
+    entities = list(doc.spans[USER_SPANS]) if USER_SPANS in doc.spans else []
+    index = {(span.start, span.end): number for number, span in enumerate(entities)}
+    relations = sorted({(index[(p.head.start, p.head.end)], index[(p.tail.start, p.tail.end)], p.label)
+                        for p in scored_pairs(doc, analysis, model, whole=True)})
+    return {"tokens": [token.text for token in doc],
+            "entities": [{"type": span.label_, "start": span.start, "end": span.end} for span in entities],
+            "relations": [{"type": label, "head": head, "tail": tail} for head, tail, label in relations]}
+
+
+def _overlapping(span: Span, mentions: list[Mention]) -> Mention | None:
+    """The name mention sharing the most characters with the span, if any does."""
+    best, best_shared = None, 0
+    for mention in mentions:
+        shared = min(mention.end, span.end_char) - max(mention.start, span.start_char)
+        if shared > best_shared:
+            best, best_shared = mention, shared
+    return best

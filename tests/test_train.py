@@ -1,0 +1,177 @@
+"""kg train end to end on a tiny synthetic set made here, then the model at work in build,
+evaluate and explain, with the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.learn.trained import META_FILE, load_model
+
+runner = CliRunner()
+
+PEOPLE = ["Maria Costa", "Peter Hall", "Julia Weiss", "Omar Haddad", "Lena Novak", "David Brooks", "Sara Lind",
+          "Tom Baker", "Nina Park", "Paul Grant", "Rosa Silva", "Ivan Petrov"]
+COMPANIES = ["Initech", "Globex", "Hooli", "Vandelay", "Dunder", "Wonka", "Cyberdyne", "Soylent"]
+TOWNS = ["Lagos", "Quito", "Oslo", "Hanoi", "Perth", "Dakar", "Lyon", "Cusco"]
+#: (template, its relation between the first two slots or None); slots: P person, C company, T town.
+TEMPLATES = [
+    ("P works for C .", "Work_For"), ("P , a manager at C , spoke .", "Work_For"),
+    ("C bankrolls C .", "Funds"), ("C quietly bankrolls C .", "Funds"),
+    ("C is based in T .", "OrgBased_In"), ("P visited T last week .", None), ("P met P in T .", None),
+]
+LABELS = {"P": "Peop", "C": "Org", "T": "Loc"}
+
+
+def synthetic(count: int, seed: int) -> list[dict[str, Any]]:
+    """SpERT examples from the templates, names drawn with the seed."""
+    draw = random.Random(seed)
+    pools = {"P": PEOPLE, "C": COMPANIES, "T": TOWNS}
+    examples = []
+    for number in range(count):
+        template, relation = TEMPLATES[number % len(TEMPLATES)]
+        tokens: list[str] = []
+        entities = []
+        used: set[str] = set()
+        for slot in template.split():
+            if slot in pools:
+                name = draw.choice([n for n in pools[slot] if n not in used])
+                used.add(name)
+                entities.append({"type": LABELS[slot], "start": len(tokens), "end": len(tokens) + len(name.split())})
+                tokens += name.split()
+            else:
+                tokens.append(slot)
+        relations = [{"type": relation, "head": 0, "tail": 1}] if relation else []
+        examples.append({"tokens": tokens, "entities": entities, "relations": relations})
+    return examples
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained once for the module, through the command line."""
+    folder = tmp_path_factory.mktemp("train")
+    (folder / "train.json").write_text(json.dumps(synthetic(140, seed=1)))
+    (folder / "dev.json").write_text(json.dumps(synthetic(35, seed=2)))
+    (folder / "labels.json").write_text(json.dumps({"relations": {"Funds": "supports"}}))
+    result = runner.invoke(app, ["train", "--data", str(folder / "train.json"), "--dev", str(folder / "dev.json"),
+                                 "--out", str(folder / "model"), "--labels", str(folder / "labels.json"),
+                                 "--max-epochs", "6"])
+    assert result.exit_code == 0, result.output
+    assert "NER epoch  1:" in result.output and "dev relations:" in result.output  # progress, then the summary
+    return folder / "model"
+
+
+def test_the_model_directory_holds_everything_and_no_pickle(trained: Path) -> None:
+    meta = json.loads((trained / META_FILE).read_text())
+    assert meta["entity_labels"] == ["Loc", "Org", "Peop"]
+    assert meta["relation_labels"] == ["Funds", "OrgBased_In", "Work_For"]
+    assert meta["labels"]["relations"] == {"Funds": "supports", "OrgBased_In": "basedIn", "Work_For": "worksFor"}
+    assert meta["dev"]["entities"]["f1"] >= 0.9 and meta["dev"]["relations"]["f1"] >= 0.8
+    assert len(meta["data"]["train"]["sha256"]) == 64
+    import spacy
+
+    from kg.nlp import model_name
+
+    pipeline = json.loads((trained / "pipeline" / "meta.json").read_text())["pipeline"]
+    assert pipeline == spacy.load(model_name()).pipe_names  # one NER, the trained one in the base's place
+    assert set(meta["ner_labels"].values()) == {"Loc", "Org", "Peop"}
+    assert numpy.load(trained / "classifier" / "weights.npy", allow_pickle=False).ndim == 2
+    assert not [path for path in trained.rglob("*") if path.suffix in {".pkl", ".pickle", ".joblib"}]
+    card = (trained / "README.md").read_text()
+    assert "## Scores on dev" in card and "Funds -> supports" in card and "research only" in card
+
+
+def test_the_same_data_and_seed_train_the_same_model(trained: Path, tmp_path: Path) -> None:
+    (tmp_path / "train.json").write_text(json.dumps(synthetic(140, seed=1)))
+    (tmp_path / "dev.json").write_text(json.dumps(synthetic(35, seed=2)))
+    (tmp_path / "labels.json").write_text(json.dumps({"relations": {"Funds": "supports"}}))
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "train.json"), "--dev", str(tmp_path / "dev.json"),
+                                 "--out", str(tmp_path / "again"), "--labels", str(tmp_path / "labels.json"),
+                                 "--max-epochs", "6", "--quiet"])
+    assert result.exit_code == 0, result.output
+    first, second = (numpy.load(path / "classifier" / "weights.npy") for path in (trained, tmp_path / "again"))
+    assert numpy.array_equal(first, second)
+
+
+def test_build_with_the_model_adds_what_the_rules_miss(trained: Path, tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Wonka quietly bankrolls Cyberdyne. Rosa Silva works for Hooli.\n")
+    result = runner.invoke(app, ["build", str(story), "--model", str(trained), "--out", str(tmp_path / "out"),
+                                 "--no-html"])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl")
+    rows = {(str(s), str(p).rsplit("#", 1)[-1], str(o), str(rule)) for s, p, o, rule in graph.query("""
+        PREFIX kg: <https://w3id.org/kg-news/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?s ?p ?o ?rule WHERE {
+          ?st a kg:Statement ; rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?b ; kg:rule ?rule .
+          ?a rdfs:label ?s . ?b rdfs:label ?o }""")}
+    assert ("Wonka", "supports", "Cyberdyne", "learned") in rows  # no rule reads "bankrolls"
+    assert any(row[:3] == ("Rosa Silva", "worksFor", "Hooli") for row in rows)
+    assert runner.invoke(app, ["validate", str(tmp_path / "out" / "graph.ttl")]).exit_code == 0
+
+
+def test_build_of_the_seeds_with_the_model_is_a_valid_graph(trained: Path, tmp_path: Path) -> None:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = runner.invoke(app, ["build", str(seeds), "--model", str(trained), "--out", str(tmp_path), "--no-html"])
+    assert result.exit_code == 0, result.output
+    validated = runner.invoke(app, ["validate", str(tmp_path / "graph.ttl")])
+    assert validated.exit_code == 0, validated.output
+
+
+def test_evaluate_with_the_model_scores_in_its_own_labels(trained: Path, tmp_path: Path) -> None:
+    (tmp_path / "gold.json").write_text(json.dumps(synthetic(21, seed=3)))
+    result = runner.invoke(app, ["evaluate", "--gold", str(tmp_path / "gold.json"), "--model", str(trained),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["entities"]["micro"]["f1"] >= 0.9
+    assert scores["relations_strict"]["micro"]["f1"] >= 0.8
+    assert set(scores["relations_strict"]["per_type"]) <= {"Funds", "OrgBased_In", "Work_For"}
+
+
+def test_explain_with_the_model_shows_the_classifier_beside_the_rules(trained: Path) -> None:
+    result = runner.invoke(app, ["explain", "Wonka quietly bankrolls Cyberdyne.", "--model", str(trained)])
+    assert result.exit_code == 0, result.output
+    assert "trained model (kg train)" in result.output
+    assert "Wonka (Org) -> Cyberdyne (Org): Funds" in result.output and "kept" in result.output
+
+
+def test_a_model_loads_with_its_own_threshold_and_labels(trained: Path) -> None:
+    model = load_model(str(trained.resolve()))
+    assert model.labels.relations["Funds"] == "supports"
+    assert 0.0 < model.classifier.threshold < 1.0
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--data", "missing.json"], "cannot read annotations"),
+    (["--data", "{train}", "--base", "{model}"], "train from a spaCy pipeline"),
+    (["--data", "{train}", "--out", "{train}"], "exists and is not a model"),
+])
+def test_training_input_errors_are_clear(trained: Path, tmp_path: Path, arguments: list[str], message: str) -> None:
+    train = tmp_path / "train.json"
+    train.write_text(json.dumps(synthetic(10, seed=1)))
+    filled = [a.format(train=train, model=trained) for a in arguments]
+    if "--out" not in filled:
+        filled += ["--out", str(tmp_path / "model")]
+    result = runner.invoke(app, ["train", *filled])
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_training_leaves_the_pipeline_kg_uses_untouched(trained: Path) -> None:
+    import spacy
+
+    from kg.nlp import load_pipeline, model_name
+
+    in_use, shipped = load_pipeline().get_pipe("ner"), spacy.load(model_name()).get_pipe("ner")
+    assert in_use.model.to_bytes() == shipped.model.to_bytes()  # type: ignore[attr-defined]
+    assert in_use.labels == shipped.labels  # type: ignore[attr-defined]
