@@ -175,3 +175,38 @@ def test_training_leaves_the_pipeline_kg_uses_untouched(trained: Path) -> None:
     in_use, shipped = load_pipeline().get_pipe("ner"), spacy.load(model_name()).get_pipe("ner")
     assert in_use.model.to_bytes() == shipped.model.to_bytes()  # type: ignore[attr-defined]
     assert in_use.labels == shipped.labels  # type: ignore[attr-defined]
+
+
+def test_two_workers_extract_with_the_model_what_one_does(trained: Path, tmp_path: Path) -> None:
+    stories = tmp_path / "stories.jsonl"
+    stories.write_text("".join(json.dumps({"id": f"s{n}", "text": text}) + "\n" for n, text in enumerate([
+        "Wonka quietly bankrolls Cyberdyne.", "Rosa Silva works for Hooli in Lagos.", "Globex is based in Oslo."])))
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.nq"
+        result = runner.invoke(app, ["extract", str(stories), "-o", str(out), "--model", str(trained),
+                                     "--workers", workers])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"learned" in outputs[0]
+
+
+def test_a_copied_model_builds_without_the_network(trained: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory is all a model needs: copied elsewhere, it loads and builds with no network."""
+    import shutil
+    import socket
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("kg tried to open a network connection")
+
+    copy = tmp_path / "elsewhere" / "model"
+    shutil.copytree(trained, copy)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    story = tmp_path / "story.txt"
+    story.write_text("Wonka quietly bankrolls Cyberdyne.\n")
+    result = runner.invoke(app, ["build", str(story), "--model", str(copy), "--out", str(tmp_path / "out"), "--no-html"])
+    assert result.exit_code == 0, result.output
+    assert "supports" in (tmp_path / "out" / "graph.ttl").read_text()

@@ -3,8 +3,9 @@
 The rules run first, as always; the model then adds. Its entities (``doc.spans[USER_SPANS]``,
 from :class:`kg.learn.ner.UserEntities`) are the candidates; every ordered pair in one sentence
 whose types some relation allows is scored, with the rules' own matches among its features.
-For the graph (:func:`with_learned`), a trained entity is the rules' mention it overlaps, or a
-new mention of its label's kg class; a relation the classifier finds becomes a
+For the graph (:func:`with_learned`), a trained entity is the rules' mention it overlaps (taking
+its label's kg class unless the rules' is narrower: a City stays a City), or a new mention of
+that class; a relation the classifier finds becomes a
 :class:`~kg.model.RelationMention` of rule ``learned`` with its probability as confidence,
 unless the rules already state it. For ``kg evaluate`` (:func:`spert_prediction`), entities and
 relations stay in the model's own labels.
