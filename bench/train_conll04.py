@@ -2,7 +2,9 @@
 
 Runs ``kg train --data train.json --dev dev.json`` into a temporary directory (or ``--out``),
 then ``kg evaluate --gold dev.json --model DIR``, and prints both commands' output and the
-time and peak memory training took. CoNLL04 is research-only: it is read from
+time and peak memory training took. Dev also chose the NER's epoch and the classifier's
+penalty and threshold, so its scores are selection scores; ``--test`` scores a split nothing
+was chosen on (``--dev`` half of dev and ``--test`` the other half, for one). CoNLL04 is research-only: it is read from
 ``../shared/eval/conll04/`` at run time and no model trained on it is kept in the project.
 Run by hand, not in CI.
 

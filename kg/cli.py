@@ -631,10 +631,10 @@ def train_command(
 ) -> None:
     """Learn entities and relations from your own annotations, on CPU, offline, beside the rules.
 
-    Fine-tunes a second NER from the base pipeline's with your entity labels, then trains a relation
-    classifier over entity pairs whose features include the rules' own matches. Prints each epoch's
-    dev scores, then a summary; the directory holds the pipeline, the weights (JSON and .npy, no
-    pickle), the label map and a card.
+    Fine-tunes the base pipeline's NER with your entity labels (it keeps the labels the rules read
+    and takes the base NER's place), then trains a relation classifier over entity pairs whose
+    features include the rules' own matches. Prints each epoch's dev scores, then a summary; the
+    directory holds the pipeline, the weights (JSON and .npy, no pickle), the label map and a card.
 
     Example: kg train --data train.json --dev dev.json --out models/mine
 

@@ -184,7 +184,7 @@ def _learned_notes(document: Document, doc: Doc, mentions: list[Mention],
     if TRAINED_MODEL_KEY not in doc.user_data:
         return []
     from kg.learn.apply import pair_probabilities, trained_model_of
-    from kg.learn.features import rule_matches
+    from kg.learn.features import rule_matches, rules_between
 
     model = trained_model_of(doc)
     if model is None:
@@ -194,9 +194,8 @@ def _learned_notes(document: Document, doc: Doc, mentions: list[Mention],
     numbers = sentence_numbers(doc)
     notes = []
     for pair in pair_probabilities(doc, analysis, model):
-        between = tuple(sorted({match.predicate for match in matches
-                                if {match.subject, match.object} & {(pair.head.start, pair.head.end)}
-                                and {match.subject, match.object} & {(pair.tail.start, pair.tail.end)}}))
+        between = tuple(sorted({match.predicate if direction == "fwd" else f"{match.predicate} (the other way)"
+                                for match, direction in rules_between(pair.head, pair.tail, matches)}))
         notes.append((numbers[pair.head.start], LearnedNote(
             pair.head.text, pair.head.label_, pair.tail.text, pair.tail.label_, pair.label, round(pair.probability, 3),
             pair.probability >= model.classifier.threshold, between)))
@@ -332,8 +331,13 @@ def render_path(a: Token, b: Token, a_text: str | None = None, b_text: str | Non
 
 
 def as_json(explanations: list[Explanation]) -> dict[str, Any]:
-    """Explanations as plain JSON-ready data."""
-    return {"documents": [asdict(explanation) for explanation in explanations]}
+    """Explanations as plain JSON-ready data (a sentence's ``learned`` only when a trained model read it)."""
+    documents = [asdict(explanation) for explanation in explanations]
+    for document in documents:
+        for sentence in document["sentences"]:
+            if not sentence["learned"]:
+                del sentence["learned"]
+    return {"documents": documents}
 
 
 def render_text(explanations: list[Explanation]) -> str:

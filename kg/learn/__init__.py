@@ -4,8 +4,8 @@ The rules stay: a trained model adds to them. Training, in order:
 
 1. :mod:`~kg.learn.annotations`: annotated sentences or documents read from SpERT JSON or a
    spaCy ``DocBin`` (plain :class:`~kg.learn.annotations.Annotated` records);
-2. :mod:`~kg.learn.ner`: a second NER, fine-tuned from the base pipeline's own with the user's
-   labels (the shipped NER is never touched: kg's rules read its labels), the best epoch kept;
+2. :mod:`~kg.learn.ner`: the base pipeline's NER fine-tuned with the user's labels, keeping the
+   labels kg's rules read, the best epoch kept; it takes the base NER's place in the model;
 3. :mod:`~kg.learn.features` and :mod:`~kg.learn.classifier`: a logistic regression over ordered
    entity pairs, whose features are the parse, the words, and the rules' own matches;
 4. :mod:`~kg.learn.trained`: the model directory (pipeline, weights as ``.npy`` and JSON, label

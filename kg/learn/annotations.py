@@ -133,6 +133,8 @@ def micro_scores(compared: Iterable[tuple[set[Any], set[Any]]]) -> tuple[float, 
 
 
 def _check(tokens: tuple[str, ...], entities: tuple[Entity, ...], relations: tuple[Relation, ...], where: str) -> None:
+    if not all(token.strip() for token in tokens):
+        raise InputError(f"{where}: a token is empty or blank (token {[t.strip() for t in tokens].index('')})")
     for entity in entities:
         if not 0 <= entity.start < entity.end <= len(tokens):
             raise InputError(f"{where}: entity {entity.label!r} spans tokens {entity.start}-{entity.end} "

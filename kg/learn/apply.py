@@ -103,8 +103,7 @@ def with_learned(analysis: DocumentAnalysis, doc: Doc, model: TrainedModel) -> D
             mention = by_id[mention.id] = replace(mention, cls=cls)  # the user's class wins ("Hooli": no place)
         mention_of[(span.start, span.end)] = mention
     mentions = list(by_id.values())
-    stated = {(r.subject, r.object, predicate_of(r.verb, r.predicate, by_id[r.subject].cls,
-                                                 by_id[r.object].cls).predicate) for r in analysis.relations}
+    stated = {_statement(r, by_id[r.subject], by_id[r.object]) for r in analysis.relations}
     relations = list(analysis.relations)
     for pair in found:
         subject = mention_of.get((pair.head.start, pair.head.end))
@@ -112,12 +111,12 @@ def with_learned(analysis: DocumentAnalysis, doc: Doc, model: TrainedModel) -> D
         if subject is None or obj is None or subject.id == obj.id:
             continue
         predicate = model.labels.relations.get(pair.label)
-        relation = RelationMention(subject=subject.id, object=obj.id, verb=pair.label, predicate=predicate or GENERIC,
+        relation = RelationMention(subject=subject.id, object=obj.id, verb=pair.label, predicate=predicate,
                                    factuality=Factuality.ASSERTED, rule=LEARNED_RULE,
                                    confidence=round(pair.probability, 3), sentence=numbers[pair.head.start])
-        named = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls).predicate
-        if (subject.id, obj.id, named) not in stated:
-            stated.add((subject.id, obj.id, named))
+        statement = _statement(relation, subject, obj)
+        if statement not in stated:
+            stated.add(statement)
             relations.append(relation)
     return replace(analysis, mentions=tuple(mentions), relations=tuple(relations))
 
@@ -131,6 +130,12 @@ def spert_prediction(doc: Doc, analysis: DocumentAnalysis, model: TrainedModel) 
     return {"tokens": [token.text for token in doc],
             "entities": [{"type": span.label_, "start": span.start, "end": span.end} for span in entities],
             "relations": [{"type": label, "head": head, "tail": tail} for head, tail, label in relations]}
+
+
+def _statement(relation: RelationMention, subject: Mention, obj: Mention) -> tuple[str, str, str]:
+    """What a relation says in the graph: its sides and relation (an open relation with its verb)."""
+    predicate = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls).predicate
+    return subject.id, obj.id, f"{GENERIC}:{relation.verb}" if predicate == GENERIC else predicate
 
 
 def _overlapping(span: Span, mentions: list[Mention]) -> Mention | None:

@@ -113,7 +113,8 @@ def fit(pairs: Sequence[Iterable[str]], labels: Sequence[str], classes: Sequence
 
     result = scipy.optimize.minimize(loss, numpy.zeros(len(kept) * width), jac=True, method="L-BFGS-B",
                                      options={"maxiter": 500})
-    return kept, result.x.reshape(len(kept), width)
+    # as saved (float32), so the threshold chosen with these weights holds for the loaded model
+    return kept, result.x.reshape(len(kept), width).astype(numpy.float32).astype(numpy.float64)
 
 
 def feature_matrix(pairs: Sequence[Iterable[str]], index: dict[str, int]) -> Any:

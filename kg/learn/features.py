@@ -102,16 +102,23 @@ def pair_features(doc: Doc, head: Span, tail: Span, rules: RuleView,
     return features
 
 
+def rules_between(head: Span, tail: Span, matches: list[RuleMatch]) -> list[tuple[RuleMatch, str]]:
+    """The rules' relations joining the two spans (by overlap), each with its direction: "fwd"
+    from head to tail, "rev" from tail to head."""
+    head_tokens, tail_tokens = (head.start, head.end), (tail.start, tail.end)
+    found = []
+    for match in matches:
+        if _overlap(match.subject, head_tokens) and _overlap(match.object, tail_tokens):
+            found.append((match, "fwd"))
+        elif _overlap(match.subject, tail_tokens) and _overlap(match.object, head_tokens):
+            found.append((match, "rev"))
+    return found
+
+
 def _rule_features(head: Span, tail: Span, matches: list[RuleMatch], types: str) -> set[str]:
     features: set[str] = set()
     head_tokens, tail_tokens = (head.start, head.end), (tail.start, tail.end)
-    for match in matches:
-        if _overlap(match.subject, head_tokens) and _overlap(match.object, tail_tokens):
-            direction = "fwd"
-        elif _overlap(match.subject, tail_tokens) and _overlap(match.object, head_tokens):
-            direction = "rev"
-        else:
-            continue
+    for match, direction in rules_between(head, tail, matches):
         features |= {f"kg={match.predicate}:{direction}", f"kg={match.predicate}:{direction}|{types}",
                      f"kgrule={match.rule}:{direction}"}
         if match.via_pronoun:

@@ -91,13 +91,13 @@ def train_ner(base_name: str, train: Sequence[Annotated], dev: Sequence[Annotate
     fix_random_seed(seed)
     shuffle = random.Random(seed).shuffle
     base = load(base_name, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    if any(type(node).__name__.endswith("Listener") for node in base.get_pipe("ner").model.walk()):  # type: ignore[attr-defined]
+        raise InputError(f"{base_name}: its NER reads a tok2vec or transformer it shares with other components; "
+                         f"kg train fine-tunes a NER with its own (en_core_web_sm, md or lg)")
     nlp = blank(base.lang or "en", vocab=base.vocab)
     base_finds = base_entities(base, train)
     aliases = aligned_labels(train, base_finds)
     ner = cast(EntityRecognizer, nlp.add_pipe("ner", source=base))
-    if any(type(node).__name__.endswith("Listener") for node in ner.model.walk()):
-        raise InputError(f"{base_name}: its NER reads a tok2vec or transformer it shares with other components; "
-                         f"kg train fine-tunes a NER with its own (en_core_web_sm, md or lg)")
     user_labels = sorted({entity.label for example in train for entity in example.entities})
     for label in user_labels:
         ner.add_label(aliases.get(label, label))
@@ -169,7 +169,8 @@ def aligned_labels(train: Sequence[Annotated], base_finds: Sequence[Sequence[Ent
                 shared[(entity.label, base_label)] = shared.get((entity.label, base_label), 0) + 1
     aliases: dict[str, str] = {}
     for (user_label, base_label), count in sorted(shared.items(), key=lambda item: (-item[1], item[0])):
-        taken = user_label in aliases or base_label in aliases.values()
+        # a base label that is also another user label's own name stays that label's
+        taken = user_label in aliases or base_label in aliases.values() or base_label in totals.keys() - {user_label}
         if not taken and count >= least_share * totals[user_label]:
             aliases[user_label] = base_label
     return aliases

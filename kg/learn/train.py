@@ -36,11 +36,13 @@ from kg.learn.features import RuleView, pair_features, rule_view
 from kg.learn.ner import TRAINED_NER, Epoch, UserEntities, train_ner
 from kg.learn.trained import PIPELINE_DIR, LabelMap, is_trained_model, label_map, read_label_file, save_model
 from kg.model import Document
-from kg.nlp import USER_SPANS, load_pipeline, model_name
+from kg.nlp import USER_SPANS, assemble_pipeline, model_name
 
 #: The classifier's penalties tried, and the thresholds swept, on dev.
-PENALTIES = (0.3, 1.0, 3.0)
-THRESHOLDS = tuple(round(0.1 + 0.025 * step, 3) for step in range(33))
+#: Tried in this order, and a later one is chosen only when it scores better: ties go to the
+#: middle penalty and to the threshold nearest 0.5, not to whichever is swept first.
+PENALTIES = (1.0, 0.3, 3.0)
+THRESHOLDS = tuple(sorted((round(0.1 + 0.025 * step, 3) for step in range(33)), key=lambda t: (abs(t - 0.5), t)))
 
 
 @dataclass
@@ -65,16 +67,25 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
     base_name = model_name(base)
     if is_trained_model(base_name):
         raise InputError(f"--base {base_name}: train from a spaCy pipeline, not from a model kg train wrote")
+    out = out.resolve()  # a link to a model: the model it leads to is replaced
     if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or is_trained_model(str(out)))):
         raise InputError(f"{out}: exists and is not a model kg train wrote; choose another --out")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise InputError(f"{out.parent}: is a file, not a folder to write the model in")
     train = read_annotations(train_path)
     dev = read_annotations(dev_path) if dev_path is not None else None
     if dev is None:
         train, dev = _held_out(train, seed)
-    if not any(example.entities for example in train):
-        raise InputError(f"{train_path}: no entities to learn from")
+    _check_data(train, dev, str(train_path), str(dev_path or f"a tenth of {train_path}"))
+    entity_labels = sorted({entity.label for example in train for entity in example.entities})
+    relation_labels = {relation.label for example in train for relation in example.relations}
     given_labels = read_label_file(labels_path) if labels_path is not None else None
-    summary = TrainingSummary({"train": len(train), "dev": len(dev)})
+    labels = label_map(set(entity_labels), relation_labels, given_labels, str(labels_path or "labels"))
+    for kind, named in (given_labels or {}).items():
+        unused = sorted(set(named) - set(labels.entities if kind == "entities" else labels.relations))
+        if unused:
+            report(f"{labels_path}: the data has no {kind} labelled {', '.join(unused)} (a typo?)")
+    summary = TrainingSummary({"train": len(train), "dev": len(dev)}, labels=labels)
     report(f"{len(train)} training and {len(dev)} dev examples; base pipeline {base_name}")
 
     def on_epoch(epoch: Epoch) -> None:
@@ -86,19 +97,18 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
     best = max(summary.epochs, key=lambda epoch: epoch.f1)
     summary.entities = (best.precision, best.recall, best.f1)
     report(f"NER: best epoch {best.number}, dev entity F1 {best.f1:.3f}")
-    entity_labels = sorted({entity.label for example in train for entity in example.entities})
     with _staged(out) as staging:
         base_version = _write_pipeline(staging / PIPELINE_DIR, base_name, trained_ner)
-        # the relations learn from what the rules make of the text as a build will parse it: with the trained NER
-        nlp = load_pipeline(str(staging / PIPELINE_DIR))
+        # The relations learn from what the rules make of the text as a build will parse it: with
+        # the trained NER. On the training examples that NER is near gold, so the rules' features
+        # are a little more reliable there than at work; dev, where the threshold is chosen, is not.
+        nlp = assemble_pipeline(str(staging / PIPELINE_DIR))
         train_docs, dev_docs = _parsed(nlp, train), _parsed(nlp, dev)
         user_entities = UserEntities(ner_labels)
         for doc, _ in dev_docs:
             user_entities(doc)
         classifier, summary.relations, summary.penalty = _train_classifier(train, train_docs, dev, dev_docs, report)
         summary.threshold = classifier.threshold
-        summary.labels = label_map(set(entity_labels), {r.label for e in train for r in e.relations}, given_labels,
-                                   str(labels_path or "labels"))
         summary.seconds = time.perf_counter() - started
         meta = {"kg_version": __version__, "spacy_version": spacy.__version__, "base": base_name,
                 "base_version": base_version, "entity_labels": entity_labels, "ner_labels": ner_labels,
@@ -109,9 +119,23 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
                 "examples": summary.examples, "best_epoch": best.number, "penalty": summary.penalty,
                 "threshold": summary.threshold,
                 "dev": {"entities": _rounded(summary.entities), "relations": _rounded(summary.relations)}}
-        save_model(staging, meta=meta, labels=summary.labels, classifier=classifier, card=_card(meta, summary.labels))
+        save_model(staging, meta=meta, labels=labels, classifier=classifier, card=_card(meta, labels))
     report(f"written to {out}")
     return summary
+
+
+def _check_data(train: list[Annotated], dev: list[Annotated], train_name: str, dev_name: str) -> None:
+    """Refuse, before any training, data that cannot make a model."""
+    if not any(example.entities for example in train):
+        raise InputError(f"{train_name}: no entities to learn from")
+    if not any(example.relations for example in train):
+        raise InputError(f"{train_name}: no relations to learn from (a DocBin keeps doc.user_data['relations'] "
+                         f"only when saved with DocBin(store_user_data=True))")
+    if not any(example.entities for example in dev) or not any(example.relations for example in dev):
+        raise InputError(f"{dev_name}: dev needs entities and relations: it chooses the NER's epoch and the "
+                         f"classifier's threshold")
+    if any(relation.label == NO_RELATION for example in train for relation in example.relations):
+        raise InputError(f"{train_name}: {NO_RELATION!r} is what kg calls no relation; rename that label")
 
 
 def _held_out(examples: list[Annotated], seed: int) -> tuple[list[Annotated], list[Annotated]]:
@@ -189,16 +213,23 @@ def _relation_scores(dev: Sequence[Annotated], pairs: list[tuple[int, Span, Span
 @contextmanager
 def _staged(out: Path) -> Iterator[Path]:
     """A directory to write the model into, beside ``out``, renamed onto it when all is written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as error:
+        raise InputError(f"{out.parent}: cannot write the model there ({error})") from error
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model is shared like any directory
     try:
         yield staging
+        replaced = staging.with_name(staging.name + ".old")
         if out.exists():
-            shutil.rmtree(out)
+            os.replace(out, replaced)  # set aside, then swapped: out is never missing for long, never half written
         os.replace(staging, out)
+        shutil.rmtree(replaced, ignore_errors=True)
+    except OSError as error:
+        raise InputError(f"{out}: cannot write the model ({error})") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

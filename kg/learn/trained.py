@@ -12,7 +12,8 @@
 Nothing is pickled; everything loads offline with spaCy, numpy and JSON. The label map says
 which kg class a user's entity label is (``"Peop": "Person"``) and which kg relation a user's
 relation label is (``"Work_For": "worksFor"``); an entity label without a class is scored but
-adds no node, a relation label without one is written as ``kg:relatedTo`` with the label as its verb.
+adds no node, a relation label without one is read as a verb phrase: kg's lexicon names it
+("attack" is ``kg:attacked``), else it is ``kg:relatedTo`` with the label as its verb.
 """
 
 from __future__ import annotations
@@ -98,8 +99,11 @@ def read_label_file(path: Path) -> dict[str, Any]:
         given = json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise InputError(f"{path}: cannot read the label map ({error})") from error
+    shape = f'{path}: a label map is {{"entities": {{LABEL: CLASS}}, "relations": {{LABEL: RELATION}}}}'
     if not isinstance(given, dict) or not all(isinstance(given.get(key, {}), dict) for key in ENTRY_KINDS):
-        raise InputError(f'{path}: a label map is {{"entities": {{LABEL: CLASS}}, "relations": {{LABEL: RELATION}}}}')
+        raise InputError(shape)
+    if not all(isinstance(name, str) for key in ENTRY_KINDS for name in given.get(key, {}).values()):
+        raise InputError(shape + ", each CLASS or RELATION one name")
     return given
 
 
