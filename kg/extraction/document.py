@@ -9,27 +9,11 @@ from kg.extraction.corrections import killing_parties
 from kg.extraction.mentions import MentionSpan, as_people, find_mentions
 from kg.extraction.relations import extract_relations
 from kg.model import Document, DocumentAnalysis, Sentence
-from kg.nlp import TRAINED_MODEL_KEY, sentences, text_of
+from kg.nlp import sentences, text_of
 
 
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
-    """Mentions and relations of one parsed document: a pure function of its input.
-
-    A doc read by a trained model's pipeline (``kg train``; ``doc.user_data[TRAINED_MODEL_KEY]``)
-    gets the model's entities and relations added to the rules' (:func:`kg.learn.apply.with_learned`).
-    """
-    analysis = analyse_by_rules(document, doc)
-    if TRAINED_MODEL_KEY in doc.user_data:
-        from kg.learn.apply import trained_model_of, with_learned  # only builds with a trained model need it
-
-        model = trained_model_of(doc)
-        if model is not None:
-            return with_learned(analysis, doc, model)
-    return analysis
-
-
-def analyse_by_rules(document: Document, doc: Doc) -> DocumentAnalysis:
-    """:func:`analyse` by kg's rules alone (what a trained model's classifier reads)."""
+    """Mentions and relations of one parsed document: a pure function of its input."""
     mention_spans = document_mentions(doc)
     text = text_of(doc)
     found_sentences = tuple(

@@ -27,7 +27,7 @@ from spacy.util import compounding, fix_random_seed, minibatch
 
 from kg.errors import InputError
 from kg.learn.annotations import Annotated, Entity, micro_scores
-from kg.nlp import TRAINED_MODEL_KEY, USER_SPANS
+from kg.nlp import TRAINED_MODEL_KEY, USER_ENTITIES_COMPONENT, USER_SPANS
 
 #: The trained NER's name, in training and in a model's pipeline: the base NER's, whose place it takes.
 TRAINED_NER = "ner"
@@ -35,8 +35,6 @@ TRAINED_NER = "ner"
 #: weights start where the base NER's training left them (on CoNLL04, seeds 0-2: dev entity F1
 #: 0.822, 0.820, 0.818, against 0.812, 0.815, 0.811 at spaCy's 0.001).
 LEARN_RATE = 0.0005
-#: The component that copies the trained NER's entities of the user's labels to ``doc.spans``.
-USER_ENTITIES_COMPONENT = "kg_user_entities"
 
 
 class UserEntities:
@@ -56,10 +54,13 @@ class UserEntities:
         return doc
 
 
-@Language.factory(USER_ENTITIES_COMPONENT, default_config={"model_dir": "", "labels": {}})
-def make_user_entities(nlp: Language, name: str, model_dir: str, labels: dict[str, str]) -> UserEntities:
-    """spaCy's factory for :class:`UserEntities`."""
-    return UserEntities(labels, model_dir)
+@Language.factory(USER_ENTITIES_COMPONENT, default_config={"model_dir": ""})
+def make_user_entities(nlp: Language, name: str, model_dir: str) -> UserEntities:
+    """spaCy's factory for :class:`UserEntities` (``kg_user_entities``, through kg's entry point):
+    the labels of the model in ``model_dir``."""
+    from kg.learn.trained import load_model
+
+    return UserEntities(load_model(model_dir).ner_labels, model_dir)
 
 
 @dataclass(frozen=True)

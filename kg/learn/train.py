@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg import __version__
 from kg.errors import InputError
-from kg.extraction.document import analyse_by_rules
+from kg.extraction.document import analyse
 from kg.learn.annotations import Annotated, micro_scores, read_annotations
 from kg.learn.apply import candidate_pairs
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
@@ -110,7 +110,7 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
         classifier, summary.relations, summary.penalty = _train_classifier(train, train_docs, dev, dev_docs, report)
         summary.threshold = classifier.threshold
         summary.seconds = time.perf_counter() - started
-        meta = {"kg_version": __version__, "spacy_version": spacy.__version__, "base": base_name,
+        meta = {"kg_version": version("kg"), "spacy_version": spacy.__version__, "base": base_name,
                 "base_version": base_version, "entity_labels": entity_labels, "ner_labels": ner_labels,
                 "relation_labels": sorted(set(classifier.classes) - {NO_RELATION}), "seed": seed,
                 "trained": datetime.now(UTC).date().isoformat(), "seconds": round(summary.seconds, 1),
@@ -152,7 +152,7 @@ def _held_out(examples: list[Annotated], seed: int) -> tuple[list[Annotated], li
 def _parsed(nlp: Language, examples: Sequence[Annotated]) -> list[tuple[Doc, RuleView]]:
     """Each example parsed from its own tokens, with what the rules made of it."""
     docs = nlp.pipe((Doc(nlp.vocab, words=list(example.tokens)) for example in examples), batch_size=64)
-    return [(doc, rule_view(analyse_by_rules(Document(id="example", text=doc.text), doc), doc)) for doc in docs]
+    return [(doc, rule_view(analyse(Document(id="example", text=doc.text), doc), doc)) for doc in docs]
 
 
 def _train_classifier(train: Sequence[Annotated], train_docs: list[tuple[Doc, RuleView]],

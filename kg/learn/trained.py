@@ -29,9 +29,10 @@ from kg.errors import InputError, ModelError
 from kg.learn.classifier import PairClassifier
 from kg.learn.features import FEATURES_VERSION
 from kg.model import EntityClass
+from kg.options import TRAINED_MODEL_META, TRAINED_MODEL_PIPELINE
 
-META_FILE = "kg-model.json"
-PIPELINE_DIR = "pipeline"
+META_FILE = TRAINED_MODEL_META
+PIPELINE_DIR = TRAINED_MODEL_PIPELINE
 CLASSIFIER_DIR = "classifier"
 CARD_FILE = "README.md"
 FORMAT = "kg-trained-model/1"
