@@ -33,6 +33,7 @@ from kg.options import (
 
 if TYPE_CHECKING:
     from kg.model import Document
+    from kg.pipeline import BuildResult
 
 # Each command imports what it runs when it runs (spaCy, rdflib, networkx...), so that
 # `kg --help` and `kg query` do not pay for the pipeline (bench/startup.py).
@@ -207,20 +208,22 @@ def build_command(
         fail(str(error))
     warn.print_hidden()
     if not quiet:
-        counts = result.counts
         rate = result.tokens / result.seconds if result.seconds else 0.0
-        print(
-            f"{counts['documents']} documents -> {counts['entities']} entities, "
-            f"{counts['relations']} relations ({counts['statements']} statements), {counts['triples']} triples "
-            f"in {result.seconds:.1f} s ({rate:,.0f} tokens/s)"
-        )
-        for path in result.written:
-            print(f"wrote {path}")
+        print_built(result, f" in {result.seconds:.1f} s ({rate:,.0f} tokens/s)")
         if store is not None:
             print(f"{'added to' if append else 'wrote'} store {store}")
     if result.failures:
         stderr.print(f"kg: {len(result.failures)} input(s) could not be read (see above)", markup=False)
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
+
+
+def print_built(result: BuildResult, how: str = "") -> None:
+    """What a build or merge made (``how``: how long it took), and the files it wrote."""
+    counts = result.counts
+    print(f"{counts['documents']} documents -> {counts['entities']} entities, {counts['relations']} relations "
+          f"({counts['statements']} statements), {counts['triples']} triples{how}")
+    for path in result.written:
+        print(f"wrote {path}")
 
 
 @app.command("merge")
@@ -250,11 +253,7 @@ def merge_command(
     except KGError as error:
         fail(str(error))
     if not quiet:
-        counts = result.counts
-        print(f"{counts['documents']} documents -> {counts['entities']} entities, {counts['relations']} relations "
-              f"({counts['statements']} statements), {counts['triples']} triples")
-        for path in result.written:
-            print(f"wrote {path}")
+        print_built(result)
 
 
 @app.command("extract")

@@ -48,7 +48,7 @@ from kg.learn.features import rule_matches, rules_between
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
 from kg.nlp import parse, sentence_numbers, sentences
-from kg.sparql.query import query
+from kg.sparql.query import loaded, query
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 
@@ -408,24 +408,25 @@ class NodeAccount:
 def account_for(graph: Graph | str | Path, name: str) -> list[NodeAccount]:
     """The nodes of ``graph`` (a graph file, a store folder or an rdflib Graph) named ``name``,
     case aside, by their name or another name, with the decisions of resolution about them."""
+    source = graph if isinstance(graph, Graph) else loaded(graph)  # read once: every query below reads it
     wanted = " ".join(name.split()).lower()  # as SPARQL's LCASE lowers, not casefold ("Straße")
     classes = " ".join(KG[cls].n3() for cls in ENTITY_CLASSES)
-    found = query(graph, f"""SELECT DISTINCT ?node ?label ?class WHERE {{
+    found = query(source, f"""SELECT DISTINCT ?node ?label ?class WHERE {{
         ?node a ?class ; rdfs:label ?label . VALUES ?class {{ {classes} }}
         {{ ?node rdfs:label ?named }} UNION {{ ?node skos:altLabel ?named }}
         FILTER (LCASE(STR(?named)) = {ox.Literal(wanted)}) }} ORDER BY ?node""")
     accounts = []
     for node, label, cls in found.rows:
         iri = f"<{node}>"
-        aliases = sorted(str(row[0]) for row in query(graph, f"SELECT ?a WHERE {{ {iri} skos:altLabel ?a }}").rows)
-        documents = len(query(graph, f"SELECT DISTINCT ?d WHERE {{ {iri} kg:mentionedIn ?d }}").rows)
-        joined = query(graph, f"""SELECT ?old ?rule ?reason WHERE {{ ?r kg:into {iri} ; kg:joined ?old ;
+        aliases = sorted(str(row[0]) for row in query(source, f"SELECT ?a WHERE {{ {iri} skos:altLabel ?a }}").rows)
+        documents = len(query(source, f"SELECT DISTINCT ?d WHERE {{ {iri} kg:mentionedIn ?d }}").rows)
+        joined = query(source, f"""SELECT ?old ?rule ?reason WHERE {{ ?r kg:into {iri} ; kg:joined ?old ;
             kg:resolutionRule ?rule ; kg:reason ?reason }} ORDER BY ?old""").rows
-        apart = query(graph, f"""SELECT ?r ?rule ?reason WHERE {{ ?r kg:keptApart {iri} ;
+        apart = query(source, f"""SELECT ?r ?rule ?reason WHERE {{ ?r kg:keptApart {iri} ;
             kg:resolutionRule ?rule ; kg:reason ?reason }} ORDER BY ?r""").rows
         kept_apart = []
         for decision, rule, reason in apart:
-            candidates = query(graph, f"""SELECT ?name WHERE {{ <{decision}> kg:candidate/rdfs:label ?name }}
+            candidates = query(source, f"""SELECT ?name WHERE {{ <{decision}> kg:candidate/rdfs:label ?name }}
                 ORDER BY ?name""").rows
             kept_apart.append((str(rule), str(reason), tuple(str(row[0]) for row in candidates)))
         accounts.append(NodeAccount(

@@ -26,7 +26,7 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
-from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_META, TRAINED_MODEL_PIPELINE
+from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_PIPELINE, is_trained_model
 
 #: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
@@ -234,7 +234,7 @@ def assemble_pipeline(resolved: str) -> Language:
     :func:`load_pipeline` keeps one per process; ``kg train`` assembles the pipeline it is
     writing without keeping it.
     """
-    trained = os.path.isfile(os.path.join(resolved, TRAINED_MODEL_META))
+    trained = is_trained_model(resolved)
     try:
         nlp = spacy.load(os.path.join(resolved, TRAINED_MODEL_PIPELINE) if trained else resolved)
     except OSError as error:

@@ -54,6 +54,11 @@ EXPORT_PURPOSES = {
 }
 
 
+def is_trained_model(name: str) -> bool:
+    """True when a ``--model`` value names a directory ``kg train`` wrote."""
+    return (Path(name) / TRAINED_MODEL_META).is_file()
+
+
 def example_folder() -> Path:
     """Where the queries shipped with kg are (``kg/queries/NAME.rq``)."""
     return Path(str(resources.files("kg"))) / "queries"

@@ -14,7 +14,8 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.learn.trained import META_FILE, load_model
+from kg.learn.trained import load_model
+from kg.options import TRAINED_MODEL_META
 
 runner = CliRunner()
 
@@ -70,7 +71,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_model_directory_holds_everything_and_no_pickle(trained: Path) -> None:
-    meta = json.loads((trained / META_FILE).read_text())
+    meta = json.loads((trained / TRAINED_MODEL_META).read_text())
     assert meta["entity_labels"] == ["Loc", "Org", "Peop"]
     assert meta["relation_labels"] == ["Funds", "OrgBased_In", "Work_For"]
     assert meta["labels"]["relations"] == {"Funds": "supports", "OrgBased_In": "basedIn", "Work_For": "worksFor"}
@@ -242,7 +243,7 @@ def test_a_relation_without_a_kg_name_is_an_open_relation_beside_the_rules(tmp_p
     result = runner.invoke(app, ["train", "--data", str(tmp_path / "train.json"), "--dev", str(tmp_path / "dev.json"),
                                  "--out", str(tmp_path / "model"), "--max-epochs", "3", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "model" / META_FILE).read_text())["labels"]["relations"]["Funds"] is None
+    assert json.loads((tmp_path / "model" / TRAINED_MODEL_META).read_text())["labels"]["relations"]["Funds"] is None
     story = tmp_path / "story.txt"
     story.write_text("Wonka quietly bankrolls Cyberdyne.\n")
     built = runner.invoke(app, ["build", str(story), "--model", str(tmp_path / "model"), "--out", str(tmp_path / "out"),

@@ -34,9 +34,10 @@ from kg.learn.apply import candidate_pairs
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
 from kg.learn.features import RuleView, pair_features, rule_view
 from kg.learn.ner import TRAINED_NER, Epoch, UserEntities, train_ner
-from kg.learn.trained import PIPELINE_DIR, LabelMap, is_trained_model, label_map, read_label_file, save_model
+from kg.learn.trained import LabelMap, label_map, read_label_file, save_model
 from kg.model import Document
 from kg.nlp import USER_SPANS, assemble_pipeline, model_name
+from kg.options import TRAINED_MODEL_PIPELINE, is_trained_model
 
 #: The classifier's penalties tried, and the thresholds swept, on dev.
 #: Tried in this order, and a later one is chosen only when it scores better: ties go to the
@@ -98,11 +99,11 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
     summary.entities = (best.precision, best.recall, best.f1)
     report(f"NER: best epoch {best.number}, dev entity F1 {best.f1:.3f}")
     with _staged(out) as staging:
-        base_version = _write_pipeline(staging / PIPELINE_DIR, base_name, trained_ner)
+        base_version = _write_pipeline(staging / TRAINED_MODEL_PIPELINE, base_name, trained_ner)
         # The relations learn from what the rules make of the text as a build will parse it: with
         # the trained NER. On the training examples that NER is near gold, so the rules' features
         # are a little more reliable there than at work; dev, where the threshold is chosen, is not.
-        nlp = assemble_pipeline(str(staging / PIPELINE_DIR))
+        nlp = assemble_pipeline(str(staging / TRAINED_MODEL_PIPELINE))
         train_docs, dev_docs = _parsed(nlp, train), _parsed(nlp, dev)
         user_entities = UserEntities(ner_labels)
         for doc, _ in dev_docs:

@@ -29,10 +29,8 @@ from kg.errors import InputError, ModelError
 from kg.learn.classifier import PairClassifier
 from kg.learn.features import FEATURES_VERSION
 from kg.model import EntityClass
-from kg.options import TRAINED_MODEL_META, TRAINED_MODEL_PIPELINE
+from kg.options import TRAINED_MODEL_META
 
-META_FILE = TRAINED_MODEL_META
-PIPELINE_DIR = TRAINED_MODEL_PIPELINE
 CLASSIFIER_DIR = "classifier"
 CARD_FILE = "README.md"
 FORMAT = "kg-trained-model/1"
@@ -52,11 +50,6 @@ RELATION_LABEL_GUESSES = {
     "workfor": "worksFor", "employedby": "worksFor", "kill": "killed", "orgbasedin": "basedIn", "livein": "livesIn",
     "locatedin": "locatedIn", "memberof": "memberOf", "leaderof": "leads",
 }
-
-
-def is_trained_model(name: str) -> bool:
-    """True when a ``--model`` value names a directory ``kg train`` wrote."""
-    return (Path(name) / META_FILE).is_file()
 
 
 @dataclass(frozen=True)
@@ -128,7 +121,7 @@ def save_model(directory: Path, *, meta: dict[str, Any], labels: LabelMap, class
     """Write everything but the pipeline (which spaCy writes) into the model directory."""
     classifier.save(directory / CLASSIFIER_DIR)
     meta = {"format": FORMAT, "features_version": FEATURES_VERSION, **meta, "labels": labels.as_json()}
-    (directory / META_FILE).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    (directory / TRAINED_MODEL_META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8")
     (directory / CARD_FILE).write_text(card, "utf-8")
 
 
@@ -137,7 +130,7 @@ def load_model(directory: str) -> TrainedModel:
     """The model in ``directory``, loaded once per process; warns when kg's features have changed since."""
     path = Path(directory)
     try:
-        meta = json.loads((path / META_FILE).read_text("utf-8"))
+        meta = json.loads((path / TRAINED_MODEL_META).read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise ModelError(f"{path}: not a model kg train wrote ({error})") from error
     if meta.get("format") != FORMAT:

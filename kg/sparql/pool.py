@@ -33,6 +33,8 @@ from kg.sparql.worker import Answer, Limits, serve_queries, text_answer
 LONG_SECONDS = 0.25
 #: How often (seconds, at most) the source is checked for a newer version to serve.
 RELOAD_CHECK_SECONDS = 2.0
+
+
 def source_version(source: Path) -> tuple[object, ...]:
     """What changes when the source is rewritten: a file's size and time, a store's files' (a
     build writing to a store changes its log and tables)."""

@@ -38,9 +38,10 @@ class QueryResult:
         ]
 
 
-def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
+def query(graph: Graph | ox.Store | str | Path, sparql: str) -> QueryResult:
     """Run a SPARQL query over a graph, a graph file or a store folder (files and stores are
-    answered by Oxigraph, in milliseconds where rdflib's engine takes seconds).
+    answered by Oxigraph, in milliseconds where rdflib's engine takes seconds), or an Oxigraph
+    store already loaded (:func:`loaded`, for several queries over one file).
 
     >>> from kg.graph.rdf import new_graph
     >>> from kg.namespace import KG, KGR
@@ -50,13 +51,10 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
     """
     if not sparql.strip():
         raise QueryError("the query is empty")
+    if isinstance(graph, ox.Store):
+        return _query_store(graph, sparql, "the graph")
     if not isinstance(graph, Graph):  # a file or a store folder: answered by Oxigraph's engine
-        path = Path(graph)
-        if path.is_dir():  # a store, or what is left of one: read_store says which
-            return _query_store(read_store(path), sparql, path)
-        store = ox.Store()
-        load_file(store, path)
-        return _query_store(store, sparql, path)
+        return _query_store(loaded(graph), sparql, graph)
     try:
         result = graph.query(sparql, initNs=PREFIXES)
     except Exception as error:  # pyparsing and rdflib raise several types for bad queries
@@ -73,6 +71,16 @@ def query(graph: Graph | str | Path, sparql: str) -> QueryResult:
         message = " ".join(str(error).split())
         raise QueryError(f"the query failed: {message[:400]}") from error
     return QueryResult(variables=variables, rows=rows)
+
+
+def loaded(source: str | Path) -> ox.Store:
+    """A graph file loaded into Oxigraph, or a store folder opened (read_store says what is left of a broken one)."""
+    path = Path(source)
+    if path.is_dir():
+        return read_store(path)
+    store = ox.Store()
+    load_file(store, path)
+    return store
 
 
 def _query_store(store: ox.Store, sparql: str, path: str | Path) -> QueryResult:

@@ -43,6 +43,8 @@ MAX_CONNECTIONS = 256
 
 #: Where stores take Graph Store Protocol requests (Oxigraph's /store, Fuseki's /data).
 GRAPH_STORE_PATHS = ("/store", "/data")
+
+
 def service_description(endpoint: str, accept: str) -> Answer:
     """What the endpoint is (SPARQL 1.1 Service Description), for a GET of /sparql with no query:
     the language it speaks and the result formats it writes."""

@@ -197,6 +197,7 @@ def _silence_stderr() -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
 
+
 def solutions_body(variables: list[str], rows: list[list[Any]], result_format: ox.QueryResultsFormat) -> bytes:
     """SELECT results in the SPARQL 1.1 JSON, XML, CSV or TSV results format."""
     if result_format == ox.QueryResultsFormat.JSON:
