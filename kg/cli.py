@@ -22,12 +22,13 @@ from kg.errors import InputError, KGError
 from kg.options import (
     DEFAULT_DOC_TIMEOUT,
     DEFAULT_MAX_NODES,
-    DEFAULT_MODEL,
     DEFAULT_OUT_DIR,
     EXPORT_PURPOSES,
     MODEL_ENV_VAR,
     OUTPUT_FORMATS,
     RDF_FORMATS,
+    SPACY_MODEL,
+    chosen_model,
     example_names,
 )
 
@@ -57,7 +58,11 @@ MAX_NODES_OPTION = typer.Option(
 )
 MODEL_OPTION = typer.Option(
     "--model", "-m", help=f"spaCy pipeline to use (e.g. en_core_web_sm, en_core_web_trf), or a model directory "
-    f"kg train wrote; default ${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False,
+    f"kg train wrote; default ${MODEL_ENV_VAR} or the news model kg ships.", show_default=False,
+)
+RULES_ONLY_OPTION = typer.Option(
+    "--rules-only", help="kg's rules alone: the news model (or the model --model names) does not decide the "
+    "relations; what kg did before it learned from annotated news.",
 )
 WORKERS_OPTION = typer.Option(
     "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
@@ -159,6 +164,7 @@ def build_command(
                            "a document read again replaces its old triples.")
     ] = False,
     model: Annotated[str | None, MODEL_OPTION] = None,
+    rules_only: Annotated[bool, RULES_ONLY_OPTION] = False,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -197,7 +203,8 @@ def build_command(
         with progress:
             result = build(
                 paths, out_dir=out if out is not None or store is not None else DEFAULT_OUT_DIR,
-                model=model, formats=formats or (), html=html, max_nodes=max_nodes or None, store=store,
+                model=chosen_model(model, rules_only), formats=formats or (), html=html,
+                max_nodes=max_nodes or None, store=store,
                 append=append, workers=workers, doc_timeout=doc_timeout or None, on_error=skipped, on_warning=warn,
                 on_documents_read=lambda total: progress.update(task, total=total or None),
                 on_document=lambda _: progress.advance(task), default_date=document_date,
@@ -269,6 +276,7 @@ def extract_command(
                      show_default=False),
     ] = None,
     model: Annotated[str | None, MODEL_OPTION] = None,
+    rules_only: Annotated[bool, RULES_ONLY_OPTION] = False,
     workers: Annotated[int, WORKERS_OPTION] = 1,
     doc_timeout: Annotated[float, DOC_TIMEOUT_OPTION] = DEFAULT_DOC_TIMEOUT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
@@ -297,8 +305,9 @@ def extract_command(
     try:
         with progress:
             def run(stream: BinaryIO) -> int:
-                return extract(paths or ["-"], stream, model=model, workers=workers, doc_timeout=doc_timeout or None,
-                               on_error=report, on_document=lambda _: progress.advance(task))
+                return extract(paths or ["-"], stream, model=chosen_model(model, rules_only), workers=workers,
+                               doc_timeout=doc_timeout or None, on_error=report,
+                               on_document=lambda _: progress.advance(task))
             if output is None:
                 count = run(sys.stdout.buffer)
                 sys.stdout.flush()
@@ -611,15 +620,17 @@ def evaluate_command(
 
 @app.command("train")
 def train_command(
-    data: Annotated[Path, typer.Option("--data", help="Annotated training data: SpERT JSON (.json) or a spaCy "
-                                       "DocBin (.spacy) whose docs keep relations in user_data['relations'].",
+    data: Annotated[Path, typer.Option("--data", help="Annotated training data: a news-facts folder "
+                                       "(articles.jsonl and gold.jsonl), SpERT JSON (.json) or a spaCy DocBin "
+                                       "(.spacy) whose docs keep relations in user_data['relations'].",
                                        show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="The model directory to write (use it with --model).",
                                       show_default=False)],
     dev: Annotated[Path | None, typer.Option("--dev", help="Annotated data to choose the epoch and threshold on; "
-                                             "default a tenth of --data, held out.", show_default=False)] = None,
+                                             "default a tenth of --data held out (news-facts: a 5-fold "
+                                             "cross-validation over --data).", show_default=False)] = None,
     base: Annotated[str | None, typer.Option("--base", help=f"spaCy pipeline to start from; default "
-                                             f"${MODEL_ENV_VAR} or {DEFAULT_MODEL}.", show_default=False)] = None,
+                                             f"${MODEL_ENV_VAR}'s or {SPACY_MODEL}.", show_default=False)] = None,
     labels: Annotated[Path | None, typer.Option(
         "--labels", help='Your labels onto kg\'s ontology, JSON: {"entities": {"Peop": "Person"}, "relations": '
         '{"Work_For": "worksFor"}}; common names are recognised without it.', show_default=False)] = None,
@@ -635,16 +646,38 @@ def train_command(
     features include the rules' own matches. Prints each epoch's dev scores, then a summary; the
     directory holds the pipeline, the weights (JSON and .npy, no pickle), the label map and a card.
 
+    A news-facts folder (see the README) trains a news model instead: which relations hold between
+    the entities the rules find, decided in place of the rules' (the one kg ships is one).
+
     Example: kg train --data train.json --dev dev.json --out models/mine
+
+    Example: kg train --data news-facts/train --out models/news
 
     Then: kg build articles/ --model models/mine
     """
+    from kg.learn.newsfacts import is_news_facts
     from kg.learn.train import train_model
 
     def progress(line: str) -> None:
         if not quiet:
-            stderr.print(line)
+            stderr.print(line, markup=False)
 
+    if is_news_facts(data):
+        from kg.learn.newstrain import train_news_model
+
+        try:
+            news = train_news_model(data, out, dev_folder=dev, base=base or chosen_model(None, True) or SPACY_MODEL,
+                                    seed=seed,
+                                    report=progress)
+        except KGError as error:
+            fail(str(error))
+        precision, recall, f1 = news.scores
+        print(f"model: {out}\n"
+              f"facts where chosen ({'dev' if dev else '5-fold cross-validation'}): P {precision:.3f}  "
+              f"R {recall:.3f}  F1 {f1:.3f}  (penalty {news.penalty}, add at {news.thresholds.add}, "
+              f"keep the rules' at {news.thresholds.keep})\n"
+              f"trained in {news.seconds:.0f} s")
+        return
     try:
         summary = train_model(data, out, dev_path=dev, base=base, labels_path=labels, seed=seed,
                               max_epochs=max_epochs, report=progress)

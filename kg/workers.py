@@ -36,7 +36,7 @@ from kg.errors import KGError
 from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.graph.rdf import document_iri, nt, per_document
-from kg.learn.apply import trained_model_of, with_learned
+from kg.learn.apply import learned_analysis
 from kg.model import Document
 from kg.nlp import load_pipeline, parse, tokenize
 
@@ -68,11 +68,9 @@ class DocumentGraph:
 
 
 def document_graph(document: Document, doc: Doc) -> DocumentGraph:
-    """The graph of one parsed document: mentions, relations (the rules', and a trained model's
-    when one read the doc: :func:`kg.learn.apply.with_learned`), entities, then triples."""
-    analysis = analyse(document, doc)
-    model = trained_model_of(doc)
-    corpus = resolve([with_learned(analysis, doc, model) if model is not None else analysis])
+    """The graph of one parsed document: mentions, relations (the rules', and a model's when one
+    read the doc: :func:`kg.learn.apply.learned_analysis`), entities, then triples."""
+    corpus = resolve([learned_analysis(analyse(document, doc), doc)])
     # dict.fromkeys: a direct triple stated by two relations is one triple, and one line
     lines = dict.fromkeys(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in per_document(corpus)[document.id])
     return DocumentGraph(document=document, ntriples="".join(lines), entities=len(corpus.entities),

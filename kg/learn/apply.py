@@ -24,7 +24,7 @@ from kg.learn.features import pair_features, rule_view
 from kg.learn.trained import TrainedModel, load_model
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import superclasses
-from kg.nlp import TRAINED_MODEL_KEY, USER_SPANS, sentence_numbers, sentences
+from kg.nlp import NEWS_MODEL_KEY, TRAINED_MODEL_KEY, USER_SPANS, sentence_numbers, sentences
 
 #: The rule name of the classifier's relations in a graph (``kg:rule``).
 LEARNED_RULE = "learned"
@@ -43,6 +43,20 @@ def trained_model_of(doc: Doc) -> TrainedModel | None:
     """The trained model whose pipeline read the doc, if one did."""
     directory = doc.user_data.get(TRAINED_MODEL_KEY)
     return load_model(directory) if directory else None
+
+
+def learned_analysis(analysis: DocumentAnalysis, doc: Doc) -> DocumentAnalysis:
+    """The rules' analysis with what the model that read the doc adds or decides: a model
+    ``kg train`` wrote from SpERT or DocBin data adds its entities and relations
+    (:func:`with_learned`); a news model decides the relations it was trained on
+    (:func:`kg.learn.news.apply_news_model`). Without a model, the analysis as it is."""
+    news = doc.user_data.get(NEWS_MODEL_KEY)
+    if news:
+        from kg.learn.news import apply_news_model, load_news_model
+
+        return apply_news_model(analysis, doc, load_news_model(news))
+    model = trained_model_of(doc)
+    return with_learned(analysis, doc, model) if model is not None else analysis
 
 
 def candidate_pairs(doc: Doc, allowed: frozenset[tuple[str, str]], *,

@@ -37,7 +37,7 @@ from kg.learn.ner import TRAINED_NER, Epoch, UserEntities, train_ner
 from kg.learn.trained import LabelMap, label_map, read_label_file, save_model
 from kg.model import Document
 from kg.nlp import USER_SPANS, assemble_pipeline, model_name
-from kg.options import TRAINED_MODEL_PIPELINE, is_trained_model
+from kg.options import TRAINED_MODEL_PIPELINE, is_trained_model, rules_only
 
 #: The classifier's penalties tried, and the thresholds swept, on dev.
 #: Tried in this order, and a later one is chosen only when it scores better: ties go to the
@@ -65,7 +65,7 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
                 report: Callable[[str], None] = lambda line: None) -> TrainingSummary:
     """Train on ``train_path``, choose on ``dev_path`` (else a tenth of train), write the model to ``out``."""
     started = time.perf_counter()
-    base_name = model_name(base)
+    base_name = rules_only(model_name(base))  # the news model kg ships reads with a spaCy pipeline: that one
     if is_trained_model(base_name):
         raise InputError(f"--base {base_name}: train from a spaCy pipeline, not from a model kg train wrote")
     out = out.resolve()  # a link to a model: the model it leads to is replaced

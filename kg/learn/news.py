@@ -1,0 +1,430 @@
+"""The news model: which relations kg states between the entities its rules found, learned from
+annotated news (``kg train --data FOLDER`` on news-facts annotations, :mod:`kg.learn.newsfacts`).
+
+The rules find the mentions, link pronouns and descriptions to names, and propose relations; on
+news nobody tuned them for, about a third of what they state is wrong and two thirds of the facts
+go unsaid. The news model decides instead. Its candidates are the ordered pairs of mentions that
+stand in one sentence (a pronoun standing for its antecedent), and any pair the rules relate
+across sentences (a quotation's speaker and what the quotation names). Each pair's features are
+the parse and words between the two (:func:`kg.learn.features.pair_features`), what the rules
+stated between the two entities (predicate, rule, factuality), the classes the rules gave them,
+whether a side is a pronoun or inside a quotation, negation and attribution cues and where in the
+article the sentence stands. A multinomial logistic regression (:mod:`kg.learn.classifier`) gives
+each pair a probability for each relation of the guidelines; every relation at or above the
+threshold is stated (rule ``learned``, its probability as confidence), and the rules' own
+statements of those relations stand only where the model agrees. Relations the model was not
+trained on (open verb relations, events, kinship words...) stay the rules'.
+
+Everything the model needs at run time is small and readable: ``classifier/`` (JSON and
+``weights.npy``) and ``kg-model.json``, beside the base spaCy pipeline it was trained with,
+which it names. kg ships one trained on 96 annotated Wikinews articles (``kg/data/models/news``),
+used by ``kg build`` unless ``--rules-only`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy
+from spacy.tokens import Doc, Span
+
+from kg.errors import ModelError
+from kg.extraction.predicates import fits, predicate_of
+from kg.learn.classifier import NO_RELATION, PairClassifier
+from kg.learn.features import FEATURES_VERSION, RuleView, pair_features, rule_view
+from kg.learn.newsfacts import SYMMETRIC, NewsArticle
+from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
+from kg.nlp import quotations, sentences
+from kg.options import TRAINED_MODEL_META
+
+#: What ``kg-model.json`` says a news model is.
+FORMAT = "kg-news-model/1"
+CLASSIFIER_DIR = "classifier"
+#: The rule name of the model's relations in a graph (``kg:rule``).
+LEARNED_RULE = "learned"
+#: Pairs further apart in one sentence than this many tokens are not candidates: the cost of a
+#: long sentence stays linear in its mentions, and so far apart the guidelines' facts are rare.
+MAX_DISTANCE = 40
+#: Words that deny, and words that attribute what follows to someone.
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "deny", "denied", "denies"})
+ATTRIBUTIONS = frozenset({"say", "tell", "state", "add", "accord", "claim", "write", "announce", "report",
+                          "explain", "argue", "warn", "describe", "comment", "note", "call"})
+_WORD = re.compile(r"\w+")
+
+
+def gold_to_predicate() -> dict[str, str]:
+    """Each guidelines relation and the kg predicate that states it (``kills`` is ``kg:killed``),
+    read from the map ``score_facts.py`` uses (``kg/data/maps/news-facts.json``): one place."""
+    mapping = json.loads((resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))
+    found: dict[str, str] = {}
+    for predicate, relations in mapping["relations"].items():
+        for relation in relations:
+            if relation == predicate or relation not in found:
+                found[relation] = predicate
+    from kg.learn.newsfacts import RELATIONS
+
+    return {relation: found.get(relation, relation) for relation in RELATIONS}
+
+
+@lru_cache(maxsize=1)
+def predicate_to_gold() -> dict[str, str]:
+    """Every kg predicate that states a guidelines relation, and that relation."""
+    mapping = json.loads((resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))
+    from kg.learn.newsfacts import RELATIONS
+
+    found = {relation: relation for relation in RELATIONS}
+    found.update({predicate: relations[0] for predicate, relations in mapping["relations"].items()})
+    return found
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An ordered pair of mentions of one sentence (or related by the rules across two)."""
+
+    head: Mention  # as written here (a pronoun stays a pronoun)
+    tail: Mention
+    head_referent: Mention  # the name it stands for
+    tail_referent: Mention
+    sentence: int
+
+
+@dataclass(frozen=True)
+class NewsModel:
+    """A loaded news model: its directory, meta and classifier."""
+
+    directory: Path
+    meta: dict[str, Any]
+    classifier: PairClassifier
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(float(self.meta["thresholds"]["add"]), float(self.meta["thresholds"]["keep"]))
+
+    @property
+    def base(self) -> str:
+        """The spaCy pipeline the model was trained with and reads with."""
+        return str(self.meta["base"])
+
+
+def is_news_model(directory: str | Path) -> bool:
+    """True for a directory holding a news model's ``kg-model.json``."""
+    try:
+        meta = json.loads((Path(directory) / TRAINED_MODEL_META).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("format") == FORMAT
+
+
+@lru_cache(maxsize=4)
+def load_news_model(directory: str) -> NewsModel:
+    """The news model in ``directory``, loaded once per process."""
+    path = Path(directory)
+    try:
+        meta = json.loads((path / TRAINED_MODEL_META).read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path}: not a model kg train wrote ({error})") from error
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"{path}: format {meta.get('format')!r}; a news model is {FORMAT!r}")
+    if meta.get("features_version") != FEATURES_VERSION or meta.get("news_features") != NEWS_FEATURES_VERSION:
+        import warnings
+
+        warnings.warn(f"{path} was trained with another feature set than this kg makes: its relations may be "
+                      f"worse until it is trained again (kg train)", stacklevel=2)
+    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR))
+
+
+#: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
+NEWS_FEATURES_VERSION = 1
+
+
+def referent(mention: Mention, by_id: dict[str, Mention]) -> Mention:
+    """The named mention a pronoun or description stands for (itself for a name)."""
+    seen = 0
+    while mention.antecedent is not None and mention.antecedent in by_id and seen < 10:
+        mention, seen = by_id[mention.antecedent], seen + 1
+    return mention
+
+
+def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
+    """The ordered pairs the model decides on: two mentions of one sentence standing for two
+    different names, no further apart than :data:`MAX_DISTANCE` tokens, and every pair the rules
+    relate across sentences."""
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    in_sentence: dict[int, list[Mention]] = {}
+    for mention in analysis.mentions:
+        in_sentence.setdefault(mention.sentence, []).append(mention)
+    token_at = _token_index(doc)
+    found: dict[tuple[str, str], Candidate] = {}
+    for number, mentions in sorted(in_sentence.items()):
+        mentions.sort(key=lambda mention: mention.start)
+        for a in mentions:
+            for b in mentions:
+                if a is b:
+                    continue
+                if abs(token_at(a.start) - token_at(b.start)) > MAX_DISTANCE:
+                    continue
+                ra, rb = referent(a, by_id), referent(b, by_id)
+                if _same_name(ra, rb):
+                    continue
+                found.setdefault((a.id, b.id), Candidate(a, b, ra, rb, number))
+    for relation in analysis.relations:
+        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
+        if subject is None or obj is None:
+            continue
+        ra, rb = referent(subject, by_id), referent(obj, by_id)
+        if _same_name(ra, rb):
+            continue
+        for head, tail, rh, rt in ((subject, obj, ra, rb), (obj, subject, rb, ra)):
+            found.setdefault((head.id, tail.id), Candidate(head, tail, rh, rt, relation.sentence))
+    return list(found.values())
+
+
+def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: dict[tuple[str, str], list[str]],
+                       entity_spans: dict[int, list[tuple[int, int]]], sentence_count: int) -> set[str]:
+    """The features of one candidate pair (see the module's docstring)."""
+    head = _span(doc, candidate.head, candidate.head_referent)
+    tail = _span(doc, candidate.tail, candidate.tail_referent)
+    features = pair_features(doc, head, tail, rules, entity_spans.get(candidate.sentence, []))
+    types = f"{head.label_}>{tail.label_}"
+    for name in stated.get((candidate.head_referent.name, candidate.tail_referent.name), []):
+        features |= {"said=" + name, f"said={name}|{types}"}
+    if not stated.get((candidate.head_referent.name, candidate.tail_referent.name)):
+        features.add("said=none")
+    for side, mention, span in (("head", candidate.head, head), ("tail", candidate.tail, tail)):
+        if mention.antecedent is not None:
+            features |= {f"{side}_pron", f"{side}_pron={mention.text.lower()}"}
+        features.add(f"{side}_ent={span.root.ent_type_ or 'none'}")
+        features.add(f"{side}_label={mention.label}")
+        if _quoted(doc, mention.start):
+            features.add(f"{side}_quoted")
+        features.add(f"{side}_name=" + candidate.head_referent.name.lower() if side == "head"
+                     else f"{side}_name=" + candidate.tail_referent.name.lower())
+    sentence = doc[min(head.start, tail.start):max(head.end, tail.end)].sent
+    lemmas = {token.lemma_.lower() for token in sentence}
+    if lemmas & NEGATIONS:
+        features.add("negation")
+    for cue in sorted(lemmas & ATTRIBUTIONS):
+        features.add("cue=" + cue)
+    if any(_quoted(doc, token.idx) for token in sentence):
+        features.add("quote_in_sentence")
+    position = candidate.sentence
+    features.add("position=" + ("title" if position == 0 else "lead" if position <= 2 else
+                                "early" if position <= 6 else "late"))
+    if sentence_count and candidate.head.sentence != candidate.tail.sentence:
+        features.add("across_sentences")
+    return features
+
+
+def document_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[Candidate], list[set[str]]]:
+    """The document's candidates and each one's features."""
+    found = candidates(analysis, doc)
+    if not found:
+        return [], []
+    rules = rule_view(analysis, doc)
+    stated = _stated(analysis)
+    entity_spans: dict[int, list[tuple[int, int]]] = {}
+    for mention in analysis.mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            entity_spans.setdefault(mention.sentence, []).append((span.start, span.end))
+    count = len(sentences(doc))
+    return found, [candidate_features(doc, candidate, rules, stated, entity_spans, count) for candidate in found]
+
+
+def gold_labels(article: NewsArticle, analysis: DocumentAnalysis, found: Sequence[Candidate]) -> list[list[str]]:
+    """Each candidate's relations in the annotations: facts whose evidence holds the candidate's
+    sentence and whose two entities the candidate's two referents name (either way round for the
+    symmetric ones)."""
+    names = _gold_names(article)
+    spans = {number: (sentence.start, sentence.end) for number, sentence in enumerate(analysis.sentences)}
+    labels = []
+    for candidate in found:
+        head_ids = _gold_ids(candidate.head_referent, article, names)
+        tail_ids = _gold_ids(candidate.tail_referent, article, names)
+        start, end = spans.get(candidate.sentence, (0, 0))
+        own = []
+        for fact in article.facts:
+            if fact.span is None or not (fact.span[0] < end and start < fact.span[1]):
+                continue
+            forward = fact.subject in head_ids and fact.object in tail_ids
+            backward = fact.relation in SYMMETRIC and fact.subject in tail_ids and fact.object in head_ids
+            if (forward or backward) and fact.relation not in own:
+                own.append(fact.relation)
+        labels.append(own)
+    return labels
+
+
+def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
+    """The analysis with the model's relations added and the rules' it rejects taken out."""
+    found, features = document_features(analysis, doc)
+    if not found:
+        return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
+    return with_decisions(analysis, found, model.classifier.probabilities(features), model.classifier,
+                          model.thresholds)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How sure the model must be: to state a relation the rules did not (``add``), and to let
+    stand one the rules stated (``keep``: below it, the rules' statement is taken out)."""
+
+    add: float
+    keep: float
+
+
+def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], probabilities: numpy.ndarray,
+                   classifier: PairClassifier, thresholds: Thresholds) -> DocumentAnalysis:
+    """The rules' relations the model was not trained on or does not reject, and its own
+    relations where the rules stated none."""
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    to_gold = predicate_to_gold()
+    to_kg = gold_to_predicate()
+    learned = set(classifier.classes) - {NO_RELATION}
+    scored: dict[tuple[str, str, str], float] = {}  # (head referent name, tail referent name, relation) -> best p
+    wanted: dict[tuple[str, str, str], tuple[Candidate, float]] = {}
+    for candidate, row in zip(found, probabilities, strict=True):
+        types = (str(candidate.head_referent.cls), str(candidate.tail_referent.cls))
+        for k, label in enumerate(classifier.classes):
+            if label == NO_RELATION:
+                continue
+            probability = float(row[k])
+            key = (candidate.head_referent.name, candidate.tail_referent.name, label)
+            keys = [key, (key[1], key[0], label)] if label in SYMMETRIC else [key]
+            for each in keys:
+                scored[each] = max(scored.get(each, 0.0), probability)
+            if probability >= thresholds.add and types in classifier.allowed[label]:
+                if key not in wanted or wanted[key][1] < probability:
+                    wanted[key] = (candidate, probability)
+    kept: list[RelationMention] = []
+    stated: set[tuple[str, str, str]] = set()
+    for relation in analysis.relations:
+        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
+        if subject is None or obj is None:
+            continue
+        predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
+        gold = to_gold.get(predicate)
+        if gold is None or gold not in learned:
+            kept.append(relation)
+            continue
+        rs, ro = referent(subject, by_id), referent(obj, by_id)
+        if swap:
+            rs, ro = ro, rs
+        key = (rs.name, ro.name, gold)
+        if scored.get(key, 1.0) >= thresholds.keep:
+            kept.append(relation)
+            stated.add(key)
+            if gold in SYMMETRIC:
+                stated.add((key[1], key[0], gold))
+    for key, (candidate, probability) in sorted(wanted.items(), key=lambda item: (item[1][0].sentence, item[0])):
+        if key in stated:
+            continue
+        predicate = to_kg[key[2]]
+        if not fits(predicate, candidate.head_referent.cls, candidate.tail_referent.cls):
+            continue
+        stated.add(key)
+        if key[2] in SYMMETRIC:
+            stated.add((key[1], key[0], key[2]))
+        kept.append(RelationMention(subject=candidate.head.id, object=candidate.tail.id, verb=predicate,
+                                    predicate=predicate, factuality=_factuality(candidate, analysis),
+                                    rule=LEARNED_RULE, confidence=round(probability, 3),
+                                    sentence=candidate.sentence))
+    return replace(analysis, relations=tuple(kept))
+
+
+def training_rows(articles: Iterable[tuple[NewsArticle, DocumentAnalysis, Doc]]
+                  ) -> tuple[list[set[str]], list[list[str]], list[tuple[int, Candidate]]]:
+    """Features, gold relations and (article number, candidate) of every candidate of the articles."""
+    features: list[set[str]] = []
+    labels: list[list[str]] = []
+    where: list[tuple[int, Candidate]] = []
+    for number, (article, analysis, doc) in enumerate(articles):
+        found, found_features = document_features(analysis, doc)
+        features.extend(found_features)
+        labels.extend(gold_labels(article, analysis, found))
+        where.extend((number, candidate) for candidate in found)
+    return features, labels, where
+
+
+def _factuality(candidate: Candidate, analysis: DocumentAnalysis) -> Factuality:
+    """The factuality the rules gave a relation between the same two mentions, else asserted."""
+    for relation in analysis.relations:
+        if {relation.subject, relation.object} == {candidate.head.id, candidate.tail.id}:
+            return relation.factuality
+    return Factuality.ASSERTED
+
+
+def _stated(analysis: DocumentAnalysis) -> dict[tuple[str, str], list[str]]:
+    """What the rules stated between two names (by their referents' names), as feature strings."""
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    found: dict[tuple[str, str], list[str]] = {}
+    for relation in analysis.relations:
+        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
+        if subject is None or obj is None:
+            continue
+        predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
+        rs, ro = referent(subject, by_id), referent(obj, by_id)
+        if swap:
+            rs, ro = ro, rs
+        negated = "NEG_" if relation.factuality == Factuality.NEGATED else ""
+        found.setdefault((rs.name, ro.name), []).extend(
+            [f"{negated}{predicate}:fwd", f"rule={relation.rule}:fwd", f"fact={relation.factuality}"])
+        found.setdefault((ro.name, rs.name), []).extend([f"{negated}{predicate}:rev", f"rule={relation.rule}:rev"])
+    return found
+
+
+def _span(doc: Doc, mention: Mention, named: Mention) -> Span:
+    """The mention's tokens, labelled with the class of the name it stands for."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:  # pragma: no cover - a mention always covers tokens
+        span = doc[0:1]
+    return Span(doc, span.start, span.end, label=str(named.cls))
+
+
+def _token_index(doc: Doc):  # type: ignore[no-untyped-def]
+    starts = [token.idx for token in doc]
+
+    def at(offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return at
+
+
+def _quoted(doc: Doc, offset: int) -> bool:
+    return any(start < offset < end for start, end in quotations(doc))
+
+
+def _same_name(a: Mention, b: Mention) -> bool:
+    return a.id == b.id or _folded(a.name) == _folded(b.name)
+
+
+def _folded(name: str) -> str:
+    return " ".join(_WORD.findall(name.lower()))
+
+
+def _gold_names(article: NewsArticle) -> dict[str, set[str]]:
+    """Each gold entity's names, folded as :func:`_folded` folds kg's."""
+    return {entity.id: {_folded(name) for name in entity.names} for entity in article.entities}
+
+
+def _gold_ids(mention: Mention, article: NewsArticle, names: dict[str, set[str]]) -> set[str]:
+    """The gold entities a named mention stands for: the annotated names its span holds, else
+    those whose names equal its name (roles: one name inside the other)."""
+    found = {entity for start, end, entity in article.mentions if (start, end) == (mention.start, mention.end)}
+    folded = _folded(mention.name)
+    for entity in article.entities:
+        entity_names = names[entity.id]
+        if folded in entity_names or _folded(mention.text) in entity_names:
+            found.add(entity.id)
+        elif entity.cls == EntityClass.ROLE and mention.cls == EntityClass.ROLE and any(
+                f" {name} " in f" {folded} " or f" {folded} " in f" {name} " for name in entity_names):
+            found.add(entity.id)
+    return found
