@@ -1,10 +1,26 @@
-"""The facts of ../shared/eval/seed-facts.md, checked with SPARQL on the seeds graph as written to disk."""
+"""The facts of ../shared/eval/seed-facts.md, checked with SPARQL on the seeds graph as written to disk:
+with the rules alone and with the news model kg uses by default."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from rdflib import Graph
 
+from kg.options import NEWS_MODEL, SPACY_MODEL
+from kg.pipeline import build
 from kg.sparql.query import query
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module", params=["rules", "news model"])
+def seeds_graph(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graph:
+    """The seeds graph, built with the rules alone or with the default news model, read back from disk."""
+    model = SPACY_MODEL if request.param == "rules" else NEWS_MODEL
+    result = build([SEEDS], out_dir=tmp_path_factory.mktemp("seeds"), model=model, html=False)
+    return Graph().parse(result.written[0], format="turtle")
 
 
 def ask(graph: Graph, sparql: str) -> bool:

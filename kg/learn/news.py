@@ -11,9 +11,9 @@ stated between the two entities (predicate, rule, factuality), the classes the r
 whether a side is a pronoun or inside a quotation, negation and attribution cues and where in the
 article the sentence stands. A multinomial logistic regression (:mod:`kg.learn.classifier`) gives
 each pair a probability for each relation of the guidelines; every relation at or above the
-threshold is stated (rule ``learned``, its probability as confidence), and the rules' own
-statements of those relations stand only where the model agrees. Relations the model was not
-trained on (open verb relations, events, kinship words...) stay the rules'.
+threshold that the rules did not state is added (rule ``learned``, its probability as
+confidence). The model can also take out a rules' statement it finds unlikely (``keep``), but
+``kg train`` sets that at 0 (see :data:`kg.learn.newstrain.GRID`): the rules' statements stand.
 
 Everything the model needs at run time is small and readable: ``classifier/`` (JSON and
 ``weights.npy``) and ``kg-model.json``, beside the base spaCy pipeline it was trained with,

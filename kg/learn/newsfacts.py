@@ -15,7 +15,7 @@ be read as the format (an unknown relation or class, a fact naming an unknown en
 file) is refused with one line naming the document and the fact, before anything is trained.
 
 >>> aligned_text_span("He said:\\n“We will   go.”", '"We will go."')
-(9, 25)
+(9, 24)
 """
 
 from __future__ import annotations
@@ -92,6 +92,7 @@ class AlignmentReport:
     aligned: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)  # the sites the articles come from, for the card's attribution
 
     def summary(self) -> str:
         reasons = "; ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
@@ -215,6 +216,8 @@ def _article(record: Any, documents: dict[str, Document], where: str, report: Al
         facts.append(fact)
     mentions = name_occurrences(text, [(name, entity.id) for entity in entities for name in entity.names])
     report.articles += 1
+    site = re.match(r"https?://(?:[\w-]+\.)*?([\w-]+\.[a-z]+)/", document.source or "")
+    report.sources.add(site.group(1) if site else "")
     report.entities += len(entities)
     report.mentions += len(mentions)
     return NewsArticle(document, tuple(entities), tuple(facts), tuple(mentions))

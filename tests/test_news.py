@@ -1,0 +1,173 @@
+"""The news model: the one kg ships (the default), --rules-only, and kg train on news-facts folders.
+
+The rest of the suite runs with the spaCy pipeline alone ($KG_MODEL, tests/conftest.py); these
+tests take that setting away where they test the default.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy
+import pytest
+
+from kg.errors import ModelError
+from kg.learn.classifier import CONFIG_FILE, WEIGHTS_FILE
+from kg.learn.news import FORMAT, LEARNED_RULE, is_news_model, load_news_model
+from kg.learn.newstrain import folds
+from kg.nlp import model_name
+from kg.options import MODEL_ENV_VAR, NEWS_MODEL, SPACY_MODEL, TRAINED_MODEL_META, chosen_model, rules_only
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+KG = [sys.executable, "-m", "kg"]
+
+PEOPLE = ["Anna Berg", "Carlos Diaz", "Mei Chen", "Omar Farouk", "Lena Novak", "Tom Hale", "Rita Moss",
+          "Ivan Petrov", "Sara Quinn", "Paul Grant", "Nora Vance", "Eli Stone", "Kate Lund", "Hugo Marsh",
+          "Dina Cole", "Raj Patel"]
+COMPANIES = ["Acme Corp", "Globex", "Initech", "Umbrella Group", "Hooli", "Vandelay Industries", "Stark Industries",
+             "Wayne Enterprises"]
+CITIES = ["Lyon", "Porto", "Gdansk", "Turin", "Leeds", "Bergen", "Graz", "Malmo"]
+
+
+def news_folder(path: Path, start: int, count: int) -> Path:
+    """``count`` small articles in the news-facts format: who runs which company, who visits where."""
+    path.mkdir(parents=True)
+    articles, gold = [], []
+    for n in range(start, start + count):
+        person, other = PEOPLE[n % len(PEOPLE)], PEOPLE[(n + 5) % len(PEOPLE)]
+        company, city = COMPANIES[n % len(COMPANIES)], CITIES[n % len(CITIES)]
+        lines = [f"{person}, the chief executive of {company}, visited {city} on Monday.",
+                 f"{other} praised {person} after the trip.",
+                 f"{company} said it would open an office in {city} next year."]
+        articles.append({"id": f"doc-{n}", "title": f"{person} in {city}", "url": f"https://example.org/{n}",
+                         "text": "\n\n".join(lines)})
+        gold.append({"doc": f"doc-{n}", "entities": [
+            {"id": "p", "class": "Person", "names": [person]}, {"id": "q", "class": "Person", "names": [other]},
+            {"id": "c", "class": "Organization", "names": [company]}, {"id": "t", "class": "City", "names": [city]}],
+            "facts": [{"s": "p", "rel": "leads", "o": "c", "factuality": "asserted", "evidence": lines[0]},
+                      {"s": "p", "rel": "visits", "o": "t", "factuality": "asserted", "evidence": lines[0]},
+                      {"s": "q", "rel": "supports", "o": "p", "factuality": "asserted", "evidence": lines[1]}]})
+    (path / "articles.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles), "utf-8")
+    (path / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A news model trained by ``kg train`` on a small made-up folder: (model, train, dev)."""
+    root = tmp_path_factory.mktemp("news")
+    train, dev = news_folder(root / "train", 0, 12), news_folder(root / "dev", 12, 4)
+    model = root / "model"
+    done = subprocess.run([*KG, "train", "--data", str(train), "--dev", str(dev), "--out", str(model)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "12 articles, 48 entities" in done.stderr and "36 facts: 36 aligned" in done.stderr
+    assert "facts where chosen (dev)" in done.stdout
+    return model, train, dev
+
+
+def test_the_news_model_kg_ships_is_the_default_and_reads_with_the_spacy_pipeline(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
+    assert model_name() == NEWS_MODEL and is_news_model(NEWS_MODEL)
+    model = load_news_model(NEWS_MODEL)
+    assert model.meta["format"] == FORMAT and model.base == SPACY_MODEL
+    assert rules_only(NEWS_MODEL) == SPACY_MODEL == chosen_model(None, True)
+    assert chosen_model("en_core_web_md", True) == "en_core_web_md" and chosen_model(None, False) is None
+    # readable arrays and JSON, never a pickle
+    weights = numpy.load(Path(NEWS_MODEL) / "classifier" / WEIGHTS_FILE, allow_pickle=False)
+    config = json.loads((Path(NEWS_MODEL) / "classifier" / CONFIG_FILE).read_text("utf-8"))
+    assert weights.shape == (len(config["features"]), len(config["classes"])) and weights.dtype == numpy.float32
+    card = (Path(NEWS_MODEL) / "README.md").read_text("utf-8")
+    assert "CC BY 2.5" in card and "Wikinews" in card and model.meta["trained"] in card
+    size = sum(path.stat().st_size for path in Path(NEWS_MODEL).rglob("*") if path.is_file())
+    assert size < 20_000_000
+
+
+def test_a_default_build_uses_the_news_model_offline_and_is_the_same_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
+    from kg.pipeline import build
+
+    def no_network(*args: object, **kwargs: object) -> socket.socket:
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    first, second = (build([SEEDS], out_dir=tmp_path / name, html=False) for name in ("one", "two"))
+    text = first.written[0].read_bytes()
+    assert text == second.written[0].read_bytes()
+    assert f'kg:rule "{LEARNED_RULE}"'.encode() in text  # the model stated relations of its own
+
+
+def test_rules_only_is_the_spacy_pipeline_alone(tmp_path: Path) -> None:
+    env = {key: value for key, value in __import__("os").environ.items() if key != MODEL_ENV_VAR}
+    outputs = {}
+    for name, flags in (("rules-only", ["--rules-only"]), ("spacy", ["--model", SPACY_MODEL]), ("default", [])):
+        done = subprocess.run([*KG, "build", str(SEEDS), "--out", str(tmp_path / name), "--no-html", "-q", *flags],
+                              capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        outputs[name] = (tmp_path / name / "graph.ttl").read_bytes()
+    assert outputs["rules-only"] == outputs["spacy"]
+    assert b'"learned"' not in outputs["rules-only"]
+    assert outputs["default"] != outputs["rules-only"]
+
+
+def test_cross_validation_folds_split_by_article() -> None:
+    found = folds(96, 5, seed=0)
+    assert len(found) == 5 and set().union(*found) == set(range(96))
+    assert sum(len(fold) for fold in found) == 96  # no article in two folds
+    assert found == folds(96, 5, seed=0) and found != folds(96, 5, seed=1)
+
+
+def test_kg_train_writes_a_news_model_that_builds(trained: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    model, _, dev = trained
+    meta = json.loads((model / TRAINED_MODEL_META).read_text("utf-8"))
+    assert meta["format"] == FORMAT and meta["data"]["train"]["articles"] == 12
+    assert set(meta["relations"]) <= {"leads", "visits", "supports"}
+    assert not (model / "pipeline").exists()  # it reads with the base pipeline it names
+    done = subprocess.run([*KG, "build", str(dev / "articles.jsonl"), "--model", str(model), "--out",
+                           str(tmp_path / "out"), "--no-html", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+
+
+def test_the_same_data_and_seed_give_the_same_weights(trained: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    model, train, dev = trained
+    again = tmp_path / "again"
+    subprocess.run([*KG, "train", "--data", str(train), "--dev", str(dev), "--out", str(again), "-q"], check=True,
+                   capture_output=True)
+    for name in (WEIGHTS_FILE, CONFIG_FILE):
+        assert (again / "classifier" / name).read_bytes() == (model / "classifier" / name).read_bytes()
+
+
+def test_bad_annotations_train_nothing_and_leave_the_old_model(trained: tuple[Path, Path, Path],
+                                                               tmp_path: Path) -> None:
+    model, train, dev = trained
+    before = {path: path.read_bytes() for path in model.rglob("*") if path.is_file()}
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "articles.jsonl").write_bytes((train / "articles.jsonl").read_bytes())
+    lines = (train / "gold.jsonl").read_text("utf-8").splitlines()
+    record = json.loads(lines[3])
+    record["facts"][1]["rel"] = "teleports"
+    lines[3] = json.dumps(record)
+    (bad / "gold.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    done = subprocess.run([*KG, "train", "--data", str(bad), "--dev", str(dev), "--out", str(model)],
+                          capture_output=True, text=True)
+    assert done.returncode != 0
+    [error] = [line for line in done.stderr.splitlines() if "error" in line]
+    assert "doc-3: fact 2 (p teleports t): unknown relation 'teleports'" in error
+    assert {path: path.read_bytes() for path in model.rglob("*") if path.is_file()} == before
+
+
+def test_a_damaged_news_model_says_so(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / TRAINED_MODEL_META).write_text(json.dumps({"format": FORMAT, "base": SPACY_MODEL}), "utf-8")
+    with pytest.raises(ModelError, match="cannot read the relation classifier"):
+        load_news_model(str(broken))
