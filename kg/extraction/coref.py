@@ -4,10 +4,13 @@ No coreference package installs alongside spaCy 3.8 (coreferee and neuralcoref n
 releases), so this is a small rule-based resolver in the tradition of Hobbs (1978) and
 Lappin & Leass (1994):
 
-- agreement on class, not gender: he/him/his/she/her -> a Person; it/its -> an Organization
+- agreement on class: he/him/his/she/her -> a Person; it/its -> an Organization
   or a Place, and only one that is a subject ("Israel said it would"): news uses "it" mostly
   for things kg has no node for (a deadline, a decision); they/them/their -> an Organization
   or a Group (kg has no plural people);
+- agreement on gender where the text tells it (:mod:`kg.extraction.gender`: "Ms", "King", a
+  first name's usual gender): "she" never stands for Mr Smith or John Smith, "he" never for
+  Lucy Green; a person the text says nothing of may be either;
 - binding: a pronoun is never a co-argument of its antecedent. "Blinken met him": him is not
   Blinken; nor in "Blinken will try to get him to agree", where Blinken is the subject of
   "get" by control and "him" is its object;
@@ -25,7 +28,7 @@ Lappin & Leass (1994):
 - descriptions: "the secretary" is the last person whose title holds "secretary"; "the
   company", "the group", "the country" are the most salient Organization / Group / Place.
 
-What it cannot do: gender (he/she both mean a Person), plural people ("Biden and Xi ... they"),
+What it cannot do: gender the text does not tell (he/she both fit "Smith" or "Kim Lee"), plural people ("Biden and Xi ... they"),
 events and clauses as antecedents ("it" for a decision), and anything needing world knowledge.
 """
 
@@ -36,6 +39,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from kg.extraction.clusters import document_clusters, mention_classes
+from kg.extraction.gender import mention_gender, pronoun_gender
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.words import description_classes, pronoun_classes, word_list
@@ -139,9 +143,22 @@ class _Resolver:
             index for index, item in enumerate(mention_spans)
             if item.mention.cls != EntityClass.ROLE and item.mention.antecedent is None
         ]
+        self.gender = self._genders()
         self.covered = {i for item in mention_spans for i in range(item.span.start, item.span.end)}
         self.sentence_of = sentence_numbers(doc)
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
+
+    def _genders(self) -> dict[int, str]:
+        """Each person's gender, by entity, where one of their names tells it and none says otherwise."""
+        found: dict[int, str] = {}
+        for index in self.named:
+            if self.classes[index] != EntityClass.PERSON:
+                continue
+            gender = mention_gender(self.mention_spans[index].span)
+            if gender is not None:
+                entity = self.entity_of[index]
+                found[entity] = gender if found.get(entity, gender) == gender else ""  # "": the names disagree
+        return {entity: gender for entity, gender in found.items() if gender}
 
     def _focus(self, index: int, span: Span) -> _Focus:
         return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start, _role_weight(span.root), index)
@@ -239,6 +256,7 @@ class _Resolver:
         bound = self._bound_tokens(token)
         governing = {t.i for subject in _governing_subjects(token) for t in _conjuncts(subject)}
         own_weight = _role_weight(token)
+        gender = pronoun_gender(token.lower_) if len(span) == 1 else None
         scores: dict[int, float] = {}
         counts: dict[int, int] = {}
         latest: dict[int, _Focus] = {}
@@ -247,6 +265,8 @@ class _Resolver:
             if focus.token >= span.start or cls not in allowed:
                 continue
             if subjects_only and focus.weight < ROLE_WEIGHT["nsubj"]:
+                continue
+            if gender is not None and self.gender.get(focus.entity, gender) != gender:
                 continue
             if sentence - focus.sentence > WINDOW.get(cls, 1):
                 continue

@@ -1,0 +1,62 @@
+"""What a text tells of a person's gender, for pronoun agreement in :mod:`kg.extraction.coref`.
+
+Only what the text itself says or a name usually means: a word before the name ("Ms Ardern",
+"King Charles"; ``female_words`` and ``male_words`` in ``kg/data/words.json``), else the first
+name's usual gender (``kg/data/first_names.json``: names at least ten times as common for one
+gender in the US Census's 1990 lists; Jean, Kim and Taylor are neither). A person the text
+says nothing of has no gender here, and any pronoun may stand for them.
+
+>>> pronoun_gender("She"), pronoun_gender("they")
+('female', None)
+>>> first_name_gender("Lucy Green"), first_name_gender("Taylor Swift")
+('female', None)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Span
+
+from kg.extraction.words import load_json, word_list, written_forms
+
+FEMALE, MALE = "female", "male"
+
+
+def pronoun_gender(word: str) -> str | None:
+    """The gender a pronoun gives its antecedent, if it gives one."""
+    word = word.lower()
+    if word in word_list("female_pronouns"):
+        return FEMALE
+    if word in word_list("male_pronouns"):
+        return MALE
+    return None
+
+
+def first_name_gender(name: str) -> str | None:
+    """The usual gender of a full name's first name ("Lucy Green"); None for a one-word name,
+    which may be a surname ("Green said")."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    female, male = _first_names()
+    first = words[0].capitalize()
+    return FEMALE if first in female else MALE if first in male else None
+
+
+def mention_gender(span: Span) -> str | None:
+    """The gender a person's mention tells: a gendered word before or at its start, else its first name."""
+    before = span.doc[span.start - 1].lower_ if span.start else ""
+    first = span[0].lower_
+    for word in (first, before):
+        if word in written_forms("female_words"):
+            return FEMALE
+        if word in written_forms("male_words"):
+            return MALE
+    return first_name_gender(span.text)
+
+
+@cache
+def _first_names() -> tuple[frozenset[str], frozenset[str]]:
+    table = load_json("first_names.json")
+    return frozenset(table["female"]), frozenset(table["male"])
