@@ -63,6 +63,11 @@ SEED_PAUSE = "Blinken will meet with Netanyahu to try to get him to agree to a p
          "substance.", "they", 0, "RCMP"),
         ("The head of the UK's counter terror police, Neil Basu, on Sunday said the police found nothing. "
          "He also said there is no increased threat.", "He", 0, "Neil Basu"),
+        # gender, where the text tells it: a title, a first name's usual gender
+        ("Lucy Green met John Smith in Paris. She said the talks went well.", "She", 0, "Lucy Green"),
+        ("Lucy Green met John Smith in Paris. He said the talks went well.", "He", 0, "John Smith"),
+        ("Ms Ardern spoke to Boris Johnson on Monday. She said trade was discussed.", "She", 0, "Ardern"),
+        ("Ms Ardern spoke to Boris Johnson on Monday. He said trade was discussed.", "He", 0, "Boris Johnson"),
         # descriptions
         ("US Secretary of State Antony Blinken arrived in Israel on Friday. The secretary will meet Netanyahu.",
          "secretary", 0, "Antony Blinken"),

@@ -290,3 +290,15 @@ def test_an_acronym_labelled_once_is_labelled_wherever_the_story_writes_it() -> 
     text = "The FSB said two men were held. FSB officers were present where the minibus exploded."
     names = [item.mention.name for item in document_mentions(load_pipeline()(text))]
     assert names.count("FSB") == 2
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Susanna Clarke wrote the novel “Jonathan Strange and Mr Norrell” in 2004.", ["Susanna Clarke"]),
+    ("She starred in a film called Paris, Texas with Harry Dean Stanton.", ["Texas", "Harry Dean Stanton"]),
+    ("Harry Dean Stanton said “Paris is lovely” on Monday.", ["Harry Dean Stanton", "Paris"]),
+    ("Cengiz called Mohammad's admission a lie.", ["Cengiz", "Mohammad"]),  # "called" a verb: no title follows
+])
+def test_titles_of_works_are_not_people_or_places(text: str, kept: list[str]) -> None:
+    names = [item.mention.text for item in find_mentions(load_pipeline()(text))
+             if item.mention.cls != EntityClass.ROLE]
+    assert names == kept

@@ -38,7 +38,7 @@ from kg.extraction.titles import (
 )
 from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
-from kg.nlp import casing, sentence_numbers
+from kg.nlp import casing, quotation_at, sentence_numbers, text_of
 
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")
@@ -56,6 +56,11 @@ BIRTH_NAME_WORDS = word_list("birth_name_words")
 #: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
 #: of organisation on their own ("The Department issued": a description of one named elsewhere).
 NOT_NAMES = word_list("not_names") | word_list("description_words")
+#: Words after which a name is the title of a work ("a book called ...").
+WORK_TITLE_WORDS = word_list("work_title_words")
+#: The small words a title leaves in lower case, and the most words a quoted title has.
+TITLE_SMALL_WORDS = word_list("name_joining_words")
+MAX_TITLE_WORDS = 8
 #: The entity types that name whose an office is: "mayor of Esperanza", "Speaker of the House".
 OWNER_TYPES = frozenset({"GPE", "ORG", "LOC", "FAC", "NORP"})
 #: Words that name an institution by its kind when capitalised: "Parliament", "Congress", "the Treasury".
@@ -95,6 +100,8 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
             continue
 
         if cls in (EntityClass.ORGANIZATION, EntityClass.PERSON) and names_a_product(span, cls):
+            continue
+        if cls in (EntityClass.PERSON, EntityClass.PLACE) and names_a_work(span):
             continue
         if cls == EntityClass.PERSON:
             if runs_into_number(span):
@@ -158,6 +165,25 @@ def names_a_product(span: Span, cls: EntityClass) -> bool:
     if cls == EntityClass.PERSON:  # "the 737 Max", where NER may also read the model's number as a count
         return before is not None and _model_designation(before, also=("CARDINAL",))
     return after is not None and _model_designation(after)
+
+
+def names_a_work(span: Span) -> bool:
+    """True for the title of a book, a show or a song NER took for a person or a place: a name
+    that is the whole of a quotation ("the novel “Jonathan Strange and Mr Norrell”") or that
+    follows a word that introduces a title ("a film called Paris, Texas"; ``work_title_words``)."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in WORK_TITLE_WORDS and before.tag_ == "VBN":
+        return True  # "a film called X", not "Cengiz called Mohammad's admission ..."
+    quotation = quotation_at(doc, span.start_char)
+    if quotation is None or span.end_char >= quotation[1]:
+        return False
+    if quotation == (span.start_char - 1, span.end_char + 1):
+        return True
+    words = text_of(doc)[quotation[0] + 1:quotation[1] - 1].split()
+    # a quoted title: a few words, each capitalised but the small ones ("Jonathan Strange and Mr Norrell")
+    return 1 < len(words) <= MAX_TITLE_WORDS and all(
+        word[0].isupper() or word in TITLE_SMALL_WORDS for word in words) and not words[-1].endswith((".", "!", "?"))
 
 
 def _model_designation(token: Token, also: tuple[str, ...] = ()) -> bool:
