@@ -44,8 +44,8 @@ def fact(s: str, rel: str, o: str, evidence: str, factuality: str = "asserted") 
 
 
 def test_every_occurrence_of_every_name_is_a_mention_and_longer_names_win(tmp_path: Path) -> None:
-    [article], report = read_news_facts(folder(tmp_path, [fact("e1", "meets", "e2", "Governor of West Virginia "
-                                                               "Jim Justice met Joe Manchin in Charleston on Monday.")]))
+    evidence = "Governor of West Virginia Jim Justice met Joe Manchin in Charleston on Monday."
+    [article], report = read_news_facts(folder(tmp_path, [fact("e1", "meets", "e2", evidence)]))
     spans = {(TEXT[start:end], entity) for start, end, entity in article.mentions}
     assert ("Jim Justice", "e1") in spans and ("Justice", "e1") in spans  # the name repeated, each time
     assert sum(1 for *_, entity in article.mentions if entity == "e3") == 2

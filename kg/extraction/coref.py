@@ -28,7 +28,8 @@ Lappin & Leass (1994):
 - descriptions: "the secretary" is the last person whose title holds "secretary"; "the
   company", "the group", "the country" are the most salient Organization / Group / Place.
 
-What it cannot do: gender the text does not tell (he/she both fit "Smith" or "Kim Lee"), plural people ("Biden and Xi ... they"),
+What it cannot do: gender the text does not tell (he/she both fit "Smith" or "Kim Lee"),
+plural people ("Biden and Xi ... they"),
 events and clauses as antecedents ("it" for a decision), and anything needing world knowledge.
 """
 
