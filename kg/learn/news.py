@@ -33,20 +33,22 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
 from kg.extraction.predicates import fits, predicate_of
 from kg.learn.classifier import NO_RELATION, PairClassifier
 from kg.learn.features import FEATURES_VERSION, RuleView, pair_features, rule_view
+from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
 from kg.learn.newsfacts import SYMMETRIC, NewsArticle
-from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
-from kg.nlp import quotations, sentences
+from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
+from kg.nlp import quotations, sentence_numbers, sentences
 from kg.options import TRAINED_MODEL_META
 
 #: What ``kg-model.json`` says a news model is.
 FORMAT = "kg-news-model/1"
 CLASSIFIER_DIR = "classifier"
+ENTITIES_DIR = "entities"
 #: The rule name of the model's relations in a graph (``kg:rule``).
 LEARNED_RULE = "learned"
 #: Pairs further apart in one sentence than this many tokens are not candidates: the cost of a
@@ -57,6 +59,9 @@ NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without",
 ATTRIBUTIONS = frozenset({"say", "tell", "state", "add", "accord", "claim", "write", "announce", "report",
                           "explain", "argue", "warn", "describe", "comment", "note", "call"})
 _WORD = re.compile(r"\w+")
+#: The label of a Role mention the model proposed (:func:`proposed_roles`).
+PROPOSED_ROLE = "PROPOSED_ROLE"
+COPULAS = frozenset({"be", "become", "remain"})
 
 
 def gold_to_predicate() -> dict[str, str]:
@@ -102,6 +107,12 @@ class NewsModel:
     directory: Path
     meta: dict[str, Any]
     classifier: PairClassifier
+    entities: PairClassifier | None = None
+
+    @property
+    def entity_thresholds(self) -> EntityThresholds:
+        given = self.meta["thresholds"]
+        return EntityThresholds(float(given.get("drop", 1.01)), float(given.get("change", 1.01)))
 
     @property
     def thresholds(self) -> Thresholds:
@@ -137,7 +148,8 @@ def load_news_model(directory: str) -> NewsModel:
 
         warnings.warn(f"{path} was trained with another feature set than this kg makes: its relations may be "
                       f"worse until it is trained again (kg train)", stacklevel=2)
-    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR))
+    entities = PairClassifier.load(path / ENTITIES_DIR) if (path / ENTITIES_DIR).is_dir() else None
+    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities)
 
 
 #: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
@@ -152,10 +164,48 @@ def referent(mention: Mention, by_id: dict[str, Mention]) -> Mention:
     return mention
 
 
+def proposed_roles(analysis: DocumentAnalysis, doc: Doc) -> list[tuple[Mention, Mention, str]]:
+    """Common nouns that may say what a person is, where the rules saw no title: the noun of an
+    apposition ("Nabil Hasan, a videojournalist from Yemen"), of "is"/"became" ("his parents were
+    sharecroppers") or written before the name ("wrestler Jon Huber"). Each is (the person's
+    mention, a Role mention over the noun and its lower-case modifiers, how they are joined):
+    candidates only, a node only when the model states the role."""
+    numbers = sentence_numbers(doc)
+    covered = {i for mention in analysis.mentions
+               for i in range(*(_token_range(doc, mention)))}
+    found: dict[str, tuple[Mention, Mention, str]] = {}
+    for mention in analysis.mentions:
+        if mention.cls != EntityClass.PERSON:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        nouns: list[tuple[Token, str]] = [(child, "appos") for child in root.children if child.dep_ == "appos"]
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in COPULAS:
+            nouns += [(child, "attr") for child in root.head.children if child.dep_ in ("attr", "oprd")]
+        nouns += [(child, "compound") for child in root.children
+                  if child.dep_ == "compound" and child.i < span.start]
+        for noun, how in nouns:
+            if noun.pos_ != "NOUN" or noun.i in covered or not noun.is_lower:
+                continue
+            start = noun.i  # with the lower-case words right before it that modify it ("professional wrestler")
+            while start > 0 and doc[start - 1].head.i == noun.i and doc[start - 1].dep_ in ("amod", "compound") \
+                    and doc[start - 1].is_lower and start - 1 not in covered:
+                start -= 1
+            role = doc[start:noun.i + 1]
+            made = Mention(id=mention_id(role.start_char, role.end_char, EntityClass.ROLE), start=role.start_char,
+                           end=role.end_char, text=role.text, name=role.text, cls=EntityClass.ROLE,
+                           label=PROPOSED_ROLE, sentence=numbers[role.start])
+            found.setdefault(f"{mention.id}>{made.id}", (mention, made, how))
+    return list(found.values())
+
+
 def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
     """The ordered pairs the model decides on: two mentions of one sentence standing for two
-    different names, no further apart than :data:`MAX_DISTANCE` tokens, and every pair the rules
-    relate across sentences."""
+    different names, no further apart than :data:`MAX_DISTANCE` tokens, every pair the rules
+    relate across sentences, and each person with a common noun that may be their role
+    (:func:`proposed_roles`)."""
     by_id = {mention.id: mention for mention in analysis.mentions}
     in_sentence: dict[int, list[Mention]] = {}
     for mention in analysis.mentions:
@@ -183,6 +233,8 @@ def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
             continue
         for head, tail, rh, rt in ((subject, obj, ra, rb), (obj, subject, rb, ra)):
             found.setdefault((head.id, tail.id), Candidate(head, tail, rh, rt, relation.sentence))
+    for person, role, _ in proposed_roles(analysis, doc):
+        found.setdefault((person.id, role.id), Candidate(person, role, referent(person, by_id), role, role.sentence))
     return list(found.values())
 
 
@@ -200,6 +252,8 @@ def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: 
     for side, mention, span in (("head", candidate.head, head), ("tail", candidate.tail, tail)):
         if mention.antecedent is not None:
             features |= {f"{side}_pron", f"{side}_pron={mention.text.lower()}"}
+        if mention.label == PROPOSED_ROLE:
+            features |= {f"{side}_proposed", f"{side}_proposed={span.root.lemma_.lower()}"}
         features.add(f"{side}_ent={span.root.ent_type_ or 'none'}")
         features.add(f"{side}_label={mention.label}")
         if _quoted(doc, mention.start):
@@ -262,7 +316,13 @@ def gold_labels(article: NewsArticle, analysis: DocumentAnalysis, found: Sequenc
 
 
 def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
-    """The analysis with the model's relations added and the rules' it rejects taken out."""
+    """The analysis with the model's entity decisions (:mod:`kg.learn.newsentities`) made, then
+    its relations added and the rules' it rejects taken out."""
+    if model.entities is not None:
+        entities, rows = document_entity_features(analysis, doc)
+        if entities:
+            analysis = with_entity_decisions(analysis, entities, model.entities.probabilities(rows), model.entities,
+                                             model.entity_thresholds)
     found, features = document_features(analysis, doc)
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
@@ -303,6 +363,7 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
                 if key not in wanted or wanted[key][1] < probability:
                     wanted[key] = (candidate, probability)
     kept: list[RelationMention] = []
+    added: list[Mention] = []
     stated: set[tuple[str, str, str]] = set()
     for relation in analysis.relations:
         subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
@@ -335,7 +396,11 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
                                     predicate=predicate, factuality=_factuality(candidate, analysis),
                                     rule=LEARNED_RULE, confidence=round(probability, 3),
                                     sentence=candidate.sentence))
-    return replace(analysis, relations=tuple(kept))
+        for side in (candidate.head, candidate.tail):
+            if side.id not in by_id:  # a proposed role the model stated: now a mention of its own
+                by_id[side.id] = side
+                added.append(side)
+    return replace(analysis, mentions=analysis.mentions + tuple(added), relations=tuple(kept))
 
 
 def training_rows(articles: Iterable[tuple[NewsArticle, DocumentAnalysis, Doc]]
@@ -385,6 +450,11 @@ def _span(doc: Doc, mention: Mention, named: Mention) -> Span:
     if span is None:  # pragma: no cover - a mention always covers tokens
         span = doc[0:1]
     return Span(doc, span.start, span.end, label=str(named.cls))
+
+
+def _token_range(doc: Doc, mention: Mention) -> tuple[int, int]:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else (0, 0)
 
 
 def _token_index(doc: Doc):  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,20 @@ def name_occurrences(text: str, names: list[tuple[str, str]]) -> list[tuple[int,
             if all(match.end() <= start or end <= match.start() for start, end, _ in taken):
                 taken.append((match.start(), match.end(), entity))
     return sorted(taken)
+
+
+def normalised_name(name: str) -> str:
+    """A name as ``score_facts.py`` compares names: case, a leading "the", a possessive,
+    punctuation and spacing aside.
+
+    >>> normalised_name("The Labour Party's")
+    'labour party'
+    """
+    text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").casefold().strip()
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"'s?$", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
 
 
 def _article(record: Any, documents: dict[str, Document], where: str, report: AlignmentReport) -> NewsArticle:

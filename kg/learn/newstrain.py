@@ -30,6 +30,7 @@ from kg.extraction.document import analyse
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
 from kg.learn.features import FEATURES_VERSION
 from kg.learn.news import (
+    ENTITIES_DIR,
     FORMAT,
     NEWS_FEATURES_VERSION,
     Candidate,
@@ -37,6 +38,13 @@ from kg.learn.news import (
     document_features,
     gold_labels,
     with_decisions,
+)
+from kg.learn.newsentities import (
+    DECIDED,
+    NO_ENTITY,
+    EntityThresholds,
+    document_entity_features,
+    gold_entity_labels,
 )
 from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, read_news_facts
 from kg.model import DocumentAnalysis
@@ -51,6 +59,12 @@ GRID = tuple(Thresholds(add, 0.0) for add in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.
 #: Settings whose F1 is within this of the best are as good; of them, the most precise is chosen
 #: (a graph's reader is better served by fewer wrong statements than by a few more right ones).
 F1_TOLERANCE = 0.005
+#: The entity classifier's penalty, the probabilities "no entity" is tried at, the share of named
+#: entities cross-validation may lose to it, and how likely another class must be to be taken.
+ENTITY_PENALTY = 1.0
+DROPS = (0.5, 0.6, 0.7, 0.8, 0.9)
+MOST_LOST = 0.02
+CHANGE = 0.5
 #: Folds of the cross-validation that chooses when no dev is given, and of ``bench/news_facts.py``.
 FOLDS = 5
 CARD_FILE = "README.md"
@@ -70,6 +84,9 @@ class Parsed:
     candidates: list[Candidate]
     features: list[set[str]]
     labels: list[list[str]]
+    entity_features: list[set[str]]
+    entity_labels: list[str | None]
+    entity_classes: list[str]  # the rules' class of each entity
 
 
 def parse_articles(articles: Sequence[NewsArticle], base: str) -> list[Parsed]:
@@ -81,8 +98,50 @@ def parse_articles(articles: Sequence[NewsArticle], base: str) -> list[Parsed]:
     for article, doc in zip(articles, parse((a.document.text for a in articles), nlp), strict=True):
         analysis = analyse(article.document, doc)
         found, features = document_features(analysis, doc)
-        parsed.append(Parsed(article, analysis, found, features, gold_labels(article, analysis, found)))
+        entities, entity_rows = document_entity_features(analysis, doc)
+        parsed.append(Parsed(article, analysis, found, features, gold_labels(article, analysis, found),
+                             entity_rows, gold_entity_labels(article, entities), [str(e.cls) for e in entities]))
     return parsed
+
+
+def fit_entity_classifier(parsed: Sequence[Parsed]) -> PairClassifier:
+    """The entity classifier fitted on the parsed articles' entities (those the annotations call a
+    role left out)."""
+    rows = [(features, label) for item in parsed
+            for features, label in zip(item.entity_features, item.entity_labels, strict=True) if label is not None]
+    classes = (NO_ENTITY, *sorted({str(cls) for cls in DECIDED}))
+    kept, weights = fit([features for features, _ in rows], [label for _, label in rows], classes,
+                        c=ENTITY_PENALTY)
+    return PairClassifier(classes, kept, {label: frozenset() for label in classes[1:]}, 0.5, weights)
+
+
+def choose_entity_thresholds(train: Sequence[Parsed], seed: int,
+                             report: Callable[[str], None]) -> EntityThresholds:
+    """``drop`` at the lowest probability that, in cross-validation over train, takes out no more
+    than :data:`MOST_LOST` of the entities the annotations name; ``change`` at :data:`CHANGE`."""
+    lost_by = dict.fromkeys(DROPS, 0)
+    kept_by = dict.fromkeys(DROPS, 0)
+    spurious_by = dict.fromkeys(DROPS, 0)
+    named = 0
+    for held in folds(len(train), FOLDS, seed):
+        classifier = fit_entity_classifier([item for n, item in enumerate(train) if n not in held])
+        for item in (item for n, item in enumerate(train) if n in held):
+            if not item.entity_features:
+                continue
+            for row, label in zip(classifier.probabilities(item.entity_features), item.entity_labels, strict=True):
+                if label is None:
+                    continue
+                named += label != NO_ENTITY
+                none = row[classifier.classes.index(NO_ENTITY)]
+                for drop in DROPS:
+                    out = bool(none >= drop and none == row.max())
+                    lost_by[drop] += out and label != NO_ENTITY
+                    kept_by[drop] += not out
+                    spurious_by[drop] += not out and label == NO_ENTITY
+    drop = next((t for t in DROPS if lost_by[t] <= MOST_LOST * named), 1.01)
+    report("entities: " + "; ".join(f"drop at {t}: {lost_by[t]} of {named} named entities lost, spurious "
+                                    f"{spurious_by[t] / max(kept_by[t], 1):.3f}" for t in DROPS) + f"; chose {drop}")
+    return EntityThresholds(drop, CHANGE)
 
 
 def fit_classifier(parsed: Sequence[Parsed], penalty: float, threshold: float = 0.5) -> PairClassifier:
@@ -202,12 +261,15 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
            f"({time.perf_counter() - started:.0f} s)")
     penalty, thresholds, scores = choose(train, dev, seed, report)
     classifier = fit_classifier(train, penalty, thresholds.add)
+    entity_thresholds = choose_entity_thresholds(train, seed, report)
+    entity_classifier = fit_entity_classifier(train)
     seconds = time.perf_counter() - started
     meta = {"format": FORMAT, "features_version": FEATURES_VERSION, "news_features": NEWS_FEATURES_VERSION,
             "kg_version": version("kg"), "spacy_version": spacy.__version__, "base": base,
             "base_version": _base_version(base), "seed": seed, "trained": datetime.now(UTC).date().isoformat(),
             "seconds": round(seconds, 1), "penalty": penalty,
-            "thresholds": {"add": thresholds.add, "keep": thresholds.keep},
+            "thresholds": {"add": thresholds.add, "keep": thresholds.keep, "drop": entity_thresholds.drop,
+                           "change": entity_thresholds.change},
             "relations": sorted(set(classifier.classes) - {NO_RELATION}),
             "data": {"train": _described(train_folder, alignment),
                      "dev": _described(dev_folder, dev_alignment) if dev_folder and dev_alignment
@@ -216,6 +278,7 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
                           "f1": round(scores[2], 4)}}
     with _staged(out.resolve()) as staging:
         classifier.save(staging / "classifier")
+        entity_classifier.save(staging / ENTITIES_DIR)
         import json
 
         (staging / TRAINED_MODEL_META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8")
