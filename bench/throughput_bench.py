@@ -27,13 +27,15 @@ REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "articles.jsonl"
 sys.path.insert(0, str(ROOT))
 
 from kg.nlp import PATTERNS_COMPONENT, load_pipeline  # noqa: E402
+from kg.options import SPACY_MODEL  # noqa: E402
 from kg.read import read_documents  # noqa: E402
 from kg.workers import BATCH_SIZE  # noqa: E402
 
 
 def raw_spacy(texts: list[str], processes: int) -> tuple[int, float]:
-    """(tokens, seconds) of nlp.pipe alone over the texts: the most kg build could do."""
-    nlp = load_pipeline()
+    """(tokens, seconds) of nlp.pipe alone over the texts, with the spaCy pipeline kg reads with:
+    the most kg build could do."""
+    nlp = load_pipeline(SPACY_MODEL)
     started = time.perf_counter()
     with nlp.select_pipes(disable=[PATTERNS_COMPONENT]):  # kg's own matching is kg's cost, not spaCy's
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=processes))
@@ -55,9 +57,10 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def kg_build(corpus: Path, workers: int, out: Path) -> tuple[float, int, str]:
+def kg_build(corpus: Path, workers: int, out: Path, flags: list[str]) -> tuple[float, int, str]:
     """(seconds, peak RSS of the process tree, kg's summary line) of `kg build` as a user runs it."""
-    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", str(workers)]
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers", str(workers),
+               *flags]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = 0
@@ -85,32 +88,35 @@ def main() -> None:
     parser.add_argument("--docs", type=int, nargs="+", default=[1000, 5000, 0], help="corpus sizes (0: all)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--kinds", nargs="+", choices=("default", "rules-only"), default=["default", "rules-only"],
+                        help="kg build as it runs by default (the news model) and/or with --rules-only")
     options = parser.parse_args()
     # The corpus as kg reads it, written back as JSON Lines: the first N documents of any input
     documents = list(read_documents(options.corpus, on_error=lambda _: None))
     lines = [json.dumps({"id": d.id, "title": d.title, "date": d.date, "text": d.text}) + "\n" for d in documents]
     rows = []
     print(f"corpus: {', '.join(str(path) for path in options.corpus)} ({len(documents):,} documents)")
-    print("| docs | workers | tokens | spaCy alone (tokens/s) | kg build (s) | kg build (tokens/s) | docs/s "
-          "| ratio | peak RSS (MB) | triples |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| docs | workers | kg build | tokens | spaCy alone (tokens/s) | kg build (s) | kg build (tokens/s) "
+          "| docs/s | ratio | peak RSS (MB) | triples |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as scratch:
         for size in options.docs:
             subset = Path(scratch) / f"corpus-{size}.jsonl"
             subset.write_text("".join(lines[:size] if size else lines), "utf-8")
             texts = [document.text for document in read_documents([subset], on_error=lambda _: None)]
-            for workers in options.workers:
+            for workers, kind in [(w, k) for w in options.workers for k in options.kinds]:
                 tokens, raw_seconds = raw_spacy(texts, workers)
-                seconds, peak, summary = kg_build(subset, workers, Path(scratch) / "out")
+                seconds, peak, summary = kg_build(subset, workers, Path(scratch) / "out",
+                                                  ["--rules-only"] if kind == "rules-only" else [])
                 row = {
-                    "docs": len(texts), "workers": workers, "tokens": tokens,
+                    "docs": len(texts), "workers": workers, "kind": kind, "tokens": tokens,
                     "spacy_tokens_per_s": round(tokens / raw_seconds), "kg_seconds": round(seconds, 1),
                     "kg_tokens_per_s": round(tokens / seconds), "kg_docs_per_s": round(len(texts) / seconds, 1),
                     "ratio": round(raw_seconds / seconds, 3), "peak_rss_mb": round(peak / 2**20),
                     "triples": int(summary.split(" triples")[0].rsplit(" ", 1)[-1]) if " triples" in summary else 0,
                 }
                 rows.append(row)
-                print(f"| {row['docs']:,} | {workers} | {tokens:,} | {row['spacy_tokens_per_s']:,} "
+                print(f"| {row['docs']:,} | {workers} | {kind} | {tokens:,} | {row['spacy_tokens_per_s']:,} "
                       f"| {row['kg_seconds']} | {row['kg_tokens_per_s']:,} | {row['kg_docs_per_s']} "
                       f"| {row['ratio']:.2f} "
                       f"| {row['peak_rss_mb']:,} | {row['triples']:,} |", flush=True)

@@ -672,11 +672,11 @@ def train_command(
         except KGError as error:
             fail(str(error))
         precision, recall, f1 = news.scores
-        print(f"model: {out}\n"
-              f"facts where chosen ({'dev' if dev else '5-fold cross-validation'}): P {precision:.3f}  "
-              f"R {recall:.3f}  F1 {f1:.3f}  (penalty {news.penalty}, add at {news.thresholds.add}, "
-              f"keep the rules' at {news.thresholds.keep})\n"
-              f"trained in {news.seconds:.0f} s")
+        lines = [f"model: {out}", f"facts, 5-fold cross-validation: P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
+                 f"(penalty {news.penalty}, add at {news.thresholds.add})"]
+        if news.dev_scores is not None:
+            lines.append("facts on dev: P {:.3f}  R {:.3f}  F1 {:.3f}".format(*news.dev_scores))
+        print("\n".join([*lines, f"trained in {news.seconds:.0f} s"]))
         return
     try:
         summary = train_model(data, out, dev_path=dev, base=base, labels_path=labels, seed=seed,

@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy
@@ -19,9 +20,11 @@ from kg.errors import ModelError
 from kg.learn.classifier import CONFIG_FILE, WEIGHTS_FILE
 from kg.learn.news import FORMAT, LEARNED_RULE, is_news_model, load_news_model
 from kg.learn.newstrain import folds
+from kg.model import DocumentAnalysis
 from kg.nlp import model_name
 from kg.options import MODEL_ENV_VAR, NEWS_MODEL, SPACY_MODEL, TRAINED_MODEL_META, chosen_model, rules_only
 
+Analyse = Callable[[str], DocumentAnalysis]
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 KG = [sys.executable, "-m", "kg"]
@@ -67,7 +70,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "12 articles, 48 entities" in done.stderr and "36 facts: 36 aligned" in done.stderr
-    assert "facts where chosen (dev)" in done.stdout
+    assert "facts, 5-fold cross-validation" in done.stdout and "facts on dev" in done.stdout
     return model, train, dev
 
 
@@ -171,3 +174,39 @@ def test_a_damaged_news_model_says_so(tmp_path: Path) -> None:
     (broken / TRAINED_MODEL_META).write_text(json.dumps({"format": FORMAT, "base": SPACY_MODEL}), "utf-8")
     with pytest.raises(ModelError, match="cannot read the relation classifier"):
         load_news_model(str(broken))
+
+
+def test_a_common_noun_in_apposition_is_proposed_as_a_role(analyse_text: Analyse) -> None:
+    from kg.learn.news import PROPOSED_ROLE, proposed_roles
+    from kg.nlp import load_pipeline
+
+    text = "Nabil Hasan, a videojournalist from Yemen, died in the city of Aden on Tuesday."
+    doc = load_pipeline()(text)
+    analysis = analyse_text(text)
+    found = [(person.text, role.text, role.label, how) for person, role, how in proposed_roles(analysis, doc)]
+    assert found == [("Nabil Hasan", "videojournalist", PROPOSED_ROLE, "appos")]
+
+
+def test_entity_decisions_take_out_a_name_with_its_relations_and_change_a_class(analyse_text: Analyse) -> None:
+    from kg.learn.classifier import PairClassifier
+    from kg.learn.newsentities import EntityThresholds, entity_candidates, with_entity_decisions
+    from kg.model import EntityClass
+
+    analysis = analyse_text("Blinken will meet with Netanyahu in Jerusalem on Friday.")
+    found = entity_candidates(analysis)
+    names = [candidate.name for candidate in found]
+    assert "Netanyahu" in names and "Jerusalem" in names
+    classes = ("NONE", "Group", "Organization", "Person", "Place")
+    classifier = PairClassifier(classes, ("bias",), {label: frozenset() for label in classes[1:]}, 0.5,
+                                numpy.zeros((1, len(classes))))
+    rows = numpy.array([[0.9, 0, 0, 0.1, 0] if c.name == "Netanyahu" else
+                        [0, 0, 0.8, 0.1, 0.1] if c.name == "Jerusalem" else
+                        numpy.eye(len(classes))[classes.index(str(c.cls))] for c in found])
+    after = with_entity_decisions(analysis, found, rows, classifier, EntityThresholds(drop=0.7, change=0.5))
+    assert "Netanyahu" not in {mention.name for mention in after.mentions}
+    assert not any("Netanyahu" in {m.name for m in after.mentions if m.id in (r.subject, r.object)}
+                   for r in after.relations)
+    assert len(after.relations) < len(analysis.relations)  # "meet with Netanyahu" went with him
+    assert {m.cls for m in after.mentions if m.name == "Jerusalem"} == {EntityClass.ORGANIZATION}
+    kept = with_entity_decisions(analysis, found, rows, classifier, EntityThresholds(drop=0.95, change=0.95))
+    assert kept == analysis  # below both thresholds nothing changes

@@ -11,7 +11,14 @@ The rules stay: a trained model adds to them. Training, in order:
 4. :mod:`~kg.learn.trained`: the model directory (pipeline, weights as ``.npy`` and JSON, label
    map onto kg's ontology, card) and its loading;
 
-and :mod:`~kg.learn.train` runs them for ``kg train``. Using a model, :mod:`~kg.learn.apply` adds
+and :mod:`~kg.learn.train` runs them for ``kg train``.
+
+On news-facts annotations (a folder of ``articles.jsonl`` and ``gold.jsonl``), ``kg train``
+writes a **news model** instead, the kind kg ships and uses by default:
+:mod:`~kg.learn.newsfacts` reads and aligns the annotations, :mod:`~kg.learn.news` decides which
+relations hold between the entities the rules find, :mod:`~kg.learn.newsentities` which of those
+entities are none or of another class, and :mod:`~kg.learn.newstrain` trains and
+cross-validates them. Using a model, :mod:`~kg.learn.apply` adds
 the trained entities and the classifier's relations to a document's analysis
 (:func:`kg.extraction.document.analyse`), and gives ``kg evaluate`` predictions in the model's
 own labels.
