@@ -44,13 +44,18 @@ from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
 from kg.extraction.words import ner_class
 from kg.learn.apply import pair_probabilities, trained_model_of
+from kg.learn.classifier import NO_RELATION
 from kg.learn.features import rule_matches, rules_between
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
-from kg.nlp import parse, sentence_numbers, sentences
+from kg.nlp import NEWS_MODEL_KEY, parse, sentence_numbers, sentences
 from kg.sparql.query import loaded, query
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
+
+#: The news model's pairs ``kg explain`` lists: those the rules relate, and those whose likeliest
+#: relation is at least this likely (the rest are many and near zero).
+NEWS_NOTE_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ class LearnedNote:
     probability: float
     kept: bool
     rules: tuple[str, ...]
+    #: Which model: a model kg train wrote from SpERT or DocBin data, or a news model.
+    model: str = "trained model (kg train), every pair of its entities"
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,8 @@ def explain(document: Document, doc: Doc) -> Explanation:
 def _learned_notes(document: Document, doc: Doc, mentions: list[Mention],
                    relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
     """The trained model's view of every pair of its entities, by sentence, if a model read the doc."""
+    if doc.user_data.get(NEWS_MODEL_KEY):
+        return _news_notes(document, doc, mentions, relations)
     model = trained_model_of(doc)
     if model is None:
         return []
@@ -327,6 +336,36 @@ def render_path(a: Token, b: Token, a_text: str | None = None, b_text: str | Non
     return " ".join(parts)
 
 
+def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
+                relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
+    """The news model's view (:mod:`kg.learn.news`): each pair it weighs whose likeliest relation
+    is at least :data:`NEWS_NOTE_FLOOR` likely or that the rules relate, by sentence."""
+    from kg.learn.news import _stated, document_features, load_news_model
+
+    model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
+    analysis = DocumentAnalysis(document, (), tuple(mentions), tuple(relations))
+    found, features = document_features(analysis, doc)
+    if not found:
+        return []
+    stated = _stated(analysis)
+    header = f"news model: the pairs it weighs (a relation at {model.thresholds.add:.2f} or more is added)"
+    notes = []
+    for candidate, row in zip(found, model.classifier.probabilities(features), strict=True):
+        ranked = sorted(((float(p), label) for p, label in zip(row, model.classifier.classes, strict=True)
+                         if label != NO_RELATION), reverse=True)
+        probability, label = ranked[0]
+        rules = tuple(sorted({item.rsplit(":", 1)[0] + ("" if item.endswith(":fwd") else " (the other way)")
+                              for item in stated.get((candidate.head_referent.name, candidate.tail_referent.name), [])
+                              if not item.startswith(("rule=", "fact="))}))
+        if probability < NEWS_NOTE_FLOOR and not rules:
+            continue
+        notes.append((candidate.sentence, LearnedNote(
+            candidate.head.text, str(candidate.head_referent.cls), candidate.tail.text,
+            str(candidate.tail_referent.cls), label, round(probability, 3), probability >= model.thresholds.add,
+            rules, header)))
+    return notes
+
+
 def as_json(explanations: list[Explanation]) -> dict[str, Any]:
     """Explanations as plain JSON-ready data (a sentence's ``learned`` only when a trained model read it)."""
     documents = [asdict(explanation) for explanation in explanations]
@@ -377,7 +416,7 @@ def render_text(explanations: list[Explanation]) -> str:
                 if pair.reason:
                     lines.append(f"    no rule fired: {pair.reason}")
             if sentence.learned:
-                lines.append("  trained model (kg train), every pair of its entities:")
+                lines.append(f"  {sentence.learned[0].model}:")
             for learned in sentence.learned:
                 verdict = "kept" if learned.kept else "below the threshold"
                 rules = ", ".join(learned.rules) or "nothing"

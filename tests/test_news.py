@@ -210,3 +210,22 @@ def test_entity_decisions_take_out_a_name_with_its_relations_and_change_a_class(
     assert {m.cls for m in after.mentions if m.name == "Jerusalem"} == {EntityClass.ORGANIZATION}
     kept = with_entity_decisions(analysis, found, rows, classifier, EntityThresholds(drop=0.95, change=0.95))
     assert kept == analysis  # below both thresholds nothing changes
+
+
+def test_kg_explain_shows_what_the_news_model_weighs() -> None:
+    from kg.explain import explain_documents
+    from kg.learn.newsfacts import RELATIONS
+    from kg.nlp import load_pipeline
+    from kg.read import text_document
+
+    model = load_news_model(NEWS_MODEL)
+    [found] = explain_documents([text_document("Blinken is a citizen of the United States.")],
+                                nlp=load_pipeline(NEWS_MODEL))
+    notes = [note for sentence in found.sentences for note in sentence.learned]
+    assert notes and all(note.model.startswith("news model") for note in notes)
+    assert all(note.relation in RELATIONS and note.kept == (note.probability >= model.thresholds.add)
+               for note in notes)
+    assert any(note.head == "Blinken" and note.tail == "United States" for note in notes)
+    [rules_only] = explain_documents([text_document("Blinken is a citizen of the United States.")],
+                                     nlp=load_pipeline(SPACY_MODEL))
+    assert not any(sentence.learned for sentence in rules_only.sentences)
