@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy
 from spacy.tokens import Doc, Span, Token
@@ -365,19 +365,16 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
     kept: list[RelationMention] = []
     added: list[Mention] = []
     stated: set[tuple[str, str, str]] = set()
+    stated_by_rules = {statement.relation: statement for statement in statements(analysis)}
     for relation in analysis.relations:
-        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
-        if subject is None or obj is None:
+        statement = stated_by_rules.get(relation)
+        if statement is None:
             continue
-        predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
-        gold = to_gold.get(predicate)
+        gold = to_gold.get(statement.predicate)
         if gold is None or gold not in learned:
             kept.append(relation)
             continue
-        rs, ro = referent(subject, by_id), referent(obj, by_id)
-        if swap:
-            rs, ro = ro, rs
-        key = (rs.name, ro.name, gold)
+        key = (statement.subject.name, statement.object.name, gold)
         if scored.get(key, 1.0) >= thresholds.keep:
             kept.append(relation)
             stated.add(key)
@@ -425,18 +422,35 @@ def _factuality(candidate: Candidate, analysis: DocumentAnalysis) -> Factuality:
     return Factuality.ASSERTED
 
 
-def _stated(analysis: DocumentAnalysis) -> dict[tuple[str, str], list[str]]:
-    """What the rules stated between two names (by their referents' names), as feature strings."""
+class Statement(NamedTuple):
+    """One of the rules' relations as the graph will state it: its predicate, now that both sides'
+    classes are known, between the names its two sides stand for (turned round where the predicate
+    reads the other way)."""
+
+    relation: RelationMention
+    predicate: str
+    subject: Mention
+    object: Mention
+
+
+def statements(analysis: DocumentAnalysis) -> list[Statement]:
+    """The analysis's relations as statements (:class:`Statement`)."""
     by_id = {mention.id: mention for mention in analysis.mentions}
-    found: dict[tuple[str, str], list[str]] = {}
+    found = []
     for relation in analysis.relations:
         subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
         if subject is None or obj is None:
             continue
         predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
         rs, ro = referent(subject, by_id), referent(obj, by_id)
-        if swap:
-            rs, ro = ro, rs
+        found.append(Statement(relation, predicate, *((ro, rs) if swap else (rs, ro))))
+    return found
+
+
+def _stated(analysis: DocumentAnalysis) -> dict[tuple[str, str], list[str]]:
+    """What the rules stated between two names (by their referents' names), as feature strings."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for relation, predicate, rs, ro in statements(analysis):
         negated = "NEG_" if relation.factuality == Factuality.NEGATED else ""
         found.setdefault((rs.name, ro.name), []).extend(
             [f"{negated}{predicate}:fwd", f"rule={relation.rule}:fwd", f"fact={relation.factuality}"])

@@ -343,33 +343,24 @@ def card(meta: dict[str, Any]) -> str:
 def _statement_counts(item: Parsed, analysis: DocumentAnalysis) -> tuple[int, int]:
     """Right and stated facts of one article after the model: a statement is (subject name,
     relation, object name) over referents, as the graph would state it."""
-    from kg.extraction.predicates import predicate_of
-    from kg.learn.news import _gold_ids, _gold_names, predicate_to_gold, referent
+    from kg.learn.news import _gold_ids, _gold_names, predicate_to_gold, statements
 
-    by_id = {mention.id: mention for mention in analysis.mentions}
     to_gold = predicate_to_gold()
     names = _gold_names(item.article)
-    statements: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
-    for relation in analysis.relations:
-        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
-        if subject is None or obj is None:
-            continue
-        predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
-        gold = to_gold.get(predicate)
-        if gold is None:
-            continue
-        rs, ro = referent(subject, by_id), referent(obj, by_id)
-        if swap:
-            rs, ro = ro, rs
-        statements[(rs.name, gold, ro.name)] = (_gold_ids(rs, item.article, names), _gold_ids(ro, item.article, names))
+    stated: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
+    for statement in statements(analysis):
+        gold = to_gold.get(statement.predicate)
+        if gold is not None:
+            stated[(statement.subject.name, gold, statement.object.name)] = (
+                _gold_ids(statement.subject, item.article, names), _gold_ids(statement.object, item.article, names))
     facts = {(fact.subject, fact.relation, fact.object) for fact in item.article.facts}
     if sum(fact.relation == "says" for fact in item.article.facts) >= SAYS_CAP:  # as score_facts.py: not exhaustive
-        statements = {key: value for key, value in statements.items() if key[1] != "says"}
+        stated = {key: value for key, value in stated.items() if key[1] != "says"}
     right = 0
-    for (_, label, _), (heads, tails) in statements.items():
+    for (_, label, _), (heads, tails) in stated.items():
         right += any((h, label, t) in facts or (label in SYMMETRIC and (t, label, h) in facts)
                      for h in heads for t in tails)
-    return right, len(statements)
+    return right, len(stated)
 
 
 def _rounded(scores: tuple[float, float, float]) -> dict[str, float]:
