@@ -68,6 +68,8 @@ SEED_PAUSE = "Blinken will meet with Netanyahu to try to get him to agree to a p
         ("Lucy Green met John Smith in Paris. He said the talks went well.", "He", 0, "John Smith"),
         ("Ms Ardern spoke to Boris Johnson on Monday. She said trade was discussed.", "She", 0, "Ardern"),
         ("Ms Ardern spoke to Boris Johnson on Monday. He said trade was discussed.", "He", 0, "Boris Johnson"),
+        # a first name only makes a gender likely: a man called Ginger is still "his"
+        ("Drummer Ginger Baker died on Sunday. The news was confirmed with his daughter.", "his", 0, "Ginger Baker"),
         # descriptions
         ("US Secretary of State Antony Blinken arrived in Israel on Friday. The secretary will meet Netanyahu.",
          "secretary", 0, "Antony Blinken"),

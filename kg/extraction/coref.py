@@ -8,9 +8,10 @@ Lappin & Leass (1994):
   or a Place, and only one that is a subject ("Israel said it would"): news uses "it" mostly
   for things kg has no node for (a deadline, a decision); they/them/their -> an Organization
   or a Group (kg has no plural people);
-- agreement on gender where the text tells it (:mod:`kg.extraction.gender`: "Ms", "King", a
-  first name's usual gender): "she" never stands for Mr Smith or John Smith, "he" never for
-  Lucy Green; a person the text says nothing of may be either;
+- agreement on gender where the text tells it (:mod:`kg.extraction.gender`): "she" never
+  stands for Mr Smith nor "he" for Queen Elizabeth; a first name's usual gender only makes the
+  other unlikely: "she" is John Smith only when no one else fits (a man may be called Ginger);
+  a person the text says nothing of may be either;
 - binding: a pronoun is never a co-argument of its antecedent. "Blinken met him": him is not
   Blinken; nor in "Blinken will try to get him to agree", where Blinken is the subject of
   "get" by control and "him" is its object;
@@ -149,17 +150,23 @@ class _Resolver:
         self.sentence_of = sentence_numbers(doc)
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
 
-    def _genders(self) -> dict[int, str]:
-        """Each person's gender, by entity, where one of their names tells it and none says otherwise."""
-        found: dict[int, str] = {}
+    def _genders(self) -> dict[int, tuple[str, bool]]:
+        """Each person's gender, by entity, and whether the text says it outright (else a first
+        name makes it likely), where their names tell it and do not disagree."""
+        found: dict[int, tuple[str, bool] | None] = {}
         for index in self.named:
             if self.classes[index] != EntityClass.PERSON:
                 continue
-            gender = mention_gender(self.mention_spans[index].span)
-            if gender is not None:
-                entity = self.entity_of[index]
-                found[entity] = gender if found.get(entity, gender) == gender else ""  # "": the names disagree
-        return {entity: gender for entity, gender in found.items() if gender}
+            told = mention_gender(self.mention_spans[index].span)
+            if told is None:
+                continue
+            entity = self.entity_of[index]
+            known = found.get(entity, told)
+            if known is None or known[0] != told[0]:
+                found[entity] = None  # the names disagree: nothing is known
+            else:
+                found[entity] = (told[0], known[1] or told[1])
+        return {entity: told for entity, told in found.items() if told is not None}
 
     def _focus(self, index: int, span: Span) -> _Focus:
         return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start, _role_weight(span.root), index)
@@ -258,6 +265,7 @@ class _Resolver:
         governing = {t.i for subject in _governing_subjects(token) for t in _conjuncts(subject)}
         own_weight = _role_weight(token)
         gender = pronoun_gender(token.lower_) if len(span) == 1 else None
+        unlikely: set[int] = set()  # people whose first name usually means the other gender
         scores: dict[int, float] = {}
         counts: dict[int, int] = {}
         latest: dict[int, _Focus] = {}
@@ -267,8 +275,10 @@ class _Resolver:
                 continue
             if subjects_only and focus.weight < ROLE_WEIGHT["nsubj"]:
                 continue
-            if gender is not None and self.gender.get(focus.entity, gender) != gender:
-                continue
+            told = self.gender.get(focus.entity)
+            mismatch = gender is not None and told is not None and told[0] != gender
+            if mismatch and told is not None and told[1]:
+                continue  # "she" is not Mr Smith
             if sentence - focus.sentence > WINDOW.get(cls, 1):
                 continue
             mention_span = self.mention_spans[focus.mention].span
@@ -283,6 +293,8 @@ class _Resolver:
                 score += PARALLEL_ROLE
             if focus.sentence == sentence and mention_span.root.i in governing:
                 score += GOVERNING_SUBJECT
+            if mismatch:
+                unlikely.add(focus.entity)
             scores[focus.entity] = max(score, scores.get(focus.entity, 0.0))
             counts[focus.entity] = counts.get(focus.entity, 0) + 1
             if focus.entity not in latest or latest[focus.entity].token < focus.token:
@@ -291,6 +303,8 @@ class _Resolver:
             return None
         for entity, count in counts.items():
             scores[entity] += REPEATED * (count - 1)
+        if any(score >= MIN_SCORE for entity, score in scores.items() if entity not in unlikely):
+            scores = {entity: score for entity, score in scores.items() if entity not in unlikely}
         entity = max(scores, key=lambda number: (scores[number], latest[number].token))
         if scores[entity] < MIN_SCORE:
             return None

@@ -10,6 +10,8 @@ says nothing of has no gender here, and any pronoun may stand for them.
 ('female', None)
 >>> first_name_gender("Lucy Green"), first_name_gender("Taylor Swift")
 ('female', None)
+
+A word before the name is the text's own word; a first name only makes a gender likely.
 """
 
 from __future__ import annotations
@@ -44,16 +46,19 @@ def first_name_gender(name: str) -> str | None:
     return FEMALE if first in female else MALE if first in male else None
 
 
-def mention_gender(span: Span) -> str | None:
-    """The gender a person's mention tells: a gendered word before or at its start, else its first name."""
+def mention_gender(span: Span) -> tuple[str, bool] | None:
+    """The gender a person's mention tells, and whether the text says it outright: a gendered
+    word before or at its start ("Ms", "King": said), else its first name's usual gender (only
+    likely: a man may be called Ginger)."""
     before = span.doc[span.start - 1].lower_ if span.start else ""
     first = span[0].lower_
     for word in (first, before):
         if word in written_forms("female_words"):
-            return FEMALE
+            return FEMALE, True
         if word in written_forms("male_words"):
-            return MALE
-    return first_name_gender(span.text)
+            return MALE, True
+    usual = first_name_gender(span.text)
+    return (usual, False) if usual is not None else None
 
 
 @cache
