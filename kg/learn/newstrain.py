@@ -306,7 +306,7 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
 def card(meta: dict[str, Any]) -> str:
     """The model's card: what it was trained on, under which terms, how it scored, when."""
     dev = meta["data"]["dev"]
-    dev_line = (f"{FOLDS}-fold cross-validation over train, never losing to the rules alone on dev: {dev['folder']} "
+    dev_line = (f"{FOLDS}-fold cross-validation over train, never losing to the rules alone on dev, {dev['folder']} "
                 f"({dev['articles']} articles, {dev['facts']} facts, sha256 {dev['sha256'][:16]}...)"
                 if isinstance(dev, dict) else dev)
 
@@ -324,7 +324,8 @@ def card(meta: dict[str, Any]) -> str:
         "## Data", "",
         f"- train: {train['folder']} ({train['articles']} articles, {train['facts']} facts, "
         f"sha256 {train['sha256'][:16]}...)",
-        f"- chosen on (penalty {meta['penalty']}, thresholds {meta['thresholds']}): {dev_line}", "",
+        f"- chosen (penalty {meta['penalty']}; " + ", ".join(f"{name} at {value}" for name, value in
+                                                            meta["thresholds"].items()) + f") by {dev_line}", "",
         "## Scores where it was chosen (facts between the names kg's rules find, counted as score_facts.py counts",
         "them; its own measure, a little below the scorer's: `bench/news_facts.py --table` has those)", "",
         f"- cross-validated over train: {scores('cross_validated')}",
