@@ -338,17 +338,19 @@ def render_path(a: Token, b: Token, a_text: str | None = None, b_text: str | Non
 
 def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
                 relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
-    """The news model's view (:mod:`kg.learn.news`): each pair it weighs whose likeliest relation
-    is at least :data:`NEWS_NOTE_FLOOR` likely or that the rules relate, by sentence."""
-    from kg.learn.news import _stated, document_features, load_news_model
+    """The news model's view (:mod:`kg.learn.news`), after its entity decisions as in a build:
+    each pair it weighs whose likeliest relation is at least :data:`NEWS_NOTE_FLOOR` likely or
+    that the rules relate, by sentence."""
+    from kg.learn.news import _stated, document_features, entities_decided, load_news_model
 
     model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
-    analysis = DocumentAnalysis(document, (), tuple(mentions), tuple(relations))
+    analysis = entities_decided(DocumentAnalysis(document, (), tuple(mentions), tuple(relations)), doc, model)
     found, features = document_features(analysis, doc)
     if not found:
         return []
     stated = _stated(analysis)
-    header = f"news model: the pairs it weighs (a relation at {model.thresholds.add:.2f} or more is added)"
+    header = (f"news model: the pairs it weighs (it adds a relation at {model.thresholds.add:.2f} or more; "
+              f"the rules' own stand)")
     notes = []
     for candidate, row in zip(found, model.classifier.probabilities(features), strict=True):
         ranked = sorted(((float(p), label) for p, label in zip(row, model.classifier.classes, strict=True)

@@ -318,16 +318,23 @@ def gold_labels(article: NewsArticle, analysis: DocumentAnalysis, found: Sequenc
 def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
     """The analysis with the model's entity decisions (:mod:`kg.learn.newsentities`) made, then
     its relations added and the rules' it rejects taken out."""
-    if model.entities is not None:
-        entities, rows = document_entity_features(analysis, doc)
-        if entities:
-            analysis = with_entity_decisions(analysis, entities, model.entities.probabilities(rows), model.entities,
-                                             model.entity_thresholds)
+    analysis = entities_decided(analysis, doc, model)
     found, features = document_features(analysis, doc)
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
     return with_decisions(analysis, found, model.classifier.probabilities(features), model.classifier,
                           model.thresholds)
+
+
+def entities_decided(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
+    """The analysis with the model's entity decisions made (:mod:`kg.learn.newsentities`)."""
+    if model.entities is None:
+        return analysis
+    entities, rows = document_entity_features(analysis, doc)
+    if not entities:
+        return analysis
+    return with_entity_decisions(analysis, entities, model.entities.probabilities(rows), model.entities,
+                                 model.entity_thresholds)
 
 
 @dataclass(frozen=True)
