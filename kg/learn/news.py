@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -42,7 +42,7 @@ from kg.learn.features import FEATURES_VERSION, RuleView, pair_features, rule_vi
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
 from kg.learn.newsfacts import SYMMETRIC, NewsArticle
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
-from kg.nlp import quotations, sentence_numbers, sentences
+from kg.nlp import quotations, sentence_numbers, sentence_of, sentences
 from kg.options import TRAINED_MODEL_META
 
 #: What ``kg-model.json`` says a news model is.
@@ -59,6 +59,8 @@ NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without",
 ATTRIBUTIONS = frozenset({"say", "tell", "state", "add", "accord", "claim", "write", "announce", "report",
                           "explain", "argue", "warn", "describe", "comment", "note", "call"})
 _WORD = re.compile(r"\w+")
+#: ``doc.user_data``: each mention's tokens, by its characters (:func:`mention_tokens`).
+MENTION_TOKENS_KEY = "kg_news_mention_tokens"
 #: The label of a Role mention the model proposed (:func:`proposed_roles`).
 PROPOSED_ROLE = "PROPOSED_ROLE"
 COPULAS = frozenset({"be", "become", "remain"})
@@ -177,7 +179,7 @@ def proposed_roles(analysis: DocumentAnalysis, doc: Doc) -> list[tuple[Mention, 
     for mention in analysis.mentions:
         if mention.cls != EntityClass.PERSON:
             continue
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        span = mention_tokens(doc, mention)
         if span is None:
             continue
         root = span.root
@@ -239,8 +241,10 @@ def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
 
 
 def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: dict[tuple[str, str], list[str]],
-                       entity_spans: dict[int, list[tuple[int, int]]], sentence_count: int) -> set[str]:
-    """The features of one candidate pair (see the module's docstring)."""
+                       entity_spans: dict[int, list[tuple[int, int]]], sentence_count: int,
+                       cues: dict[int, frozenset[str]] | None = None) -> set[str]:
+    """The features of one candidate pair (see the module's docstring); ``cues`` keeps each
+    sentence's negation, attribution and quotation cues, found once for all its pairs."""
     head = _span(doc, candidate.head, candidate.head_referent)
     tail = _span(doc, candidate.tail, candidate.tail_referent)
     features = pair_features(doc, head, tail, rules, entity_spans.get(candidate.sentence, []))
@@ -260,14 +264,7 @@ def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: 
             features.add(f"{side}_quoted")
         features.add(f"{side}_name=" + candidate.head_referent.name.lower() if side == "head"
                      else f"{side}_name=" + candidate.tail_referent.name.lower())
-    sentence = doc[min(head.start, tail.start):max(head.end, tail.end)].sent
-    lemmas = {token.lemma_.lower() for token in sentence}
-    if lemmas & NEGATIONS:
-        features.add("negation")
-    for cue in sorted(lemmas & ATTRIBUTIONS):
-        features.add("cue=" + cue)
-    if any(_quoted(doc, token.idx) for token in sentence):
-        features.add("quote_in_sentence")
+    features |= _sentence_cues(doc, sentence_of(doc[min(head.start, tail.start)]), cues)
     position = candidate.sentence
     features.add("position=" + ("title" if position == 0 else "lead" if position <= 2 else
                                 "early" if position <= 6 else "late"))
@@ -285,11 +282,13 @@ def document_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[Candid
     stated = _stated(analysis)
     entity_spans: dict[int, list[tuple[int, int]]] = {}
     for mention in analysis.mentions:
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        span = mention_tokens(doc, mention)
         if span is not None:
             entity_spans.setdefault(mention.sentence, []).append((span.start, span.end))
     count = len(sentences(doc))
-    return found, [candidate_features(doc, candidate, rules, stated, entity_spans, count) for candidate in found]
+    cues: dict[int, frozenset[str]] = {}
+    return found, [candidate_features(doc, candidate, rules, stated, entity_spans, count, cues)
+                   for candidate in found]
 
 
 def gold_labels(article: NewsArticle, analysis: DocumentAnalysis, found: Sequence[Candidate]) -> list[list[str]]:
@@ -467,24 +466,48 @@ def _stated(analysis: DocumentAnalysis) -> dict[tuple[str, str], list[str]]:
 
 def _span(doc: Doc, mention: Mention, named: Mention) -> Span:
     """The mention's tokens, labelled with the class of the name it stands for."""
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    span = mention_tokens(doc, mention)
     if span is None:  # pragma: no cover - a mention always covers tokens
         span = doc[0:1]
     return Span(doc, span.start, span.end, label=str(named.cls))
 
 
 def _token_range(doc: Doc, mention: Mention) -> tuple[int, int]:
-    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    span = mention_tokens(doc, mention)
     return (span.start, span.end) if span is not None else (0, 0)
 
 
-def _token_index(doc: Doc):  # type: ignore[no-untyped-def]
-    starts = [token.idx for token in doc]
+def mention_tokens(doc: Doc, mention: Mention) -> Span | None:
+    """The tokens of a mention, found once per doc: the model reads each mention's tokens many times."""
+    found: dict[tuple[int, int], Span | None] = doc.user_data.setdefault(MENTION_TOKENS_KEY, {})
+    key = (mention.start, mention.end)
+    if key not in found:
+        found[key] = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return found[key]
+
+
+def _sentence_cues(doc: Doc, sentence: Span, cache: dict[int, frozenset[str]] | None) -> frozenset[str]:
+    """A sentence's negation and attribution cues, and whether a quotation is in it."""
+    found = cache.get(sentence.start) if cache is not None else None
+    if found is None:
+        lemmas = {token.lemma_.lower() for token in sentence}
+        cues = {"cue=" + cue for cue in lemmas & ATTRIBUTIONS}
+        if lemmas & NEGATIONS:
+            cues.add("negation")
+        if any(_quoted(doc, token.idx) for token in sentence):
+            cues.add("quote_in_sentence")
+        found = frozenset(cues)
+        if cache is not None:
+            cache[sentence.start] = found
+    return found
+
+
+def _token_index(doc: Doc) -> Callable[[int], int]:
+    """The token a character offset is in, by a binary search of the tokens' offsets."""
+    starts = doc.to_array("IDX")
 
     def at(offset: int) -> int:
-        import bisect
-
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        return max(0, int(numpy.searchsorted(starts, offset, side="right")) - 1)
 
     return at
 

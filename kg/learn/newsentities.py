@@ -74,6 +74,8 @@ def entity_candidates(analysis: DocumentAnalysis) -> list[EntityCandidate]:
 
 def entity_features(doc: Doc, analysis: DocumentAnalysis, candidate: EntityCandidate) -> set[str]:
     """What the rules, the NER, the words and the context say of one entity."""
+    from kg.learn.news import mention_tokens
+
     features = {"bias", f"cls={candidate.cls}"}
     name = candidate.name
     words = name.split()
@@ -96,7 +98,7 @@ def entity_features(doc: Doc, analysis: DocumentAnalysis, candidate: EntityCandi
     if any(mention.sentence == 0 for mention in candidate.named):
         features.add("in_title")
     for mention in candidate.named[:CONTEXT_MENTIONS]:
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        span = mention_tokens(doc, mention)
         if span is None:
             continue
         before = doc[span.start - 1].lower_ if span.start else "<s>"
