@@ -38,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sentence = Path(folder) / "one.txt"
         sentence.write_text("Antony Blinken met Benjamin Netanyahu in Tel Aviv.\n", "utf-8")
-        model = "import spacy; from kg.nlp import DEFAULT_MODEL; spacy.load(DEFAULT_MODEL)"
+        model = "import spacy; from kg.options import SPACY_MODEL; spacy.load(SPACY_MODEL)"
         rows = {
             "kg --help": seconds([*kg, "--help"], args.runs),
             "kg query (seeds, who-meets-whom)": seconds([*kg, "query", str(args.graph), "--example",

@@ -341,14 +341,18 @@ def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
     """The news model's view (:mod:`kg.learn.news`), after its entity decisions as in a build:
     each pair it weighs whose likeliest relation is at least :data:`NEWS_NOTE_FLOOR` likely or
     that the rules relate, by sentence."""
-    from kg.learn.news import _stated, document_features, entities_decided, load_news_model
+    from kg.learn.news import document_features, entities_decided, load_news_model, statements
 
     model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
     analysis = entities_decided(DocumentAnalysis(document, (), tuple(mentions), tuple(relations)), doc, model)
     found, features = document_features(analysis, doc)
     if not found:
         return []
-    stated = _stated(analysis)
+    stated: dict[tuple[str, str], set[str]] = {}  # what the rules state between two names, either way round
+    for statement in statements(analysis):
+        said = ("NEG_" if statement.relation.factuality == Factuality.NEGATED else "") + statement.predicate
+        stated.setdefault((statement.subject.name, statement.object.name), set()).add(said)
+        stated.setdefault((statement.object.name, statement.subject.name), set()).add(f"{said} (the other way)")
     header = (f"news model: the pairs it weighs (it adds a relation at {model.thresholds.add:.2f} or more; "
               f"the rules' own stand)")
     notes = []
@@ -356,9 +360,7 @@ def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
         ranked = sorted(((float(p), label) for p, label in zip(row, model.classifier.classes, strict=True)
                          if label != NO_RELATION), reverse=True)
         probability, label = ranked[0]
-        rules = tuple(sorted({item.rsplit(":", 1)[0] + ("" if item.endswith(":fwd") else " (the other way)")
-                              for item in stated.get((candidate.head_referent.name, candidate.tail_referent.name), [])
-                              if not item.startswith(("rule=", "fact="))}))
+        rules = tuple(sorted(stated.get((candidate.head_referent.name, candidate.tail_referent.name), set())))
         if probability < NEWS_NOTE_FLOOR and not rules:
             continue
         notes.append((candidate.sentence, LearnedNote(

@@ -26,7 +26,14 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
-from kg.options import DEFAULT_MODEL, MODEL_ENV_VAR, TRAINED_MODEL_PIPELINE, is_trained_model, news_model_base
+from kg.options import (  # DEFAULT_MODEL: kg.nlp names the default beside the setting that reads it
+    DEFAULT_MODEL,  # noqa: F401
+    MODEL_ENV_VAR,
+    TRAINED_MODEL_PIPELINE,
+    is_trained_model,
+    model_setting,
+    news_model_base,
+)
 
 #: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
@@ -38,7 +45,7 @@ USER_ENTITIES_COMPONENT = "kg_user_entities"
 
 def model_name(explicit: str | None = None) -> str:
     """The spaCy pipeline to use: the explicit name, else ``$KG_MODEL``, else the default."""
-    return explicit or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL
+    return model_setting(explicit)
 
 
 @Language.component("kg_line_breaks")

@@ -94,9 +94,12 @@ def example_names() -> list[str]:
     return sorted(path.stem for path in example_folder().glob("*.rq"))
 
 
+def model_setting(explicit: str | None = None) -> str:
+    """The model to use: the explicit name, else ``$KG_MODEL``, else the default."""
+    return explicit or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL
+
+
 def chosen_model(model: str | None, rules: bool) -> str | None:
-    """The model a command runs with: ``--model``, else ``$KG_MODEL``, else the default; with
-    ``--rules-only``, that model's spaCy pipeline without the news model (:func:`rules_only`)."""
-    if not rules:
-        return model
-    return rules_only(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL)
+    """The model a command runs with (:func:`model_setting`); with ``--rules-only``, that model's
+    spaCy pipeline without the news model (:func:`rules_only`)."""
+    return rules_only(model_setting(model)) if rules else model

@@ -12,8 +12,7 @@ whether a side is a pronoun or inside a quotation, negation and attribution cues
 article the sentence stands. A multinomial logistic regression (:mod:`kg.learn.classifier`) gives
 each pair a probability for each relation of the guidelines; every relation at or above the
 threshold that the rules did not state is added (rule ``learned``, its probability as
-confidence). The model can also take out a rules' statement it finds unlikely (``keep``), but
-``kg train`` sets that at 0 (see :data:`kg.learn.newstrain.GRID`): the rules' statements stand.
+confidence); the rules' own statements stand (see :data:`kg.learn.newstrain.GRID`).
 
 Everything the model needs at run time is small and readable: ``classifier/`` (JSON and
 ``weights.npy``) and ``kg-model.json``, beside the base spaCy pipeline it was trained with,
@@ -25,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -40,10 +39,10 @@ from kg.extraction.predicates import fits, predicate_of
 from kg.learn.classifier import NO_RELATION, PairClassifier
 from kg.learn.features import FEATURES_VERSION, RuleView, pair_features, rule_view
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
-from kg.learn.newsfacts import SYMMETRIC, NewsArticle
+from kg.learn.newsfacts import RELATIONS, SYMMETRIC, NewsArticle
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
-from kg.nlp import quotations, sentence_numbers, sentence_of, sentences
-from kg.options import TRAINED_MODEL_META
+from kg.nlp import quotations, sentence_numbers, sentence_of
+from kg.options import TRAINED_MODEL_META, news_model_base
 
 #: What ``kg-model.json`` says a news model is.
 FORMAT = "kg-news-model/1"
@@ -66,28 +65,31 @@ PROPOSED_ROLE = "PROPOSED_ROLE"
 COPULAS = frozenset({"be", "become", "remain"})
 
 
+@lru_cache(maxsize=1)
+def _news_facts_map() -> dict[str, list[str]]:
+    """kg's predicates -> the guidelines relations, as ``score_facts.py`` maps them
+    (``kg/data/maps/news-facts.json``): the one place that says which predicate states which."""
+    relations: dict[str, list[str]] = json.loads(
+        (resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))["relations"]
+    return relations
+
+
+@lru_cache(maxsize=1)
 def gold_to_predicate() -> dict[str, str]:
-    """Each guidelines relation and the kg predicate that states it (``kills`` is ``kg:killed``),
-    read from the map ``score_facts.py`` uses (``kg/data/maps/news-facts.json``): one place."""
-    mapping = json.loads((resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))
+    """Each guidelines relation and the kg predicate that states it (``kills`` is ``kg:killed``)."""
     found: dict[str, str] = {}
-    for predicate, relations in mapping["relations"].items():
+    for predicate, relations in _news_facts_map().items():
         for relation in relations:
             if relation == predicate or relation not in found:
                 found[relation] = predicate
-    from kg.learn.newsfacts import RELATIONS
-
     return {relation: found.get(relation, relation) for relation in RELATIONS}
 
 
 @lru_cache(maxsize=1)
 def predicate_to_gold() -> dict[str, str]:
     """Every kg predicate that states a guidelines relation, and that relation."""
-    mapping = json.loads((resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))
-    from kg.learn.newsfacts import RELATIONS
-
     found = {relation: relation for relation in RELATIONS}
-    found.update({predicate: relations[0] for predicate, relations in mapping["relations"].items()})
+    found.update({predicate: relations[0] for predicate, relations in _news_facts_map().items()})
     return found
 
 
@@ -118,7 +120,7 @@ class NewsModel:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(float(self.meta["thresholds"]["add"]), float(self.meta["thresholds"]["keep"]))
+        return Thresholds(float(self.meta["thresholds"]["add"]))
 
     @property
     def base(self) -> str:
@@ -127,12 +129,8 @@ class NewsModel:
 
 
 def is_news_model(directory: str | Path) -> bool:
-    """True for a directory holding a news model's ``kg-model.json``."""
-    try:
-        meta = json.loads((Path(directory) / TRAINED_MODEL_META).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and meta.get("format") == FORMAT
+    """True for a directory holding a news model's ``kg-model.json`` (:func:`kg.options.news_model_base`)."""
+    return news_model_base(str(directory)) is not None
 
 
 @lru_cache(maxsize=4)
@@ -241,7 +239,7 @@ def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
 
 
 def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: dict[tuple[str, str], list[str]],
-                       entity_spans: dict[int, list[tuple[int, int]]], sentence_count: int,
+                       entity_spans: dict[int, list[tuple[int, int]]],
                        cues: dict[int, frozenset[str]] | None = None) -> set[str]:
     """The features of one candidate pair (see the module's docstring); ``cues`` keeps each
     sentence's negation, attribution and quotation cues, found once for all its pairs."""
@@ -268,7 +266,7 @@ def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: 
     position = candidate.sentence
     features.add("position=" + ("title" if position == 0 else "lead" if position <= 2 else
                                 "early" if position <= 6 else "late"))
-    if sentence_count and candidate.head.sentence != candidate.tail.sentence:
+    if candidate.head.sentence != candidate.tail.sentence:
         features.add("across_sentences")
     return features
 
@@ -285,9 +283,8 @@ def document_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[Candid
         span = mention_tokens(doc, mention)
         if span is not None:
             entity_spans.setdefault(mention.sentence, []).append((span.start, span.end))
-    count = len(sentences(doc))
     cues: dict[int, frozenset[str]] = {}
-    return found, [candidate_features(doc, candidate, rules, stated, entity_spans, count, cues)
+    return found, [candidate_features(doc, candidate, rules, stated, entity_spans, cues)
                    for candidate in found]
 
 
@@ -338,54 +335,38 @@ def entities_decided(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """How sure the model must be: to state a relation the rules did not (``add``), and to let
-    stand one the rules stated (``keep``: below it, the rules' statement is taken out)."""
+    """How sure the model must be to state a relation the rules did not (``add``)."""
 
     add: float
-    keep: float
 
 
 def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], probabilities: numpy.ndarray,
                    classifier: PairClassifier, thresholds: Thresholds) -> DocumentAnalysis:
-    """The rules' relations the model was not trained on or does not reject, and its own
-    relations where the rules stated none."""
+    """The rules' relations, and the model's own where the rules stated none: for each
+    (name, relation, name), the likeliest candidate at or above the ``add`` threshold."""
     by_id = {mention.id: mention for mention in analysis.mentions}
     to_gold = predicate_to_gold()
     to_kg = gold_to_predicate()
-    learned = set(classifier.classes) - {NO_RELATION}
-    scored: dict[tuple[str, str, str], float] = {}  # (head referent name, tail referent name, relation) -> best p
     wanted: dict[tuple[str, str, str], tuple[Candidate, float]] = {}
     for candidate, row in zip(found, probabilities, strict=True):
         types = (str(candidate.head_referent.cls), str(candidate.tail_referent.cls))
         for k, label in enumerate(classifier.classes):
-            if label == NO_RELATION:
-                continue
             probability = float(row[k])
+            if label == NO_RELATION or probability < thresholds.add or types not in classifier.allowed[label]:
+                continue
             key = (candidate.head_referent.name, candidate.tail_referent.name, label)
-            keys = [key, (key[1], key[0], label)] if label in SYMMETRIC else [key]
-            for each in keys:
-                scored[each] = max(scored.get(each, 0.0), probability)
-            if probability >= thresholds.add and types in classifier.allowed[label]:
-                if key not in wanted or wanted[key][1] < probability:
-                    wanted[key] = (candidate, probability)
-    kept: list[RelationMention] = []
+            if key not in wanted or wanted[key][1] < probability:
+                wanted[key] = (candidate, probability)
+    by_rules = statements(analysis)
+    kept = [statement.relation for statement in by_rules]  # the rules' statements stand
     added: list[Mention] = []
     stated: set[tuple[str, str, str]] = set()
-    stated_by_rules = {statement.relation: statement for statement in statements(analysis)}
-    for relation in analysis.relations:
-        statement = stated_by_rules.get(relation)
-        if statement is None:
-            continue
+    for statement in by_rules:
         gold = to_gold.get(statement.predicate)
-        if gold is None or gold not in learned:
-            kept.append(relation)
-            continue
-        key = (statement.subject.name, statement.object.name, gold)
-        if scored.get(key, 1.0) >= thresholds.keep:
-            kept.append(relation)
-            stated.add(key)
+        if gold is not None:
+            stated.add((statement.subject.name, statement.object.name, gold))
             if gold in SYMMETRIC:
-                stated.add((key[1], key[0], gold))
+                stated.add((statement.object.name, statement.subject.name, gold))
     for key, (candidate, probability) in sorted(wanted.items(), key=lambda item: (item[1][0].sentence, item[0])):
         if key in stated:
             continue
@@ -404,20 +385,6 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
                 by_id[side.id] = side
                 added.append(side)
     return replace(analysis, mentions=analysis.mentions + tuple(added), relations=tuple(kept))
-
-
-def training_rows(articles: Iterable[tuple[NewsArticle, DocumentAnalysis, Doc]]
-                  ) -> tuple[list[set[str]], list[list[str]], list[tuple[int, Candidate]]]:
-    """Features, gold relations and (article number, candidate) of every candidate of the articles."""
-    features: list[set[str]] = []
-    labels: list[list[str]] = []
-    where: list[tuple[int, Candidate]] = []
-    for number, (article, analysis, doc) in enumerate(articles):
-        found, found_features = document_features(analysis, doc)
-        features.extend(found_features)
-        labels.extend(gold_labels(article, analysis, found))
-        where.extend((number, candidate) for candidate in found)
-    return features, labels, where
 
 
 def _factuality(candidate: Candidate, analysis: DocumentAnalysis) -> Factuality:

@@ -72,8 +72,9 @@ def entity_candidates(analysis: DocumentAnalysis) -> list[EntityCandidate]:
     return found
 
 
-def entity_features(doc: Doc, analysis: DocumentAnalysis, candidate: EntityCandidate) -> set[str]:
-    """What the rules, the NER, the words and the context say of one entity."""
+def entity_features(doc: Doc, candidate: EntityCandidate, related: dict[str, set[str]]) -> set[str]:
+    """What the rules, the NER, the words and the context say of one entity; ``related`` holds
+    what the rules relate each mention to (:func:`relation_features`)."""
     from kg.learn.news import mention_tokens
 
     features = {"bias", f"cls={candidate.cls}"}
@@ -108,16 +109,23 @@ def entity_features(doc: Doc, analysis: DocumentAnalysis, candidate: EntityCandi
                      f"head={root.head.lemma_.lower()}", f"dep|head={root.dep_}|{root.head.lemma_.lower()}"}
         if span[0].is_title and span.start and not doc[span.start - 1].is_sent_start:
             features.add("title_case_inside")
-    by_id = {mention.id: mention for mention in analysis.mentions}
-    for relation in analysis.relations:
-        if relation.subject in candidate.members:
-            features.add(f"rel_s={relation.predicate or relation.verb}")
-            other = by_id.get(relation.object)
-            if other is not None:
-                features.add(f"rel_s_other={other.cls}")
-        if relation.object in candidate.members:
-            features.add(f"rel_o={relation.predicate or relation.verb}")
+    for member in candidate.members:
+        features |= related.get(member, set())
     return features
+
+
+def relation_features(analysis: DocumentAnalysis) -> dict[str, set[str]]:
+    """For each mention the rules relate, what they relate it by and to (read once per document)."""
+    by_id = {mention.id: mention for mention in analysis.mentions}
+    found: dict[str, set[str]] = {}
+    for relation in analysis.relations:
+        name = relation.predicate or relation.verb
+        found.setdefault(relation.subject, set()).add(f"rel_s={name}")
+        other = by_id.get(relation.object)
+        if other is not None:
+            found[relation.subject].add(f"rel_s_other={other.cls}")
+        found.setdefault(relation.object, set()).add(f"rel_o={name}")
+    return found
 
 
 def with_entity_decisions(analysis: DocumentAnalysis, found: Sequence[EntityCandidate],
@@ -160,4 +168,5 @@ def gold_entity_labels(article: NewsArticle, found: Sequence[EntityCandidate]) -
 
 def document_entity_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[EntityCandidate], list[set[str]]]:
     found = entity_candidates(analysis)
-    return found, [entity_features(doc, analysis, candidate) for candidate in found]
+    related = relation_features(analysis)
+    return found, [entity_features(doc, candidate, related) for candidate in found]
