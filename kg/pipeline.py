@@ -22,6 +22,7 @@ from rdflib import RDF, Graph
 from kg.errors import InputError
 from kg.extraction.corpus import read_resolutions
 from kg.graph.export import QUAD_FORMATS, atomic_files, load_graph, resolve_format, serialize_store, write_atomic
+from kg.graph.lock import writing
 from kg.graph.rdf import document_iri, split_by_document
 from kg.graph.resolution import RESOLUTION_GRAPH, resolve_graphs
 from kg.graph.store import (
@@ -140,48 +141,50 @@ def build(
         resolve_format(name)  # fail on a bad format before the slow part
     if default_date is not None:
         default_date = checked_date(default_date)
-    hand = read_resolutions(resolutions)
-    graphs = in_memory()
-    if append and store is not None and is_store(store):
-        # A damaged store fails here, before the slow part and before any write; its documents'
-        # graphs are what the new documents resolve against.
-        with store_errors(store):
-            load_named_graphs(graphs, read_store(store))
-    nlp = load_pipeline(model)
-    by_document = store is not None or append or any(resolve_format(f)[0] in QUAD_FORMATS for f in formats)
-    previous = Path(out_dir) / "graph.ttl" if out_dir is not None else None
-    if append and store is None and previous is not None and previous.exists():
-        load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
-    if on_documents_read is not None:
-        on_documents_read(count_documents(paths))
-    documents = _readable_documents(paths, nlp.max_length, collect, default_date=default_date)
-    result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
-    if extractor is None:
-        extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
-    new_graphs: set[ox.NamedNode | ox.DefaultGraph] = set()
-    for found in _made(extractor(_checked_language(documents, warn)), collect):
-        put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
-        new_graphs.add(ox.NamedNode(found.graph_name.strip("<>")))
-        result.documents.append(found.document.id)
-        result.tokens += found.tokens
-        if on_document is not None:
-            on_document(found)
-    if not result.documents:
-        raise _nothing_readable(paths)
-    changed = resolve_graphs(graphs, hand)
-    if store is not None:
-        writer = open_store(store, create=True)
-        try:
-            with store_errors(store, writing=True):  # the disk full: Oxigraph's transaction leaves the store as it was
-                write_documents(writer, graphs, replace_all=not append, only=new_graphs | changed if append else None)
-        finally:
-            writer.close()
-    fill_union(graphs)
-    result.entities, result.relations, result.statements = _count(graphs)
-    if out_dir is not None:
-        result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
-    result.seconds = time.perf_counter() - started
-    return result
+    # Locked before the old graph is read, so a second writer reads this one's result.
+    with writing([Path(target) for target in (out_dir, store) if target is not None], on_wait=warn):
+        hand = read_resolutions(resolutions)
+        graphs = in_memory()
+        if append and store is not None and is_store(store):
+            # A damaged store fails here, before the slow part and before any write; its documents'
+            # graphs are what the new documents resolve against.
+            with store_errors(store):
+                load_named_graphs(graphs, read_store(store))
+        nlp = load_pipeline(model)
+        by_document = store is not None or append or any(resolve_format(f)[0] in QUAD_FORMATS for f in formats)
+        previous = Path(out_dir) / "graph.ttl" if out_dir is not None else None
+        if append and store is None and previous is not None and previous.exists():
+            load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
+        if on_documents_read is not None:
+            on_documents_read(count_documents(paths))
+        documents = _readable_documents(paths, nlp.max_length, collect, default_date=default_date)
+        result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
+        if extractor is None:
+            extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
+        new_graphs: set[ox.NamedNode | ox.DefaultGraph] = set()
+        for found in _made(extractor(_checked_language(documents, warn)), collect):
+            put_graph(graphs, found.ntriples, found.graph_name if by_document else None)
+            new_graphs.add(ox.NamedNode(found.graph_name.strip("<>")))
+            result.documents.append(found.document.id)
+            result.tokens += found.tokens
+            if on_document is not None:
+                on_document(found)
+        if not result.documents:
+            raise _nothing_readable(paths)
+        changed = resolve_graphs(graphs, hand)
+        if store is not None:
+            writer = open_store(store, create=True)
+            try:
+                with store_errors(store, writing=True):  # the disk full: Oxigraph's transaction leaves the store as it was
+                    write_documents(writer, graphs, replace_all=not append, only=new_graphs | changed if append else None)
+            finally:
+                writer.close()
+        fill_union(graphs)
+        result.entities, result.relations, result.statements = _count(graphs)
+        if out_dir is not None:
+            result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
+        result.seconds = time.perf_counter() - started
+        return result
 
 
 def extract(

@@ -317,3 +317,44 @@ def test_a_full_disk_while_writing_the_outputs_leaves_the_old_pair(tmp_path: Pat
     assert (out / "graph.ttl").read_text("utf-8") == "old graph"
     assert (out / "graph.html").read_text("utf-8") == "old page"
     assert sorted(path.name for path in out.iterdir()) == ["graph.html", "graph.ttl"]  # no temporary file left
+
+
+def two_corpora(folder: Path) -> tuple[Path, Path]:
+    """Two batches of news about the same people, so the second append joins nodes the first made."""
+    text = SEED_ARTICLE.read_text("utf-8")
+    batches = []
+    for batch in ("a", "b"):
+        path = folder / f"{batch}.jsonl"
+        path.write_text("".join(json.dumps({"id": f"{batch}-{n}", "text": f"{text}\nBatch {batch}, copy {n}."}) + "\n"
+                                for n in range(6)), "utf-8")
+        batches.append(path)
+    return batches[0], batches[1]
+
+
+@pytest.mark.parametrize("where", ["--out", "--store"])
+def test_two_appends_at_once_equal_the_same_two_in_sequence(tmp_path: Path, where: str) -> None:
+    """Two writers onto one graph: the second waits for the first's lock, then reads its result,
+    so nothing is lost and the resolution records are computed from the whole graph."""
+    first, second = two_corpora(tmp_path)
+
+    def command(batch: Path, target: Path) -> list[str]:
+        return [sys.executable, "-m", "kg", "build", str(batch), "--append", "--quiet", "--no-html", where, str(target)]
+
+    def graph_of(target: Path) -> Graph:
+        return load_graph(target / "graph.ttl" if where == "--out" else target)
+
+    in_sequence = []
+    for order in ((first, second), (second, first)):
+        target = tmp_path / f"sequence-{order[0].stem}"
+        for batch in order:
+            subprocess.run(command(batch, target), check=True, timeout=300)
+        in_sequence.append(graph_of(target))
+    target = tmp_path / "at-once"
+    processes = [subprocess.Popen(command(batch, target), stderr=subprocess.PIPE, text=True) for batch in (first, second)]
+    errors = [process.communicate(timeout=300)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    assert any("waiting for it to finish" in error for error in errors), errors
+    at_once = graph_of(target)
+    documents = len(query(at_once, "SELECT ?d WHERE { ?d a kg:Document }").rows)
+    assert documents == 12
+    assert any(isomorphic(at_once, graph) for graph in in_sequence)
