@@ -532,6 +532,10 @@ def serve_command(
     if not is_loopback(host):
         stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
 
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", min=2, help="Connections open at once; past that, the one waiting "
+                          "longest for its request makes way, or 503 when all are busy.")
+    ] = 256,
     def page() -> bytes:
         graph = load_graph(source)
         return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
@@ -559,6 +563,7 @@ def push_command(
     ] = None,
 ) -> None:
     """Load a graph into a remote triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
+              warn=lambda message: stderr.print(f"kg: warning: {message}", markup=False), max_connections=max_connections,
 
     Each document goes into its own named graph (PUT, replacing what the store had for it), so
     pushing again never duplicates.

@@ -265,11 +265,11 @@ def raw_request(endpoint: str, request: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("request_bytes", "status"),
     [
-        (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\n",
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\n",
          b"400"),
-        (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
          b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n", b"411"),
-        (b"OPTIONS /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", b"204"),
+        (b"OPTIONS /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", b"204"),
     ],
 )
 def test_odd_http_requests_get_an_answer(endpoint: str, request_bytes: bytes, status: bytes) -> None:
@@ -504,3 +504,225 @@ def test_curl_gets_the_service_description_and_answers(endpoint: str) -> None:
     assert "sd:SPARQL11Query" in curl(endpoint + "sparql")
     csv_rows = curl("-H", "Accept: text/csv", "--data-urlencode", "query=" + PEOPLE, endpoint + "sparql")
     assert csv_rows.splitlines()[0] == "name" and "Antony Blinken" in csv_rows
+
+
+class Listener:
+    """A local TCP listener that counts who connects: where a federated query would be sent."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(5)
+        self.socket.close()
+
+
+def service_spellings(port: int) -> list[str]:
+    """Ways to write a federated call to the listener: escapes, comments, case, variables, nesting,
+    and the prefixed name with an escaped quote that once hid the rest of the query in a 'string'."""
+    url = f"http://127.0.0.1:{port}/sparql"
+    inner = "{ ?x ?y ?z }"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {inner} }}",
+        f"select * where {{ service <{url}> {inner} }}",
+        f"SELECT * WHERE {{ SeRvIcE SILENT <{url}> {inner} }}",
+        f"SELECT * WHERE {{ SERVICE<{url}>{inner} }}",
+        f"SELECT * WHERE {{ SERVICE\t\n<{url}> {inner} }}",
+        f"SELECT * WHERE {{ SERVICE # a comment\n <{url}> {inner} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {inner} }}",
+        f"SELECT * WHERE {{ \\U00000053\\u0045RVICE <{url}> {inner} }}",
+        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/\\u0073parql> {inner} }}",
+        f"PREFIX remote: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE remote:sparql {inner} }}",
+        f"BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <sparql> {inner} }}",
+        f"SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {inner} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {inner} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {inner} }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ SERVICE SILENT <{url}> {inner} }} }}",
+        f"SELECT * WHERE {{ OPTIONAL {{ SERVICE SILENT <{url}> {inner} }} }}",
+        f"SELECT * WHERE {{ BIND(kg:a\\' AS ?q) SERVICE <{url}> {{ ?x ?y 'z' }} }}",
+        f'SELECT * WHERE {{ BIND(kg:a\\" AS ?q) SERVICE <{url}> {{ ?x ?y "z" }} }}',
+        f"SELECT * WHERE {{ BIND(kg:a\\# AS ?q) SERVICE <{url}> {inner} }}",
+        f"SELECT * WHERE {{ ?s kg:a\\'b ?o . SERVICE <{url}> {{ ?x ?y '' }} }}",
+    ]
+
+
+def test_no_spelling_of_service_makes_the_server_fetch(endpoint: str) -> None:
+    listener = Listener()
+    try:
+        answers = []
+        for query in service_spellings(listener.port):
+            answers.append(get(endpoint, query)[0])
+            answers.append(request(endpoint + "sparql", data=query.encode("utf-8"),
+                                   headers={"Content-Type": "application/sparql-query"})[0])
+            answers.append(request(endpoint + "sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})[0])
+        time.sleep(0.5)
+        assert listener.connections == 0, answers
+        assert 200 not in answers
+    finally:
+        listener.close()
+
+
+def test_a_worker_cannot_reach_the_network_even_past_the_guard(tmp_path: Path, seeds_build: BuildResult) -> None:
+    """The second wall: a worker handed a federated query directly (as if the text check missed it)
+    cannot open a connection, where the system lets it leave the network namespace it started in."""
+    import multiprocessing
+
+    from kg.namespace import PREFIXES
+    from kg.sparql.pool import Snapshot
+    from kg.sparql.worker import serve_queries
+
+    snapshot = Snapshot.take(seeds_build.written[0])
+    listener = Listener()
+    context = multiprocessing.get_context("forkserver")
+    parent, child = context.Pipe()
+    process = context.Process(target=serve_queries, args=(str(snapshot.store), dict(PREFIXES), Limits(), False, child),
+                              daemon=True)
+    process.start()
+    try:
+        status, how = parent.recv()
+        assert status == "ready"
+        if how != "isolated":
+            pytest.skip("this system lets no process leave its network namespace")
+        parent.send((f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?x ?y ?z }} }}", "*/*"))
+        answer = parent.recv()
+        assert answer.status != 200 and b"unreachable" in answer.body.lower()
+        assert listener.connections == 0
+    finally:
+        parent.close()
+        process.join(10)
+        listener.close()
+        snapshot.remove()
+
+
+@pytest.mark.parametrize(("host", "status"), [("evil.example", 403), ("evil.example:{port}", 403),
+                                              ("127.0.0.1:1", 403), ("localhost:{port}", 200),
+                                              ("127.0.0.1:{port}", 200), ("[::1]:{port}", 200),
+                                              ("x/> . <urn:injected> <urn:p> \"owned\" . <http://y", 403)])
+def test_only_this_machines_names_may_be_in_the_host_header(endpoint: str, host: str, status: int) -> None:
+    """DNS rebinding: a site whose name resolves to 127.0.0.1 is still another site. And what is in
+    Host is never written into an answer unchecked (the service description names the endpoint)."""
+    port = endpoint.rstrip("/").rsplit(":", 1)[1]
+    answer = raw_request(endpoint, f"GET /sparql HTTP/1.1\r\nHost: {host.format(port=port)}\r\n"
+                                   "Connection: close\r\n\r\n".encode())
+    assert answer.split(b" ", 2)[1] == str(status).encode()
+    assert b"injected" not in answer
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_pages_of_other_sites_cannot_run_queries(endpoint: str, method: str) -> None:
+    """A cross-site form POST, or a fetch, runs no query unless --cors names its origin; the
+    endpoint's own query page (same origin) does."""
+    query = urllib.parse.urlencode({"query": "ASK {}"})
+    own = endpoint.rstrip("/")
+    for headers, status in (({"Origin": "http://evil.example"}, 403), ({"Origin": "null"}, 403),
+                            ({"Sec-Fetch-Site": "cross-site"}, 403), ({"Origin": own}, 200),
+                            ({"Sec-Fetch-Site": "same-origin"}, 200)):
+        if method == "GET":
+            answer = request(endpoint + "sparql?" + query, headers=headers)
+        else:
+            answer = request(endpoint + "sparql", data=query.encode(),
+                             headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+        assert answer[0] == status, (headers, answer)
+
+
+def test_an_origin_named_by_cors_may_post(seeds_build: BuildResult) -> None:
+    process, url = start_server(seeds_build.written[0], "--cors", "https://yasgui.example")
+    try:
+        status, _, _ = request(url + "sparql", data=b"query=ASK%7B%7D", headers={
+            "Origin": "https://yasgui.example", "Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 200
+        assert request(url + "sparql", data=b"query=ASK%7B%7D", headers={
+            "Origin": "https://other.example", "Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_http_1_0_gets_one_answer_and_a_closed_connection(endpoint: str) -> None:
+    answer = raw_request(endpoint, b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert b" 200 " in head.split(b"\r\n")[0] and b"connection: close" in head  # raw_request read until closed
+
+
+def test_two_content_lengths_are_refused(endpoint: str) -> None:
+    answer = raw_request(endpoint, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
+                                   b"\r\nContent-Length: 6\r\nContent-Length: 30\r\n\r\nASK {}")
+    assert answer.split(b" ", 2)[1] == b"400" and answer.count(b"HTTP/1.") == 1
+
+
+def test_slow_senders_holding_every_connection_do_not_lock_others_out(seeds_build: BuildResult) -> None:
+    """Slowloris: more connections than the server keeps, each sending a byte a second and coming
+    back when dropped; a client asking cheap queries meanwhile still gets its answers."""
+    import socket
+    import threading
+
+    process, url = start_server(seeds_build.written[0], "--max-connections", "16")
+    host, port = url.split("//", 1)[1].rstrip("/").split(":")
+    stop = threading.Event()
+
+    def slow_sender() -> None:
+        while not stop.is_set():
+            try:
+                with socket.create_connection((host, int(port)), timeout=5) as connection:
+                    connection.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n")
+                    while not stop.is_set():
+                        connection.sendall(b"X")
+                        stop.wait(1.0)
+            except OSError:
+                stop.wait(0.05)
+
+    senders = [threading.Thread(target=slow_sender, daemon=True) for _ in range(24)]
+    try:
+        for sender in senders:
+            sender.start()
+        time.sleep(2.5)  # every place taken, and taken long enough to be given up
+        statuses, times = [], []
+        for _ in range(30):
+            started = time.monotonic()
+            statuses.append(get(url, "ASK {}")[0])
+            times.append(time.monotonic() - started)
+        assert statuses.count(200) == len(statuses), statuses
+        assert sorted(times)[-2] < 1.0, times
+    finally:
+        stop.set()
+        process.terminate()
+        process.wait(10)
+
+
+def test_the_graph_page_follows_an_append(tmp_path: Path) -> None:
+    from kg.pipeline import build
+    from kg.sparql import pool
+    from tests.conftest import SEED_ARTICLE, SEEDS
+
+    store = tmp_path / "store"
+    build([SEED_ARTICLE], out_dir=None, store=store)
+    process, url = start_server(store)
+    try:
+        before = request(url + "graph")[2]
+        build([SEEDS / "wikinews-sample.csv"], out_dir=None, store=store, append=True)
+        time.sleep(pool.RELOAD_CHECK_SECONDS + 0.5)
+        after = request(url + "graph")[2]
+        assert after != before and len(after) > len(before)
+    finally:
+        process.terminate()
+        process.wait(10)

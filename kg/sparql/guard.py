@@ -4,8 +4,15 @@ The endpoint reads each query's tokens (strings, IRIs, comments and ``\\u`` esca
 before any worker is involved, so that what can be refused at once never waits in the queue:
 an update (403), a federated ``SERVICE`` call (403: the server would fetch any URL a caller names),
 and nesting deep enough to overflow the engine's parser (400; a 20 KB ``((((...`` crashes it).
-SERVICE is a reserved word of SPARQL used only for the federated pattern, so finding it as a
-keyword token is finding it in the parsed query; ``"Secret Service"`` and ``?service`` are not.
+
+SERVICE is not left to the tokens alone: a tokenizer that reads one character differently from the
+engine (an escaped quote in a prefixed name, ``kg:a\\'``, once hid what followed inside a
+"string") would let a federated call through. So the check for it reads the raw text, whatever the
+tokens: the word SERVICE followed by what can follow it in the grammar (an IRI, a prefixed name, a
+variable, SILENT; comments and spaces between) refuses the query, even when the tokens say it sits
+in a string. ``"Secret Service"``, ``?service`` and ``kg:service`` pass. And the workers cannot
+reach the network at all (:func:`kg.sparql.worker.isolate_network`): this check is the first wall,
+not the only one.
 """
 
 from __future__ import annotations
@@ -28,11 +35,21 @@ _TOKEN = re.compile(
                    |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<variable>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-      | (?P<name>[^\W\d][\w.\-]*(?::[\w.\-%:\\]*)?|:[\w.\-%:\\]*)
+      | (?P<name>[^\W\d][\w.\-]*(?::(?:[\w.\-:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*)?
+                 |:(?:[\w.\-:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*)
       | (?P<open>[({\[])
       | (?P<close>[)}\]])
       | (?P<other>.)""",
     re.VERBOSE | re.DOTALL,
+)
+
+
+#: SERVICE as the engine would read it, found in the raw text: not inside a longer name (a prefixed
+#: name's local part, ``?service``, the prefix ``service:``), and followed by what the grammar lets
+#: follow the keyword: an IRI or a variable, or past spaces and comments SILENT or a prefixed name.
+_SERVICE_CALL = re.compile(
+    r"(?<![\w:\-?$\\])SERVICE(?:[<?$]|(?:\s|\#[^\n]*(?:\n|$))+(?:SILENT\b|<|[?$]|[^\W\d][\w.\-]*:|:))",
+    re.IGNORECASE,
 )
 
 
@@ -66,22 +83,22 @@ def refusal(query: str, *, max_nesting: int = MAX_NESTING) -> Refusal | None:
     >>> refusal('ASK { FILTER(' + '(' * 500 + '1' + ')' * 500 + ') }').status
     400
     """
+    text = expand_escapes(query)
+    if _SERVICE_CALL.search(text):
+        return Refusal(403, "federated queries (SERVICE) are refused: this endpoint only answers from its own graph")
     depth = 0
     first_word: str | None = None
     previous = ""
-    for match in _TOKEN.finditer(expand_escapes(query)):
-        kind, text = match.lastgroup, match.group()
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
         if kind == "open":
             depth += 1
             if depth > max_nesting:
                 return Refusal(400, f"the query nests brackets more than {max_nesting} deep; flatten it")
         elif kind == "close":
             depth = max(0, depth - 1)
-        elif kind == "name" and ":" not in text:
-            word = text.upper()
-            if word == "SERVICE":
-                return Refusal(403, "federated queries (SERVICE) are refused: this endpoint only answers from "
-                                    "its own graph")
+        elif kind == "name" and ":" not in token:
+            word = token.upper()
             if first_word is None and word not in PROLOGUE_WORDS and previous not in PROLOGUE_WORDS:
                 first_word = word
             previous = word

@@ -138,6 +138,8 @@ class QueryRunner:
         self.lock = threading.Lock()  # counts of workers and of long queries
         self.reload_lock = threading.Lock()  # one look at the source at a time
         self.long_running = 0
+        #: Whether the workers run without network (:func:`kg.sparql.worker.isolate_network`).
+        self.network_isolated = False
         self.checked = time.monotonic()
         self.to_start: queue.Queue[Pool | None] = queue.Queue()
         self.keeper = threading.Thread(target=self._keep, name="worker-keeper", daemon=True)
@@ -188,6 +190,7 @@ class QueryRunner:
         if status != "ready":
             process.kill()
             raise GraphError(f"{self.source}: {message}")
+        self.network_isolated = message == "isolated"
         return Worker(process, parent)
 
     def _keep(self) -> None:
@@ -219,6 +222,11 @@ class QueryRunner:
     def _end(worker: Worker) -> None:
         worker.process.kill()
         worker.connection.close()
+
+    def version(self) -> tuple[object, ...]:
+        """What the served snapshot was taken of (a new one after a build changed the source): what
+        anything made from the source, such as the graph page, is to be remade for."""
+        return self._current().snapshot.version
 
     def _current(self) -> Pool:
         """The pool to ask, after taking a new snapshot if the source changed since the last look."""

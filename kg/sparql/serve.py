@@ -10,15 +10,19 @@
   requests (PUT, DELETE, ``/store``) get 405: the endpoint is read-only.
 
 It is built to stay up under hostile load: queries run in a pool of worker processes over one
-snapshot of the data (:mod:`kg.sparql.pool`, :mod:`kg.sparql.worker`); answers are capped in rows
-and bytes; slow or silent connections are dropped; browsers on other sites may call it only
-when ``--cors`` names them. This module is the HTTP side.
+snapshot of the data (:mod:`kg.sparql.pool`, :mod:`kg.sparql.worker`), without network; answers
+are capped in rows and bytes; slow or silent connections are dropped, and when all connections
+are taken the one waiting longest for its request makes way for a new one. Pages of other sites
+cannot use it: a request from another origin is refused unless ``--cors`` names it, and on a
+loopback address a ``Host`` other than a loopback name is refused (DNS rebinding: a site whose
+name resolves to 127.0.0.1 is still another site). This module is the HTTP side.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import socket
 import threading
 import time
@@ -37,8 +41,14 @@ MAX_QUERY_BYTES = 1_000_000
 #: Seconds a connection may stay silent, and may take to send one whole request.
 IDLE_SECONDS = 10.0
 HEADER_SECONDS = 10.0
-#: Connections open at once; more get 503 at once rather than a thread each.
+#: Connections open at once. Past that a new one takes the place of the connection that has waited
+#: longest for its request (if it waited over :data:`EVICT_AFTER_SECONDS`: a slow sender, or a
+#: client idle between requests), or gets 503 when every connection is busy with a query.
 MAX_CONNECTIONS = 256
+EVICT_AFTER_SECONDS = 1.0
+#: Names a browser uses for this machine: on a loopback address only these may be in ``Host``.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+_HOST_HEADER = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 #: Where stores take Graph Store Protocol requests (Oxigraph's /store, Fuseki's /data).
@@ -81,6 +91,40 @@ def query_page(source: Path) -> bytes:
     return template.replace("__SOURCE__", escape(source.name)).replace("__EXAMPLES__", data).encode("utf-8")
 
 
+def host_refusal(host: str | None, served: tuple[str, int]) -> str | None:
+    """Why a request's ``Host`` header is refused, or None. On a loopback address it must name this
+    machine (a loopback name, and this port when it names one); elsewhere it must be a host name,
+    since it is written into the service description."""
+    if host is None:
+        return None  # HTTP/1.0 clients may leave it out; browsers never do
+    if not _HOST_HEADER.fullmatch(host):
+        return "the Host header is not a host name"
+    if not is_loopback(served[0]):
+        return None
+    name, _, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name:
+        name, port = host, ""
+    if name.lower() not in LOOPBACK_NAMES or (port and int(port) != served[1]):
+        return (f"this endpoint serves 127.0.0.1:{served[1]}, not {host}: a page of another site reached it "
+                f"through its own name (DNS rebinding)")
+    return None
+
+
+def origin_refusal(origin: str | None, fetch_site: str | None, host: str | None, cors: str | None) -> str | None:
+    """Why a request made by a page of another site is refused, or None: browsers say where a
+    request comes from (``Origin``, ``Sec-Fetch-Site``), and only this endpoint's own pages, or the
+    origin ``--cors`` names, may run queries here (even a query whose answer the page cannot read
+    costs the server, and ran before it was refused)."""
+    if cors == "*":
+        return None
+    if origin is not None:
+        if origin == cors or (host is not None and origin.lower() == f"http://{host}".lower()):
+            return None
+    elif fetch_site not in ("cross-site", "same-site"):
+        return None
+    return "requests from pages of other sites are refused; start kg serve with --cors ORIGIN to allow one"
+
+
 def make_handler(
     runner: QueryRunner, page: Callable[[], bytes], cors: str | None = None
 ) -> type[BaseHTTPRequestHandler]:
@@ -96,10 +140,12 @@ def make_handler(
 
         def arm_header_timer(self) -> None:
             """Drop the connection unless a whole request (line, headers and body) arrives in time: a
-            client sending a byte every few seconds never trips the idle timeout."""
+            client sending a byte every few seconds never trips the idle timeout. Meanwhile the
+            connection is one that may make way for a new one when all are taken."""
             self.header_timer = threading.Timer(HEADER_SECONDS, self.drop)
             self.header_timer.daemon = True
             self.header_timer.start()
+            self.server.waiting[self.connection] = time.monotonic()  # type: ignore[attr-defined]
 
         def drop(self) -> None:
             try:
@@ -110,16 +156,30 @@ def make_handler(
         def parse_request(self) -> bool:  # reads the headers, after the request line
             parsed = super().parse_request()
             self.arrived = time.monotonic()
-            return parsed
+            if not parsed:
+                return False
+            if self.request_version == "HTTP/1.0":
+                self.close_connection = True  # one request per connection, said in the answer
+            refused = (host_refusal(self.headers.get("Host"), self.server.server_address[:2])  # type: ignore[attr-defined]
+                       or origin_refusal(self.headers.get("Origin"), self.headers.get("Sec-Fetch-Site"),
+                                         self.headers.get("Host"), cors))
+            if len(self.headers.get_all("Content-Length") or []) > 1:
+                refused = "more than one Content-Length"
+                self.reply(text_answer(400, refused))
+                return False
+            if refused is not None:
+                self.reply(text_answer(403, refused))
+                return False
+            return True
 
         def request_read(self) -> None:
             """The request is in, body and all: what remains is the server's time, not the client's."""
             if self.header_timer is not None:
                 self.header_timer.cancel()
+            self.server.waiting.pop(self.connection, None)  # type: ignore[attr-defined]
 
         def finish(self) -> None:
-            if self.header_timer is not None:
-                self.header_timer.cancel()
+            self.request_read()
             super().finish()
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -133,7 +193,7 @@ def make_handler(
             elif url.path in ("/graph", "/graph.html"):
                 self.reply(Answer(200, "text/html; charset=utf-8", page()))
             elif url.path == "/sparql" and not fields:
-                host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_port}"  # type: ignore[attr-defined]
+                host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])  # type: ignore[attr-defined]
                 self.reply(service_description(f"http://{host}/sparql", self.headers.get("Accept") or "*/*"))
             elif url.path == "/sparql":
                 self.answer_query(fields)
@@ -218,6 +278,8 @@ def make_handler(
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             if cors is not None:
                 self.send_header("Access-Control-Allow-Origin", cors)
                 self.send_header("Access-Control-Expose-Headers", "X-KG-Results-Truncated")
@@ -234,17 +296,37 @@ def make_handler(
 
 
 class _Server(ThreadingHTTPServer):
-    """One thread per connection, up to :data:`MAX_CONNECTIONS`; past that, 503 at once."""
+    """One thread per connection, up to ``max_connections``; past that, the connection that has waited
+    longest for its request is dropped to make room (slow senders cannot hold every place), or
+    503 at once when none has waited long."""
 
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_connections: int = MAX_CONNECTIONS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.open_connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.open_connections = threading.BoundedSemaphore(max_connections)
+        #: Connections waiting for (the rest of) a request, and since when.
+        self.waiting: dict[socket.socket, float] = {}
+
+    def make_room(self) -> bool:
+        """Drop the connection waiting longest for its request, if it has waited long enough, and
+        take its place; False when there is none to drop or its place did not come free."""
+        try:
+            connection, since = min(list(self.waiting.items()), key=lambda item: item[1])
+        except ValueError:
+            return False
+        if time.monotonic() - since < EVICT_AFTER_SECONDS:
+            return False
+        self.waiting.pop(connection, None)
+        try:
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        return self.open_connections.acquire(timeout=1.0)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.open_connections.acquire(blocking=False):
+        if not self.open_connections.acquire(blocking=False) and not self.make_room():
             try:
                 request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
                                 b"Content-Length: 23\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
@@ -287,23 +369,31 @@ def serve(
     cors: str | None = None,
     page: Callable[[], bytes] | None = None,
     ready: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> None:
-    """Serve ``source`` until interrupted. ``page`` makes the HTML for ``/`` (once, on first request)."""
+    """Serve ``source`` until interrupted. ``page`` makes the HTML for ``/graph``: on its first request,
+    and again after the source changed (a build appended to it)."""
     runner = QueryRunner(source, workers=workers, timeout=timeout, limits=limits)
-    cached: list[bytes] = []
+    cached: dict[tuple[object, ...], bytes] = {}
     lock = threading.Lock()
 
     def html() -> bytes:
+        version = runner.version()
         with lock:
-            if not cached:
-                cached.append(page() if page is not None else b"<!DOCTYPE html><title>kg</title><p>SPARQL at /sparql")
-            return cached[0]
+            if version not in cached:
+                cached.clear()
+                cached[version] = page() if page is not None else b"<!DOCTYPE html><title>kg</title><p>SPARQL at /sparql"
+            return cached[version]
 
     try:
-        server = _Server((host, port), make_handler(runner, html, cors))
+        server = _Server((host, port), make_handler(runner, html, cors), max_connections=max_connections)
     except BaseException:
         runner.close()
         raise
+    if warn is not None and not runner.network_isolated:
+        warn("the query workers could not be cut off from the network on this system; federated queries are "
+             "still refused by reading each query")
     if ready is not None:
         ready(f"http://{host}:{server.server_address[1]}/")
     try:

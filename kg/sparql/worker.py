@@ -4,17 +4,22 @@ A worker imports only pyoxigraph and this module (started from a fork server tha
 nothing else), so replacing one costs milliseconds, not the seconds of importing kg's pipeline.
 Each worker reads the same snapshot of the served graph, answers one query at a time on a thread
 with a large stack (deeply nested queries do not overflow it), and lives under a memory
-limit: a query that would need more memory than that ends its worker, not the machine.
+limit: a query that would need more memory than that ends its worker, not the machine. On Linux a
+worker also lives in a network namespace of its own, with no interface but a loopback that is
+down: whatever a query asks (a federated ``SERVICE`` call the guard did not catch), the engine
+cannot open a connection to anything.
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import itertools
 import json
 import os
 import resource
+import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -169,6 +174,7 @@ def serve_queries(snapshot: str, prefixes: dict[str, str], limits: Limits, union
     which counts what the engine allocates but not the store's mapped files); the engine's
     crash messages go nowhere, as the server reports a worker that stopped itself.
     """
+    isolated = isolate_network()
     try:
         store = ox.Store.read_only(snapshot)
     except BaseException as error:  # noqa: BLE001 - pyo3 panics derive from BaseException
@@ -177,7 +183,7 @@ def serve_queries(snapshot: str, prefixes: dict[str, str], limits: Limits, union
     threading.stack_size(QUERY_STACK_BYTES)
     resource.setrlimit(resource.RLIMIT_DATA, (limits.max_memory, limits.max_memory))
     _silence_stderr()
-    connection.send(("ready", ""))
+    connection.send(("ready", "isolated" if isolated else "networked"))
 
     def answer_queries() -> None:
         while True:
@@ -190,6 +196,30 @@ def serve_queries(snapshot: str, prefixes: dict[str, str], limits: Limits, union
     thread = threading.Thread(target=answer_queries, name="queries")
     thread.start()
     thread.join()
+
+
+#: unshare(2) flags: a new network namespace, and (for a user without CAP_SYS_ADMIN) a new user
+#: namespace that grants it in there.
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+
+
+def isolate_network() -> bool:
+    """Move this process into a network namespace of its own, where no address is reachable
+    (connect fails with "Network is unreachable"); True when it is done.
+
+    Must run while the process has one thread (a user namespace cannot be entered later). Tried
+    first as is (root), then with a user namespace (unprivileged users, where the system allows
+    them); elsewhere (macOS, a locked-down container) the worker keeps the network and the guard's
+    check of the query text is the only wall.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
 def _silence_stderr() -> None:
