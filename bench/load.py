@@ -8,8 +8,8 @@ Starts ``kg serve GRAPH`` on 127.0.0.1 and runs four scenarios, each for a few s
   while a probe sends a cheap query every 0.1 s; the probes' latency;
 - memory bomb: a 0.4 KB query whose answer is 400 MB (nested CONCAT x VALUES); its status, and the
   memory (RSS) of the server with all its workers at rest and at the peak;
-- slowloris: 200 connections that send their headers a byte a second; probes' latency, and whether
-  the connections were dropped.
+- slowloris: 300 connections that send their headers a byte a second and come back when dropped;
+  the probes' share answered and latency, and how often the connections were dropped.
 
 Run: .venv/bin/python bench/load.py [--graph output/graph.ttl] [--seconds 20] [--json FILE]
 (``--python`` and ``--pythonpath`` run another checkout's kg, for a before/after.)
@@ -172,33 +172,36 @@ def memory_bomb(url: str, pid: int) -> dict[str, object]:
             "query bytes": len(BOMB)}
 
 
-def slowloris(url: str, seconds: float, connections: int = 200) -> dict[str, object]:
+def slowloris(url: str, seconds: float, connections: int = 300) -> dict[str, object]:
+    """``connections`` slow senders, each sending its headers a byte a second and connecting again
+    at once when the server drops it, while a probe asks a cheap query every 0.1 s."""
     host, port = url.split("//", 1)[1].rstrip("/").split(":")
     stop = threading.Event()
     dropped = [0]
 
-    def attack() -> None:
-        sockets = []
-        for _ in range(connections):
+    def sender() -> None:
+        while not stop.is_set():
             try:
-                sock = socket.create_connection((host, int(port)), timeout=5)
-                sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
-                sockets.append(sock)
+                with socket.create_connection((host, int(port)), timeout=5) as sock:
+                    sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                    while not stop.is_set():
+                        sock.sendall(b"X")
+                        stop.wait(1.0)
             except OSError:
                 dropped[0] += 1
-        while not stop.is_set():
-            for sock in list(sockets):
-                try:
-                    sock.sendall(b"X")
-                except OSError:
-                    dropped[0] += 1
-                    sockets.remove(sock)
-            stop.wait(1.0)
-        for sock in sockets:
-            sock.close()
+                stop.wait(0.05)
+
+    def attack() -> None:
+        threads = [threading.Thread(target=sender, daemon=True) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     probes = probing(url, seconds, threading.Thread(target=attack), stop)
-    return {"probes": probes, "slow connections": connections, "dropped by the server": dropped[0]}
+    answered = probes.get("statuses", {}).get("200", 0) / max(1, int(probes.get("count", 0)))  # type: ignore[union-attr]
+    return {"probes": probes, "answered": round(answered, 3), "slow connections": connections,
+            "dropped by the server": dropped[0]}
 
 
 def main() -> None:

@@ -42,8 +42,8 @@ MAX_QUERY_BYTES = 1_000_000
 IDLE_SECONDS = 10.0
 HEADER_SECONDS = 10.0
 #: Connections open at once. Past that a new one takes the place of the connection that has waited
-#: longest for its request (if it waited over :data:`EVICT_AFTER_SECONDS`: a slow sender, or a
-#: client idle between requests), or gets 503 when every connection is busy with a query.
+#: longest for its request, once that one has waited :data:`EVICT_AFTER_SECONDS` (a slow sender, or
+#: a client idle between requests), or gets 503 when every connection is busy with a query.
 MAX_CONNECTIONS = 256
 EVICT_AFTER_SECONDS = 1.0
 #: Names a browser uses for this machine: on a loopback address only these may be in ``Host``.
@@ -310,15 +310,17 @@ class _Server(ThreadingHTTPServer):
         self.waiting: dict[socket.socket, float] = {}
 
     def make_room(self) -> bool:
-        """Drop the connection waiting longest for its request, if it has waited long enough, and
-        take its place; False when there is none to drop or its place did not come free."""
+        """Drop the connection waiting longest for its request and take its place, once it has waited
+        :data:`EVICT_AFTER_SECONDS` (a client that sends its request at once never is dropped;
+        new arrivals queue meanwhile); False when every connection is busy with a query, or the
+        place did not come free."""
         try:
             connection, since = min(list(self.waiting.items()), key=lambda item: item[1])
         except ValueError:
             return False
-        if time.monotonic() - since < EVICT_AFTER_SECONDS:
-            return False
-        self.waiting.pop(connection, None)
+        time.sleep(max(0.0, since + EVICT_AFTER_SECONDS - time.monotonic()))
+        if self.waiting.pop(connection, None) is None:  # its request came in meanwhile: look again
+            return self.open_connections.acquire(blocking=False) or self.make_room()
         try:
             connection.shutdown(socket.SHUT_RDWR)
         except OSError:
