@@ -43,7 +43,7 @@ from kg.model import Document
 from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.nlp import load_pipeline
 from kg.options import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_NODES, DEFAULT_OUT_DIR
-from kg.read import ENGLISH_SHARE_WARNING, checked_date, english_share, read_documents
+from kg.read import ENGLISH_SHARE_WARNING, checked_date, documents_in, english_share, input_files, read_documents
 from kg.view.viewer import render_html
 from kg.workers import DocumentGraph, extract_graphs
 
@@ -175,8 +175,10 @@ def build(
         if store is not None:
             writer = open_store(store, create=True)
             try:
-                with store_errors(store, writing=True):  # the disk full: Oxigraph's transaction leaves the store as it was
-                    write_documents(writer, graphs, replace_all=not append, only=new_graphs | changed if append else None)
+                # the disk full: Oxigraph's transaction leaves the store as it was
+                with store_errors(store, writing=True):
+                    write_documents(writer, graphs, replace_all=not append,
+                                    only=new_graphs | changed if append else None)
             finally:
                 writer.close()
         fill_union(graphs)
@@ -275,10 +277,13 @@ def _raise(error: InputError) -> None:
 
 
 def count_documents(paths: Sequence[str | Path]) -> int:
-    """How many documents ``paths`` hold (a quick first read, for a progress bar's total)."""
+    """How many documents ``paths`` hold, for a progress bar's total, found without reading a document: each
+    input is read once, so a Word bomb or a 50,000-page PDF costs its time once, not twice. A file is one
+    document, a JSON Lines file one a line, a CSV file one a row (:func:`kg.read.documents_in`); a file that
+    turns out unreadable still counts. 0 (no total) for stdin or a pipe, which can be read once only."""
     if not all(_rereadable(path) for path in paths):
         return 0
-    return sum(1 for _ in read_documents(paths, on_error=lambda _: None))
+    return sum(documents_in(file) for file in input_files(paths))
 
 
 def _rereadable(path: str | Path) -> bool:

@@ -1,21 +1,39 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
+import threading
+import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from typer.testing import CliRunner
 
+import kg.read
 from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
 from kg.errors import InputError
 from kg.graph.export import load_graph
 from kg.namespace import KG
-from kg.read import clean_text, content_id, front_matter, normalise_date, read_documents, text_document
+from kg.pipeline import build, count_documents
+from kg.read import (
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENT_CHARACTERS,
+    clean_text,
+    content_id,
+    front_matter,
+    json_line,
+    normalise_date,
+    read_documents,
+    text_document,
+)
 
 
 def read_all(*paths: Path | str) -> tuple[list, list[str]]:
@@ -429,3 +447,203 @@ def test_kg_build_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_FAILED
     assert "'04/06/2024' is not a date: give the day as YYYY-MM-DD" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --- hostile input: bombs, deep JSON, odd names and odd files (issue 28) -----------------------------------------
+
+def write_docx_bomb(path: Path, size: int) -> Path:
+    """A Word file whose document.xml unzips to ``size`` bytes of short paragraphs: a few hundred KB on disk."""
+    write_docx(path.with_suffix(".plain.docx"), ["Aid reached Gaza."])
+    paragraph = b"<w:p><w:r><w:t>Aid reached Gaza.</w:t></w:r></w:p>" * 4096
+    with zipfile.ZipFile(path.with_suffix(".plain.docx")) as plain, zipfile.ZipFile(path, "w") as bomb:
+        for item in plain.infolist():
+            data = plain.read(item.filename)
+            if item.filename != "word/document.xml":
+                bomb.writestr(item, data)
+                continue
+            head, tail = data.split(b"<w:body>")
+            info = zipfile.ZipInfo(item.filename)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with bomb.open(info, "w", force_zip64=True) as member:
+                member.write(head + b"<w:body>")
+                for _ in range(size // len(paragraph) + 1):
+                    member.write(paragraph)
+                member.write(b"</w:body></w:document>")
+    path.with_suffix(".plain.docx").unlink()
+    return path
+
+
+def test_a_word_file_that_unzips_past_the_budget_is_refused_in_seconds(tmp_path: Path) -> None:
+    bomb = write_docx_bomb(tmp_path / "bomb.docx", 4 * MAX_DOCUMENT_BYTES)
+    good = write_docx(tmp_path / "good.docx", ["Egypt hosted the talks."])
+    started = time.perf_counter()
+    documents, errors = read_all(bomb, good)
+    assert time.perf_counter() - started < 5
+    assert [d.text for d in documents] == ["Egypt hosted the talks."]
+    assert len(errors) == 1 and errors[0].startswith(f"{bomb}: ") and "split it into several documents" in errors[0]
+
+
+def test_a_word_file_is_read_no_further_than_one_document_of_text(tmp_path: Path) -> None:
+    # just under the byte budget, but three times the text the model reads in one document
+    path = write_docx(tmp_path / "long.docx", ["Aid reached Gaza on Monday. " * 40] * 2700)
+    documents, errors = read_all(path)
+    assert documents == []
+    assert errors == [f"{path}: more than {MAX_DOCUMENT_CHARACTERS:,} characters of text, more than the model reads "
+                      "in one document; split it into several documents"]
+
+
+def test_a_pdf_is_read_no_further_than_one_document_of_text(tmp_path: Path) -> None:
+    line = "Antony Blinken met Benjamin Netanyahu in Jerusalem on Tuesday to discuss aid."
+    path = write_pdf(tmp_path / "long.pdf", [line] * 45)
+    one_page = PdfReader(path).pages[0]
+    writer = PdfWriter()
+    for _ in range(MAX_DOCUMENT_CHARACTERS // (45 * len(line)) + 5):
+        writer.add_page(one_page)
+    with path.open("wb") as stream:
+        writer.write(stream)
+    documents, errors = read_all(path)
+    assert documents == [] and len(errors) == 1 and "split it into several documents" in errors[0]
+
+
+def test_a_text_file_past_the_budget_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as stream:
+        stream.truncate(MAX_DOCUMENT_BYTES + 1)  # sparse: nothing to read unless the reader reads it
+    documents, errors = read_all(path)
+    assert documents == [] and errors == [
+        f"{path}: the file holds more than {MAX_DOCUMENT_BYTES:,} bytes, more than the model reads in one document "
+        f"({MAX_DOCUMENT_CHARACTERS:,} characters); split it into several documents"]
+
+
+def test_a_web_page_past_the_budget_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"  # 1 MB, but 300,000 tags: trafilatura would take 10 s
+    empty.write_text("<html><body>" + "<p></p>" * 150_000 + "</body></html>", "utf-8")
+    long = tmp_path / "long.html"  # within the bytes, but its text is more than one document
+    long.write_text("<html><body>" + "<p>Aid reached Gaza.</p>" * 60_000 + "</body></html>", "utf-8")
+    started = time.perf_counter()
+    documents, errors = read_all(empty, long)
+    assert time.perf_counter() - started < 5
+    assert documents == [] and errors == [
+        f"{empty}: the page holds markup worth more than {MAX_DOCUMENT_BYTES:,} bytes, more than the model reads in "
+        f"one document ({MAX_DOCUMENT_CHARACTERS:,} characters); split it into several documents",
+        f"{long}: more than {MAX_DOCUMENT_CHARACTERS:,} characters of text, more than the model reads in one "
+        "document; split it into several documents"]
+
+
+def test_kg_build_refuses_a_docx_bomb_and_builds_the_rest(tmp_path: Path) -> None:
+    bomb = write_docx_bomb(tmp_path / "bomb.docx", 4 * MAX_DOCUMENT_BYTES)
+    (tmp_path / "good.txt").write_text("Angela Merkel met Emmanuel Macron in Paris.", "utf-8")
+    result = runner.invoke(app, ["build", str(bomb), str(tmp_path / "good.txt"), "--out", str(tmp_path / "out"),
+                                 "--no-html", "-q"])
+    assert result.exit_code == EXIT_SOME_INPUTS_FAILED, result.stderr
+    assert [line for line in result.stderr.splitlines() if "bomb.docx" in line] == [
+        f"kg: skipped: {bomb}: its parts unzip to markup worth more than {MAX_DOCUMENT_BYTES:,} bytes, more than "
+        f"the model reads in one document ({MAX_DOCUMENT_CHARACTERS:,} characters); split it into several documents"]
+    assert "Emmanuel Macron" in (tmp_path / "out" / "graph.ttl").read_text("utf-8")
+
+
+NESTED = "[" * 1000 + "]" * 1000
+
+
+def test_a_jsonl_line_nested_1000_deep_is_named_and_the_others_read(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join([json.dumps({"text": "Biden met Xi."}), NESTED, '{"text": "x", "title": ' + NESTED + "}",
+                               json.dumps({"text": "Macron visited Berlin."})]), "utf-8")
+    documents, errors = read_all(path)
+    assert [d.text for d in documents] == ["Biden met Xi.", "Macron visited Berlin."]
+    assert errors == [f"{path}:2: not valid JSON (nested too deeply; kg reads one flat object a line)",
+                      f"{path}:3: not valid JSON (nested too deeply; kg reads one flat object a line)"]
+
+
+def test_json_line_names_where_a_line_is_refused() -> None:
+    assert json_line('{"text": "Biden met Xi."}', "gold.jsonl:1") == {"text": "Biden met Xi."}
+    with pytest.raises(InputError, match=r"^gold.jsonl:7: not valid JSON \(nested too deeply"):
+        json_line(NESTED, "gold.jsonl:7")
+    with pytest.raises(InputError, match=r"^gold.jsonl:8: not valid JSON \(Expecting"):
+        json_line("{not json", "gold.jsonl:8")
+
+
+def test_kg_build_and_extract_keep_the_good_lines_of_a_jsonl_nested_1000_deep(tmp_path: Path) -> None:
+    lines = "\n".join([json.dumps({"id": "a", "text": "Angela Merkel met Emmanuel Macron in Paris."}), NESTED,
+                       json.dumps({"id": "b", "text": "Olaf Scholz visited Warsaw."})]) + "\n"
+    (tmp_path / "news.jsonl").write_text(lines, "utf-8")
+    built = runner.invoke(app, ["build", str(tmp_path / "news.jsonl"), "--out", str(tmp_path / "out"), "--no-html"])
+    assert built.exit_code == EXIT_SOME_INPUTS_FAILED and "Traceback" not in built.stderr
+    assert built.stdout.startswith("2 documents ->")
+    assert [line for line in built.stderr.splitlines() if "skipped" in line] == [
+        f"kg: skipped: {tmp_path / 'news.jsonl'}:2: not valid JSON (nested too deeply; kg reads one flat object "
+        "a line)"]
+    extracted = runner.invoke(app, ["extract", "-"], input=lines.encode())
+    assert extracted.exit_code == EXIT_SOME_INPUTS_FAILED and "Traceback" not in extracted.stderr
+    assert "kg: skipped: <stdin>:2: not valid JSON (nested too deeply" in extracted.stderr
+    assert "kg: extracted 2 documents" in extracted.stderr
+
+
+def test_a_record_field_that_is_not_text_or_a_number_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(record) for record in [
+        {"id": 7, "title": None, "text": "Biden met Xi."}, {"title": ["a", "b"], "text": "Macron visited Berlin."}]),
+        "utf-8")
+    documents, errors = read_all(path)
+    assert [(d.id, d.title) for d in documents] == [("7", None)]
+    assert errors == [f"{path}:2: \"title\" holds a list; give it as text"]
+
+
+def test_a_file_name_with_a_newline_cannot_forge_an_error_line(tmp_path: Path) -> None:
+    forged = tmp_path / "x\nkg: error: the disk is full.txt"
+    forged.write_text("", "utf-8")
+    (tmp_path / "good.txt").write_text("Angela Merkel met Emmanuel Macron in Paris.", "utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--no-html", "-q"])
+    assert result.exit_code == EXIT_SOME_INPUTS_FAILED
+    assert not any(line.startswith("kg: error:") for line in result.stderr.splitlines())
+    assert f"kg: skipped: {tmp_path}/x\\nkg: error: the disk is full.txt: file is empty" in result.stderr.splitlines()
+
+
+def test_links_that_loop_pipes_and_linked_folders_in_a_folder_are_named_without_blocking(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / "archive").mkdir(parents=True)
+    (folder / "archive" / "a.txt").write_text("Angela Merkel visited Paris.", "utf-8")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    (folder / "linked").symlink_to(folder / "archive")
+    os.mkfifo(folder / "pipe.txt")
+    found: list[tuple[list, list[str]]] = []
+    reader = threading.Thread(target=lambda: found.append(read_all(folder)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert found, "reading the folder blocked (on the FIFO?)"
+    [(documents, errors)] = found
+    assert [d.text for d in documents] == ["Angela Merkel visited Paris."]
+    assert [error.split(": ", 1)[0] for error in errors] == [
+        str(folder / name) for name in ("gone.txt", "linked", "loop.txt", "pipe.txt")]
+    assert "a link to a missing file" in errors[0] and "a link to a folder" in errors[1]
+    assert "a link that loops" in errors[2] and "a named pipe" in errors[3]
+
+
+def test_pypdf_warnings_stay_out_of_the_output(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "macron.pdf", ["Emmanuel Macron met Olaf Scholz in Berlin."])
+    raw = path.read_bytes()
+    start = raw.rindex(b"startxref") + len(b"startxref\n")
+    end = raw.index(b"\n", start)
+    path.write_bytes(raw[:start] + str(int(raw[start:end]) + 7).encode() + raw[end:])  # pypdf: "incorrect startxref"
+    # a real process: under pytest its log capture takes the records Python would otherwise print on stderr
+    process = subprocess.run([sys.executable, "-m", "kg", "build", str(path), "--out", str(tmp_path / "out"),
+                              "--no-html", "-q"], capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0, process.stderr
+    assert process.stderr == ""
+
+
+def test_a_build_reads_each_input_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = newsroom_folder(tmp_path / "news")
+    (folder / "more.jsonl").write_text(json.dumps({"text": "Olaf Scholz visited Warsaw."}) + "\n\n" +
+                                       json.dumps({"text": "Joe Biden met Xi Jinping."}) + "\n", "utf-8")
+    (folder / "more.csv").write_text('title,text\nA,"Rishi Sunak\n\nmet Scholz."\nB,Macron spoke.\n', "utf-8")
+    opened: list[str] = []
+    for reader in ("pdf_document", "docx_document"):  # the real readers, counted
+        real = getattr(kg.read, reader)
+        monkeypatch.setattr(kg.read, reader, lambda path, real=real: opened.append(path.name) or real(path))
+    assert count_documents([folder]) == 8 and opened == []
+    totals: list[int] = []
+    result = build([folder], out_dir=None, html=False, on_documents_read=totals.append)
+    assert totals == [8] and len(result.documents) == 8
+    assert sorted(opened) == ["cairo.docx", "macron.pdf"]
