@@ -95,8 +95,28 @@ def progress_bar(quiet: bool) -> Progress:
     )
 
 
+#: Characters that end a line or move the cursor (C0 and C1 controls, U+2028 and U+2029), as Python escapes them.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def one_line(message: str) -> str:
+    """``message`` as one line whatever it quotes: a file named ``"x\\nkg: error: ..."`` would otherwise print a
+    second line that reads as kg's own, and a terminal escape in a name could rewrite the screen.
+
+    >>> one_line("news/x\\nkg: error: disk full.txt: file is empty")
+    'news/x\\\\nkg: error: disk full.txt: file is empty'
+    """
+    return message.translate(_ESCAPES)
+
+
+def status(line: str) -> None:
+    """A progress or status line on stderr, written as it is: labels and paths in it are the
+    user's text, which rich would read as markup ("[/x]" raises) and emoji codes (":cd:" is a picture)."""
+    stderr.out(line)
+
+
 def skipped(error: InputError) -> None:
-    stderr.print(f"kg: skipped: {error}", markup=False)
+    stderr.print(f"kg: skipped: {one_line(str(error))}", markup=False)
 
 
 class WarningPrinter:
@@ -110,7 +130,7 @@ class WarningPrinter:
     def __call__(self, message: str) -> None:
         if self.shown > 0:
             self.shown -= 1
-            stderr.print(f"kg: warning: {message}", markup=False)
+            stderr.print(f"kg: warning: {one_line(message)}", markup=False)
         else:
             self.hidden += 1
 
@@ -120,7 +140,7 @@ class WarningPrinter:
 
 
 def fail(message: str) -> NoReturn:
-    stderr.print(f"kg: error: {message}", markup=False)
+    stderr.print(f"kg: error: {one_line(message)}", markup=False)
     raise typer.Exit(EXIT_FAILED)
 
 
@@ -512,6 +532,10 @@ def serve_command(
         str | None, typer.Option("--cors", help="Let web pages from this origin (e.g. https://yasgui.example, or *) "
                                  "query the endpoint from a browser; off by default.")
     ] = None,
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", min=2, help="Connections open at once; past that, the one waiting "
+                          "longest for its request makes way, or 503 when all are busy.")
+    ] = 256,
     max_nodes: Annotated[int, MAX_NODES_OPTION] = DEFAULT_MAX_NODES,
 ) -> None:
     """Serve a graph as a read-only SPARQL 1.1 endpoint at /sparql, a query page at / and the graph page at /graph.
@@ -532,10 +556,6 @@ def serve_command(
     if not is_loopback(host):
         stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
 
-    max_connections: Annotated[
-        int, typer.Option("--max-connections", min=2, help="Connections open at once; past that, the one waiting "
-                          "longest for its request makes way, or 503 when all are busy.")
-    ] = 256,
     def page() -> bytes:
         graph = load_graph(source)
         return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
@@ -543,6 +563,8 @@ def serve_command(
     try:
         limits = Limits(max_rows=max_rows, max_bytes=max_megabytes * 2**20, max_memory=max_memory * 2**20)
         serve(source, host=host, port=port, timeout=timeout, workers=workers, limits=limits, cors=cors, page=page,
+              warn=lambda message: stderr.print(f"kg: warning: {one_line(message)}", markup=False),
+              max_connections=max_connections,
               ready=lambda url: print(f"serving {source} at {url} (SPARQL: {url}sparql); Ctrl-C stops", flush=True))
     except KGError as error:
         fail(str(error))
@@ -563,7 +585,6 @@ def push_command(
     ] = None,
 ) -> None:
     """Load a graph into a remote triple store with the SPARQL 1.1 Graph Store HTTP Protocol.
-              warn=lambda message: stderr.print(f"kg: warning: {message}", markup=False), max_connections=max_connections,
 
     Each document goes into its own named graph (PUT, replacing what the store had for it), so
     pushing again never duplicates.
@@ -666,7 +687,7 @@ def train_command(
 
     def progress(line: str) -> None:
         if not quiet:
-            stderr.print(line, markup=False)
+            status(line)
 
     if is_news_facts(data):
         from kg.learn.newstrain import train_news_model

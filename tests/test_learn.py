@@ -11,13 +11,23 @@ from spacy.tokens import Doc, DocBin, Span
 
 from kg.errors import InputError, ModelError
 from kg.extraction.document import analyse
-from kg.learn.annotations import Annotated, Entity, Relation, micro_scores, read_annotations, to_spert
+from kg.learn.annotations import (
+    MAX_EXAMPLE_TOKENS,
+    Annotated,
+    Entity,
+    Relation,
+    micro_scores,
+    read_annotations,
+    split_long,
+    to_spert,
+)
+from kg.learn.apply import PAIR_WINDOW, candidate_pairs
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
 from kg.learn.features import pair_features, rule_view
 from kg.learn.ner import aligned_labels
 from kg.learn.trained import label_map
 from kg.model import Document, EntityClass
-from kg.nlp import load_pipeline
+from kg.nlp import USER_SPANS, load_pipeline
 
 SENTENCE = {"tokens": ["Ann", "Lee", "works", "for", "Acme", "in", "Lima", "."],
             "entities": [{"type": "Peop", "start": 0, "end": 2}, {"type": "Org", "start": 4, "end": 5},
@@ -54,12 +64,60 @@ def test_a_docbin_keeps_relations_in_user_data(tmp_path: Path) -> None:
     ('[{"entities": []}]', "example 1 is not SpERT JSON"),
     ('[{"tokens": ["a"], "entities": [{"type": "X", "start": 0, "end": 3}]}]', "spans tokens 0-3 of 1"),
     ('[{"tokens": ["a"], "entities": [], "relations": [{"type": "R", "head": 0, "tail": 1}]}]', "names entity 0"),
+    ('[{"tokens": ["a", "b"], "entities": [{"type": null, "start": 0, "end": 1}]}]',
+     "example 1: entity 0's 'type' is null, not a string"),  # was the label "None"
+    ('[{"tokens": ["a", 3]}]', "example 1: token 1 is 3, not a string"),  # was the word "3"
+    ('[{"tokens": ["a"], "entities": [{"type": "X", "start": "0", "end": 1}]}]',
+     "example 1: entity 0's 'start' is \"0\", not a whole number"),
+    ('[{"tokens": ["a"], "entities": [], "relations": [{"type": ["R"], "head": 0, "tail": 0}]}]',
+     "example 1: relation 0's 'type' is list, not a string"),
+    ('[{"tokens": ["a"], "entities": [{"type": "X", "start": 0, "end": 1}, {"type": "X", "start": 0, "end": 1}]}]',
+     "example 1: entity 1 .* repeats entity 0"),
+    ("[" * 1000 + "]" * 1000, "nested too deeply"),  # was a RecursionError traceback
 ])
 def test_bad_annotations_say_where(tmp_path: Path, bad: str, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(bad)
     with pytest.raises(InputError, match=message):
         read_annotations(path)
+
+
+def test_a_long_example_is_cut_after_sentence_ends_and_never_inside_an_entity() -> None:
+    sentence = ("Ann", "Lee", "works", "for", "Acme", ".")
+    tokens = sentence * 1000
+    entities = tuple(entity for n in range(0, len(tokens), 6)
+                     for entity in (Entity(n, n + 2, "Peop"), Entity(n + 4, n + 5, "Org")))
+    relations = tuple(Relation(n, n + 1, "Work_For") for n in range(0, len(entities), 2))
+    lines: list[str] = []
+    pieces = split_long([Annotated(tokens, entities, relations), Annotated(sentence, entities[:2], relations[:1])],
+                        "train.json", report=lines.append)
+    assert all(len(piece.tokens) <= MAX_EXAMPLE_TOKENS and piece.tokens[-1] == "." for piece in pieces)
+    assert sum(len(piece.entities) for piece in pieces) == len(entities) + 2  # every entity and relation kept
+    assert sum(len(piece.relations) for piece in pieces) == len(relations) + 1
+    assert pieces[-1] == Annotated(sentence, entities[:2], relations[:1])  # a short example as it was
+    assert lines == [f"train.json: example 1 has 6,000 tokens: cut into {len(pieces) - 1} pieces of at most "
+                     f"{MAX_EXAMPLE_TOKENS}"]
+
+
+def test_candidate_pairs_of_a_long_example_grow_with_its_entities_not_their_square() -> None:
+    """One example of 120,000 tokens and 40,000 entities took past 8 GB when every two were paired."""
+    def pairs_of(entities: int) -> list[tuple[Span, Span, list[tuple[int, int]]]]:
+        vocab = load_pipeline().vocab
+        doc = Doc(vocab, words=["w"] * (3 * entities), sent_starts=[True] + [False] * (3 * entities - 1))
+        doc.spans[USER_SPANS] = [Span(doc, 3 * n, 3 * n + 1 + n % 2, label="AB"[n % 2]) for n in range(entities)]
+        return candidate_pairs(doc, frozenset({("A", "B"), ("B", "A"), ("A", "A")}), whole=True)
+
+    small, large = pairs_of(600), pairs_of(1200)
+    assert len(large) < 2.1 * len(small) and len(large) < 100 * 1200  # all pairs: 1200 * 1199 * 3 / 4
+    assert all(max(h.end, t.end) - min(h.start, t.start) <= PAIR_WINDOW for h, t, _ in large)
+    entities = sorted({h for h, _, _ in large} | {t for _, t, _ in large}, key=lambda span: span.start)
+    near = [(h, t) for h in entities for t in entities if h is not t and h.label_ + t.label_ != "BB"
+            and max(h.end, t.end) - min(h.start, t.start) <= PAIR_WINDOW]
+    assert len(large) == len(near)  # every pair within the window, and no other
+    head, tail, spans = large[len(large) // 2]
+    left, right = sorted((head, tail), key=lambda span: span.start)
+    between = {(s.start, s.end) for s in entities if s.start >= left.end and s.end <= right.start}
+    assert between <= set(spans)  # what stands between the two is counted as before
 
 
 def test_micro_scores_count_hits_over_all_examples() -> None:

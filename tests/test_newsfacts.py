@@ -103,3 +103,10 @@ def test_an_unknown_class_an_empty_file_and_a_missing_article_are_refused(tmp_pa
     with pytest.raises(InputError, match="a2: no article with this id"):
         read_news_facts(path)
     assert not is_news_facts(tmp_path) and is_news_facts(path)
+
+
+def test_a_gold_line_nested_a_thousand_deep_is_one_line_named_not_a_recursion_error(tmp_path: Path) -> None:
+    path = folder(tmp_path, [])
+    (path / "gold.jsonl").write_text("[" * 1000 + "]" * 1000 + "\n", "utf-8")
+    with pytest.raises(InputError, match=r"gold.jsonl:1: not valid JSON \(nested too deeply"):
+        read_news_facts(path)

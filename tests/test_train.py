@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +166,8 @@ def test_a_model_loads_with_its_own_threshold_and_labels(trained: Path) -> None:
     (["--data", "{none_label}"], "'NONE' is what kg calls no relation"),
     (["--data", "{train}", "--labels", "{bad_labels}"], "each CLASS or RELATION one name"),
     (["--data", "{empty_token}"], "a token is empty or blank"),
+    (["--data", "{null_type}"], "example 1: entity 0's 'type' is null, not a string"),
+    (["--data", "{deep}"], "cannot read annotations (JSON nested too deeply)"),
 ])
 def test_training_input_errors_are_clear(trained: Path, tmp_path: Path, arguments: list[str], message: str) -> None:
     """Each is refused before any training, in one line."""
@@ -170,11 +176,15 @@ def test_training_input_errors_are_clear(trained: Path, tmp_path: Path, argument
              "none_label": [{**example, "relations": [{**r, "type": "NONE"} for r in example["relations"]]}
                             for example in synthetic(10, seed=1)],
              "empty_token": [{**example, "tokens": ["", *example["tokens"][1:]]} for example in synthetic(10, seed=1)],
+             "null_type": [{**example, "entities": [{**e, "type": None} for e in example["entities"]]}
+                           for example in synthetic(10, seed=1)],
              "bad_labels": {"entities": {"Peop": ["Person"]}}}
     paths = {}
     for name, content in files.items():
         paths[name] = tmp_path / f"{name}.json"
         paths[name].write_text(json.dumps(content))
+    paths["deep"] = tmp_path / "deep.json"
+    paths["deep"].write_text("[" * 1000 + "]" * 1000)
     filled = [a.format(model=trained, **paths) for a in arguments]
     if "--out" not in filled:
         filled += ["--out", str(tmp_path / "model")]
@@ -182,6 +192,72 @@ def test_training_input_errors_are_clear(trained: Path, tmp_path: Path, argument
     assert result.exit_code != 0
     assert message in result.output
     assert "NER epoch" not in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_refused_data_leaves_the_model_at_out_as_it_was(trained: Path, tmp_path: Path) -> None:
+    (tmp_path / "train.json").write_text(json.dumps(
+        [*synthetic(10, seed=1), {"tokens": ["Ann", 3], "entities": [], "relations": []}]))
+    shutil.copytree(trained, tmp_path / "model")
+    before = {path.relative_to(tmp_path): path.read_bytes() for path in (tmp_path / "model").rglob("*")
+              if path.is_file()}
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "train.json"), "--out", str(tmp_path / "model")])
+    assert result.exit_code == 2 and result.output.strip() == f"kg: error: {tmp_path / 'train.json'}: example 11: " \
+        "token 1 is 3, not a string"
+    assert {path.relative_to(tmp_path): path.read_bytes() for path in (tmp_path / "model").rglob("*")
+            if path.is_file()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model", "train.json"]
+
+
+def test_progress_lines_print_labels_and_paths_as_written(tmp_path: Path) -> None:
+    """Not read as rich markup ("[/x]" raised, after the model was written) nor emoji codes (":cd:")."""
+    (tmp_path / "train.json").write_text(json.dumps(synthetic(70, seed=1)))
+    (tmp_path / "dev.json").write_text(json.dumps(synthetic(21, seed=2)))
+    (tmp_path / "labels.json").write_text(json.dumps({"entities": {"[/x]:cd:[bold]": "Person"}}))
+    out = tmp_path / "m:cd:[/x]"
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "train.json"), "--dev", str(tmp_path / "dev.json"),
+                                 "--labels", str(tmp_path / "labels.json"), "--out", str(out), "--max-epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "the data has no entities labelled [/x]:cd:[bold] (a typo?)" in result.output
+    assert f"written to {out}\n" in result.output and f"model: {out}\n" in result.output
+
+
+def _staging_folders(out: Path) -> list[str]:
+    return sorted(path.name for path in out.parent.iterdir() if path.name.startswith(f".{out.name}.")
+                  and path.is_dir())
+
+
+def test_the_next_training_clears_what_a_killed_one_left(tmp_path: Path) -> None:
+    """A training killed while it writes leaves its staging folder (15 MB) beside --out; the next
+    training of the same --out removes it, under the lock every training holds while it stages."""
+    (tmp_path / "train.json").write_text(json.dumps(synthetic(70, seed=1)))
+    (tmp_path / "dev.json").write_text(json.dumps(synthetic(21, seed=2)))
+    out = tmp_path / "model"
+    arguments = ["train", "--data", str(tmp_path / "train.json"), "--dev", str(tmp_path / "dev.json"),
+                 "--out", str(out), "--max-epochs", "1", "--quiet"]
+    killed = subprocess.Popen([sys.executable, "-m", "kg", *arguments], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not _staging_folders(out) and killed.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed.kill()
+    killed.wait()
+    assert _staging_folders(out) and not out.exists()  # what a kill leaves
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert _staging_folders(out) == [] and (out / TRAINED_MODEL_META).is_file()
+
+
+def test_a_model_set_aside_by_a_killed_swap_is_put_back_and_staging_removed(trained: Path, tmp_path: Path) -> None:
+    from kg.learn.train import _remove_abandoned
+
+    out = tmp_path / "model"
+    shutil.copytree(trained, tmp_path / ".model.abcd_123.old")  # killed between setting aside and swapping in
+    (tmp_path / ".model.efgh4567" / "pipeline").mkdir(parents=True)
+    (tmp_path / ".model.notes").mkdir()  # not a name kg gives its staging folders: left alone
+    _remove_abandoned(out)
+    assert (out / TRAINED_MODEL_META).is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".model.notes", "model"]
 
 
 def test_training_leaves_the_pipeline_kg_uses_untouched(trained: Path) -> None:

@@ -10,7 +10,9 @@ set a model was trained with, and loading warns when it differs.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,10 +38,16 @@ class RuleMatch(NamedTuple):
 
 
 class RuleView(NamedTuple):
-    """What the rules made of a doc, over its tokens: their relations and their named mentions' classes."""
+    """What the rules made of a doc, over its tokens: their relations and their named mentions' classes.
 
-    relations: list[RuleMatch]
-    classes: list[tuple[int, int, str]]  # (start, end, kg class) of each name
+    Both lists are in token order (by first token) and ``reach`` is the most tokens any of them
+    spans, so a pair looks up only those near it: a document-long example has tens of thousands
+    of names, and scanning them all for each of its pairs takes hours.
+    """
+
+    relations: list[RuleMatch]  # by their first token
+    classes: list[tuple[int, int, str]]  # (start, end, kg class) of each name, by start
+    reach: int  # the most tokens one of them spans
 
 
 def rule_view(analysis: DocumentAnalysis, doc: Doc) -> RuleView:
@@ -49,7 +57,11 @@ def rule_view(analysis: DocumentAnalysis, doc: Doc) -> RuleView:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if mention.antecedent is None and span is not None:
             classes.append((span.start, span.end, str(mention.cls)))
-    return RuleView(rule_matches(analysis, doc), classes)
+    classes.sort(key=_first)  # stable: names of one start stay as the rules listed them
+    relations = sorted(rule_matches(analysis, doc), key=_first_of_match)
+    reach = max([end - start for start, end, _ in classes]
+                + [_last_of_match(match) - _first_of_match(match) for match in relations], default=0)
+    return RuleView(relations, classes, reach)
 
 
 def rule_matches(analysis: DocumentAnalysis, doc: Doc) -> list[RuleMatch]:
@@ -87,7 +99,8 @@ def pair_features(doc: Doc, head: Span, tail: Span, rules: RuleView,
     types = f"{head.label_}>{tail.label_}"
     order = "h<t" if head.start < tail.start else "t<h"
     features = {"bias", "types=" + types, "order=" + order, f"order|types={order}|{types}"}
-    features |= _rule_features(head, tail, rules.relations, types)
+    first, last = min(head.start, tail.start), max(head.end, tail.end)
+    features |= _rule_features(head, tail, _near(rules.relations, _first_of_match, first, last, rules.reach), types)
     head_class, tail_class = _rule_class(head, rules), _rule_class(tail, rules)
     features |= {"head_kg=" + head_class, "tail_kg=" + tail_class, f"kg_classes={head_class}>{tail_class}|{types}"}
     left, right = (head, tail) if head.start < tail.start else (tail, head)
@@ -102,7 +115,7 @@ def pair_features(doc: Doc, head: Span, tail: Span, rules: RuleView,
     return features
 
 
-def rules_between(head: Span, tail: Span, matches: list[RuleMatch]) -> list[tuple[RuleMatch, str]]:
+def rules_between(head: Span, tail: Span, matches: Sequence[RuleMatch]) -> list[tuple[RuleMatch, str]]:
     """The rules' relations joining the two spans (by overlap), each with its direction: "fwd"
     from head to tail, "rev" from tail to head."""
     head_tokens, tail_tokens = (head.start, head.end), (tail.start, tail.end)
@@ -115,7 +128,7 @@ def rules_between(head: Span, tail: Span, matches: list[RuleMatch]) -> list[tupl
     return found
 
 
-def _rule_features(head: Span, tail: Span, matches: list[RuleMatch], types: str) -> set[str]:
+def _rule_features(head: Span, tail: Span, matches: Sequence[RuleMatch], types: str) -> set[str]:
     features: set[str] = set()
     head_tokens, tail_tokens = (head.start, head.end), (tail.start, tail.end)
     for match, direction in rules_between(head, tail, matches):
@@ -131,7 +144,7 @@ def _rule_features(head: Span, tail: Span, matches: list[RuleMatch], types: str)
 def _rule_class(span: Span, rules: RuleView) -> str:
     """The class the rules gave the name sharing most tokens with the span ("none" when no name does)."""
     best, best_shared = "none", 0
-    for start, end, cls in rules.classes:
+    for start, end, cls in _near(rules.classes, _first, span.start, span.end, rules.reach):
         shared = min(end, span.end) - max(start, span.start)
         if shared > best_shared:
             best, best_shared = cls, shared
@@ -189,6 +202,27 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
             return up_from_a[: position[token.i] + 1], climb
         climb.append(token)
     return None
+
+
+Item = TypeVar("Item")
+
+
+def _near(items: Sequence[Item], first: Callable[[Item], int], start: int, end: int, reach: int) -> Sequence[Item]:
+    """Of ``items`` in order of their first token (``first``), none spanning more than ``reach``
+    tokens, those that can overlap tokens ``start`` to ``end``: a slice found by binary search."""
+    return items[bisect_left(items, start - reach, key=first):bisect_left(items, end, key=first)]
+
+
+def _first(item: tuple[int, int, str]) -> int:
+    return item[0]
+
+
+def _first_of_match(match: RuleMatch) -> int:
+    return min(match.subject[0], match.object[0])
+
+
+def _last_of_match(match: RuleMatch) -> int:
+    return max(match.subject[1], match.object[1])
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -214,11 +215,11 @@ def candidates(analysis: DocumentAnalysis, doc: Doc) -> list[Candidate]:
     found: dict[tuple[str, str], Candidate] = {}
     for number, mentions in sorted(in_sentence.items()):
         mentions.sort(key=lambda mention: mention.start)
-        for a in mentions:
-            for b in mentions:
+        tokens = [token_at(mention.start) for mention in mentions]
+        for a, at in zip(mentions, tokens, strict=True):
+            # those near found by binary search: a sentence of a hostile article can hold thousands
+            for b in mentions[bisect_left(tokens, at - MAX_DISTANCE):bisect_right(tokens, at + MAX_DISTANCE)]:
                 if a is b:
-                    continue
-                if abs(token_at(a.start) - token_at(b.start)) > MAX_DISTANCE:
                     continue
                 ra, rb = referent(a, by_id), referent(b, by_id)
                 if _same_name(ra, rb):

@@ -20,7 +20,6 @@ file) is refused with one line naming the document and the fact, before anything
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -108,7 +107,7 @@ def is_news_facts(path: Path) -> bool:
 
 def read_news_facts(folder: Path) -> tuple[list[NewsArticle], AlignmentReport]:
     """The annotated articles of a news-facts folder, aligned, and the alignment's report."""
-    from kg.read import read_documents
+    from kg.read import json_line, read_documents
 
     if not is_news_facts(folder):
         raise InputError(f"{folder}: a news-facts folder holds {ARTICLES_FILE} and {GOLD_FILE}")
@@ -125,10 +124,7 @@ def read_news_facts(folder: Path) -> tuple[list[NewsArticle], AlignmentReport]:
     articles = []
     seen: set[str] = set()
     for number, line in records:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{gold_path}:{number}: not JSON ({error})") from error
+        record = json_line(line, f"{gold_path}:{number}")  # nested a thousand deep: one line named, no RecursionError
         article = _article(record, documents, f"{gold_path}:{number}", report)
         if article.document.id in seen:
             raise InputError(f"{gold_path}:{number} {article.document.id}: the article is annotated twice")

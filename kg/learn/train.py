@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,8 +31,8 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import InputError
 from kg.extraction.document import analyse
-from kg.learn.annotations import Annotated, micro_scores, read_annotations
-from kg.learn.apply import candidate_pairs
+from kg.learn.annotations import Annotated, micro_scores, read_annotations, split_long
+from kg.learn.apply import PAIR_WINDOW, candidate_pairs
 from kg.learn.classifier import NO_RELATION, PairClassifier, fit
 from kg.learn.features import RuleView, pair_features, rule_view
 from kg.learn.ner import TRAINED_NER, Epoch, UserEntities, train_ner
@@ -77,6 +79,8 @@ def train_model(train_path: Path, out: Path, *, dev_path: Path | None = None, ba
     dev = read_annotations(dev_path) if dev_path is not None else None
     if dev is None:
         train, dev = _held_out(train, seed)
+    train = split_long(train, str(train_path), report=report)  # after holding out: a document's pieces stay together
+    dev = split_long(dev, str(dev_path or f"a tenth of {train_path}"), report=report)
     _check_data(train, dev, str(train_path), str(dev_path or f"a tenth of {train_path}"))
     entity_labels = sorted({entity.label for example in train for entity in example.entities})
     relation_labels = {relation.label for example in train for relation in example.relations}
@@ -175,14 +179,18 @@ def _train_classifier(train: Sequence[Annotated], train_docs: list[tuple[Doc, Ru
         gold = {((h.start, h.end, h.label), (t.start, t.end, t.label)): label
                 for h, t, label in example.relation_keys()}
         for head_span, tail_span, spans in candidate_pairs(doc, type_pairs, whole=True):
-            features.append(pair_features(doc, head_span, tail_span, rules, spans))
+            features.append(_compact(pair_features(doc, head_span, tail_span, rules, spans)))
             labels.append(gold.get(((head_span.start, head_span.end, head_span.label_),
                                     (tail_span.start, tail_span.end, tail_span.label_)), NO_RELATION))
-    dev_pairs = [(n, head, tail, pair_features(doc, head, tail, rules, spans))
+    dev_pairs = [(n, head, tail, _compact(pair_features(doc, head, tail, rules, spans)))
                  for n, (doc, rules) in enumerate(dev_docs)
                  for head, tail, spans in candidate_pairs(doc, type_pairs, whole=True)]
     report(f"relations: {len(features)} training pairs ({sum(label != NO_RELATION for label in labels)} related), "
            f"{len(dev_pairs)} dev pairs")
+    long = [example for example in train if len(example.tokens) > PAIR_WINDOW]
+    if long:
+        report(f"relations: {len(long)} training example(s) longer than {PAIR_WINDOW} tokens, paired within "
+               f"their sentences ({sum(len(example.relations) for example in long)} annotated relations in them)")
     frozen = {label: frozenset(pairs) for label, pairs in allowed.items()}
     chosen: list[tuple[tuple[float, float, float], PairClassifier, float]] = []  # the best so far, last
     for penalty in PENALTIES:
@@ -200,7 +208,13 @@ def _train_classifier(train: Sequence[Annotated], train_docs: list[tuple[Doc, Ru
     return classifier, scores, penalty
 
 
-def _relation_scores(dev: Sequence[Annotated], pairs: list[tuple[int, Span, Span, set[str]]],
+def _compact(features: set[str]) -> tuple[str, ...]:
+    """A pair's features as a tuple of interned strings: a set of 40 takes 2 KB and a tuple 0.4 KB,
+    the strings repeat from pair to pair, and a document-long example has a million pairs."""
+    return tuple(map(sys.intern, features))
+
+
+def _relation_scores(dev: Sequence[Annotated], pairs: list[tuple[int, Span, Span, tuple[str, ...]]],
                      decisions: list[tuple[str, float] | None]) -> tuple[float, float, float]:
     """Strict micro precision, recall, F1 of the decided relations (spans, types and label right)."""
     found: list[set[Any]] = [set() for _ in dev]
@@ -213,17 +227,48 @@ def _relation_scores(dev: Sequence[Annotated], pairs: list[tuple[int, Span, Span
 
 @contextmanager
 def _staged(out: Path) -> Iterator[Path]:
-    """A directory to write the model into, beside ``out``, renamed onto it when all is written."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    except OSError as error:
-        raise InputError(f"{out.parent}: cannot write the model there ({error})") from error
+    """A directory to write the model into, beside ``out``, renamed onto it when all is written.
+
+    Held under ``out``'s write lock (:mod:`kg.graph.lock`) from the staging directory's making to
+    its renaming, so a second training of the same ``out`` waits, and finds any staging directory
+    left beside it abandoned (its training was killed): those are removed first.
+    """
+    from kg.graph.lock import writing
+
+    with writing([out]):
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(out)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        except OSError as error:
+            raise InputError(f"{out.parent}: cannot write the model there ({error})") from error
+        with _swapped_in(staging, out):
+            yield staging
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Staging directories of ``out`` that killed trainings left (``.NAME.xxxxxxxx``, 15 MB each),
+    removed; called under ``out``'s write lock, which every training holds while it stages. A
+    model set aside for the swap (``.old``) with no model in its place is put back instead."""
+    staged = re.compile(rf"\.{re.escape(out.name)}\.[a-z0-9_]{{8}}(\.old)?")
+    for path in sorted(out.parent.iterdir()):
+        match = staged.fullmatch(path.name)
+        if match is None or not path.is_dir() or path.is_symlink():
+            continue
+        if match.group(1) and not out.exists() and is_trained_model(str(path)):
+            os.replace(path, out)  # killed between setting the old model aside and swapping the new one in
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _swapped_in(staging: Path, out: Path) -> Iterator[None]:
+    """``staging`` renamed onto ``out`` once the block has written it; removed if it fails."""
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a model is shared like any directory
     try:
-        yield staging
+        yield
         replaced = staging.with_name(staging.name + ".old")
         if out.exists():
             os.replace(out, replaced)  # set aside, then swapped: out is never missing for long, never half written
