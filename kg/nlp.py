@@ -71,6 +71,61 @@ def sentences(doc: Doc) -> list[Span]:
     return found
 
 
+#: A sentence at least this long has its spans' roots found from depths worked out once (see
+#: :func:`quick_span_roots`); shorter ones leave spaCy's own ``Span.root``, which is quicker there.
+DEEP_SENTENCE_TOKENS = 200
+
+
+def quick_span_roots(doc: Doc) -> None:
+    """Make ``Span.root`` cost a look-up on a doc with a very long sentence.
+
+    spaCy finds a span's root by walking each candidate token up to the sentence root. In a list of
+    a thousand names each item hangs off the one before, so the walk is as long as the list, for
+    every one of its thousand names: kg's stages read ``root`` often enough that the work grew
+    with the square of the list. Here the depth of every token is worked out once and the root is
+    chosen exactly as spaCy chooses it (``user_span_hooks``, which spaCy's ``Span.root`` calls).
+    """
+    if max((len(sentence) for sentence in sentences(doc)), default=0) >= DEEP_SENTENCE_TOKENS:
+        doc.user_span_hooks["root"] = _SpanRoots(doc)
+
+
+class _SpanRoots:
+    """``Span.root`` as spaCy's ``span.pyx`` computes it: a sentence root in the span if there is one;
+    else, of the tokens whose head lies outside the span, the one fewest steps from the sentence
+    root (a childless space or punctuation mark counting as far), the first on a tie."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.heads = [token.head.i for token in doc]
+        far = len(doc) - 1
+        leaves = {token.i for token in doc if (token.is_space or token.is_punct) and token.n_lefts == 0
+                  and token.n_rights == 0}
+        depth: list[int] = [-1] * len(doc)
+        for i in range(len(doc)):
+            path = []
+            while depth[i] < 0 and self.heads[i] != i:
+                path.append(i)
+                i = self.heads[i]
+            known = 0 if depth[i] < 0 else depth[i]
+            depth[i] = known
+            for step, j in enumerate(reversed(path), start=1):
+                depth[j] = known + step
+        self.rank = [far if i in leaves else value for i, value in enumerate(depth)]
+
+    def __call__(self, span: Span) -> Token:
+        start, end = span.start, span.end
+        for i in range(start, end):
+            if self.heads[i] == i:
+                return self.doc[i]
+        best, root = len(self.doc), -1
+        for i in range(start, end):
+            if start <= self.heads[i] < end:
+                continue
+            if self.rank[i] < best:
+                best, root = self.rank[i], i
+        return self.doc[start if root == -1 else root]
+
+
 def text_of(doc: Doc) -> str:
     """The doc's text, joined once: ``Doc.text`` joins every token's text each time it is read."""
     found: str | None = doc.user_data.get(TEXT_KEY)

@@ -42,6 +42,20 @@ def spacy_form(attributes: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def within_steps(pattern: list[dict[str, Any]], tokens: list[int], doc: Doc) -> bool:
+    """spaCy's match kept as kg's engine reads ``STEPS`` (its one addition): a ``<<`` node at most
+    that many heads above its parent's token."""
+    where = {node["RIGHT_ID"]: token for node, token in zip(pattern, tokens, strict=True)}
+    for node in pattern:
+        if "STEPS" in node:
+            token, steps = doc[where[node["LEFT_ID"]]], 0
+            while token.i != where[node["RIGHT_ID"]]:
+                token, steps = token.head, steps + 1
+            if steps > node["STEPS"]:
+                return False
+    return True
+
+
 @pytest.mark.parametrize("row", [row for row in shipped_rows() if row.pattern.matcher != "entity"],
                          ids=lambda row: f"{row.pattern.id}@{row.pattern.source.rsplit(':', 1)[1]}")
 def test_the_matcher_finds_what_spacy_finds(row: Any, docs: list[Doc]) -> None:
@@ -59,8 +73,9 @@ def test_the_matcher_finds_what_spacy_finds(row: Any, docs: list[Doc]) -> None:
             ours = {tuple(found[name][0] for name in names) for found in
                     match_dependencies(compile_dependency_pattern(pattern), index)}
             matcher = DependencyMatcher(vocab)
-            matcher.add("row", [[{**node, "RIGHT_ATTRS": spacy_form(node.get("RIGHT_ATTRS", {}))} for node in pattern]])
-            theirs = {tuple(tokens) for _, tokens in matcher(doc)}
+            matcher.add("row", [[{**{key: value for key, value in node.items() if key != "STEPS"},
+                                  "RIGHT_ATTRS": spacy_form(node.get("RIGHT_ATTRS", {}))} for node in pattern]])
+            theirs = {tuple(tokens) for _, tokens in matcher(doc) if within_steps(pattern, tokens, doc)}
         assert ours == theirs, f"{row.pattern.source}: {doc.text[:60]!r}"
 
 
@@ -81,3 +96,27 @@ def test_what_the_matcher_does_not_read_is_an_error(attributes: dict[str, Any], 
 def test_a_pattern_needs_a_token_that_is_always_there() -> None:
     with pytest.raises(PatternError, match="always there"):
         compile_token_pattern([{"LOWER": "in", "OP": "?"}])
+
+
+def test_steps_bounds_how_far_up_an_ancestor_is_looked_for(docs: list[Doc]) -> None:
+    """``STEPS`` (kg's one addition to spaCy's syntax) keeps a ``<<`` node within n heads of its parent:
+    in a list of a thousand names each item hangs off the one before, and an unbounded ``<<`` made
+    every item an ancestor of every later one."""
+    doc = load_pipeline().make_doc("x")  # a vocabulary for a hand-made parse: a chain of 12 tokens
+    chain = Doc(doc.vocab, words=[f"w{i}" for i in range(12)], heads=[max(0, i - 1) for i in range(12)],
+                deps=["ROOT"] + ["conj"] * 11)
+    index = TokenIndex(chain)
+    pattern = [{"RIGHT_ID": "leaf", "RIGHT_ATTRS": {"ORTH": "w11"}},
+               {"LEFT_ID": "leaf", "REL_OP": "<<", "RIGHT_ID": "up"}]
+    assert len(list(match_dependencies(compile_dependency_pattern(pattern), index))) == 11
+    pattern[1]["STEPS"] = 3
+    assert [found["up"] for found in match_dependencies(compile_dependency_pattern(pattern), index)] == \
+        [(10,), (9,), (8,)]
+
+
+@pytest.mark.parametrize("node", [{"REL_OP": ">", "STEPS": 2}, {"REL_OP": "<<", "STEPS": 0},
+                                  {"REL_OP": "<<", "STEPS": "2"}, {"REL_OP": "<<", "STEPS": True}])
+def test_steps_is_a_positive_whole_number_on_an_ancestor_node(node: dict[str, Any]) -> None:
+    with pytest.raises(PatternError, match="STEPS"):
+        compile_dependency_pattern([{"RIGHT_ID": "a", "RIGHT_ATTRS": {"ORTH": "x"}},
+                                    {"LEFT_ID": "a", "RIGHT_ID": "b", **node}])

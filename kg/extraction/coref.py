@@ -148,6 +148,7 @@ class _Resolver:
         self.gender = self._genders()
         self.covered = {i for item in mention_spans for i in range(item.span.start, item.span.end)}
         self.sentence_of = sentence_numbers(doc)
+        self.role_weights: dict[int, int] = {}  # token -> its role's weight (see _role_weight)
         self.focus = [self._focus(index, mention_spans[index].span) for index in self.named]
 
     def _genders(self) -> dict[int, tuple[str, bool]]:
@@ -169,7 +170,8 @@ class _Resolver:
         return {entity: told for entity, told in found.items() if told is not None}
 
     def _focus(self, index: int, span: Span) -> _Focus:
-        return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start, _role_weight(span.root), index)
+        return _Focus(self.entity_of[index], self.sentence_of[span.root.i], span.start,
+                      _role_weight(span.root, self.role_weights), index)
 
     def links(self) -> list[_Link]:
         found = []
@@ -182,7 +184,7 @@ class _Resolver:
                 # A linked pronoun keeps its entity in focus, as a name would.
                 span = link.span
                 self.focus.append(_Focus(self.entity_of[link.antecedent], self.sentence_of[span.root.i],
-                                         span.start, _role_weight(span.root), link.antecedent))
+                                         span.start, _role_weight(span.root, self.role_weights), link.antecedent))
         return found
 
     # ------------------------------------------------------------ pronouns
@@ -263,7 +265,7 @@ class _Resolver:
         quotation = self._quotation(token.idx)
         bound = self._bound_tokens(token)
         governing = {t.i for subject in _governing_subjects(token) for t in _conjuncts(subject)}
-        own_weight = _role_weight(token)
+        own_weight = _role_weight(token, self.role_weights)
         gender = pronoun_gender(token.lower_) if len(span) == 1 else None
         unlikely: set[int] = set()  # people whose first name usually means the other gender
         scores: dict[int, float] = {}
@@ -343,23 +345,35 @@ def _any_of(classes: frozenset[str]) -> str:
     return ("an " if names[0] in "AEIOU" else "a ") + names
 
 
-def _role_weight(token: Token) -> int:
+def _role_weight(token: Token, known: dict[int, int] | None = None) -> int:
     """How much a mention's grammatical role puts its entity in focus.
 
     Walks up a loop, not by recursion: a run of a thousand nouns is a chain of a thousand
-    compounds, deeper than Python's recursion limit."""
+    compounds, deeper than Python's recursion limit. ``known`` keeps the weight of every token
+    walked through (one doc's), so a list of a thousand appositions costs a walk, not a thousand."""
+    walked = []
     while True:
+        if known is not None and token.i in known:
+            weight = known[token.i]
+            break
+        walked.append(token.i)
         if token.dep_ == "pobj" and token.head.dep_ == "agent":
-            return ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
+            weight = ROLE_WEIGHT["nsubj"]  # "was killed by Ruby": Ruby is the logical subject
+            break
         if token.dep_ == "nsubj" and token.head.dep_ == "ccomp" and is_infinitive(token.head):
-            return ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
+            weight = ROLE_WEIGHT["dobj"]  # "get him to agree": him is the object of "get"
+            break
         # "Hamas militants" has the role of the whole noun phrase; "The head of the police, Neil
         # Basu, said": an apposition has the role of what it is set beside
         takes_head_role = (token.dep_ in ("compound", "amod") and token.head.pos_ in ("NOUN", "PROPN")) \
             or token.dep_ == "appos"
         if not takes_head_role or token.head.i == token.i:
-            return ROLE_WEIGHT.get(token.dep_, MODIFIER_WEIGHT)
+            weight = ROLE_WEIGHT.get(token.dep_, MODIFIER_WEIGHT)
+            break
         token = token.head
+    if known is not None:
+        known.update(dict.fromkeys(walked, weight))
+    return weight
 
 
 def _governing_subjects(token: Token) -> list[Token]:

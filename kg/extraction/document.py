@@ -9,11 +9,12 @@ from kg.extraction.corrections import killing_parties
 from kg.extraction.mentions import MentionSpan, as_people, find_mentions
 from kg.extraction.relations import extract_relations
 from kg.model import Document, DocumentAnalysis, Sentence
-from kg.nlp import sentences, text_of
+from kg.nlp import quick_span_roots, sentences, text_of
 
 
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
+    quick_span_roots(doc)
     mention_spans = document_mentions(doc)
     text = text_of(doc)
     found_sentences = tuple(

@@ -144,7 +144,7 @@ def _modifier_before_name(ctx: MatchContext, subject: str, obj: str, _: str | No
     span = index.span(subject)
     inside = span.start <= head.i < span.end
     end = span.start if inside else head.i
-    start = min(token.i for token in head.subtree)
+    start = head.left_edge.i  # the first token of its subtree, without walking it
     if not start <= modifier.i < end:
         return False
     return not any(token.lower_.rstrip(".") in TITLE_WORDS for token in index.doc[start:end])

@@ -243,12 +243,17 @@ def is_bracketed_alias(name: Span, short: Span, name_text: str, short_text: str)
 def is_birth_name(person: MentionSpan, birth: MentionSpan) -> bool:
     """"Ginger Baker was born Peter Edward Baker": two people's names in one sentence with only a
     birth-name word ("born", "née") and a copula or comma between them."""
-    if {person.mention.cls, birth.mention.cls} != {EntityClass.PERSON} or person.span.sent != birth.span.sent \
-            or len(birth.span) < 2:
+    if {person.mention.cls, birth.mention.cls} != {EntityClass.PERSON} or len(birth.span) < 2:
         return False
-    between = [token for token in person.span.doc[person.span.end:birth.span.start] if not token.is_punct]
-    return bool(between) and between[-1].lower_ in BIRTH_NAME_WORDS and len(between) <= 2 \
-        and all(token.lemma_ == "be" for token in between[:-1])
+    between = []
+    for token in person.span.doc[person.span.end:birth.span.start]:
+        if not token.is_punct:
+            between.append(token)
+            if len(between) > 2:
+                return False
+    return bool(between) and between[-1].lower_ in BIRTH_NAME_WORDS \
+        and all(token.lemma_ == "be" for token in between[:-1]) \
+        and person.span.sent == birth.span.sent  # last: finding a span's sentence reads the whole sentence
 
 
 def state_meant(span: Span) -> str | None:

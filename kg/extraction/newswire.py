@@ -42,6 +42,7 @@ def split_entities(doc: Doc) -> list[Span]:
     """
     found: list[Span] = []
     covered: set[int] = set()
+    places = {other.text for other in doc.ents if other.label_ in ("GPE", "LOC")}
     for span in _source_lines(doc):
         cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
                     if is_known_place(doc[span.start:k].text)), None)
@@ -54,22 +55,21 @@ def split_entities(doc: Doc) -> list[Span]:
         bracket = next((token.i for token in entity if token.text == "("), None)
         if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
             found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
-        elif (cut := _office_place_end(entity)) is not None:
+        elif (cut := _office_place_end(entity, places)) is not None:
             found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="PERSON")]
         else:
             found.append(entity)
     return found
 
 
-def _office_place_end(entity: Span) -> int | None:
+def _office_place_end(entity: Span, places: set[str]) -> int | None:
     """Where the place of a title ends in a name the model ran into it: "First Minister of
     [Scotland Nicola Sturgeon]", "Governor of [Texas Greg Abbott]": after a title word and "of",
     a place (one the gazetteer knows, or the text names as a place elsewhere) and at least two
-    capitalised words. None for any other entity."""
+    capitalised words (``places``: the texts the model calls places). None for any other entity."""
     doc = entity.doc
     if entity.start < 2 or doc[entity.start - 1].lower_ != "of" or not is_title_word(doc[entity.start - 2]):
         return None
-    places = {other.text for other in doc.ents if other.label_ in ("GPE", "LOC")}
     for cut in range(entity.end - 2, entity.start, -1):
         if is_known_place(doc[entity.start:cut].text) or doc[entity.start:cut].text in places:
             rest = doc[cut:entity.end]

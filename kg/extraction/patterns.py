@@ -203,10 +203,12 @@ def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
 
 
 def _row_relations(index: MentionIndex, row: RelationRow, context: MatchContext) -> Iterator[RelationMention]:
-    subjects = _side_mentions(context, row.subject)
-    if not subjects:
-        return
+    # The object first: in a long sentence most matches of a row pair one modifier with each of its
+    # many ancestors, and the modifier alone (no mention there) already rules them all out.
     objects = _side_mentions(context, row.object)
+    if not objects:
+        return
+    subjects = _side_mentions(context, row.subject)
     for subject in subjects:
         for obj in objects:
             if subject == obj or not all(_holds(context, name, subject, obj) for name in row.pattern.where):

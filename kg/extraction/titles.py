@@ -89,6 +89,13 @@ def split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
     return span.doc[cut:span.end], title if has_title else None
 
 
+def _in_subtree(root: Token, token: Token) -> bool:
+    """``token`` is ``root`` or under it, found without walking ``root``'s subtree (a whole long
+    sentence, for the root of a list of names): outside its edges it is not, inside it is when
+    ``root`` is among its heads."""
+    return token.i == root.i or (root.left_edge.i <= token.i <= root.right_edge.i and root.is_ancestor(token))
+
+
 def prefix_title(person: Span) -> Span | None:
     """The title written before a name inside its noun phrase, if any.
 
@@ -100,9 +107,8 @@ def prefix_title(person: Span) -> Span | None:
     anchor = person.root
     if anchor.dep_ == "appos" and anchor.head.i == person.start - 1:
         anchor = anchor.head  # "Prime Minister Benjamin Netanyahu", parsed with the name in apposition
-    subtree = {token.i for token in anchor.subtree}
     start, sentence_start = person.start, sentence_of(person).start
-    while start - 1 >= sentence_start and (start - 1) in subtree and not _ends_title(doc[start - 1]) \
+    while start - 1 >= sentence_start and _in_subtree(anchor, doc[start - 1]) and not _ends_title(doc[start - 1]) \
             and doc[start - 1].ent_type_ != "PERSON" and not _after_name(doc[start - 1]):
         start -= 1  # "US President Donald Trump and Turkish President Erdoğan": Erdoğan's title is the second
     while start < person.start and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
@@ -210,18 +216,21 @@ def apposition_title(person: Span) -> Span | None:
     for child in person.root.children:
         if child.dep_ != "appos" or child.i < person.end:
             continue
-        tokens = [token for token in child.subtree if not token.is_punct]
-        if not tokens:
-            continue
-        start, end = tokens[0].i, tokens[-1].i + 1
+        if not (is_title_word(child) or child.lemma_.lower() in TITLE_WORDS):  # "a spokesman for X", not "wife of X"
+            continue  # (before the subtree is walked: an apposition may be a list of a thousand names)
         doc = person.doc
+        start, end = child.left_edge.i, child.right_edge.i + 1  # the subtree's edges, not a walk of it
+        while start < end and doc[start].is_punct:
+            start += 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if start == end:
+            continue
         while start < end and doc[start].dep_ in ("det", "poss"):
             start += 1
         end = next((token.i for token in doc[child.i + 1:end - 1]
                     if token.text in CLAUSE_BREAKS and _opens_name(doc[token.i + 1])), end)
-        title = doc[start:end]
-        if is_title_word(child) or child.lemma_.lower() in TITLE_WORDS:  # "a spokesman for X", not "wife of X"
-            return title  # "the mayor of Esperanza, Sultan Kudarat": the title ends before another name
+        return doc[start:end]  # "the mayor of Esperanza, Sultan Kudarat": the title ends before another name
     return None
 
 

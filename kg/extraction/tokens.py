@@ -197,9 +197,9 @@ class TokenIndex:
                     found[head].append(i)
         return found
 
-    def related(self, i: int, relation: str) -> list[int]:
+    def related(self, i: int, relation: str, steps: int | None = None) -> list[int]:
         """The tokens in ``relation`` (``>``, ``<``, ``>>``, ``<<``) to token ``i``, as spaCy's dependency
-        patterns read it: its children, its head, its descendants, its ancestors."""
+        patterns read it: its children, its head, its descendants, its ancestors (at most ``steps`` up)."""
         if relation == ">":
             return self.children()[i]
         heads = self.heads()
@@ -207,7 +207,7 @@ class TokenIndex:
             return [heads[i]] if heads[i] != i else []
         if relation == "<<":
             found: list[int] = []
-            while heads[i] != i and len(found) < self.length:
+            while heads[i] != i and len(found) < (steps or self.length):
                 i = heads[i]
                 found.append(i)
             return found
