@@ -350,7 +350,8 @@ def test_two_appends_at_once_equal_the_same_two_in_sequence(tmp_path: Path, wher
             subprocess.run(command(batch, target), check=True, timeout=300)
         in_sequence.append(graph_of(target))
     target = tmp_path / "at-once"
-    processes = [subprocess.Popen(command(batch, target), stderr=subprocess.PIPE, text=True) for batch in (first, second)]
+    processes = [subprocess.Popen(command(batch, target), stderr=subprocess.PIPE, text=True)
+                 for batch in (first, second)]
     errors = [process.communicate(timeout=300)[1] for process in processes]
     assert [process.returncode for process in processes] == [0, 0], errors
     assert any("waiting for it to finish" in error for error in errors), errors

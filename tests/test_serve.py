@@ -265,8 +265,8 @@ def raw_request(endpoint: str, request: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("request_bytes", "status"),
     [
-        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\n",
-         b"400"),
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+         b"Content-Length: abc\r\n\r\n", b"400"),
         (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
          b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n", b"411"),
         (b"OPTIONS /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", b"204"),

@@ -160,7 +160,7 @@ def make_handler(
                 return False
             if self.request_version == "HTTP/1.0":
                 self.close_connection = True  # one request per connection, said in the answer
-            refused = (host_refusal(self.headers.get("Host"), self.server.server_address[:2])  # type: ignore[attr-defined]
+            refused = (host_refusal(self.headers.get("Host"), self.served())
                        or origin_refusal(self.headers.get("Origin"), self.headers.get("Sec-Fetch-Site"),
                                          self.headers.get("Host"), cors))
             if len(self.headers.get_all("Content-Length") or []) > 1:
@@ -171,6 +171,11 @@ def make_handler(
                 self.reply(text_answer(403, refused))
                 return False
             return True
+
+        def served(self) -> tuple[str, int]:
+            """The address and port the server listens on."""
+            address = self.server.server_address
+            return str(address[0]), int(address[1])  # type: ignore[index]
 
         def request_read(self) -> None:
             """The request is in, body and all: what remains is the server's time, not the client's."""
@@ -193,7 +198,7 @@ def make_handler(
             elif url.path in ("/graph", "/graph.html"):
                 self.reply(Answer(200, "text/html; charset=utf-8", page()))
             elif url.path == "/sparql" and not fields:
-                host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])  # type: ignore[attr-defined]
+                host = self.headers.get("Host") or "{}:{}".format(*self.served())
                 self.reply(service_description(f"http://{host}/sparql", self.headers.get("Accept") or "*/*"))
             elif url.path == "/sparql":
                 self.answer_query(fields)
@@ -385,7 +390,8 @@ def serve(
         with lock:
             if version not in cached:
                 cached.clear()
-                cached[version] = page() if page is not None else b"<!DOCTYPE html><title>kg</title><p>SPARQL at /sparql"
+                cached[version] = page() if page is not None else \
+                    b"<!DOCTYPE html><title>kg</title><p>SPARQL at /sparql"
             return cached[version]
 
     try:
