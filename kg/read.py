@@ -287,7 +287,10 @@ def _read_file(path: Path) -> Iterator[Document | InputError]:
         return
     if suffix in UNREADABLE_SUFFIXES:
         raise InputError(f"{path}: {UNREADABLE_SUFFIXES[suffix]}")
-    limit = None if suffix in RECORD_SUFFIXES else MAX_DOCUMENT_BYTES  # a JSONL or CSV file holds many documents
+    # A pipe (``kg build <(zcat news.jsonl.gz)``) has no telling name: JSON Lines when it reads as them.
+    piped = suffix not in SUPPORTED_SUFFIXES and not path.is_file()
+    # a JSONL or CSV file (or a pipe that may be one) holds many documents: the budget is per document
+    limit = None if suffix in RECORD_SUFFIXES or piped else MAX_DOCUMENT_BYTES
     try:
         if limit is not None and path.stat().st_size > limit:
             raise too_long(str(path), "the file holds")
@@ -298,8 +301,10 @@ def _read_file(path: Path) -> Iterator[Document | InputError]:
     if limit is not None and len(raw) > limit:
         raise too_long(str(path), "the file holds")
     text = decode(raw, str(path))
-    if suffix == ".jsonl":
+    if suffix == ".jsonl" or (piped and _looks_like_jsonl(text)):
         yield from _jsonl_documents(text, path)
+    elif piped and len(raw) > MAX_DOCUMENT_BYTES:
+        raise too_long(str(path), "the pipe holds")
     elif suffix == ".csv":
         yield from _csv_documents(text, path)
     elif suffix in HTML_SUFFIXES or looks_like_html(text):

@@ -647,3 +647,24 @@ def test_a_build_reads_each_input_once(tmp_path: Path, monkeypatch: pytest.Monke
     result = build([folder], out_dir=None, html=False, on_documents_read=totals.append)
     assert totals == [8] and len(result.documents) == 8
     assert sorted(opened) == ["cairo.docx", "macron.pdf"]
+
+
+def test_a_pipe_of_json_lines_is_read_as_json_lines(tmp_path: Path) -> None:
+    """``kg build <(zcat news.jsonl.gz)``: the pipe's name (/dev/fd/63) says nothing; what it holds
+    does. Each line is a document, and the whole pipe is not held to one document's budget."""
+    import threading
+
+    pipe = tmp_path / "63"
+    os.mkfifo(pipe)
+    lines = [json.dumps({"id": f"story-{n}", "text": f"Story {n}: Angela Merkel met Emmanuel Macron."}) + "\n"
+             for n in range(3)]
+
+    def write() -> None:
+        with pipe.open("w", encoding="utf-8") as stream:
+            stream.write("".join(lines))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    documents = list(read_documents([pipe]))
+    writer.join()
+    assert [document.id for document in documents] == ["story-0", "story-1", "story-2"]
