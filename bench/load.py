@@ -8,6 +8,8 @@ Starts ``kg serve GRAPH`` on 127.0.0.1 and runs four scenarios, each for a few s
   while a probe sends a cheap query every 0.1 s; the probes' latency;
 - memory bomb: a 0.4 KB query whose answer is 400 MB (nested CONCAT x VALUES); its status, and the
   memory (RSS) of the server with all its workers at rest and at the peak;
+- page render: a client asks for /graph (the page made from the whole graph) while a probe asks a
+  cheap query every 0.02 s; the probes' latency while the page is being made, and its time;
 - slowloris: 300 connections that send their headers a byte a second and come back when dropped;
   the probes' share answered and latency, and how often the connections were dropped.
 
@@ -204,6 +206,32 @@ def slowloris(url: str, seconds: float, connections: int = 300) -> dict[str, obj
             "dropped by the server": dropped[0]}
 
 
+def page_render(url: str, seconds: float) -> dict[str, object]:
+    """Cheap queries while the graph page is made: they must not wait for it."""
+    done = threading.Event()
+    page: list[tuple[int, float, int]] = []
+
+    def fetch() -> None:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url + "graph", timeout=300) as reply:
+                page.append((reply.status, time.monotonic() - started, len(reply.read())))
+        except (urllib.error.HTTPError, OSError) as error:
+            page.append((getattr(error, "code", 0), time.monotonic() - started, 0))
+        done.set()
+
+    fetcher = threading.Thread(target=fetch)
+    fetcher.start()
+    probes = []
+    while not done.is_set():
+        probes.append(ask(url, CHEAP, timeout=30))
+        time.sleep(0.02)
+    fetcher.join()
+    status, took, size = page[0]
+    return {"page": {"status": status, "seconds": round(took, 2), "bytes": size},
+            "probes while it was made": summary(probes)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--graph", type=Path, default=Path("output/graph.ttl"))
@@ -211,11 +239,14 @@ def main() -> None:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--pythonpath", default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--only", nargs="*", help="run only these scenarios (by name)")
     parser.add_argument("serve_args", nargs="*", help="more options for kg serve, after --")
     args = parser.parse_args()
     report: dict[str, object] = {}
     for name, scenario in (("mixed load", mixed), ("crash loop", crash_loop), ("memory bomb", None),
-                           ("slowloris", slowloris)):
+                           ("page render", page_render), ("slowloris", slowloris)):
+        if args.only and name not in args.only:
+            continue
         process, url = start(args)
         try:
             report[name] = memory_bomb(url, process.pid) if scenario is None else scenario(url, args.seconds)

@@ -548,17 +548,14 @@ def serve_command(
 
     Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
     """
-    from kg.graph.export import load_graph
-    from kg.sparql.serve import is_loopback, serve
+    from functools import partial
+
+    from kg.sparql.serve import graph_page, is_loopback, serve
     from kg.sparql.worker import Limits
-    from kg.view.viewer import render_html
 
     if not is_loopback(host):
         stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
-
-    def page() -> bytes:
-        graph = load_graph(source)
-        return render_html(graph, title=f"kg: {source.name}", max_nodes=max_nodes or None).encode("utf-8")
+    page = partial(graph_page, source, max_nodes or None)
 
     try:
         limits = Limits(max_rows=max_rows, max_bytes=max_megabytes * 2**20, max_memory=max_memory * 2**20)
