@@ -726,3 +726,21 @@ def test_the_graph_page_follows_an_append(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_serve_runs_from_a_folder_holding_a_kg_folder(tmp_path: Path, seeds_build: BuildResult) -> None:
+    """A clone beside the output, or an output folder named kg: the query workers (and the page's
+    process) import the installed kg, never the working folder's."""
+    (tmp_path / "kg").mkdir()
+    shutil.copy(seeds_build.written[0], tmp_path / "graph.ttl")
+    command = [str(Path(sys.executable).parent / "kg"), "serve", "graph.ttl", "--port", "0"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving "), (line, process.stderr.read() if process.stderr else "")
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        assert get(url, PEOPLE)[0] == 200
+        assert request(url + "graph")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(10)

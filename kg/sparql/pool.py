@@ -92,9 +92,26 @@ class Snapshot:
 
 
 def _worker_context() -> Any:
-    """Workers fork from a server that imported only :mod:`kg.sparql.worker` and pyoxigraph."""
+    """Workers fork from a server that imported only :mod:`kg.sparql.worker` and pyoxigraph.
+
+    The fork server is a fresh ``python -c``, which would put the working folder first on its
+    import path (Python 3.11's fork server ignores the parent's path): a folder named ``kg`` there
+    (a clone beside the output, an output folder called kg) would be imported instead of kg. So
+    it is started here with ``PYTHONSAFEPATH``, which leaves the working folder out.
+    """
+    from multiprocessing import forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.sparql.worker"])
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
     return context
 
 
