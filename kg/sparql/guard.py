@@ -10,9 +10,10 @@ engine (an escaped quote in a prefixed name, ``kg:a\\'``, once hid what followed
 "string") would let a federated call through. So the check for it reads the raw text, whatever the
 tokens: the word SERVICE followed by what can follow it in the grammar (an IRI, a prefixed name, a
 variable, SILENT; comments and spaces between) refuses the query, even when the tokens say it sits
-in a string. ``"Secret Service"``, ``?service`` and ``kg:service`` pass. And the workers cannot
-reach the network at all (:func:`kg.sparql.worker.isolate_network`): this check is the first wall,
-not the only one.
+in a string. ``"Secret Service"``, ``?service`` and ``kg:service`` pass. This check is the first
+wall, the cheap one: the engine reads keywords glued to anything (``SERVICE:s``, ``1SERVICE<x>``),
+so the worker asks the engine itself before a query runs (:func:`kg.sparql.worker.federated_call`),
+and the workers cannot reach the network at all (:func:`kg.sparql.worker.isolate_network`).
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ _TOKEN = re.compile(
 #: name's local part, ``?service``, the prefix ``service:``), and followed by what the grammar lets
 #: follow the keyword: an IRI or a variable, or past spaces and comments SILENT or a prefixed name.
 _SERVICE_CALL = re.compile(
-    r"(?<![\w:\-?$\\])SERVICE(?:[<?$]|(?:\s|\#[^\n]*(?:\n|$))+(?:SILENT\b|<|[?$]|[^\W\d][\w.\-]*:|:))",
+    r"(?<![\w:\-?$\\])SERVICE(?:[<?$]|(?:\s|\#[^\r\n]*(?:[\r\n]|$))+(?:SILENT\b|<|[?$]|[^\W\d][\w.\-]*:|:))",
     re.IGNORECASE,
 )
+
+
+FEDERATION_REFUSED = "federated queries (SERVICE) are refused: this endpoint only answers from its own graph"
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def refusal(query: str, *, max_nesting: int = MAX_NESTING) -> Refusal | None:
     """
     text = expand_escapes(query)
     if _SERVICE_CALL.search(text):
-        return Refusal(403, "federated queries (SERVICE) are refused: this endpoint only answers from its own graph")
+        return Refusal(403, FEDERATION_REFUSED)
     depth = 0
     first_word: str | None = None
     previous = ""

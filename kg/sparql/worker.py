@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import os
+import re
 import resource
 import sys
 import threading
@@ -27,6 +28,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
+
+from kg.sparql.guard import FEDERATION_REFUSED, expand_escapes
 
 SELECT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -115,6 +118,9 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
     At most ``limits.max_rows`` solutions (or triples), and about ``limits.max_bytes`` of them,
     are sent; the answer says how many when it was cut.
     """
+    refused = federated_call(query, prefixes)
+    if refused is not None:
+        return refused
     try:
         result = store.query(query, prefixes=prefixes, use_default_graph_as_union=union)
         if isinstance(result, ox.QueryBoolean):
@@ -145,6 +151,49 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
     except Exception as error:  # noqa: BLE001
         return text_answer(500, f"the answer could not be written: {error}")
     return Answer(200, f"{media}; charset=utf-8", body, truncated)
+
+
+#: "service" wherever it stands: the engine needs no space or punctuation around a keyword
+#: (``SERVICE:s``, ``1SERVICE<...>`` and ``SERVICESILENT<...>`` are all calls).
+_SERVICE_WORD = re.compile("service", re.IGNORECASE)
+_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
+_EMPTY = ox.Store()
+
+
+def federated_call(query: str, prefixes: dict[str, str]) -> Answer | None:
+    """403 when the engine would read a ``SERVICE`` keyword in ``query``, as the engine itself tells.
+
+    No reading of the text can be sure to split it into tokens as the engine does (an escaped
+    quote in a prefixed name once hid a call from the endpoint's check), so the engine is asked:
+    every "service" in the text is changed to "servicx" and the result parsed (on an empty store,
+    where nothing can be fetched: no keyword is left to call). A query that then fails to parse
+    where a "service" stood used it as the keyword; one whose "service"s were all inside strings,
+    IRIs, names, variables or comments parses as before. Asked of the text as written and with its
+    ``\\u`` escapes applied, whichever the engine reads.
+    """
+    for text in {query, expand_escapes(query)}:
+        found = [match.start() for match in _SERVICE_WORD.finditer(text)]
+        if not found:
+            continue
+        changed = list(text)
+        for start in found:
+            changed[start + 6] = "X" if text[start + 6] == "E" else "x"
+        try:
+            _EMPTY.query("".join(changed), prefixes=prefixes)
+        except SyntaxError as error:
+            where = _ERROR_AT.search(str(error))
+            if where is None or _offset(text, int(where.group(1)), int(where.group(2))) >= found[0]:
+                return text_answer(403, FEDERATION_REFUSED)
+            return text_answer(400, f"malformed SPARQL query: {error}")
+        except Exception:  # noqa: BLE001, S112 - evaluation on the empty store: the parse is what was asked
+            continue
+    return None
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The offset in ``text`` of a 1-based line and column, as the engine's parse errors give them."""
+    lines = text.split("\n")
+    return sum(len(previous) + 1 for previous in lines[:line - 1]) + column - 1
 
 
 def _within_limits(result: ox.QuerySolutions | ox.QueryTriples, limits: Limits) -> tuple[list[Any], int | None]:
