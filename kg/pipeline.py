@@ -254,7 +254,8 @@ def merge(
     documents = [document for document in documents if document != RESOLUTION_GRAPH.value]
     result = BuildResult(graph=default_graph(graphs), documents=documents)
     result.entities, result.relations, result.statements = _count(graphs)
-    result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
+    with writing([Path(out_dir)]):  # not while a build appends there
+        result.written = write_outputs(graphs, Path(out_dir), formats=formats, html=html, max_nodes=max_nodes)
     result.seconds = time.perf_counter() - started
     return result
 

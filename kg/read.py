@@ -63,11 +63,16 @@ MAX_DOCUMENT_CHARACTERS = 1_000_000
 #: paragraphs zipped into 3 MB) is refused before it is parsed: python-docx takes about 13 bytes of memory for
 #: each byte of XML, so the budget keeps one document's read under a few hundred MB.
 MAX_DOCUMENT_BYTES = 16 * MAX_DOCUMENT_CHARACTERS
-#: What one tag of a Word file's XML or a web page costs, in bytes of :data:`MAX_DOCUMENT_BYTES`: python-docx keeps
-#: an element in about 250 bytes and runs an XPath query a paragraph (15 µs), trafilatura spends 50 µs on an
-#: element, so 16 MB of empty paragraphs (``<w:p/>``, ``<p></p>``) would take 40 s and 700 MB, or minutes, though
-#: the bytes are within budget.
-TAG_COST = 64
+#: What one tag of a web page costs, in bytes of :data:`MAX_DOCUMENT_BYTES`: trafilatura spends 50 µs on an
+#: element, so 16 MB of empty paragraphs (``<p></p>``) would take minutes, though the bytes are within budget.
+PAGE_TAG_COST = 64
+#: What one tag of a Word file's XML costs: python-docx keeps an element in about 250 bytes and reads a paragraph
+#: in 15 µs. Lower than a page's, as a Word file writes every change of formatting as tags (a 90-page report
+#: with eight runs a paragraph: 4.4 MB of XML, 270,000 tags, 278,000 characters of text, read in full).
+WORD_TAG_COST = 16
+#: The most bytes a PDF's pages may decode to: drawings (charts, maps) decode to megabytes a page with no text,
+#: and pypdf holds what it decoded, so the bound is on memory, not on text (that is MAX_DOCUMENT_CHARACTERS).
+MAX_PDF_STREAM_BYTES = 8 * MAX_DOCUMENT_BYTES
 READ_FORMATS = ".txt, .md, .html, .pdf, .docx, .jsonl or .csv"
 _TO_DOCX = "convert it with `libreoffice --headless --convert-to docx FILE`"
 _OCR = "run OCR on it, e.g. `tesseract FILE out` (for a scan saved as PDF: `ocrmypdf FILE out.pdf`)"
@@ -98,9 +103,9 @@ def _raise(error: InputError) -> None:
     raise error
 
 
-def too_long(where: str, what: str | None = None) -> InputError:
+def too_long(where: str, what: str | None = None, limit: int = MAX_DOCUMENT_BYTES) -> InputError:
     """The error for a document past the read budget, with the fix: its text past :data:`MAX_DOCUMENT_CHARACTERS`,
-    or, with ``what`` (``"the file holds"``), the bytes a reader took in past :data:`MAX_DOCUMENT_BYTES`.
+    or, with ``what`` (``"the file holds"``), the bytes a reader took in past ``limit``.
 
     >>> str(too_long("huge.txt", "the file holds"))[:56]
     'huge.txt: the file holds more than 16,000,000 bytes, mor'
@@ -108,8 +113,9 @@ def too_long(where: str, what: str | None = None) -> InputError:
     if what is None:
         return InputError(f"{where}: more than {MAX_DOCUMENT_CHARACTERS:,} characters of text, more than the model "
                           "reads in one document; split it into several documents")
-    return InputError(f"{where}: {what} more than {MAX_DOCUMENT_BYTES:,} bytes, more than the model reads in one "
-                      f"document ({MAX_DOCUMENT_CHARACTERS:,} characters); split it into several documents")
+    return InputError(f"{where}: {what} more than {limit:,} bytes, more than kg reads for one document, so it is "
+                      f"refused before it is parsed; split it into several documents, or save its text as .txt "
+                      f"(kg reads up to {MAX_DOCUMENT_CHARACTERS:,} characters of text a document)")
 
 
 def read_documents(
@@ -221,7 +227,8 @@ def documents_in(path: Path) -> int:
         if suffix == ".csv":
             csv.field_size_limit(2**31 - 1)
             with path.open(encoding="utf-8", errors="replace", newline="") as stream:
-                return max(0, sum(1 for _ in csv.reader(stream)) - 1)  # the first row names the columns
+                # the first row names the columns; a blank line is no row (csv.DictReader skips it)
+                return max(0, sum(1 for row in csv.reader(stream) if row) - 1)
     except (OSError, csv.Error):
         return 0
     return 1
@@ -308,7 +315,7 @@ def _read_file(path: Path) -> Iterator[Document | InputError]:
     elif suffix == ".csv":
         yield from _csv_documents(text, path)
     elif suffix in HTML_SUFFIXES or looks_like_html(text):
-        if len(text) + TAG_COST * text.count("<") > MAX_DOCUMENT_BYTES:
+        if len(text) + PAGE_TAG_COST * text.count("<") > MAX_DOCUMENT_BYTES:
             raise too_long(str(path), "the page holds markup worth")
         title, published, body = html_article(text, where=str(path))
         if not body.strip():
@@ -444,7 +451,7 @@ def pdf_document(path: Path) -> Document:
 
 def _page_texts(reader: PdfReader, where: str) -> Iterator[str]:
     """The text of each page, read no further than one document's budget: the pages' decoded streams past
-    :data:`MAX_DOCUMENT_BYTES` or their text past :data:`MAX_DOCUMENT_CHARACTERS` stop the read at that page."""
+    :data:`MAX_PDF_STREAM_BYTES` or their text past :data:`MAX_DOCUMENT_CHARACTERS` stop the read at that page."""
     from pypdf.generic import ArrayObject, StreamObject
 
     size = length = 0
@@ -454,8 +461,8 @@ def _page_texts(reader: PdfReader, where: str) -> Iterator[str]:
         for stream in contents if isinstance(contents, ArrayObject) else [contents]:
             stream = stream.get_object() if stream is not None else None
             size += len(stream.get_data()) if isinstance(stream, StreamObject) else 0  # pypdf keeps it for extract_text
-        if size > MAX_DOCUMENT_BYTES:
-            raise too_long(where, "its pages decode to")
+        if size > MAX_PDF_STREAM_BYTES:
+            raise too_long(where, "its pages decode to", MAX_PDF_STREAM_BYTES)
         text = page.extract_text() or ""
         length += len(text)
         if length > MAX_DOCUMENT_CHARACTERS:
@@ -486,7 +493,7 @@ def _check_unzipped_size(path: Path) -> None:
     them all in memory (1 GiB of paragraphs zipped into 3 MB took it past 10 GB).
 
     The sizes a zip declares can lie, so each part is unzipped in chunks and counted. The XML counts whole, each
-    tag :data:`TAG_COST` more (python-docx parses it); a picture counts by what unzipping adds to it, since a
+    tag :data:`WORD_TAG_COST` more (python-docx parses it); a picture counts by what unzipping adds to it, since a
     photo hardly compresses and a part that grows a hundredfold is a bomb.
     """
     size = 0
@@ -497,7 +504,7 @@ def _check_unzipped_size(path: Path) -> None:
             unzipped = 0
             with package.open(part) as stream:
                 while chunk := stream.read(1 << 20):
-                    unzipped += len(chunk) + (TAG_COST * chunk.count(b"<") if parsed else 0)
+                    unzipped += len(chunk) + (WORD_TAG_COST * chunk.count(b"<") if parsed else 0)
                     if size + max(0, unzipped - kept) > MAX_DOCUMENT_BYTES:
                         raise too_long(str(path), "its parts unzip to markup worth")
             size += max(0, unzipped - kept)

@@ -7,8 +7,10 @@ place it writes *before* it reads what is there, and holds it until its last wri
 writer waits (and says so), then reads the first one's result, as if the two had run in sequence.
 
 The lock is an advisory ``flock`` on a hidden file beside the target (``.NAME.lock``), made once
-and never removed (removing a lock file lets two writers hold two different files). The kernel
-releases it when its process ends, killed or not, so a crashed build never leaves it held.
+and never removed (removing a lock file lets two writers hold two different files); where the
+folder above cannot take a file (``--out /srv/kg`` with ``/srv`` read-only), on ``.kg.lock``
+inside the target. The kernel releases it when its process ends, killed or not, so a crashed
+build never leaves it held. A target where neither can be made is one line and no work done.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+
+from kg.errors import GraphError
 
 try:
     import fcntl
@@ -34,26 +38,31 @@ def lock_path(target: Path) -> Path:
 def writing(targets: list[Path], on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the write lock of every target (in one fixed order, so two builds naming the same two
     places never wait on each other), waiting for another writer if one holds it."""
+    if fcntl is None:
+        yield
+        return
     with ExitStack() as held:
-        for target in sorted({lock_path(target) for target in targets}):
-            descriptor = _open(target)
-            if descriptor is None:
-                continue
+        for target in sorted({target.resolve() for target in targets}):
+            path, descriptor = _open(target)
             held.callback(os.close, descriptor)
-            _take(descriptor, target, on_wait)
+            _take(descriptor, path, on_wait)
         yield
 
 
-def _open(path: Path) -> int | None:
-    """The lock file opened for locking; None where it cannot be made (a read-only folder, where
-    no other kg can write either)."""
-    if fcntl is None:
-        return None
+def _open(target: Path) -> tuple[Path, int]:
+    """The lock file of ``target``, opened for locking: beside it, else inside it."""
+    beside = lock_path(target)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
-        return None
+        beside.parent.mkdir(parents=True, exist_ok=True)
+        return beside, os.open(beside, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        inside = target / ".kg.lock"
+        try:
+            return inside, os.open(inside, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            raise GraphError(f"{target}: cannot make a lock file beside it or in it ({error.strerror}); "
+                             "kg writes there only under a lock, so two writers cannot lose each other's "
+                             "work") from error
 
 
 def _take(descriptor: int, path: Path, on_wait: Callable[[str], None] | None) -> None:
@@ -63,6 +72,6 @@ def _take(descriptor: int, path: Path, on_wait: Callable[[str], None] | None) ->
     except BlockingIOError:
         pass
     if on_wait is not None:
-        target = path.parent / path.name[1:].removesuffix(".lock")
+        target = path.parent if path.name == ".kg.lock" else path.parent / path.name[1:].removesuffix(".lock")
         on_wait(f"another kg is writing to {target}; waiting for it to finish")
     fcntl.flock(descriptor, fcntl.LOCK_EX)
