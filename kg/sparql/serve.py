@@ -273,6 +273,7 @@ def make_handler(
             pass
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.request_read()  # a GET has no body: the rest (a page being made, a query) is the server's time
             url = urlsplit(self.path)
             fields = parse_qs(url.query, keep_blank_values=True)
             if url.path in ("/", "/index.html"):
