@@ -48,18 +48,107 @@ def model_name(explicit: str | None = None) -> str:
     return model_setting(explicit)
 
 
+#: A dateline at the start of a line: the place (in capitals, "BRASILIA", or in title case when a
+#: region, a date or an agency follows it, "Kyiv, Ukraine"), then a dash; or the agency alone,
+#: "(Reuters) -". Wire copy writes the dash as "-", "--", an en or an em dash.
+DATELINE = re.compile(
+    r"""(?:(?P<caps>[A-Z][A-Z.'’\-]+(?:[ ][A-Z][A-Z.'’\-]*){0,3})
+           |(?P<title>[A-Z][a-zà-ÿ.'’\-]+(?:[ ](?:[A-Z][a-zà-ÿ.'’\-]+|de|da|del|el|al|es|of)){0,3})(?=,|[ ]\())
+        (?:,[ ](?P<region>[A-Z][A-Za-z.'’\-]+(?:[ ][A-Z][A-Za-z.'’\-]+){0,2}))?
+        (?:,?[ ](?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ ]\d{1,2}))?
+        (?:[ ]?\((?P<agency>[A-Z][\w&.'’\- ]{0,30})\))?
+        [ ]?(?P<dash>--?|–|—)[ ]+(?=\S)
+      |\((?P<wire>[A-Z][\w&.'’\- ]{0,30})\)[ ]?(?P<wiredash>--?|–|—)[ ]+(?=\S)""",
+    re.VERBOSE,
+)
+#: ``doc.user_data``: the datelines :func:`line_breaks_end_sentences` found: the token ranges of the
+#: places they name (``"places"``) and the first token of the story after each (``"bodies"``).
+DATELINES_KEY = "kg_datelines"
+
+
 @Language.component("kg_line_breaks")
 def line_breaks_end_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so a headline without a full stop stands alone.
+    """Start a sentence after every line break, so a headline without a full stop stands alone, and
+    after a dateline ("BRASILIA - Japanese Foreign Minister ...": the parser would read the city
+    into the sentence's subject).
 
-    The parser keeps boundaries set before it runs and only adds its own.
+    The parser keeps boundaries set before it runs and only adds its own. The places datelines
+    name are kept for :mod:`kg.extraction.newswire` (``doc.user_data[DATELINES_KEY]``).
     """
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if "\n" in previous.text or "\n" in previous.whitespace_:
             if not token.is_space:
                 token.is_sent_start = True
+    places: list[list[int]] = []
+    bodies: list[int] = []
+    for _, end, place in datelines(doc.text):
+        body = doc.char_span(end, end + 1, alignment_mode="expand")
+        if body is None or body.start == 0:
+            continue
+        body[0].is_sent_start = True
+        bodies.append(body.start)
+        for first, last in place:
+            span = doc.char_span(first, last, alignment_mode="contract")
+            if span is not None and len(span):
+                places.append([span.start, span.end])
+    if bodies:
+        doc.user_data[DATELINES_KEY] = {"places": places, "bodies": bodies}
     return doc
+
+
+def with_dateline_dashes(text: str) -> str:
+    """``text`` as the model is given it: a dateline's hyphen ("LONDON - Metropolitan Police said")
+    made an em dash, of the same length ("—", or "— " for "--"), so that characters keep their
+    places. The small model reads a spaced hyphen as part of a name ("LONDON - Metropolitan
+    Police" one organisation, "BRASILIA - Japanese" a nationality) and an em dash as the break it is.
+    """
+    if "-" not in text:
+        return text
+    characters = None
+    for line in re.finditer(r"^[ \t]*(?=\S)", text, re.MULTILINE):
+        match = DATELINE.match(text, line.end())
+        if match is None:
+            continue
+        group = "dash" if match.group("dash") is not None else "wiredash"
+        start, end = match.span(group)
+        if "-" in match.group(group):
+            characters = characters or list(text)
+            characters[start:end] = "—" + " " * (end - start - 1)
+    return text if characters is None else "".join(characters)
+
+
+class DatelineTokenizer:
+    """spaCy's tokenizer, given the text as :func:`with_dateline_dashes` makes it: however a doc is
+    made (``nlp(text)``, ``nlp.pipe``, ``nlp.make_doc``), a dateline's hyphen reaches the model as
+    the break it is. Everything else (saving, loading, the vocabulary) is the tokenizer's own."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        return self.tokenizer(with_dateline_dashes(text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.tokenizer, name)
+
+
+def datelines(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Each dateline at the start of a line: its start, where the story's text begins after it, and
+    the character ranges of the places it names (the city, and the region after a comma).
+
+    >>> [(text[s:e], [text[a:b] for a, b in places]) for text in ["Kyiv, Ukraine — Zelenskiy met Tusk."]
+    ...  for s, e, places in datelines(text)]
+    [('Kyiv, Ukraine — ', ['Kyiv', 'Ukraine'])]
+    """
+    found = []
+    for line in re.finditer(r"^[ \t]*(?=\S)", text, re.MULTILINE):
+        match = DATELINE.match(text, line.end())
+        if match is None or match.group("caps") is not None and len(match.group("caps")) < 3:
+            continue
+        places = [match.span(group) for group in ("caps", "title", "region") if match.group(group) is not None]
+        found.append((match.start(), match.end(), places))
+    return found
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -332,6 +421,7 @@ def assemble_pipeline(resolved: str) -> Language:
     if missing:
         raise ModelError(f"spaCy model {resolved!r} lacks the {', '.join(sorted(missing))} component(s) kg needs")
     before = "parser" if "parser" in nlp.pipe_names else None
+    nlp.tokenizer = DatelineTokenizer(nlp.tokenizer)
     nlp.add_pipe("kg_line_breaks", before=before)
     nlp.add_pipe(PATTERNS_COMPONENT, last=True)
     if trained:  # the trained NER's entities of the user's labels, copied to doc.spans in those labels
@@ -344,7 +434,8 @@ def parse(texts: Iterable[str | Doc], nlp: Language, *, batch_size: int = 32) ->
     (:func:`tokenize`), and the rest of the pipeline runs on it.
 
     Each doc keeps the text it was made from (spaCy's tokenizer loses no character, so it is
-    ``doc.text``), and :func:`text_of` need not join the tokens again.
+    ``doc.text``, but for a dateline's dash: :class:`DatelineTokenizer`), and :func:`text_of`
+    need not join the tokens again.
     """
     for doc, text in nlp.pipe(((text, text) for text in texts), batch_size=batch_size, as_tuples=True):
         if isinstance(text, str):

@@ -7,6 +7,7 @@ from kg.nlp import (
     DEFAULT_MODEL,
     MODEL_ENV_VAR,
     load_pipeline,
+    parse,
     model_name,
     sentence_numbers,
     sentence_of,
@@ -59,9 +60,10 @@ def test_token_lookups_agree_with_the_tokens_attributes() -> None:
 
 
 def test_sentence_lookups_agree_with_spacy() -> None:
-    doc = load_pipeline()(ARTICLE)
-    assert len(sentences(doc)) == 3
-    assert text_of(doc) == doc.text == ARTICLE
+    doc = next(parse([ARTICLE], load_pipeline()))
+    assert [sentence.text.split()[0] for sentence in sentences(doc)] == ["WASHINGTON,", "The", "Booth", "Officials"]
+    assert text_of(doc) == ARTICLE  # the text as given; the model read the dateline's hyphen as a dash
+    assert doc.text == ARTICLE.replace(" - ", " — ", 1)
     for token in doc:
         assert sentence_of(token) == token.sent
         assert sentences(doc)[sentence_numbers(doc)[token.i]] == token.sent
@@ -73,3 +75,41 @@ def test_lookups_work_on_an_empty_doc() -> None:
     doc = load_pipeline()("")
     assert tokens_among(doc, frozenset({"in"})) == tokens_with_lemma(doc, frozenset({"be"})) == []
     assert tokens_with_pos(doc, frozenset({"VERB"})) == sentence_numbers(doc) == []
+
+
+@pytest.mark.parametrize(("text", "dateline", "places"), [
+    ("BRASILIA - Japanese Foreign Minister Yoko Kamikawa met Lula.", "BRASILIA - ", ["BRASILIA"]),
+    ("LONDON -- Police said.", "LONDON -- ", ["LONDON"]),
+    ("Kyiv, Ukraine — Zelenskiy met Tusk.", "Kyiv, Ukraine — ", ["Kyiv", "Ukraine"]),
+    ("WASHINGTON (Reuters) - Apple said it would buy Shazam.", "WASHINGTON (Reuters) - ", ["WASHINGTON"]),
+    ("PARIS, March 3 (AP) – Macron visited Berlin.", "PARIS, March 3 (AP) – ", ["PARIS"]),
+    ("NEW YORK, Jan. 5 (Reuters) - Stocks fell.", "NEW YORK, Jan. 5 (Reuters) - ", ["NEW YORK"]),
+    ("Rio de Janeiro (Reuters) - Police said.", "Rio de Janeiro (Reuters) - ", ["Rio de Janeiro"]),
+    ("(Reuters) - Tesla said it would cut jobs.", "(Reuters) - ", []),
+    ("Title line\nDUBAI - Yemen's Houthis attacked a ship.", "DUBAI - ", ["DUBAI"]),
+])
+def test_datelines_in_their_common_forms(text: str, dateline: str, places: list[str]) -> None:
+    from kg.nlp import datelines
+
+    [(start, end, found)] = datelines(text)
+    assert text[start:end] == dateline and [text[a:b] for a, b in found] == places
+
+
+@pytest.mark.parametrize("text", ["Paris - the city of light.", "US - China talks resumed.", "The President - he said.",
+                                  "Angela Merkel met Macron - and Scholz."])
+def test_what_is_no_dateline(text: str) -> None:
+    from kg.nlp import datelines
+
+    assert datelines(text) == []
+
+
+def test_the_model_reads_a_datelines_hyphen_as_a_break() -> None:
+    """The text keeps its characters where they were; the model sees an em dash, and the story starts
+    a sentence: "LONDON - Metropolitan Police" is no longer one organisation."""
+    from kg.nlp import with_dateline_dashes
+
+    text = "LONDON - Metropolitan Police said on Tuesday they had arrested a man."
+    assert len(with_dateline_dashes(text)) == len(text) and with_dateline_dashes(text).startswith("LONDON — ")
+    doc = load_pipeline()(text)
+    assert [sentence.text.strip() for sentence in doc.sents][0] == "LONDON —"
+    assert ("Metropolitan Police", "ORG") in {(entity.text, entity.label_) for entity in doc.ents}

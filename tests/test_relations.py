@@ -440,3 +440,21 @@ def test_a_list_of_fifteen_hundred_names_is_walked_without_recursion() -> None:
               ents=["B-PERSON", "O", *["B-PERSON"] * length, "O"])
     analysis = analyse(text_document(doc.text), doc)
     assert len(analysis.relations) == length  # Merkel met each of them
+
+
+@pytest.mark.parametrize(("text", "wanted", "unwanted"), [
+    ("BRASILIA - Japanese Foreign Minister Yoko Kamikawa met Brazilian President Luiz Inacio Lula da Silva.",
+     ("Yoko Kamikawa", "meet", "Luiz Inacio Lula da Silva"), ("Yoko Kamikawa", "worksFor", "BRASILIA - Japanese")),
+    ("DUBAI - Yemen's Houthi rebels attacked a ship in the Red Sea, the group's spokesman Yahya Saree said.",
+     ("Houthi", "attack ship in", "Red Sea"), ("Yemen", "locatedIn", "DUBAI")),
+    ("WASHINGTON (Reuters) - Apple Inc said it would buy Shazam.", ("Apple Inc", "buy", "Shazam"), None),
+    ("Kyiv, Ukraine - Ukrainian President Volodymyr Zelenskiy met Polish Prime Minister Donald Tusk on Friday.",
+     ("Volodymyr Zelenskiy", "meet", "Donald Tusk"), ("Ukraine", "meet", "Donald Tusk")),
+])
+def test_a_dateline_is_the_storys_place_not_part_of_its_first_sentence(
+    analyse_text: Callable[[str], DocumentAnalysis], text: str, wanted: tuple[str, str, str],
+    unwanted: tuple[str, str, str] | None,
+) -> None:
+    found = {(subject, predicate, obj) for subject, predicate, obj, _ in relations(analyse_text(text))}
+    assert wanted in found
+    assert unwanted not in found

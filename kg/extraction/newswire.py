@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from kg.extraction.gazetteer import is_known_place, us_state
 from kg.extraction.titles import is_title_word
 from kg.extraction.words import word_list
-from kg.nlp import sentence_numbers, sentences, tokens_among
+from kg.nlp import DATELINES_KEY, sentence_numbers, sentences, tokens_among
 
 #: A monitoring service's item number, "AU0202111694", that opens a source line.
 FBIS_NUMBER = re.compile(r"[A-Z]{2}\d{6,}[A-Z0-9]*|\d{3}[A-Z]\d{4}[A-Z]\d{3}")
@@ -49,8 +49,14 @@ def split_entities(doc: Doc) -> list[Span]:
         if cut is not None:
             found += [Span(doc, span.start, cut, label="GPE"), Span(doc, cut, span.end, label="ORG")]
             covered.update(range(span.start, span.end))
+    dateline = doc.user_data.get(DATELINES_KEY, {"places": [], "bodies": []})
     for entity in doc.ents:
         if any(i in covered for i in range(entity.start, entity.end)):
+            continue
+        body = next((i for i in dateline["bodies"] if entity.start < i < entity.end), None)
+        if body is not None:  # "[LONDON - Metropolitan Police] said": the dateline's place, then a name of the story
+            found += [span for span in (_dateline_place(doc, entity.start, body, entity.label_),
+                                        Span(doc, body, entity.end, label=entity.label_)) if span is not None]
             continue
         bracket = next((token.i for token in entity if token.text == "("), None)
         if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
@@ -60,6 +66,16 @@ def split_entities(doc: Doc) -> list[Span]:
         else:
             found.append(entity)
     return found
+
+
+def _dateline_place(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    """What the model named in a dateline before its dash: the place, when the gazetteer knows it
+    ("LONDON", which the model often calls an organisation); else as the model labelled it."""
+    while end > start and not doc[end - 1].is_alpha:
+        end -= 1  # the dash, and a bracket's agency is read on its own
+    if end == start:
+        return None
+    return Span(doc, start, end, label="GPE" if is_known_place(doc[start:end].text) else label)
 
 
 def _office_place_end(entity: Span, places: set[str]) -> int | None:
@@ -105,7 +121,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     """Names the model left unlabelled in news conventions, as NER-labelled spans.
 
     A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
-    a dateline ("BANGKOK, Thailand (AP)"), the agency in a dateline's brackets, and a party's
+    a dateline ("BANGKOK, Thailand (AP)"; "Kyiv, Ukraine —", when the gazetteer knows it), the
+    agency in a dateline's brackets, and a party's
     one-word name ("Labour MP Tom Watson"), and an acronym the model labelled elsewhere in the
     document.
     """
@@ -119,6 +136,10 @@ def unlabelled_names(doc: Doc) -> list[Span]:
                 ((token.i - 2) in labelled or doc[token.i - 2].is_title):
             found.append(Span(doc, token.i, token.i + 1, label="GPE"))
     found += _dateline_cities(doc, labelled)
+    labelled |= {i for span in found for i in range(span.start, span.end)}
+    places = doc.user_data.get(DATELINES_KEY, {}).get("places", [])
+    found += [Span(doc, start, end, label="GPE") for start, end in places
+              if not any(i in labelled for i in range(start, end)) and is_known_place(doc[start:end].text)]
     found += [Span(doc, token.i, token.i + 1, label="NORP") for token in tokens_among(doc, PARTY_NAMES)
               if token.is_title and token.i not in labelled]
     labelled |= {i for span in found for i in range(span.start, span.end)}
