@@ -409,7 +409,9 @@ def _metadata_date(value: object) -> str | None:
 
 
 #: Titles PDF writers put in the metadata that are not the article's: a file name, "Untitled".
-FILE_NAME_TITLE = re.compile(r"(?i)^(?:microsoft \w+ - )?.*\.(?:docx?|pdf|odt|rtf|txt|indd)$|^untitled$")
+#: A title a tool wrote in place of the document's own: a file name, "Untitled", "Enscript Output", "Document1".
+FILE_NAME_TITLE = re.compile(r"(?i)^(?:microsoft \w+ - )?.*\.(?:docx?|pdf|odt|rtf|txt|indd)$|^untitled$"
+                             r"|^enscript output$|^document ?\d*$")
 
 
 def _useful_title(title: object) -> str | None:
@@ -442,11 +444,73 @@ def pdf_document(path: Path) -> Document:
     except (PyPdfError, OSError, ValueError, KeyError, TypeError) as error:
         raise InputError(f"{path}: not a readable PDF ({error}); if it opens in a viewer, print it to a new PDF "
                          "or save its text as .txt") from error
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    text = pdf_text(pages)
     if not text:
         raise InputError(f"{path}: a scanned PDF with no text layer: run OCR on it, e.g. `ocrmypdf FILE out.pdf`")
     return text_document(text, source=str(path), name=str(path), title=title,
                          date_text=date_in_name(path) or created)
+
+
+#: A line that only numbers its page: "3", "- 3 -", "Page 3", "Page 3 of 12", "3/12".
+PAGE_NUMBER_LINE = re.compile(r"(?i)^[\s\-–—]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[\s\-–—]*$")
+#: What may start a line that goes on with the sentence before it.
+CONTINUING = re.compile(r"^[a-z0-9,.;:!?)\]’”'\"%]")
+
+
+def pdf_text(pages: list[str]) -> str:
+    r"""A PDF's text as its writer's paragraphs, not its printed lines.
+
+    pypdf gives each printed line as a line, and kg ends a sentence at a line break: an article
+    printed from a 70-column text came apart at every line ("signed an agreement in Warsaw" /
+    "months" / "."). So a line goes on the one before unless that one is short (a headline, a
+    paragraph's last line) and it starts as a new sentence would; a word cut by a hyphen at a
+    line's end is joined again ("agree-" / "ment"); and the lines that open or close most pages (a
+    running header, a footer, a page number) are dropped.
+
+    >>> lines = ["Grain deal signed", "WARSAW - Polish Prime Minister Donald Tusk and his",
+    ...          "Ukrainian counterpart signed an agreement on grain in",
+    ...          "Warsaw on Monday after months of talks, the two", "governments said in a joint state-", "ment.",
+    ...          "Page 1 of 1"]
+    >>> for line in pdf_text(["\n".join(lines)]).split("\n"):
+    ...     print(line[:48], "...", line[-40:])
+    Grain deal signed ... Grain deal signed
+    WARSAW - Polish Prime Minister Donald Tusk and h ... o governments said in a joint statement.
+    """
+    lines_of = [page.splitlines() for page in pages]
+    running = _running_lines(lines_of)
+    lines = [line.strip() for page in lines_of for line in page
+             if line.strip() not in running and not PAGE_NUMBER_LINE.match(line)]
+    widths = sorted(len(line) for line in lines if line)
+    full = 0.75 * widths[int(0.9 * (len(widths) - 1))] if widths else 0
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            paragraphs.append(current)
+            current = ""
+        elif not current:
+            current = line
+        elif len(current.rsplit("\n", 1)[-1]) >= full or CONTINUING.match(line):
+            hyphenated = current.endswith("-") and current[-2:-1].isalpha() and line[:1].islower()
+            current = current[:-1] + line if hyphenated else current + " " + line
+        else:
+            current += "\n" + line
+    paragraphs.append(current)
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """The lines among the first and last two of each page that recur on most pages: running
+    headers and footers (numbers aside: "Page 3/12" recurs as "Page 4/12")."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, set[int]] = {}
+    for number, page in enumerate(pages):
+        edges = [line.strip() for line in page if line.strip()]
+        for line in edges[:2] + edges[-2:]:
+            seen.setdefault(re.sub(r"\d+", "#", line), set()).add(number)
+    recurring = {shape for shape, numbers in seen.items() if len(numbers) >= max(2, 0.6 * len(pages))}
+    return {line.strip() for page in pages for line in page if re.sub(r"\d+", "#", line.strip()) in recurring}
 
 
 def _page_texts(reader: PdfReader, where: str) -> Iterator[str]:

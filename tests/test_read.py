@@ -690,3 +690,55 @@ def test_the_progress_total_of_a_csv_skips_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "news.csv"
     path.write_text("id,text\n\na,Biden met Xi.\n\nb,Macron spoke.\n\nc,Scholz left.\n", "utf-8")
     assert documents_in(path) == len(read_all(path)[0]) == 3
+
+
+def write_printed_pdf(path: Path, pages: list[list[str]], *, title: str | None = None) -> Path:
+    """A PDF as a text printer makes it (enscript): each page a running header, then the text's
+    lines as printed, 70 columns wide."""
+    writer = PdfWriter()
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Courier")})
+    for number, lines in enumerate(pages, start=1):
+        page = writer.add_blank_page(612, 792)
+        fonts = DictionaryObject({NameObject("/F1"): font})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        header = f"Dec 07, 26 10:02          story.txt          Page {number}/{len(pages)}"
+        shown = " ".join(f"({line}) Tj 0 -14 Td" for line in [header, "", *lines])
+        content = DecodedStreamObject()
+        content.set_data(f"BT /F1 10 Tf 40 760 Td {shown} ET".encode("latin-1"))
+        page.replace_contents(content)
+    if title:
+        writer.add_metadata({"/Title": title})
+    with path.open("wb") as stream:
+        writer.write(stream)
+    return path
+
+
+STORY = ("WARSAW - Polish Prime Minister Donald Tusk and Ukrainian Prime Minister Denys Shmyhal signed an "
+         "agreement in Warsaw on Monday after months of talks about grain exports. Tusk said the agreement "
+         "would protect Polish farmers. Shmyhal thanked Poland for its support during the war.")
+
+
+def test_a_printed_pdf_reads_as_its_paragraphs(tmp_path: Path) -> None:
+    """Printed lines joined into the sentences they cut, the running header dropped, the headline
+    the title (the metadata's is the printer's), and the same relations as the text file."""
+    import textwrap
+
+    from kg.extraction.document import analyse
+    from kg.nlp import load_pipeline
+
+    printed = textwrap.wrap(STORY, 70)
+    pdf = write_printed_pdf(tmp_path / "story.pdf", [["Poland and Ukraine sign grain deal", "", *printed[:3]],
+                                                      printed[3:]], title="Enscript Output")
+    [document] = read_all(pdf)[0]
+    assert document.title == "Poland and Ukraine sign grain deal"
+    assert "Page" not in document.text and "story.txt" not in document.text
+    assert document.text == "Poland and Ukraine sign grain deal\n" + STORY
+    nlp = load_pipeline()
+
+    def relations(text: str) -> set[tuple[str, str, str]]:
+        analysis = analyse(text_document(text), nlp(text))
+        names = {mention.id: mention.name for mention in analysis.mentions}
+        return {(names[r.subject], r.predicate or r.verb, names[r.object]) for r in analysis.relations}
+
+    assert relations(document.text) == relations("Poland and Ukraine sign grain deal\n\n" + STORY) != set()
