@@ -43,7 +43,16 @@ from kg.model import Document
 from kg.namespace import ENTITY_CLASSES, KG, relation_names
 from kg.nlp import load_pipeline
 from kg.options import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_NODES, DEFAULT_OUT_DIR
-from kg.read import ENGLISH_SHARE_WARNING, checked_date, documents_in, english_share, input_files, read_documents
+from kg.read import (
+    ENGLISH_SHARE_WARNING,
+    PART_CHARACTERS,
+    checked_date,
+    document_parts,
+    documents_in,
+    english_share,
+    input_files,
+    read_documents,
+)
 from kg.view.viewer import render_html
 from kg.workers import DocumentGraph, extract_graphs
 
@@ -157,7 +166,7 @@ def build(
             load_quads(graphs, split_by_document(load_graph(previous)))  # a broken file fails here, before any write
         if on_documents_read is not None:
             on_documents_read(count_documents(paths))
-        documents = _readable_documents(paths, nlp.max_length, collect, default_date=default_date)
+        documents = _readable_documents(paths, nlp.max_length, collect, default_date=default_date, on_parts=warn)
         result = BuildResult(graph=default_graph(graphs), failures=failures, warnings=warnings)
         if extractor is None:
             extractor = partial(extract_graphs, model=model, workers=workers, doc_timeout=doc_timeout)
@@ -336,17 +345,19 @@ def language_warning(document: Document) -> str | None:
 
 def _readable_documents(
     paths: Sequence[str | Path], max_length: int, on_error: Callable[[InputError], None],
-    default_date: str | None = None,
+    default_date: str | None = None, on_parts: Callable[[str], None] | None = None,
 ) -> Iterator[Document]:
-    """The documents under ``paths`` that can be built: read, short enough, each IRI once."""
+    """The documents under ``paths`` that can be built: read, long ones in parts, each IRI once."""
     documents = read_documents(paths, on_error=on_error, default_date=default_date)
-    return _distinct(_within_length(documents, max_length, on_error), on_error)
+    return _distinct(_in_parts(_within_length(documents, max_length, on_error), PART_CHARACTERS, on_parts),
+                     on_error)
 
 
 def _within_length(
     documents: Iterable[Document], max_length: int, on_error: Callable[[InputError], None]
 ) -> Iterator[Document]:
-    """Documents spaCy can parse in one piece; longer ones are reported, not allowed to stop the build."""
+    """Documents no longer than the model reads (``nlp.max_length``); longer ones are reported, not
+    allowed to stop the build."""
     for document in documents:
         if len(document.text) > max_length:
             on_error(InputError(
@@ -354,6 +365,19 @@ def _within_length(
                 f"reads in one document ({max_length:,}); split it into several documents"))
         else:
             yield document
+
+
+def _in_parts(
+    documents: Iterable[Document], limit: int, on_parts: Callable[[str], None] | None
+) -> Iterator[Document]:
+    """Each document, or its parts when it is longer than spaCy should parse in one piece
+    (:func:`kg.read.document_parts`), said through ``on_parts``."""
+    for document in documents:
+        parts = document_parts(document, limit)
+        if len(parts) > 1 and on_parts is not None:
+            on_parts(f"{document.source or document.id}: {len(document.text):,} characters, read as {len(parts)} "
+                     f"parts of at most {limit:,} (ids {parts[0].id} ...)")
+        yield from parts
 
 
 def _distinct(documents: Iterable[Document], on_error: Callable[[InputError], None]) -> Iterator[Document]:

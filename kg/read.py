@@ -103,6 +103,37 @@ def _raise(error: InputError) -> None:
     raise error
 
 
+#: The most characters kg parses as one piece: spaCy's parse of one doc takes about 1 GB of memory a
+#: 100,000 characters and time that grows faster than its length, so a longer text (a report, a
+#: book, a day of a live blog) is read in parts of at most this many, cut at paragraphs.
+PART_CHARACTERS = 50_000
+
+
+def document_parts(document: Document, limit: int = PART_CHARACTERS) -> list[Document]:
+    """``document`` as parts of at most ``limit`` characters, cut at paragraph breaks (else line
+    breaks, sentence ends, spaces): one part, itself, when it is short enough. Each part keeps the
+    title (with "part N of M"), date and source; its id is the document's with ``-partN``, so the
+    parts' entities resolve as any documents' do (by their names) and each part can be replaced.
+
+    >>> [len(part.text) for part in document_parts(Document(id="d", text="a b. " * 30), limit=60)]
+    [59, 59, 29]
+    """
+    if len(document.text) <= limit:
+        return [document]
+    pieces, text = [], document.text
+    while len(text) > limit:
+        window = text[:limit]
+        cut = next((window.rfind(mark) + len(mark) for mark in ("\n\n", "\n", ". ", " ") if window.rfind(mark) > 0),
+                   limit)
+        pieces.append(text[:cut].strip())
+        text = text[cut:]
+    pieces.append(text.strip())
+    pieces = [piece for piece in pieces if piece]
+    return [replace(document, id=f"{document.id}-part{number}", text=piece,
+                    title=f"{document.title or document.id} (part {number} of {len(pieces)})")
+            for number, piece in enumerate(pieces, start=1)]
+
+
 def too_long(where: str, what: str | None = None, limit: int = MAX_DOCUMENT_BYTES) -> InputError:
     """The error for a document past the read budget, with the fix: its text past :data:`MAX_DOCUMENT_CHARACTERS`,
     or, with ``what`` (``"the file holds"``), the bytes a reader took in past ``limit``.

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
 from types import FrameType
 from typing import Protocol
 
@@ -42,6 +41,10 @@ from kg.nlp import load_pipeline, parse, tokenize
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
 BATCH_SIZE = 32
+#: Characters per batch, at most (a longer document is a batch of its own): spaCy parses a batch at
+#: once, in memory that grows with its text, and ``--doc-timeout`` bounds the batch's parse, so the
+#: parts of a long text (:data:`kg.read.PART_CHARACTERS`) must not come back together in one.
+BATCH_CHARACTERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -280,8 +283,16 @@ def ordered_results(
         yield from pending.popleft().result()
 
 
-def batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """Documents in lists of ``size`` (the last one shorter), read lazily."""
-    iterator = iter(documents)
-    while batch := list(islice(iterator, size)):
+def batches(documents: Iterable[Document], size: int,
+            characters: int = BATCH_CHARACTERS) -> Iterator[list[Document]]:
+    """Documents in lists of ``size``, or fewer when their texts would pass ``characters``, read lazily."""
+    batch: list[Document] = []
+    length = 0
+    for document in documents:
+        if batch and (len(batch) == size or length + len(document.text) > characters):
+            yield batch
+            batch, length = [], 0
+        batch.append(document)
+        length += len(document.text)
+    if batch:
         yield batch

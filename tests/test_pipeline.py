@@ -127,3 +127,22 @@ def test_ids_that_mint_the_same_iri_are_not_merged(tmp_path: Path) -> None:
     errors: list[_InputError] = []
     result = build([source], out_dir=None, on_error=errors.append, formats=("nq",))
     assert result.documents == ["a b"] and "same IRI" in str(errors[0])
+
+
+def test_a_long_text_is_read_in_parts_of_one_story(tmp_path: Path) -> None:
+    """A text longer than spaCy should parse at once is cut at paragraphs into parts, each a document
+    of the build, said in a warning; their people are the same nodes across the parts."""
+    from kg.read import PART_CHARACTERS
+
+    paragraph = ("Antony Blinken met Benjamin Netanyahu in Jerusalem on Monday. They discussed aid, "
+                 "trade and the security of the region for several hours, officials said.")
+    text = "\n\n".join([paragraph] * (PART_CHARACTERS // len(paragraph) * 2 + 10))
+    (tmp_path / "long.txt").write_text(text, "utf-8")
+    warnings: list[str] = []
+    result = build([tmp_path / "long.txt"], out_dir=None, on_warning=warnings.append)
+    assert len(result.documents) == 3
+    assert any("read as 3 parts" in warning for warning in warnings)
+    from kg.sparql.query import query
+
+    people = {str(row[0]) for row in query(result.graph, "SELECT ?l WHERE { ?p a kg:Person ; rdfs:label ?l }").rows}
+    assert people == {"Antony Blinken", "Benjamin Netanyahu"}
