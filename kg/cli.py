@@ -779,7 +779,22 @@ def _explain_inputs(source: str) -> list[Document]:
 
     if source == "-" or Path(source).is_file():
         return list(read_documents([source]))
+    if looks_like_a_path(source):
+        raise InputError(f"{source}: no such file (to explain a text, give the text itself, with its spaces)")
     return [text_document(source, name="the text argument")]
+
+
+def looks_like_a_path(text: str) -> bool:
+    """A word with a file's suffix or a folder in it ("story.txt", "news/a.html"), not a sentence.
+
+    >>> looks_like_a_path("stroy.txt"), looks_like_a_path("news/today"), looks_like_a_path("Blinken met Netanyahu.")
+    (True, True, False)
+    """
+    from kg.read import SUPPORTED_SUFFIXES
+
+    if not text.strip() or any(character.isspace() for character in text.strip()):
+        return False
+    return "/" in text or Path(text).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def main() -> None:

@@ -2,10 +2,10 @@
 
 For each sentence: the entities found (and how titles were split off names), the pronouns
 :mod:`kg.extraction.coref` linked, and for every pair of entities the dependency path between them and
-either the rule that fired (rule, verb, relation, factuality) or why none did. It runs the
-same functions as a build (:func:`kg.extraction.document.document_mentions`,
-:func:`kg.extraction.relations.extract_relations`, :func:`kg.extraction.predicates.predicate_of`), so
-what it shows is what ``kg build`` does; the reasons come from the verb rules' own view of each verb
+either the rule that fired (rule, verb, relation, factuality) or why none did. It reads the
+document as a build does (:func:`kg.workers.document_analysis`, then
+:func:`kg.extraction.predicates.predicate_of` and the entity classes of resolution), so what it
+shows is what ``kg build`` states; the reasons come from the verb rules' own view of each verb
 (:func:`kg.extraction.verbs.verb_frames`).
 
 >>> from kg.nlp import load_pipeline
@@ -33,11 +33,10 @@ from rdflib import Graph
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.extraction.clusters import document_clusters, mention_classes
+from kg.extraction.clusters import document_clusters, entity_class
 from kg.extraction.coref import find_links
-from kg.extraction.document import document_mentions
+from kg.extraction.document import analyse, document_mentions
 from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
-from kg.extraction.relations import extract_relations
 from kg.extraction.resolve import relatives
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
@@ -48,8 +47,9 @@ from kg.learn.classifier import NO_RELATION
 from kg.learn.features import rule_matches, rules_between
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
-from kg.nlp import NEWS_MODEL_KEY, parse, sentence_numbers, sentences
+from kg.nlp import NEWS_MODEL_KEY, parse, sentence_numbers, sentences, text_of
 from kg.sparql.query import loaded, query
+from kg.workers import document_analysis
 
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod"})
 
@@ -60,7 +60,8 @@ NEWS_NOTE_FLOOR = 0.1
 
 @dataclass(frozen=True)
 class EntityNote:
-    """A mention as the rules see it: ``cls`` is the class the document's mentions vote for.
+    """A mention as a build sees it: ``cls`` is the class of its entity's node (the document's mentions
+    vote; a place the gazetteer knows is a Country or a City).
 
     ``ner`` is spaCy's label; ``title`` is the title split off a person's name and ``holder``
     the person a role (``cls == "Role"``) belongs to.
@@ -94,6 +95,10 @@ class RuleNote:
     predicate: str
     factuality: str
     note: str | None = None
+    #: The nodes the graph relates (after a swap the predicate calls for), and whether it states it.
+    subject_node: str = ""
+    object_node: str = ""
+    stated: bool = True
 
 
 @dataclass(frozen=True)
@@ -153,19 +158,31 @@ def explain_documents(documents: Iterable[Document], *, nlp: Language) -> list[E
 
 def explain(document: Document, doc: Doc) -> Explanation:
     """The explanation of one parsed document: a pure function of its input, like
-    :func:`kg.extraction.document.analyse`."""
-    found_spans = document_mentions(doc)
-    relations = extract_relations(doc, found_spans)
-    mentions = [item.mention for item in found_spans]
-    classes = mention_classes(mentions)
+    :func:`kg.extraction.document.analyse`.
+
+    It reads what a build reads (:func:`kg.workers.document_analysis`: the rules, and what a model
+    that read the doc adds or decides), shows each entity with the class its node gets (a place the
+    gazetteer knows is a Country or a City), and the relations the graph states.
+    """
+    rules = analyse(document, doc)
+    analysis = document_analysis(document, doc)
+    kept = {mention.id: mention for mention in analysis.mentions}
+    found_spans = [item._replace(mention=kept[item.mention.id]) for item in document_mentions(doc)
+                   if item.mention.id in kept]
     spans = {item.mention.id: item for item in found_spans}
-    entity_of = {mention: number for number, members in enumerate(document_clusters(mentions, relatives(relations)))
-                 for mention in members}
+    relations = [relation for relation in analysis.relations if relation.subject in spans and relation.object in spans]
+    clusters = document_clusters(list(analysis.mentions), relatives(analysis.relations))
+    entity_of = {mention: number for number, members in enumerate(clusters) for mention in members}
+    resolved = {mention: entity_class([kept[member] for member in members])
+                for members in clusters for mention in members}
+    classes = {mention: cls for mention, (cls, _) in resolved.items()}
+    nodes = {mention: name for mention, (_, name) in resolved.items()}
     frames = {frame.verb.i: frame for frame in verb_frames(doc, found_spans)}
     reasons = {link.span.start_char: link.reason for link in find_links(doc, [s for s in found_spans
                                                                              if s.mention.antecedent is None])}
-    learned = _learned_notes(document, doc, mentions, relations)
+    learned = _learned_notes(document, doc, list(rules.mentions), list(rules.relations))
     notes = []
+    text = text_of(doc)  # the document's own characters (the model may have read a dateline's dash as another)
     for number, sent in enumerate(sentences(doc)):
         inside = [item.mention.id for item in found_spans if item.mention.sentence == number]
         entities = tuple(_entity_note(mention, spans, classes) for mention in inside
@@ -181,8 +198,8 @@ def explain(document: Document, doc: Doc) -> Explanation:
             if spans[mention].mention.cls != EntityClass.ROLE:
                 by_entity.setdefault(entity_of[mention], []).append(mention)
         for first, second in combinations(sorted(by_entity, key=lambda e: by_entity[e][0]), 2):
-            pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, relations, frames))
-        notes.append(SentenceNote(number, sent.text.strip(), entities, pronouns, tuple(pairs),
+            pairs.append(_pair_note(by_entity[first], by_entity[second], spans, classes, nodes, relations, frames))
+        notes.append(SentenceNote(number, text[sent.start_char:sent.end_char].strip(), entities, pronouns, tuple(pairs),
                                   tuple(note for at, note in learned if at == number)))
     return Explanation(document=document.source or document.id, sentences=tuple(notes))
 
@@ -233,7 +250,7 @@ def _label(mention_id: str, spans: dict[str, MentionSpan]) -> str:
 
 def _pair_note(
     firsts: list[str], seconds: list[str], spans: dict[str, MentionSpan], classes: dict[str, EntityClass],
-    relations: list[RelationMention], frames: dict[int, VerbFrame],
+    nodes: dict[str, str], relations: list[RelationMention], frames: dict[int, VerbFrame],
 ) -> PairNote:
     found = [r for r in relations if {r.subject, r.object} & set(firsts) and {r.subject, r.object} & set(seconds)
              and r.predicate != "holdsRole"]
@@ -245,15 +262,21 @@ def _pair_note(
                             key=lambda pair: len(_path_tokens(spans[pair[0]].span.root, spans[pair[1]].span.root)))
     path = render_path(spans[first].span.root, spans[second].span.root, spans[first].mention.text,
                        spans[second].mention.text)
-    notes = tuple(_rule_note(r, spans, classes) for r in found)
+    notes = tuple(_rule_note(r, spans, classes, nodes) for r in found)
     reason = None if found else _why_not(first, second, spans, frames)
     return PairNote(_label(first, spans), _label(second, spans), path, notes, reason)
 
 
-def _rule_note(relation: RelationMention, spans: dict[str, MentionSpan], classes: dict[str, EntityClass]) -> RuleNote:
+def _rule_note(relation: RelationMention, spans: dict[str, MentionSpan], classes: dict[str, EntityClass],
+               nodes: dict[str, str]) -> RuleNote:
     subject_cls, object_cls = classes[relation.subject], classes[relation.object]
     note = None
     predicate, swap = predicate_of(relation.verb, relation.predicate, subject_cls, object_cls)
+    # as resolution reads it (kg.extraction.resolve): a rule's relation the classes rule out is no statement
+    stated = not (relation.predicate is not None and predicate == GENERIC)
+    if not stated:
+        note = f"{relation.predicate} needs other classes than {subject_cls} -> {object_cls}: the graph states nothing"
+    subject_node, object_node = nodes[relation.subject], nodes[relation.object]
     if relation.predicate is None:
         if swap:
             note = f"{relation.verb!r} states the relation the other way round"
@@ -268,7 +291,8 @@ def _rule_note(relation: RelationMention, spans: dict[str, MentionSpan], classes
     if relation.factuality == Factuality.NEGATED:
         note = (note + "; " if note else "") + "negated: kept, marked negated (kg evaluate leaves it out)"
     return RuleNote(relation.rule, _label(relation.subject, spans), relation.verb, _label(relation.object, spans),
-                    predicate, relation.factuality, note)
+                    predicate, relation.factuality, note, *((object_node, subject_node) if swap else
+                                                            (subject_node, object_node)), stated)
 
 
 def _why_not(first: str, second: str, spans: dict[str, MentionSpan], frames: dict[int, VerbFrame]) -> str:

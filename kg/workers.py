@@ -36,7 +36,7 @@ from kg.extraction.document import analyse
 from kg.extraction.resolve import resolve
 from kg.graph.rdf import document_iri, nt, per_document
 from kg.learn.apply import learned_analysis
-from kg.model import Document
+from kg.model import Document, DocumentAnalysis
 from kg.nlp import load_pipeline, parse, tokenize
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
@@ -70,10 +70,17 @@ class DocumentGraph:
         return "".join(line[:-2] + suffix for line in self.ntriples.splitlines() if line.endswith(" ."))
 
 
+def document_analysis(document: Document, doc: Doc) -> DocumentAnalysis:
+    """What a build reads off one parsed document: the rules' mentions and relations, and what a
+    model that read the doc adds or decides (:func:`kg.learn.apply.learned_analysis`). ``kg explain``
+    shows this same reading."""
+    return learned_analysis(analyse(document, doc), doc)
+
+
 def document_graph(document: Document, doc: Doc) -> DocumentGraph:
-    """The graph of one parsed document: mentions, relations (the rules', and a model's when one
-    read the doc: :func:`kg.learn.apply.learned_analysis`), entities, then triples."""
-    corpus = resolve([learned_analysis(analyse(document, doc), doc)])
+    """The graph of one parsed document: its analysis (:func:`document_analysis`), its entities,
+    then triples."""
+    corpus = resolve([document_analysis(document, doc)])
     # dict.fromkeys: a direct triple stated by two relations is one triple, and one line
     lines = dict.fromkeys(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in per_document(corpus)[document.id])
     return DocumentGraph(document=document, ntriples="".join(lines), entities=len(corpus.entities),

@@ -102,3 +102,52 @@ def test_an_attribution_is_no_verb_in_the_reasons_either() -> None:
                  "Connecticut", "Richard Blumenthal")
     assert found.relations == ()
     assert found.reason is not None and "subject of 'According'" not in found.reason
+
+
+AGREEMENT_TEXTS = [
+    SEED_ARTICLE.read_text("utf-8"),
+    "Poland and Ukraine sign grain deal\n\nWARSAW - Polish Prime Minister Donald Tusk met Ukrainian Prime Minister "
+    "Denys Shmyhal in Warsaw on Monday. Denmark sent aid.",
+    "WASHINGTON (Reuters) - Apple Inc said it would buy Shazam, the music app based in London.",
+]
+
+
+@pytest.mark.parametrize("model", ["rules", "news"])
+@pytest.mark.parametrize("number", range(len(AGREEMENT_TEXTS)))
+def test_explain_shows_what_build_states(tmp_path: Path, number: int, model: str) -> None:
+    """The same text, built and explained: every node's class, and every relation between two
+    nodes, are the same in both (a build with the news model too)."""
+    from kg.options import NEWS_MODEL, SPACY_MODEL
+    from kg.pipeline import build
+    from kg.sparql.query import query
+
+    name = NEWS_MODEL if model == "news" else SPACY_MODEL
+    path = tmp_path / "story.txt"
+    path.write_text(AGREEMENT_TEXTS[number], "utf-8")
+    graph = build([path], out_dir=None, model=name).graph
+    nodes = "kg:Person, kg:Organization, kg:Group, kg:Place, kg:Country, kg:City"
+    built = {tuple(str(value) for value in row) for row in query(graph, f"""
+        SELECT ?s ?p ?o WHERE {{ ?a ?p ?b . ?a rdfs:label ?s ; a ?ca . ?b rdfs:label ?o ; a ?cb .
+          FILTER(?ca IN ({nodes}) && ?cb IN ({nodes}) && STRSTARTS(STR(?p), STR(kg:))) }}""").rows}
+    built = {(s, p.rsplit("#", 1)[-1], o) for s, p, o in built}
+    classes = {(str(label), str(cls).rsplit("#", 1)[-1]) for label, cls in query(graph, """
+        SELECT ?l ?c WHERE { ?n rdfs:label ?l ; a ?c . FILTER(?c IN (kg:Person, kg:Organization, kg:Group,
+          kg:Place, kg:Country, kg:City)) }""").rows}
+    [explained] = explain_documents(read_documents_of(path), nlp=load_pipeline(name))
+    stated = {(rule.subject_node, rule.predicate, rule.object_node) for sentence in explained.sentences
+              for pair in sentence.pairs for rule in pair.relations if rule.stated}
+    shown = {(entity.name, entity.cls) for sentence in explained.sentences for entity in sentence.entities}
+    assert stated == built
+    assert classes <= shown
+
+
+def read_documents_of(path: Path) -> list:
+    from kg.read import read_documents
+
+    return list(read_documents([path]))
+
+
+def test_a_mistyped_file_name_is_an_error_not_a_text() -> None:
+    result = CliRunner().invoke(app, ["explain", "stroy.txt"])
+    assert result.exit_code == EXIT_FAILED
+    assert "stroy.txt: no such file" in result.stderr
