@@ -363,12 +363,20 @@ def query_command(
     output: Annotated[
         str, typer.Option("--format", "-f", help=f"Output: {', '.join(OUTPUT_FORMATS)}.")
     ] = "table",
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="Bind a variable: NAME=VALUE binds ?NAME (a string; <IRI>, kg:Term or a "
+                     "number as such), in place of the example's own VALUES. Repeat for more.",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Run a SPARQL query over a graph and print the answer.
 
     Example: kg query output/graph.ttl --example who-meets-whom
+
+    Example: kg query output/graph.ttl --example about-entity --param name="Benjamin Netanyahu"
     """
-    from kg.sparql.query import example_query, format_result, query
+    from kg.sparql.query import example_query, format_result, query, with_bindings
 
     given = [source for source in (sparql, file, example) if source is not None]
     if len(given) != 1:
@@ -383,7 +391,13 @@ def query_command(
             text = example_query(example)
         else:
             text = sparql or ""
-        print(format_result(query(graph, text), output))
+        bindings = {}
+        for param in params or []:
+            name, equals, value = param.partition("=")
+            if not equals:
+                fail(f"--param {param}: write it NAME=VALUE")
+            bindings[name.strip().lstrip("?$")] = value
+        print(format_result(query(graph, with_bindings(text, bindings)), output))
     except KGError as error:
         fail(str(error))
 

@@ -3,15 +3,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.errors import QueryError
 from kg.graph.rdf import new_graph
 from kg.namespace import KG, PREFIXES
+from kg.pipeline import BuildResult
 from kg.sparql.query import example_names, example_query, format_result, query
 
 A = URIRef("https://w3id.org/kg-news/id/person/A")
@@ -96,3 +101,33 @@ def test_example_queries_declare_their_prefixes(name: str) -> None:
     prepareQuery(text)  # no initNs
     prepareQuery(text, initNs=PREFIXES)
     ox.Store().query(text, prefixes=PREFIXES)
+
+
+def test_a_param_binds_an_examples_variable(seeds_build: BuildResult) -> None:
+    result = CliRunner().invoke(app, ["query", str(seeds_build.written[0]), "--example", "about-entity",
+                                      "--param", "name=Benjamin Netanyahu", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = [{name: value["value"] for name, value in binding.items()}
+            for binding in json.loads(result.stdout)["results"]["bindings"]]
+    assert rows and all(row["other"] != "Benjamin Netanyahu" for row in rows)  # about him, not Blinken
+    assert any(row["relation"] == "meets" and row["other"] == "Antony Blinken" for row in rows)
+    missing = CliRunner().invoke(app, ["query", str(seeds_build.written[0]), "--example", "about-entity",
+                                       "--param", "nme=x"])
+    assert missing.exit_code != 0 and "no variable ?nme" in missing.stderr
+
+
+def test_the_events_example_lists_every_kind_of_event_the_ontology_has() -> None:
+    from rdflib import RDFS
+
+    ontology = Graph().parse(Path(__file__).resolve().parent.parent / "kg" / "ontology" / "kg.ttl")
+    kinds = {str(kind).rsplit("#", 1)[1] for kind in ontology.subjects(RDFS.subClassOf, KG.Event)}
+    listed = set(re.findall(r"kg:(\w+)", example_query("events").split("VALUES ?class", 1)[1].split("}", 1)[0]))
+    assert kinds and kinds == listed
+
+
+def test_a_syntax_error_is_one_line_with_where_and_why(seeds_build: BuildResult) -> None:
+    result = CliRunner().invoke(app, ["query", str(seeds_build.written[0]), "SELECT * WHERE { ?s foaf:name ?o }"])
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines() == [
+        "kg: error: malformed SPARQL query: unknown prefix foaf: (line 1, column 30); declare it (PREFIX foaf: <...>) "
+        "or use kg's: kg:, kgr:, owl:, prov:, rdf:, rdfs:, schema:, skos:, xsd:"]

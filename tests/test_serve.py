@@ -138,9 +138,11 @@ def test_updates_are_refused(endpoint: str, data: bytes | None, content_type: st
     assert get(endpoint, "ASK { ?s ?p ?o }")[0] == 200
 
 
-def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
+def test_malformed_query_is_400_with_where_and_why_in_one_line(endpoint: str) -> None:
     status, _, body = get(endpoint, "SELECT ?x WHERE { ?x kg:meets ")
-    assert status == 400 and body.startswith(b"malformed SPARQL query: error at 1:")
+    assert status == 400 and body.startswith(b"malformed SPARQL query at line 1, column ") and body.count(b"\n") == 1
+    status, _, body = get(endpoint, "SELECT * WHERE { ?s foaf:name ?o }")
+    assert status == 400 and b"unknown prefix foaf:" in body and len(body) < 300
 
 
 def test_a_runaway_query_is_stopped_and_the_server_goes_on(endpoint: str) -> None:
@@ -490,6 +492,12 @@ def test_the_query_page_works_offline_in_chromium(endpoint: str) -> None:
             page.wait_for_selector("body[data-answered='true']")
             assert page.inner_text("#results td") == "<img src=x onerror=alert(1)>"
             assert page.locator("#results img").count() == 0
+            page.evaluate("() => { document.body.dataset.answered = '' }")
+            page.fill("#query", "SELECT * WHERE { ?s foaf:name ?o }")  # an error clears the last answer's rows
+            page.click("#run")
+            page.wait_for_selector("body[data-answered='true']")
+            assert page.locator("#results tr").count() == 0
+            assert "unknown prefix foaf:" in page.inner_text("#status")
         finally:
             browser.close()
     assert blocked == [] and dialogs == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from kg.errors import QueryError
 from kg.graph.store import load_file, read_store, reads_union, storage_failure, to_rdflib
 from kg.namespace import PREFIXES
 from kg.options import OUTPUT_FORMATS, example_folder, example_names
+from kg.sparql.messages import syntax_error
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,51 @@ def _query_store(store: ox.Store, sparql: str, path: str | Path) -> QueryResult:
         if failure is not None:
             raise failure from error
         message = " ".join(str(error).split())
-        if isinstance(error, (SyntaxError, ValueError)):
+        if isinstance(error, SyntaxError):
+            raise QueryError(syntax_error(sparql, str(error), PREFIXES)) from error
+        if isinstance(error, ValueError):
             raise QueryError(f"malformed SPARQL query: {message[:400]}") from error
         if isinstance(error, (OSError, RuntimeError)):  # e.g. a SERVICE call that failed
             raise QueryError(f"the query failed: {message[:400]}") from error
         raise
     return QueryResult(variables=variables, rows=rows)
+
+
+def with_bindings(sparql: str, bindings: dict[str, str]) -> str:
+    """``sparql`` with each variable ``?NAME`` bound to its value (``kg query --param NAME=VALUE``).
+
+    A ``VALUES ?NAME { ... }`` in the query (as the examples write their defaults) takes the value
+    in place of what it lists; else a ``VALUES`` clause at the end of the query binds it. A value
+    written ``<IRI>`` or with one of kg's prefixes (``kg:Person``) is an IRI, a number a number,
+    anything else a string.
+
+    >>> print(with_bindings('SELECT ?x WHERE { VALUES ?name { "Antony Blinken" } ?x rdfs:label ?name }',
+    ...                     {"name": 'Benjamin "Bibi" Netanyahu'}))
+    SELECT ?x WHERE { VALUES ?name { "Benjamin \\"Bibi\\" Netanyahu" } ?x rdfs:label ?name }
+    >>> print(with_bindings("SELECT ?p WHERE { ?p a ?class }", {"class": "kg:Person"}))
+    SELECT ?p WHERE { ?p a ?class }
+    VALUES ?class { kg:Person }
+    """
+    for name, value in bindings.items():
+        if not re.fullmatch(r"[A-Za-z_]\w*", name) or not re.search(rf"[?$]{name}\b", sparql):
+            raise QueryError(f"the query has no variable ?{name} to bind (--param NAME=VALUE binds ?NAME)")
+        term = _term(value)
+        clause = re.compile(rf"VALUES\s+[?$]{name}\s*\{{[^{{}}]*\}}", re.IGNORECASE)
+        if clause.search(sparql):
+            sparql = clause.sub(lambda _: f"VALUES ?{name} {{ {term} }}", sparql, count=1)  # noqa: B023
+        else:
+            sparql = f"{sparql.rstrip()}\nVALUES ?{name} {{ {term} }}"
+    return sparql
+
+
+def _term(value: str) -> str:
+    """A value given on the command line as a SPARQL term."""
+    prefix, _, local = value.partition(":")
+    iri = value.startswith("<") and value.endswith(">") and " " not in value
+    prefixed = bool(local) and prefix in PREFIXES and re.fullmatch(r"[\w.\-]+", local) is not None
+    if iri or prefixed or re.fullmatch(r"-?\d+(?:\.\d+)?", value):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # JSON's escapes are SPARQL's
 
 
 def example_query(name: str) -> str:

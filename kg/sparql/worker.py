@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from kg.sparql.guard import FEDERATION_REFUSED, expand_escapes
+from kg.sparql.messages import offset, syntax_error
 
 SELECT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -130,7 +131,7 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
             return Answer(200, f"{media}; charset=utf-8", result.serialize(format=SELECT_FORMATS[media]) or b"")
         items, truncated = _within_limits(result, limits)
     except SyntaxError as error:
-        return text_answer(400, f"malformed SPARQL query: {error}")
+        return text_answer(400, syntax_error(query, str(error), prefixes))
     except (OSError, ValueError) as error:
         return text_answer(400, f"query failed: {error}")
     except Exception as error:  # noqa: BLE001 - a worker must answer, whatever the engine raised
@@ -182,18 +183,12 @@ def federated_call(query: str, prefixes: dict[str, str]) -> Answer | None:
             _EMPTY.query("".join(changed), prefixes=prefixes)
         except SyntaxError as error:
             where = _ERROR_AT.search(str(error))
-            if where is None or _offset(text, int(where.group(1)), int(where.group(2))) >= found[0]:
+            if where is None or offset(text, int(where.group(1)), int(where.group(2))) >= found[0]:
                 return text_answer(403, FEDERATION_REFUSED)
-            return text_answer(400, f"malformed SPARQL query: {error}")
+            return text_answer(400, syntax_error(query, str(error), prefixes))
         except Exception:  # noqa: BLE001, S112 - evaluation on the empty store: the parse is what was asked
             continue
     return None
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    """The offset in ``text`` of a 1-based line and column, as the engine's parse errors give them."""
-    lines = text.split("\n")
-    return sum(len(previous) + 1 for previous in lines[:line - 1]) + column - 1
 
 
 def _within_limits(result: ox.QuerySolutions | ox.QueryTriples, limits: Limits) -> tuple[list[Any], int | None]:
