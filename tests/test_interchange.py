@@ -77,7 +77,7 @@ def test_network_formats_hold_every_entity_and_relation(name: str, seeds_graph: 
     (path,) = export(seeds_graph, name, tmp_path / f"graph.{name}")
     network = READERS[name](path)
     assert set(network.nodes) == entities_by_sparql(seeds_graph)
-    edges = {(subject, data["label"], obj) for subject, obj, data in network.edges(data=True)}
+    edges = {(subject, data["relation"], obj) for subject, obj, data in network.edges(data=True)}
     assert edges == relations_by_sparql(seeds_graph)
     assert network.number_of_edges() == len(edges)  # one edge per relation, none twice
     blinken = network.nodes["https://w3id.org/kg-news/id/person/Antony_Blinken"]
@@ -86,7 +86,13 @@ def test_network_formats_hold_every_entity_and_relation(name: str, seeds_graph: 
     assert isinstance(blinken["degree"], int) and isinstance(blinken["pagerank"], float)
     for _, _, data in network.edges(data=True):
         assert isinstance(data["weight"], (int, float)) and data["weight"] >= 1
-        assert data["relation"] == data.get("label", data["relation"])  # GEXF keeps the label apart
+        # what the page shows: the relation, or for the open one its verbs; and the sentences, not a count
+        label = data.get("label", data["relation"])  # GEXF keeps the label apart
+        verbs = data["verb"].replace("; ", " / ")
+        assert label == (data["relation"] if data["relation"] != "relatedTo" else verbs)
+        assert data["evidence"] and data["evidence_count"] == len(data["evidence"].split("\n"))
+    open_relations = [data for _, _, data in network.edges(data=True) if data["relation"] == "relatedTo"]
+    assert open_relations and all(data.get("label", "relatedTo") != "relatedTo" for data in open_relations)
 
 
 def test_csv_tables_open_as_a_spreadsheet_would(seeds_graph: Graph, tmp_path: Path) -> None:
@@ -273,3 +279,25 @@ def test_export_of_a_missing_graph_is_one_line_exit_2(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [f"kg: error: {tmp_path / 'missing.ttl'}: no such graph file; "
                                           "build one with `kg build`"]
     assert not list(tmp_path.iterdir())
+
+
+def test_build_and_export_write_one_jsonld(tmp_path: Path) -> None:
+    """``kg build --format json-ld`` and ``kg export --to jsonld`` name their file alike: it holds the same."""
+    from kg.graph.interchange import export_file
+    from kg.pipeline import build
+    from tests.conftest import SEED_ARTICLE
+
+    result = build([SEED_ARTICLE], out_dir=tmp_path / "out", formats=["json-ld"], html=False)
+    built = next(path for path in result.written if path.suffix == ".jsonld")
+    (exported,) = export_file(tmp_path / "out" / "graph.ttl", "jsonld", tmp_path / "export.jsonld")
+    assert built.read_bytes() == exported.read_bytes()
+
+
+def test_neo4j_relationships_carry_the_verb_and_the_sentences(seeds_graph: Graph, tmp_path: Path) -> None:
+    export(seeds_graph, "neo4j", tmp_path / "neo4j")
+    with open(tmp_path / "neo4j" / "relationships.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    opened = [row for row in rows if row["relation"] == "relatedTo"]
+    assert opened and all(row["verb"] for row in opened)
+    meets = next(row for row in rows if row["relation"] == "meets")
+    assert "Blinken will meet with Netanyahu" in meets["evidence"]

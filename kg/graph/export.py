@@ -7,7 +7,6 @@ together (graph.ttl and graph.html) are renamed only once all are written (:func
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -141,16 +140,14 @@ def serialize(graph: Graph, format_name: str = "turtle") -> bytes:
     rdflib_format, _ = resolve_format(format_name)
     if rdflib_format == "trig" and isinstance(graph, Dataset):
         return _trig(graph)
+    if rdflib_format == "json-ld":  # one graph.jsonld whichever command writes it: compact, with kg's @context
+        from kg.graph.interchange import compact_jsonld
+
+        return compact_jsonld(graph)
     data = graph.serialize(format=rdflib_format, encoding="utf-8")
     data = data if isinstance(data, bytes) else data.encode("utf-8")
     if rdflib_format in ("nt", "nquads"):
         return _sorted_lines(data)
-    if rdflib_format == "json-ld":
-        document = json.loads(data)
-        nodes = document.get("@graph", document) if isinstance(document, dict) else document
-        if isinstance(nodes, list):
-            nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
-        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
     return data
 
 

@@ -32,7 +32,7 @@ from kg.errors import GraphError
 from kg.graph.export import atomic_files, load_graph
 from kg.namespace import ENTITY_CLASSES, KG, PREFIXES, local_name, ontology_path, superclasses
 from kg.options import EXPORT_PURPOSES
-from kg.view.analytics import StatementInfo, centrality, communities, entity_network
+from kg.view.analytics import StatementInfo, centrality, communities, edge_label, entity_network
 
 #: Aliases and other lists are joined with this in GraphML, GEXF and CSV cells, whose values
 #: must be plain strings to open in Gephi, Cytoscape and spreadsheets.
@@ -88,9 +88,11 @@ def interchange_network(rdf: Graph) -> nx.MultiDiGraph:
 
     Nodes (entity IRIs): ``label``, ``class``, ``aliases`` (joined with ``"; "``), ``documents``
     (how many mention it), ``degree``, ``pagerank`` and ``community`` (as ``kg stats`` computes them).
-    Edges (ids ``e0``, ``e1``, ...): ``label`` and ``relation`` (kg's name), ``weight`` (the statements
-    that support it; 1 for a graph kg did not make), ``evidence`` (distinct evidence sentences),
-    ``documents`` and ``factuality`` (of its statements, joined). A relation that every statement
+    Edges (ids ``e0``, ``e1``, ...): ``relation`` (kg's name), ``label`` (the same, but for the open
+    relation the verbs the page shows: "buy / headquarter in"), ``verb`` (its statements' verbs),
+    ``weight`` (the statements that support it; 1 for a graph kg did not make), ``evidence`` (its
+    distinct evidence sentences, one a line), ``evidence_count``, ``documents`` and ``factuality``
+    (of its statements, joined). A relation that every statement
     of it denies ("did not meet") is left out, as the RDF graph has no triple for it.
     """
     return _flat_network(entity_network(rdf).graph)
@@ -111,9 +113,11 @@ def _flat_network(network: nx.MultiDiGraph) -> nx.MultiDiGraph:
         supporting = _supporting(data["statements"])
         if data["statements"] and not supporting:
             continue
+        sentences = sorted({s.evidence for s in supporting if s.evidence})
         flat.add_edge(
-            subject, obj, key=f"e{number}", label=relation, relation=relation, weight=max(1, len(supporting)),
-            evidence=len({s.evidence for s in supporting if s.evidence}),
+            subject, obj, key=f"e{number}", label=edge_label(relation, supporting), relation=relation,
+            verb=LIST_SEPARATOR.join(sorted({s.verb for s in supporting if s.verb})),
+            weight=max(1, len(supporting)), evidence="\n".join(sentences), evidence_count=len(sentences),
             documents=len({s.document for s in supporting if s.document}),
             factuality=LIST_SEPARATOR.join(sorted({s.factuality for s in supporting})),
         )
@@ -166,8 +170,9 @@ NEO4J_NODE_HEADER = {
     "degree": "degree:int", "pagerank": "pagerank:float", "community": "community:int", "labels": ":LABEL",
 }
 NEO4J_RELATIONSHIP_HEADER = {
-    "start": ":START_ID", "end": ":END_ID", "type": ":TYPE", "relation": "relation", "weight": "weight:int",
-    "evidence": "evidence:int", "documents": "documents:int", "factuality": "factuality",
+    "start": ":START_ID", "end": ":END_ID", "type": ":TYPE", "relation": "relation", "label": "label",
+    "verb": "verb", "weight": "weight:int", "evidence": "evidence", "evidence_count": "evidence_count:int",
+    "documents": "documents:int", "factuality": "factuality",
 }
 
 
@@ -198,8 +203,8 @@ def neo4j_tables(rdf: Graph) -> dict[str, bytes]:
     ]
     relationships = [
         {"start": subject, "end": obj, "type": neo4j_type(data["relation"]), "relation": data["relation"],
-         "weight": data["weight"], "evidence": data["evidence"], "documents": data["documents"],
-         "factuality": data["factuality"]}
+         "label": data["label"], "verb": data["verb"], "weight": data["weight"], "evidence": data["evidence"],
+         "evidence_count": data["evidence_count"], "documents": data["documents"], "factuality": data["factuality"]}
         for subject, obj, data in flat.edges(data=True)
     ]
     return {"nodes.csv": _csv(NEO4J_NODE_HEADER, nodes, header=NEO4J_NODE_HEADER),

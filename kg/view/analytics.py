@@ -11,7 +11,7 @@ rdf:type.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,14 @@ class StatementInfo:
     rule: str
     confidence: float
     verb: str
+
+
+def edge_label(relation: str, statements: Iterable[StatementInfo]) -> str:
+    """What an edge is called on the page and in the exports: its relation, but for the open relation
+    (``relatedTo``: no ontology term fits) the verbs its statements read ("buy / headquarter in")."""
+    if relation != "relatedTo":
+        return relation
+    return " / ".join(sorted({statement.verb for statement in statements if statement.verb})) or relation
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pyvis.node import Node
 from rdflib import Graph
 
 from kg.namespace import local_name
-from kg.view.analytics import EntityNetwork, EventInfo, centrality, communities, entity_network
+from kg.view.analytics import EntityNetwork, EventInfo, centrality, communities, edge_label, entity_network
 from kg.view.layout import sampled_force_layout
 
 #: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.
@@ -156,9 +156,7 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         edge_id = edge_ids[subject, obj, data["relation"]] = f"e{number}"
         found = data["statements"]
         factuality = _edge_factuality(found)
-        label = data["relation"]
-        if label == "relatedTo":
-            label = " / ".join(sorted({s.verb for s in found if s.verb})) or label
+        label = edge_label(data["relation"], found)
         hover = [f"{label} ({', '.join(sorted({s.factuality for s in found}) or ['asserted'])})"]
         hover += [f"[{s.factuality}] {s.evidence}" for s in found[:MAX_EVIDENCE_IN_TOOLTIP]]
         if len(found) > MAX_EVIDENCE_IN_TOOLTIP:
