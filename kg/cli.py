@@ -236,7 +236,9 @@ def build_command(
     warn.print_hidden()
     if not quiet:
         rate = result.tokens / result.seconds if result.seconds else 0.0
-        print_built(result, f" in {result.seconds:.1f} s ({rate:,.0f} tokens/s)")
+        # a rate over a short build is the start-up's, not the reading's
+        speed = f" ({rate:,.0f} tokens/s)" if result.seconds >= MEANINGFUL_RATE_SECONDS else ""
+        print_built(result, f" in {result.seconds:.1f} s{speed}", appended=append)
         if store is not None:
             print(f"{'added to' if append else 'wrote'} store {store}")
     if result.failures:
@@ -244,11 +246,23 @@ def build_command(
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
 
 
-def print_built(result: BuildResult, how: str = "") -> None:
-    """What a build or merge made (``how``: how long it took), and the files it wrote."""
+#: Seconds a build must take for its tokens a second to say something about the reading.
+MEANINGFUL_RATE_SECONDS = 5.0
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 document", "2 documents" ("1 entity", "2 entities" with ``words``)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+def print_built(result: BuildResult, how: str = "", *, appended: bool = False) -> None:
+    """What a build or merge made (``how``: how long it took), and the files it wrote. After an
+    append, the documents are the ones added and the rest counts the whole graph, and it says so."""
     counts = result.counts
-    print(f"{counts['documents']} documents -> {counts['entities']} entities, {counts['relations']} relations "
-          f"({counts['statements']} statements), {counts['triples']} triples{how}")
+    read = plural(counts["documents"], "document") + (" added; the graph now has" if appended else " ->")
+    print(f"{read} {plural(counts['entities'], 'entity', 'entities')}, "
+          f"{plural(counts['relations'], 'relation')} ({plural(counts['statements'], 'statement')}), "
+          f"{plural(counts['triples'], 'triple')}{how}")
     for path in result.written:
         print(f"wrote {path}")
 
@@ -328,7 +342,8 @@ def extract_command(
                 return extract(paths or ["-"], stream, model=chosen_model(model, rules_only), workers=workers,
                                doc_timeout=doc_timeout or None, on_error=report,
                                on_document=lambda _: progress.advance(task))
-            if output is None:
+            if output is None or str(output) == "-":  # "-o -": standard output, as for the inputs
+                output = None
                 count = run(sys.stdout.buffer)
                 sys.stdout.flush()
             else:
@@ -337,7 +352,7 @@ def extract_command(
     except KGError as error:
         fail(str(error))
     if not quiet:
-        stderr.print(f"kg: extracted {count} documents" + (f" to {output}" if output else ""), markup=False)
+        stderr.print(f"kg: extracted {plural(count, 'document')}" + (f" to {output}" if output else ""), markup=False)
     if failed:
         raise typer.Exit(EXIT_SOME_INPUTS_FAILED)
 

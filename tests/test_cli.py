@@ -26,7 +26,7 @@ def test_build_and_query_end_to_end(tmp_path: Path, seed_copy: Path) -> None:
     workdir.mkdir()
     built = run_kg("build", str(seed_copy), "--out", str(tmp_path / "out"), cwd=workdir)
     assert built.returncode == 0, built.stderr
-    assert "1 documents ->" in built.stdout and "graph.ttl" in built.stdout
+    assert "1 document ->" in built.stdout and "graph.ttl" in built.stdout
     answer = run_kg("query", str(tmp_path / "out" / "graph.ttl"), "--example", "who-meets-whom")
     assert answer.returncode == 0, answer.stderr
     row = [line for line in answer.stdout.splitlines() if line.startswith("Antony Blinken")]
@@ -77,7 +77,7 @@ def test_a_document_over_the_time_limit_is_skipped_with_one_line_exit_1(tmp_path
     assert result.exit_code == EXIT_SOME_INPUTS_FAILED, result.stderr
     [skipped] = [line for line in result.stderr.splitlines() if line.startswith("kg: skipped:")]
     assert "brackets.txt: took more than 1 s to parse" in skipped and "--doc-timeout" in skipped
-    assert "1 documents ->" in result.stdout
+    assert "1 document ->" in result.stdout
     assert "Antony_Blinken" in (tmp_path / "out" / "graph.ttl").read_text("utf-8")
 
 
@@ -249,3 +249,27 @@ def test_explain_a_name_in_a_graph(tmp_path: Path) -> None:
     assert json.loads(as_json.stdout)[0]["joined"][0][1] == "surname"
     unknown = run_kg("explain", "Nobody", "--graph", graph)
     assert unknown.returncode == 1 and "no node is named" in unknown.stdout
+
+
+def test_what_a_build_says_reads_right(tmp_path: Path) -> None:
+    """One document is "1 document"; a short build gives no tokens a second (its start-up's, not its
+    reading's); after an append the documents are the ones added and the rest counts the graph."""
+    first = runner.invoke(app, ["build", str(SEED_ARTICLE), "--out", str(tmp_path / "out"), "--no-html"])
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith("1 document -> ") and "tokens/s" not in first.stdout
+    again = runner.invoke(app, ["build", str(SEED_ARTICLE), "--out", str(tmp_path / "out"), "--no-html", "--append"])
+    assert again.stdout.startswith("1 document added; the graph now has ")
+
+
+def test_extract_to_dash_writes_standard_output(tmp_path: Path) -> None:
+    result = run_kg("extract", str(SEED_ARTICLE), "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<https://w3id.org/kg-news/id/person/Antony_Blinken>" in result.stdout
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_construct_answer_uses_kgs_prefixes(tmp_path: Path) -> None:
+    runner.invoke(app, ["build", str(SEED_ARTICLE), "--out", str(tmp_path / "out"), "--no-html"])
+    answer = runner.invoke(app, ["query", str(tmp_path / "out" / "graph.ttl"),
+                                 "CONSTRUCT { ?a kg:meets ?b } WHERE { ?a kg:meets ?b }"])
+    assert "@prefix kg: <https://w3id.org/kg-news/ontology#>" in answer.stdout and "ns1:" not in answer.stdout

@@ -188,6 +188,8 @@ def format_result(result: QueryResult, output: str = "table") -> str:
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}) if output == "json" else str(result.boolean).lower()
     if result.graph is not None:
+        for prefix, namespace in PREFIXES.items():  # kg:meets, not ns1:meets
+            result.graph.bind(prefix, namespace, replace=True)
         data = result.graph.serialize(format="turtle")
         return data if isinstance(data, str) else data.decode("utf-8")
     if output == "json":
