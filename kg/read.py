@@ -484,6 +484,8 @@ def pdf_document(path: Path) -> Document:
 
 #: A line that only numbers its page: "3", "- 3 -", "Page 3", "Page 3 of 12", "3/12".
 PAGE_NUMBER_LINE = re.compile(r"(?i)^[\s\-–—]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[\s\-–—]*$")
+#: A page's header or footer line that says which page it is: "story.txt   Page 1/2", "Page 3 of 12".
+PAGE_HEADER_LINE = re.compile(r"(?i)\bpage\s+\d{1,4}\s*(?:of|/)\s*\d{1,4}\b")
 #: What may start a line that goes on with the sentence before it.
 CONTINUING = re.compile(r"^[a-z0-9,.;:!?)\]’”'\"%]")
 
@@ -531,17 +533,20 @@ def pdf_text(pages: list[str]) -> str:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """The lines among the first and last two of each page that recur on most pages: running
-    headers and footers (numbers aside: "Page 3/12" recurs as "Page 4/12")."""
-    if len(pages) < 2:
-        return set()
+    """The lines among the first and last two of each page that recur on most pages (numbers aside:
+    "Page 3/12" recurs as "Page 4/12"), or say which page they are on: running headers and footers."""
     seen: dict[str, set[int]] = {}
+    numbered = set()
     for number, page in enumerate(pages):
         edges = [line.strip() for line in page if line.strip()]
         for line in edges[:2] + edges[-2:]:
             seen.setdefault(re.sub(r"\d+", "#", line), set()).add(number)
-    recurring = {shape for shape, numbers in seen.items() if len(numbers) >= max(2, 0.6 * len(pages))}
-    return {line.strip() for page in pages for line in page if re.sub(r"\d+", "#", line.strip()) in recurring}
+            if PAGE_HEADER_LINE.search(line):
+                numbered.add(line)
+    most = max(2, 0.6 * len(pages))
+    recurring = {shape for shape, numbers in seen.items() if len(pages) > 1 and len(numbers) >= most}
+    return numbered | {line.strip() for page in pages for line in page
+                       if re.sub(r"\d+", "#", line.strip()) in recurring}
 
 
 def _page_texts(reader: PdfReader, where: str) -> Iterator[str]:

@@ -742,3 +742,29 @@ def test_a_printed_pdf_reads_as_its_paragraphs(tmp_path: Path) -> None:
         return {(names[r.subject], r.predicate or r.verb, names[r.object]) for r in analysis.relations}
 
     assert relations(document.text) == relations("Poland and Ukraine sign grain deal\n\n" + STORY) != set()
+
+
+def test_one_article_gives_the_same_relations_as_txt_pdf_docx_and_html(tmp_path: Path) -> None:
+    """A newsroom's article as a text file, a printed PDF, a Word file and a web page: the same story,
+    so the same statements."""
+    import textwrap
+
+    from kg.extraction.document import analyse
+    from kg.nlp import load_pipeline
+
+    headline = "Poland and Ukraine sign grain deal"
+    (tmp_path / "story.txt").write_text(f"{headline}\n\n{STORY}\n", "utf-8")
+    write_printed_pdf(tmp_path / "story.pdf", [[headline, "", *textwrap.wrap(STORY, 70)]], title="Enscript Output")
+    write_docx(tmp_path / "story.docx", [headline, STORY], title=headline)
+    (tmp_path / "story.html").write_text(f"<html><head><title>{headline}</title></head><body><nav>Home | World</nav>"
+                                         f"<article><h1>{headline}</h1><p>{STORY}</p></article></body></html>", "utf-8")
+    nlp = load_pipeline()
+
+    def statements(path: Path) -> set[tuple[str, str, str]]:
+        [document] = read_all(path)[0]
+        analysis = analyse(document, nlp(document.text))
+        names = {mention.id: mention.name for mention in analysis.mentions}
+        return {(names[r.subject], r.predicate or r.verb, names[r.object]) for r in analysis.relations}
+
+    found = {suffix: statements(tmp_path / f"story.{suffix}") for suffix in ("txt", "pdf", "docx", "html")}
+    assert found["txt"] and all(found[suffix] == found["txt"] for suffix in found), found
