@@ -48,6 +48,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's own help: options and their text in two columns, wrapped to the terminal, no "<bool>" after a flag
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -172,7 +174,7 @@ def build_command(
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html and other formats "
-                     "\\[default: output, or none with --store].", show_default=False),
+                     "[default: output, or none with --store].", show_default=False),
     ] = None,
     store: Annotated[
         Path | None,
@@ -302,11 +304,11 @@ def extract_command(
     paths: Annotated[
         list[str] | None,
         typer.Argument(help="Files or folders to read, or - for stdin (JSON Lines when it starts with '{') "
-                       "\\[default: -].", show_default=False),
+                       "[default: -].", show_default=False),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the N-Quads here (atomically) \\[default: stdout].",
+        typer.Option("--output", "-o", help="Write the N-Quads here (atomically) [default: stdout].",
                      show_default=False),
     ] = None,
     model: Annotated[str | None, MODEL_OPTION] = None,
@@ -450,7 +452,7 @@ def export_command(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The file (or for csv and neo4j the folder) to write \\[default: next to "
+        typer.Option("--out", "-o", help="The file (or for csv and neo4j the folder) to write [default: next to "
                      "GRAPH: graph.graphml, graph.gexf, graph.jsonld, csv/, neo4j/].", show_default=False),
     ] = None,
 ) -> None:

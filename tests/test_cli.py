@@ -273,3 +273,12 @@ def test_a_construct_answer_uses_kgs_prefixes(tmp_path: Path) -> None:
     answer = runner.invoke(app, ["query", str(tmp_path / "out" / "graph.ttl"),
                                  "CONSTRUCT { ?a kg:meets ?b } WHERE { ?a kg:meets ?b }"])
     assert "@prefix kg: <https://w3id.org/kg-news/ontology#>" in answer.stdout and "ns1:" not in answer.stdout
+
+
+def test_help_reads_as_plain_text_with_flags_as_flags() -> None:
+    """A flag is shown as a flag (not "--quiet <bool>", which reads as if it took a value), and
+    ``kg build --help`` fits a screen or two of plain text."""
+    result = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout and "╭" not in result.stdout and "\\[" not in result.stdout
+    assert "-q, --quiet" in result.stdout and len(result.stdout.splitlines()) < 70
