@@ -543,7 +543,7 @@ def serve_command(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on; loopback unless you mean otherwise.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0 picks a free one).")] = 7878,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port (0 picks a free one).")] = 7879,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query may take from its arrival, "
                                                          "waiting for a worker included.")] = 10.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Queries answered at once.")] = 2,
@@ -577,7 +577,7 @@ def serve_command(
     cannot finish within --timeout of their arrival 503. Serves a snapshot of the source, renewed
     when a build changes it.
 
-    Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
+    Example: kg serve output/graph.ttl, then curl 'http://127.0.0.1:7879/sparql?query=ASK{?s?p?o}'
     """
     from functools import partial
 

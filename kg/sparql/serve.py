@@ -452,7 +452,7 @@ def serve(
     source: Path,
     *,
     host: str = "127.0.0.1",
-    port: int = 7878,
+    port: int = 7879,  # not 7878, Oxigraph's own default: both run side by side for kg push
     timeout: float = 10.0,
     workers: int = 2,
     limits: Limits | None = None,
