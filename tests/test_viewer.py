@@ -270,3 +270,20 @@ def test_a_page_carries_the_texts_of_its_stories_unless_they_are_too_long(monkey
     monkeypatch.setattr(viewer, "PAGE_TEXT_LIMIT", 15)
     assert viewer.with_texts(documents) == {"d1": {"title": "A", "date": "", "source": ""},
                                             "d2": {"title": "B", "date": "", "source": ""}}
+
+
+def test_two_relations_of_one_pair_are_drawn_apart(seeds_build: BuildResult) -> None:
+    """Blinken meets Netanyahu, and is related to him by "get ... to agree": two edges of one pair
+    get curves of their own, so neither the edges nor their labels lie on each other."""
+    from collections import defaultdict
+
+    data = page_data(entity_network(seeds_build.graph))
+    by_pair: dict[frozenset[str], list[dict]] = defaultdict(list)
+    for edge in data["edges"]:
+        by_pair[frozenset((edge["from"], edge["to"]))].append(edge)
+    shared = [edges for edges in by_pair.values() if len(edges) > 1]
+    assert shared
+    for edges in shared:
+        curves = [(edge["from"], edge.get("smooth", {}).get("roundness")) for edge in edges]
+        assert all(roundness for _, roundness in curves) and len(set(curves)) == len(curves)
+    assert all("smooth" not in edges[0] for edges in by_pair.values() if len(edges) == 1)

@@ -293,18 +293,23 @@ def test_the_factuality_legend_draws_each_line_as_its_edges_are_drawn(seeds_page
     assert {name: dashed_lines[name] for name in dashed_edges} == dashed_edges
 
 
-def test_the_filters_are_in_view_with_an_entity_open_at_1280_by_800(browser: object, seeds_build: BuildResult) -> None:
-    page = Page(browser, seeds_build.written[-1], viewport={"width": 1280, "height": 800})
+@pytest.mark.parametrize("height", [800, 720])
+def test_the_filters_and_the_evidence_are_in_view_with_an_entity_open(browser: object, seeds_build: BuildResult,
+                                                                      height: int) -> None:
+    """At 1280x800 and 1280x720 (a laptop): the filters, and the evidence of the entity picked."""
+    page = Page(browser, seeds_build.written[-1], viewport={"width": 1280, "height": height})
     try:
+        page.page.locator("#stories summary").click()  # a long list open above the evidence
+        page.page.locator("#unconnected summary").click()
         page.page.locator("#search").fill("Antony Blinken")
         page.page.locator("#search").press("Enter")
         assert page.page.locator("#details h2").inner_text() == "Antony Blinken"
         for box in ("#search", "#class-filters", "#relation-filters", "#factuality-filters", "#view-options"):
             where = page.page.locator(box).bounding_box()
             assert where is not None and where["x"] >= 0 and where["y"] >= 0, box
-            assert where["x"] + where["width"] <= 1280 and where["y"] + where["height"] <= 800, box
-        evidence = page.page.locator("#details").bounding_box()
-        assert evidence is not None and evidence["y"] < 800 - 100  # the evidence starts in view too
+            assert where["x"] + where["width"] <= 1280 and where["y"] + where["height"] <= height, box
+        evidence = page.page.locator("#details h2").bounding_box()
+        assert evidence is not None and evidence["y"] + evidence["height"] < height - 100  # the evidence in view too
     finally:
         page.close()
 

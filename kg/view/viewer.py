@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -152,7 +153,10 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
     statements: dict[str, list[dict[str, Any]]] = {}
     edge_ids: dict[tuple[str, str, str], str] = {}
     with_labels = network.number_of_edges() <= EDGE_LABEL_LIMIT
-    for number, (subject, obj, data) in enumerate(sorted(network.edges(data=True), key=_edge_order)):
+    ordered = sorted(network.edges(data=True), key=_edge_order)
+    between = Counter(frozenset((subject, obj)) for subject, obj, _ in ordered)
+    drawn: Counter[frozenset[str]] = Counter()
+    for number, (subject, obj, data) in enumerate(ordered):
         edge_id = edge_ids[subject, obj, data["relation"]] = f"e{number}"
         found = data["statements"]
         factuality = _edge_factuality(found)
@@ -169,6 +173,10 @@ def page_data(source: EntityNetwork, *, max_nodes: int | None = None) -> dict[st
         }
         if with_labels:
             options["label"] = label
+        pair = frozenset((subject, obj))
+        if between[pair] > 1:  # two relations of one pair: curves of their own, so edges and labels do not overlap
+            drawn[pair] += 1
+            options["smooth"] = {"type": "curvedCW", "roundness": round(0.25 * drawn[pair], 2)}
         vis.edges.append(Edge(subject, obj, True, **options).options)
         statements[edge_id] = [asdict(s) for s in found]
     nodes, edges, _, _, _, _ = vis.get_network_data()
