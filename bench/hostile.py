@@ -3,9 +3,10 @@
 Each scenario runs kg as a user would (``python -m kg`` in a subprocess, on 127.0.0.1 only) and
 prints one JSON line of what it measured; the README's guarantees section quotes them.
 
-- ``service``: a fuzz of SERVICE spellings (escapes, comments, case, variables, nesting, an
-  escaped quote in a prefixed name) sent by GET and POST to ``kg serve``, with a local listener
-  as their target: how many connections reached it (0 wanted), and the answers' statuses;
+- ``service``: the fuzz of SERVICE spellings of ``tests/test_serve.py`` (escapes, comments, case,
+  keywords glued to what is around them, variables, nesting, an escaped quote in a prefixed name)
+  sent by GET and POST to ``kg serve``, with a local listener as their target: how many
+  connections reached it (0 wanted), and the answers' statuses;
 - ``slowloris``: 300 connections sending their headers a byte a second and coming back when
   dropped (:func:`bench.load.slowloris`), while a probe asks a cheap query every 0.1 s: the share
   answered (>= 0.99 wanted) and p99 (< 1 s wanted);
@@ -33,7 +34,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -45,6 +45,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import load  # noqa: E402
+from tests.test_serve import Listener, service_spellings  # noqa: E402  (the test's listener and fuzz, run here at length)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "blinken-israel-visit.txt"
@@ -94,57 +95,6 @@ def seed_graph(folder: Path, args: argparse.Namespace) -> Path:
     subprocess.run(kg(args, "build", str(SEED), "--quiet", "--no-html", "--out", str(out)), check=True,
                    env=environment(args), cwd=args.pythonpath or tempfile.gettempdir())
     return out / "graph.ttl"
-
-
-class Listener:
-    """A local TCP listener counting who connects to it."""
-
-    def __init__(self) -> None:
-        import socket
-
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self.accept, daemon=True)
-        self.thread.start()
-
-    def accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join(5)
-        self.socket.close()
-
-
-def service_spellings(port: int) -> list[str]:
-    url = f"http://127.0.0.1:{port}/sparql"
-    inner = "{ ?x ?y ?z }"
-    return [
-        f"SELECT * WHERE {{ SERVICE <{url}> {inner} }}",
-        f"select * where {{ service <{url}> {inner} }}",
-        f"SELECT * WHERE {{ SeRvIcE SILENT <{url}> {inner} }}",
-        f"SELECT * WHERE {{ SERVICE<{url}>{inner} }}",
-        f"SELECT * WHERE {{ SERVICE # a comment\n <{url}> {inner} }}",
-        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {inner} }}",
-        f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/\\u0073parql> {inner} }}",
-        f"PREFIX remote: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE remote:sparql {inner} }}",
-        f"BASE <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE <sparql> {inner} }}",
-        f"SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {inner} }}",
-        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {inner} }} }} }}",
-        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {inner} }} }}",
-        f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ SERVICE SILENT <{url}> {inner} }} }}",
-        f"SELECT * WHERE {{ BIND(kg:a\\' AS ?q) SERVICE <{url}> {{ ?x ?y 'z' }} }}",
-        f'SELECT * WHERE {{ BIND(kg:a\\" AS ?q) SERVICE <{url}> {{ ?x ?y "z" }} }}',
-    ]
 
 
 def service(args: argparse.Namespace, folder: Path) -> dict[str, object]:
