@@ -81,6 +81,13 @@ def kg_build(corpus: Path, workers: int, out: Path, flags: list[str]) -> tuple[f
     return seconds, peak, stdout.splitlines()[0] if stdout else ""
 
 
+def triples_in(summary: str) -> int:
+    """The triples a build's summary line counts ("..., 39,660 triples in 33.6 s"), 0 when it has none."""
+    if " triples" not in summary:
+        return 0
+    return int(summary.split(" triples")[0].rsplit(" ", 1)[-1].replace(",", ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, nargs="+", default=[REUTERS],
@@ -113,7 +120,7 @@ def main() -> None:
                     "spacy_tokens_per_s": round(tokens / raw_seconds), "kg_seconds": round(seconds, 1),
                     "kg_tokens_per_s": round(tokens / seconds), "kg_docs_per_s": round(len(texts) / seconds, 1),
                     "ratio": round(raw_seconds / seconds, 3), "peak_rss_mb": round(peak / 2**20),
-                    "triples": int(summary.split(" triples")[0].rsplit(" ", 1)[-1]) if " triples" in summary else 0,
+                    "triples": triples_in(summary),
                 }
                 rows.append(row)
                 print(f"| {row['docs']:,} | {workers} | {kind} | {tokens:,} | {row['spacy_tokens_per_s']:,} "
