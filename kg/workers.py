@@ -1,4 +1,4 @@
-"""Stages 2-6 for many documents: each document's graph, made on its own, in one process or several.
+"""Stages 2-8 for many documents: each document's graph, made on its own, in one process or several.
 
 A document's graph depends on that document only: its mentions are resolved into entities
 within the document, and IRIs are minted from names, so the same entity gets the same IRI in

@@ -1,4 +1,4 @@
-"""Stage 2 of extraction: link pronouns and definite descriptions to the mention they stand for, inside one document.
+"""Stage 4: link pronouns and definite descriptions to the mention they stand for, inside one document.
 
 No coreference package installs alongside spaCy 3.8 (coreferee and neuralcoref need older
 releases), so this is a small rule-based resolver in the tradition of Hobbs (1978) and

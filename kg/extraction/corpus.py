@@ -1,4 +1,4 @@
-"""Stage 6: which nodes of a whole corpus name one real-world thing, with the reason for each join.
+"""Stage 9: which nodes of a whole corpus name one real-world thing, with the reason for each join.
 
 Each document is read on its own (:mod:`kg.workers`), so a story that only says "Blinken" makes
 a node ``person/Blinken`` apart from the ``person/Antony_Blinken`` of another story. Once every

@@ -1,4 +1,4 @@
-"""Stage 5 of extraction: the events that relations report, as nodes with participants, place and day.
+"""Stage 7: the events that relations report, as nodes with participants, place and day.
 
 "Blinken will meet with Netanyahu" is a relation (``kg:meets``) and also an event: a meeting
 with two participants, a factuality (planned) and maybe a time ("this Friday"). News readers

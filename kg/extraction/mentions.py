@@ -1,4 +1,4 @@
-"""Stage 1 of extraction: the mentions of entities in a parsed document.
+"""Stage 3: the mentions of entities in a parsed document.
 
 Named entities come from spaCy's NER, mapped to ontology classes (``kg/data/classes.json``),
 with the newswire conventions the model misreads put right (:mod:`kg.extraction.newswire`)

@@ -1,4 +1,4 @@
-"""Stage 3 of extraction: the relations a document states between its mentions.
+"""Stage 5: the relations a document states between its mentions.
 
 Three kinds of rule find them, all over one :class:`~kg.extraction.arguments.MentionIndex`:
 

@@ -1,4 +1,4 @@
-"""Stage 4 of extraction: decide which mentions name the same entity, inside and across documents.
+"""Stage 6: decide which mentions name the same entity, inside and across documents.
 
 - Within a document, :mod:`kg.extraction.clusters` groups the mentions and votes each
   group's class.

@@ -1,4 +1,4 @@
-"""Stage 7: write graphs to disk, and read them back.
+"""Stage 10: write graphs to disk, and read them back.
 
 Every file is written to a temporary file in the same folder and renamed over the target,
 so a crash or a bad input never leaves a half-written graph behind; files that belong

@@ -1,4 +1,4 @@
-"""Stage 6: the resolved corpus as an RDF graph under the kg ontology.
+"""Stage 8: the resolved corpus as an RDF graph under the kg ontology.
 
 Every relation is written twice: as a direct triple (``<Blinken> kg:meets <Netanyahu>``) so
 plain SPARQL works, and as a :class:`kg:Statement` (RDF reification: ``rdf:subject``,

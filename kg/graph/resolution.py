@@ -1,4 +1,4 @@
-"""Corpus-level resolution on the graph: read the nodes, apply the joins, record every decision.
+"""Stage 9, on the graph: corpus-level resolution reads the nodes, applies the joins, records every decision.
 
 :mod:`kg.extraction.corpus` decides on plain records; this module is where those records come
 from (the documents' graphs collected in an Oxigraph store) and where the decisions go:
