@@ -25,6 +25,12 @@ def offset(text: str, line: int, column: int) -> int:
     return min(len(text), sum(len(previous) + 1 for previous in lines[:line - 1]) + column - 1)
 
 
+def error_offset(query: str, message: str) -> int | None:
+    """Where in ``query`` the engine's syntax error ``message`` says it stopped, or None."""
+    found = _ERROR_AT.match(message.strip())
+    return None if found is None else offset(query, int(found.group(1)), int(found.group(2)))
+
+
 def syntax_error(query: str, message: str, prefixes: Iterable[str]) -> str:
     r"""One line for the engine's syntax error ``message`` about ``query``.
 

@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from kg.sparql.guard import FEDERATION_REFUSED, expand_escapes
-from kg.sparql.messages import offset, syntax_error
+from kg.sparql.messages import error_offset, syntax_error
 
 SELECT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -157,7 +157,6 @@ def evaluate(store: ox.Store, query: str, accept: str, prefixes: dict[str, str],
 #: "service" wherever it stands: the engine needs no space or punctuation around a keyword
 #: (``SERVICE:s``, ``1SERVICE<...>`` and ``SERVICESILENT<...>`` are all calls).
 _SERVICE_WORD = re.compile("service", re.IGNORECASE)
-_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
 _EMPTY = ox.Store()
 
 
@@ -182,8 +181,8 @@ def federated_call(query: str, prefixes: dict[str, str]) -> Answer | None:
         try:
             _EMPTY.query("".join(changed), prefixes=prefixes)
         except SyntaxError as error:
-            where = _ERROR_AT.search(str(error))
-            if where is None or offset(text, int(where.group(1)), int(where.group(2))) >= found[0]:
+            where = error_offset(text, str(error))
+            if where is None or where >= found[0]:
                 return text_answer(403, FEDERATION_REFUSED)
             return text_answer(400, syntax_error(query, str(error), prefixes))
         except Exception:  # noqa: BLE001, S112 - evaluation on the empty store: the parse is what was asked
