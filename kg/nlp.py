@@ -64,6 +64,9 @@ DATELINE = re.compile(
 #: ``doc.user_data``: the datelines :func:`line_breaks_end_sentences` found: the token ranges of the
 #: places they name (``"places"``) and the first token of the story after each (``"bodies"``).
 DATELINES_KEY = "kg_datelines"
+#: ``doc.user_data``: the datelines :class:`DatelineTokenizer` found in the text (:func:`datelines`),
+#: so that :func:`line_breaks_end_sentences` does not look for them again.
+FOUND_DATELINES_KEY = "kg_found_datelines"
 
 
 @Language.component("kg_line_breaks")
@@ -82,7 +85,8 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
                 token.is_sent_start = True
     places: list[list[int]] = []
     bodies: list[int] = []
-    for _, end, place in datelines(doc.text):
+    found = doc.user_data.pop(FOUND_DATELINES_KEY, None)
+    for _, end, place in datelines(doc.text) if found is None else found:
         body = doc.char_span(end, end + 1, alignment_mode="expand")
         if body is None or body.start == 0:
             continue
@@ -97,19 +101,15 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     return doc
 
 
-def with_dateline_dashes(text: str) -> str:
+def with_dateline_dashes(text: str, found: list[re.Match[str]] | None = None) -> str:
     """``text`` as the model is given it: a dateline's hyphen ("LONDON - Metropolitan Police said")
     made an em dash, of the same length ("—", or "— " for "--"), so that characters keep their
     places. The small model reads a spaced hyphen as part of a name ("LONDON - Metropolitan
     Police" one organisation, "BRASILIA - Japanese" a nationality) and an em dash as the break it is.
+    ``found``: the text's datelines, when they are known (:func:`_dateline_matches`).
     """
-    if "-" not in text:
-        return text
     characters = None
-    for line in re.finditer(r"^[ \t]*(?=\S)", text, re.MULTILINE):
-        match = DATELINE.match(text, line.end())
-        if match is None:
-            continue
+    for match in _dateline_matches(text) if found is None else found:
         group = "dash" if match.group("dash") is not None else "wiredash"
         start, end = match.span(group)
         if "-" in match.group(group):
@@ -127,7 +127,10 @@ class DatelineTokenizer:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str) -> Doc:
-        return self.tokenizer(with_dateline_dashes(text))
+        found = _dateline_matches(text)  # once: kg_line_breaks reads them from the doc
+        doc = self.tokenizer(with_dateline_dashes(text, found))
+        doc.user_data[FOUND_DATELINES_KEY] = [_dateline(match) for match in found]
+        return doc
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.tokenizer, name)
@@ -141,13 +144,22 @@ def datelines(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     ...  for s, e, places in datelines(text)]
     [('Kyiv, Ukraine — ', ['Kyiv', 'Ukraine'])]
     """
+    return [_dateline(match) for match in _dateline_matches(text)]
+
+
+def _dateline(match: re.Match[str]) -> tuple[int, int, list[tuple[int, int]]]:
+    places = [match.span(group) for group in ("caps", "title", "region") if match.group(group) is not None]
+    return match.start(), match.end(), places
+
+
+def _dateline_matches(text: str) -> list[re.Match[str]]:
+    """The :data:`DATELINE` matches at the start of the text's lines: the one place that decides what
+    a dateline is (a place in capitals has at least three letters: "US - China talks" is none)."""
     found = []
     for line in re.finditer(r"^[ \t]*(?=\S)", text, re.MULTILINE):
         match = DATELINE.match(text, line.end())
-        if match is None or match.group("caps") is not None and len(match.group("caps")) < 3:
-            continue
-        places = [match.span(group) for group in ("caps", "title", "region") if match.group(group) is not None]
-        found.append((match.start(), match.end(), places))
+        if match is not None and (match.group("caps") is None or len(match.group("caps")) >= 3):
+            found.append(match)
     return found
 
 
