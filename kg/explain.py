@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Token
 from kg.extraction.clusters import document_clusters, entity_class
 from kg.extraction.coref import find_links
 from kg.extraction.document import analyse, document_mentions
-from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
+from kg.extraction.predicates import GENERIC, listed_relation, predicate_of, ruled_out
 from kg.extraction.resolve import relatives
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
@@ -165,7 +165,7 @@ def explain(document: Document, doc: Doc) -> Explanation:
     gazetteer knows is a Country or a City), and the relations the graph states.
     """
     rules = analyse(document, doc)
-    analysis = document_analysis(document, doc)
+    analysis = document_analysis(document, doc, rules)
     kept = {mention.id: mention for mention in analysis.mentions}
     found_spans = [item._replace(mention=kept[item.mention.id]) for item in document_mentions(doc)
                    if item.mention.id in kept]
@@ -173,8 +173,9 @@ def explain(document: Document, doc: Doc) -> Explanation:
     relations = [relation for relation in analysis.relations if relation.subject in spans and relation.object in spans]
     clusters = document_clusters(list(analysis.mentions), relatives(analysis.relations))
     entity_of = {mention: number for number, members in enumerate(clusters) for mention in members}
-    resolved = {mention: entity_class([kept[member] for member in members])
-                for members in clusters for mention in members}
+    resolved: dict[str, tuple[EntityClass, str]] = {}  # mention -> its node's class and name, found once an entity
+    for members in clusters:
+        resolved.update(dict.fromkeys(members, entity_class([kept[member] for member in members])))
     classes = {mention: cls for mention, (cls, _) in resolved.items()}
     nodes = {mention: name for mention, (_, name) in resolved.items()}
     frames = {frame.verb.i: frame for frame in verb_frames(doc, found_spans)}
@@ -272,8 +273,7 @@ def _rule_note(relation: RelationMention, spans: dict[str, MentionSpan], classes
     subject_cls, object_cls = classes[relation.subject], classes[relation.object]
     note = None
     predicate, swap = predicate_of(relation.verb, relation.predicate, subject_cls, object_cls)
-    # as resolution reads it (kg.extraction.resolve): a rule's relation the classes rule out is no statement
-    stated = not (relation.predicate is not None and predicate == GENERIC)
+    stated = not ruled_out(relation.predicate, predicate)  # as resolution reads it
     if not stated:
         note = f"{relation.predicate} needs other classes than {subject_cls} -> {object_cls}: the graph states nothing"
     subject_node, object_node = nodes[relation.subject], nodes[relation.object]

@@ -70,11 +70,11 @@ class DocumentGraph:
         return "".join(line[:-2] + suffix for line in self.ntriples.splitlines() if line.endswith(" ."))
 
 
-def document_analysis(document: Document, doc: Doc) -> DocumentAnalysis:
-    """What a build reads off one parsed document: the rules' mentions and relations, and what a
-    model that read the doc adds or decides (:func:`kg.learn.apply.learned_analysis`). ``kg explain``
-    shows this same reading."""
-    return learned_analysis(analyse(document, doc), doc)
+def document_analysis(document: Document, doc: Doc, rules: DocumentAnalysis | None = None) -> DocumentAnalysis:
+    """What a build reads off one parsed document: the rules' mentions and relations (``rules``, when
+    they are at hand), and what a model that read the doc adds or decides
+    (:func:`kg.learn.apply.learned_analysis`). ``kg explain`` shows this same reading."""
+    return learned_analysis(rules if rules is not None else analyse(document, doc), doc)
 
 
 def document_graph(document: Document, doc: Doc) -> DocumentGraph:

@@ -83,6 +83,12 @@ def event_classes() -> dict[str, str]:
     return dict(_lexicon()[2])
 
 
+def ruled_out(known: str | None, predicate: str) -> bool:
+    """Whether a rule's relation is no statement: the rule stated ``known`` itself, and the two sides'
+    classes left only the open relation (:func:`predicate_of`): a misreading, not a vaguer fact."""
+    return known is not None and predicate == GENERIC
+
+
 def predicate_of(verb: str, known: str | None, subject_cls: str, object_cls: str) -> Predication:
     """The relation a rule's find states between sides of these classes.
 

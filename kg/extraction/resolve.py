@@ -21,7 +21,7 @@ from kg.extraction import gazetteer
 from kg.extraction.clusters import document_clusters, entity_class, family, named, preferred_name, vote
 from kg.extraction.events import find_events
 from kg.extraction.names import surface
-from kg.extraction.predicates import GENERIC, predicate_of
+from kg.extraction.predicates import predicate_of, ruled_out
 from kg.extraction.rules import CoreRule
 from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation, RelationMention
 
@@ -73,8 +73,8 @@ def resolve(analyses: Iterable[DocumentAnalysis]) -> Corpus:
             subject_mention = analysis.mentions[subject_position]
             object_mention = analysis.mentions[object_position]
             predicate, swap = predicate_of(found.verb, found.predicate, subject.cls, obj.cls)
-            if found.predicate is not None and predicate == GENERIC:
-                continue  # a rule read a relation the two sides' classes rule out: a misreading
+            if ruled_out(found.predicate, predicate):
+                continue
             if swap:
                 subject, obj = obj, subject
                 subject_mention, object_mention = object_mention, subject_mention
