@@ -535,18 +535,20 @@ def pdf_text(pages: list[str]) -> str:
 def _running_lines(pages: list[list[str]]) -> set[str]:
     """The lines among the first and last two of each page that recur on most pages (numbers aside:
     "Page 3/12" recurs as "Page 4/12"), or say which page they are on: running headers and footers."""
+    def shape(line: str) -> str:
+        return re.sub(r"\d+", "#", line)
+
     seen: dict[str, set[int]] = {}
     numbered = set()
     for number, page in enumerate(pages):
         edges = [line.strip() for line in page if line.strip()]
         for line in edges[:2] + edges[-2:]:
-            seen.setdefault(re.sub(r"\d+", "#", line), set()).add(number)
+            seen.setdefault(shape(line), set()).add(number)
             if PAGE_HEADER_LINE.search(line):
                 numbered.add(line)
     most = max(2, 0.6 * len(pages))
-    recurring = {shape for shape, numbers in seen.items() if len(pages) > 1 and len(numbers) >= most}
-    return numbered | {line.strip() for page in pages for line in page
-                       if re.sub(r"\d+", "#", line.strip()) in recurring}
+    recurring = {found for found, numbers in seen.items() if len(pages) > 1 and len(numbers) >= most}
+    return numbered | {line.strip() for page in pages for line in page if shape(line.strip()) in recurring}
 
 
 def _page_texts(reader: PdfReader, where: str) -> Iterator[str]:
