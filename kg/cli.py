@@ -121,6 +121,10 @@ def skipped(error: InputError) -> None:
     stderr.print(f"kg: skipped: {one_line(str(error))}", markup=False)
 
 
+def warning(message: str) -> None:
+    stderr.print(f"kg: warning: {one_line(message)}", markup=False)
+
+
 class WarningPrinter:
     """Prints the first warnings as they come and counts the rest: a corpus of stock tables
     warns for thousands of documents, and a screen of the same line hides what matters."""
@@ -132,13 +136,13 @@ class WarningPrinter:
     def __call__(self, message: str) -> None:
         if self.shown > 0:
             self.shown -= 1
-            stderr.print(f"kg: warning: {one_line(message)}", markup=False)
+            warning(message)
         else:
             self.hidden += 1
 
     def print_hidden(self) -> None:
         if self.hidden:
-            stderr.print(f"kg: warning: {self.hidden:,} more warning(s) like these not shown", markup=False)
+            warning(f"{self.hidden:,} more warning(s) like these not shown")
 
 
 def fail(message: str) -> NoReturn:
@@ -585,13 +589,13 @@ def serve_command(
     from kg.sparql.worker import Limits
 
     if not is_loopback(host):
-        stderr.print(f"kg: warning: serving on {host}, reachable from other machines", markup=False)
+        warning(f"serving on {host}, reachable from other machines")
     page = partial(graph_page, source, max_nodes or None)
 
     try:
         limits = Limits(max_rows=max_rows, max_bytes=max_megabytes * 2**20, max_memory=max_memory * 2**20)
         serve(source, host=host, port=port, timeout=timeout, workers=workers, limits=limits, cors=cors, page=page,
-              warn=lambda message: stderr.print(f"kg: warning: {one_line(message)}", markup=False),
+              warn=warning,
               max_connections=max_connections,
               ready=lambda url: print(f"serving {source} at {url} (SPARQL: {url}sparql); Ctrl-C stops", flush=True))
     except KGError as error:
