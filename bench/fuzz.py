@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.extraction.document import analyse
-from kg.extraction.resolve import resolve
 from kg.graph.rdf import to_graph
 from kg.nlp import load_pipeline
 from kg.read import read_documents
+from kg.resolution.entities import resolve
 
 SUFFIXES = (".txt", ".md", ".html", ".jsonl", ".csv")
 WORDS = st.sampled_from(["Blinken", "met", "with", "Netanyahu", "in", "Israel", ".", ",", "the", "US", "Secretary",

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.extraction.gazetteer import canonical_alias  # noqa: E402
+from kg.data.gazetteer import canonical_alias  # noqa: E402
 
 #: Adjectives the source lacks or spells otherwise, and what news means by them.
 CORRECTIONS = {

@@ -46,8 +46,8 @@ def main() -> int:
         extraction = time.perf_counter() - started
         import pyoxigraph as ox
 
-        from kg.extraction.corpus import resolve_corpus
-        from kg.graph.resolution import apply_resolutions, entity_records
+        from kg.resolution.corpus import resolve_corpus
+        from kg.resolution.graphs import apply_resolutions, entity_records
 
         graphs = ox.Store()
         graphs.bulk_load(path=str(shard), format=ox.RdfFormat.N_QUADS)

@@ -28,10 +28,10 @@ from spacy.tokens import Doc  # noqa: E402
 
 from kg.extraction.document import analyse, document_mentions  # noqa: E402
 from kg.extraction.mentions import find_mentions  # noqa: E402
-from kg.extraction.resolve import resolve  # noqa: E402
 from kg.model import Document  # noqa: E402
 from kg.nlp import PATTERNS_COMPONENT, TEXT_KEY, load_pipeline, parse  # noqa: E402
 from kg.read import read_documents  # noqa: E402
+from kg.resolution.entities import resolve  # noqa: E402
 from kg.workers import document_graph  # noqa: E402
 
 

@@ -488,7 +488,7 @@ def stats_command(
     Example: kg stats output/graph.ttl --json
     """
     from kg.graph.export import load_graph
-    from kg.view.analytics import stats
+    from kg.graph.network import stats
 
     try:
         numbers = stats(load_graph(graph), top=top)

@@ -26,11 +26,11 @@ from spacy.tokens import Doc
 
 from kg.errors import InputError
 from kg.extraction.document import analyse
-from kg.extraction.predicates import predicate_of
 from kg.extraction.titles import name_with_prefix
 from kg.learn.apply import spert_prediction, trained_model_of
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality
 from kg.nlp import load_pipeline
+from kg.resolution.predicates import predicate_of
 
 MAPS_DIR = Path(__file__).resolve().parent / "data" / "maps"
 

@@ -4,7 +4,7 @@ For each sentence: the entities found (and how titles were split off names), the
 :mod:`kg.extraction.coref` linked, and for every pair of entities the dependency path between them and
 either the rule that fired (rule, verb, relation, factuality) or why none did. It reads the
 document as a build does (:func:`kg.workers.document_analysis`, then
-:func:`kg.extraction.predicates.predicate_of` and the entity classes of resolution), so what it
+:func:`kg.resolution.predicates.predicate_of` and the entity classes of resolution), so what it
 shows is what ``kg build`` states; the reasons come from the verb rules' own view of each verb
 (:func:`kg.extraction.verbs.verb_frames`).
 
@@ -17,7 +17,7 @@ shows is what ``kg build`` states; the reasons come from the verb rules' own vie
 ('Angela Merkel <-nsubj- met -dobj-> Emmanuel Macron', 'meets')
 
 And why is a name this node of a built graph? :func:`account_for` reads the node, its other names
-and the decisions corpus-level resolution (:mod:`kg.graph.resolution`) recorded about it.
+and the decisions corpus-level resolution (:mod:`kg.resolution.graphs`) recorded about it.
 """
 
 from __future__ import annotations
@@ -33,21 +33,21 @@ from rdflib import Graph
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kg.extraction.clusters import document_clusters, entity_class
+from kg.data.words import ner_class
 from kg.extraction.coref import find_links
 from kg.extraction.document import analyse, document_mentions
-from kg.extraction.predicates import GENERIC, listed_relation, predicate_of, ruled_out
-from kg.extraction.resolve import relatives
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
-from kg.extraction.words import ner_class
 from kg.learn.apply import pair_probabilities, trained_model_of
 from kg.learn.classifier import NO_RELATION
 from kg.learn.features import rule_matches, rules_between
 from kg.model import Document, DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import ENTITY_CLASSES, KG, domain_and_range
 from kg.nlp import NEWS_MODEL_KEY, parse, sentence_numbers, sentences, text_of
+from kg.resolution.clusters import document_clusters, entity_class
+from kg.resolution.entities import relatives
+from kg.resolution.predicates import GENERIC, listed_relation, predicate_of, ruled_out
 from kg.sparql.query import loaded, query
 from kg.workers import document_analysis
 

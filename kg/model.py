@@ -99,7 +99,7 @@ class RelationMention:
 
     ``predicate`` is set when a rule knows the relation (titles, appositions, pattern rows);
     otherwise ``verb`` holds the lemmatised verb phrase that the lexicon maps to a relation
-    (:func:`kg.extraction.predicates.predicate_of`) once the classes of both sides are known.
+    (:func:`kg.resolution.predicates.predicate_of`) once the classes of both sides are known.
     """
 
     subject: str
@@ -182,7 +182,7 @@ class Corpus:
 @dataclass(frozen=True)
 class EntityRecord:
     """One node of a corpus's graph as corpus-level resolution sees it: what every document
-    said of it (:mod:`kg.extraction.corpus`). ``iri`` is the node's IRI, ``cls`` its class's
+    said of it (:mod:`kg.resolution.corpus`). ``iri`` is the node's IRI, ``cls`` its class's
     local name, ``documents`` the IRIs of the documents naming it."""
 
     iri: str

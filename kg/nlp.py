@@ -35,7 +35,7 @@ from kg.options import (  # DEFAULT_MODEL: kg.nlp names the default beside the s
     news_model_base,
 )
 
-#: kg's pattern rows (:mod:`kg.extraction.patterns`), matched as the document is parsed; spaCy
+#: kg's pattern rows (:mod:`kg.extraction.patterns.ruler`), matched as the document is parsed; spaCy
 #: finds the component through the ``spacy_factories`` entry point kg installs.
 PATTERNS_COMPONENT = "kg_patterns"
 #: A trained model's entities of the user's labels, copied to ``doc.spans[USER_SPANS]``

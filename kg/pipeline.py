@@ -20,11 +20,9 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from kg.errors import InputError
-from kg.extraction.corpus import read_resolutions
 from kg.graph.export import QUAD_FORMATS, atomic_files, load_graph, resolve_format, serialize_store, write_atomic
 from kg.graph.lock import writing
 from kg.graph.rdf import document_iri, split_by_document
-from kg.graph.resolution import RESOLUTION_GRAPH, resolve_graphs
 from kg.graph.store import (
     default_graph,
     fill_union,
@@ -53,6 +51,8 @@ from kg.read import (
     input_files,
     read_documents,
 )
+from kg.resolution.graphs import RESOLUTION_GRAPH, resolve_graphs
+from kg.resolution.hand import read_resolutions
 from kg.view.viewer import render_html
 from kg.workers import DocumentGraph, extract_graphs
 
@@ -81,7 +81,7 @@ class BuildResult:
     @property
     def counts(self) -> dict[str, int]:
         """Documents read by this build; entities, relations, statements and triples in the graph,
-        counted as ``kg stats`` (:func:`kg.view.analytics.stats`) and the page count them."""
+        counted as ``kg stats`` (:func:`kg.graph.network.stats`) and the page count them."""
         return {
             "documents": len(self.documents),
             "entities": self.entities,
@@ -129,8 +129,8 @@ def build(
     graph as it is made. ``default_date`` (``YYYY-MM-DD``) is the date of the documents that carry
     none (in a field, front matter, file name or metadata): relative days ("on Tuesday") in them
     are read against it. Once all documents are in, their nodes are resolved across the corpus
-    (:mod:`kg.graph.resolution`; with ``append``, against the nodes already there), honouring the
-    user's decisions in the ``resolutions`` file (:func:`kg.extraction.corpus.read_resolutions`).
+    (:mod:`kg.resolution.graphs`; with ``append``, against the nodes already there), honouring the
+    user's decisions in the ``resolutions`` file (:func:`kg.resolution.hand.read_resolutions`).
     """
     started = time.perf_counter()
     failures: list[str] = []
@@ -304,7 +304,7 @@ def _rereadable(path: str | Path) -> bool:
 
 
 def _count(graphs: ox.Store) -> tuple[int, int, int]:
-    """(entities, relations, statements) in the default graph, as :func:`kg.view.analytics.entity_network`
+    """(entities, relations, statements) in the default graph, as :func:`kg.graph.network.entity_network`
     draws them: a relation is a distinct (subject, relation, object) link between two entities,
     the graph's triple or, for a link the text denies (no triple), its negated statement's.
 

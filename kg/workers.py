@@ -33,11 +33,11 @@ from spacy.tokens import Doc
 
 from kg.errors import KGError
 from kg.extraction.document import analyse
-from kg.extraction.resolve import resolve
 from kg.graph.rdf import document_iri, nt, per_document
 from kg.learn.apply import learned_analysis
 from kg.model import Document, DocumentAnalysis
 from kg.nlp import load_pipeline, parse, tokenize
+from kg.resolution.entities import resolve
 
 #: Documents per task sent to a worker, and per ``nlp.pipe`` batch.
 BATCH_SIZE = 32

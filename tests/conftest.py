@@ -12,12 +12,12 @@ import pytest
 from rdflib import Graph
 
 from kg.extraction.document import analyse
-from kg.extraction.resolve import resolve
 from kg.model import Corpus, DocumentAnalysis
 from kg.nlp import load_pipeline
 from kg.options import MODEL_ENV_VAR, SPACY_MODEL  # noqa: E402
 from kg.pipeline import BuildResult, build
 from kg.read import read_documents, text_document
+from kg.resolution.entities import resolve
 
 # The suite tests kg's rules on its own small texts, with the spaCy pipeline alone: a test of a
 # rule must not move when the news model is trained again. The news model kg uses by default has

@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.graph.export import load_graph
+from kg.graph.network import centrality, communities, entity_network, stats
 from kg.namespace import local_name
 from kg.pipeline import BuildResult, build
-from kg.view.analytics import centrality, communities, entity_network, stats
 from tests.conftest import SEEDS
 
 runner = CliRunner()

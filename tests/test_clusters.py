@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import doctest
 
-from kg.extraction import clusters
 from kg.extraction.document import analyse
-from kg.extraction.resolve import resolve
 from kg.model import Corpus
 from kg.nlp import load_pipeline
 from kg.read import text_document
+from kg.resolution import clusters
+from kg.resolution.entities import resolve
 
 
 def corpus_of(text: str) -> Corpus:

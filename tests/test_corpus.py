@@ -1,4 +1,4 @@
-"""Corpus-level resolution's decisions, on plain records (kg.extraction.corpus)."""
+"""Corpus-level resolution's decisions, on plain records (kg.resolution.corpus)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.extraction.corpus import (
+from kg.model import EntityRecord, Resolution
+from kg.resolution.corpus import (
     ACRONYM,
     INITIALS,
     SAME_NAME,
     SHORT_FORM,
     SURNAME,
-    HandResolutions,
     abbreviates,
     drops_a_place,
-    read_resolutions,
     resolve_corpus,
 )
-from kg.model import EntityRecord, Resolution
+from kg.resolution.hand import HandResolutions, read_resolutions
 
 
 def record(iri: str, cls: str, name: str, *documents: str, aliases: tuple[str, ...] = ()) -> EntityRecord:

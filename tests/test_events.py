@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.extraction.events import normalise_time
 from kg.pipeline import build
+from kg.resolution.events import normalise_time
 from kg.sparql.query import query
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kg.extraction import gazetteer
-from kg.extraction.gazetteer import DATA_DIR, PlaceLink, geonames_link, place_class
+from kg.data import gazetteer
+from kg.data.gazetteer import DATA_DIR, PlaceLink, geonames_link, place_class
 from kg.model import EntityClass
 
 

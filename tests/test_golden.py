@@ -38,10 +38,10 @@ from spacy.tokens import Doc
 
 from kg.evaluate import load_mapping, predict
 from kg.extraction.document import analyse
-from kg.extraction.resolve import resolve
 from kg.model import Document
 from kg.nlp import load_pipeline, parse
 from kg.read import read_documents
+from kg.resolution.entities import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

@@ -20,7 +20,6 @@ from kg.errors import GraphError
 from kg.graph.export import load_graph
 from kg.graph.interchange import (
     EXPORT_FORMATS,
-    compact_jsonld,
     csv_tables,
     default_output,
     export,
@@ -29,6 +28,7 @@ from kg.graph.interchange import (
     neo4j_tables,
     neo4j_type,
 )
+from kg.graph.jsonld import compact_jsonld
 from kg.graph.rdf import new_graph
 from kg.namespace import ENTITY_CLASSES, KG, KGR, PREFIXES
 from kg.pipeline import BuildResult, build

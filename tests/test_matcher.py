@@ -1,4 +1,4 @@
-"""kg's lean matcher (kg.extraction.matcher, on kg.extraction.tokens) finds what spaCy's own Matcher and
+"""kg's lean matcher (kg.extraction.patterns.matcher, on its token tests) finds what spaCy's own Matcher and
 DependencyMatcher find, for every row kg ships."""
 
 from __future__ import annotations
@@ -9,9 +9,14 @@ import pytest
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc
 
-from kg.extraction.matcher import compile_dependency_pattern, compile_token_pattern, match_dependencies, match_tokens
-from kg.extraction.patterns import shipped_rows
-from kg.extraction.tokens import PatternError, TokenIndex, compile_test
+from kg.extraction.patterns.matcher import (
+    compile_dependency_pattern,
+    compile_token_pattern,
+    match_dependencies,
+    match_tokens,
+)
+from kg.extraction.patterns.ruler import shipped_rows
+from kg.extraction.patterns.tokens import PatternError, TokenIndex, compile_test
 from kg.nlp import PATTERNS_COMPONENT, load_pipeline, parse
 from kg.read import read_documents
 from tests.conftest import SEEDS

@@ -5,11 +5,11 @@ from spacy.tokens import Doc, Span
 
 from kg.extraction.corrections import corrected_class
 from kg.extraction.mentions import find_mentions
-from kg.extraction.names import clean_name
 from kg.extraction.newswire import split_entities
 from kg.extraction.titles import name_with_prefix
 from kg.model import EntityClass
 from kg.nlp import load_pipeline
+from kg.resolution.names import clean_name
 
 
 def mentions_of(text: str) -> list[tuple[str, str]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kg.extraction.predicates import event_classes, lexicon
 from kg.model import EntityClass, Factuality
 from kg.namespace import ENTITY_CLASSES, KG, ontology_path, relation_names
+from kg.resolution.predicates import event_classes, lexicon
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.data.words import DataError, ner_class
 from kg.extraction.mentions import trim
-from kg.extraction.patterns import MATCHES_KEY, DocMatches, PatternRuler, first_class_row
-from kg.extraction.rows import ClassRow, RelationRow, class_rows, read_rows, relation_rows
-from kg.extraction.words import DataError, ner_class
+from kg.extraction.patterns.rows import ClassRow, RelationRow, class_rows, read_rows, relation_rows
+from kg.extraction.patterns.ruler import MATCHES_KEY, DocMatches, PatternRuler, first_class_row
 from kg.model import DocumentAnalysis
 from kg.nlp import load_pipeline
 

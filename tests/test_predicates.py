@@ -5,10 +5,10 @@ from collections.abc import Callable
 import pytest
 from spacy.tokens import Doc
 
-from kg.extraction.predicates import Predication, lexicon, predicate_of
 from kg.model import Corpus
 from kg.namespace import fits, superclasses
 from kg.nlp import load_pipeline
+from kg.resolution.predicates import Predication, lexicon, predicate_of
 
 
 @pytest.mark.parametrize(

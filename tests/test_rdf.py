@@ -7,7 +7,7 @@ import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kg.extraction.gazetteer import geonames_link
+from kg.data.gazetteer import geonames_link
 from kg.graph.rdf import entity_iri, new_graph, slug, statement_iri, to_graph
 from kg.model import Corpus, Document, Entity, EntityClass
 from kg.namespace import GEONAMES, KG

@@ -1,4 +1,4 @@
-"""Corpus-level resolution on real builds (kg.graph.resolution): one node per thing across
+"""Corpus-level resolution on real builds (kg.resolution.graphs): one node per thing across
 documents, the decisions on record, and IRIs a query can follow after an append joins nodes."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.graph.resolution import RESOLUTION_GRAPH
 from kg.pipeline import build
+from kg.resolution.graphs import RESOLUTION_GRAPH
 from kg.sparql.query import query
 
 FIRST = "US Secretary of State Antony Blinken arrived in Tel Aviv and met Prime Minister Benjamin Netanyahu."

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from kg.graph.network import EventInfo, entity_network
 from kg.graph.rdf import new_graph
 from kg.namespace import KG
 from kg.pipeline import BuildResult, build
-from kg.view.analytics import EventInfo, entity_network
 from kg.view.viewer import page_data, render_html, script_json, stories, timeline, vis_options
 
 

@@ -1,6 +1,6 @@
-"""The extraction stages, from a parsed spaCy ``Doc`` to resolved entities and relations, in order,
-numbered as in the one stage map of the whole pipeline (the README's "How it works": 1 read,
-2 parse, 3-7 here, 8 triples, 9 corpus resolution, 10 write):
+"""The extraction stages, from a parsed spaCy ``Doc`` to a document's mentions and relation
+mentions, numbered as in the one stage map of the whole pipeline (the README's "How it works":
+1 read, 2 parse, 3-5 here, 6-7 and 9 in :mod:`kg.resolution`, 8 triples, 10 write):
 
 3. :mod:`~kg.extraction.mentions`: named mentions from NER, with titles split off names
    (:mod:`~kg.extraction.titles`), wire conventions read (:mod:`~kg.extraction.newswire`) and
@@ -8,16 +8,12 @@ numbered as in the one stage map of the whole pipeline (the README's "How it wor
 4. :mod:`~kg.extraction.coref`: pronouns and descriptions linked to the names they stand for;
 5. :mod:`~kg.extraction.relations`: relations between mentions, from the verb core
    (:mod:`~kg.extraction.verbs`, with :mod:`~kg.extraction.factuality`), titles
-   (:mod:`~kg.extraction.roles`) and pattern rows (:mod:`~kg.extraction.patterns`), all
-   reading the parse through :mod:`~kg.extraction.arguments`;
-6. :mod:`~kg.extraction.resolve`: mentions grouped into entities (:mod:`~kg.extraction.clusters`
-   decides an entity's class) and relations named (:mod:`~kg.extraction.predicates` decides
-   which relation a verb phrase states);
-7. :mod:`~kg.extraction.events`: the meetings, visits, attacks and announcements the relations report.
-9. :mod:`~kg.extraction.corpus`: once every document's graph is made (and its triples, stage 8),
-   which nodes of the whole corpus are one thing (applied to the graph by :mod:`kg.graph.resolution`).
+   (:mod:`~kg.extraction.roles`) and pattern rows (:mod:`kg.extraction.patterns`), all
+   reading the parse through :mod:`~kg.extraction.arguments`.
 
-Word lists, the lexicon and the pattern rows are data in ``kg/data`` (:mod:`~kg.extraction.words`).
-:func:`~kg.extraction.document.analyse` runs stages 3-5 for one document,
-:func:`~kg.extraction.resolve.resolve` stages 6-7, :func:`~kg.extraction.corpus.resolve_corpus` stage 9.
+:func:`~kg.extraction.document.analyse` runs stages 3-5 for one document. These are the only
+stages that read spaCy objects; what they hand on is plain :mod:`kg.model` records, which
+:mod:`kg.resolution` turns into entities, relations and events. The words the rules read are
+data in ``kg/data`` (:mod:`kg.data`); the pattern rows are run by the engine in
+:mod:`kg.extraction.patterns`.
 """

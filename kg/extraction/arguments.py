@@ -14,9 +14,9 @@ from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.data.words import word_list
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
-from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
 from kg.nlp import is_infinitive, sentence_numbers
 

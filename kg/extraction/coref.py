@@ -40,13 +40,13 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.clusters import document_clusters, mention_classes
+from kg.data.words import description_classes, pronoun_classes, word_list
 from kg.extraction.gender import mention_gender, pronoun_gender
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
-from kg.extraction.words import description_classes, pronoun_classes, word_list
 from kg.model import EntityClass, Mention, mention_id
 from kg.nlp import is_infinitive, quotation_at, sentence_numbers, sentence_of, tokens_among
+from kg.resolution.clusters import document_clusters, mention_classes
 
 PERSON = frozenset({EntityClass.PERSON})
 #: Pronoun -> the classes its antecedent may have (``kg/data/classes.json``).
@@ -98,7 +98,7 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     """New mentions, one per linked pronoun or description, to append after ``mention_spans``.
 
     Each has the antecedent's name and class and ``antecedent`` set to its id, so the
-    relation rules treat "him" as a mention of Netanyahu and :mod:`kg.extraction.resolve` puts it in his
+    relation rules treat "him" as a mention of Netanyahu and :mod:`kg.resolution.entities` puts it in his
     entity without ever calling him "him".
     """
     sentence_index = sentence_numbers(doc)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.patterns import corrected_by_rows
-from kg.extraction.predicates import lexicon
-from kg.extraction.words import word_list
+from kg.data.words import word_list
+from kg.extraction.patterns.ruler import corrected_by_rows
 from kg.model import EntityClass
 from kg.nlp import tokens_with_lemma
+from kg.resolution.predicates import lexicon
 
 ORGANISATION_WORDS = word_list("organisation_words")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.words import word_list
+from kg.data.words import word_list
 from kg.model import Factuality
 from kg.nlp import is_infinitive, quotation_at, sentence_numbers
 

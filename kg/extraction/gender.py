@@ -20,7 +20,7 @@ from functools import cache
 
 from spacy.tokens import Span
 
-from kg.extraction.words import load_json, word_list, written_forms
+from kg.data.words import load_json, word_list, written_forms
 
 FEMALE, MALE = "female", "male"
 

@@ -16,9 +16,9 @@ from dataclasses import replace
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
+from kg.data.gazetteer import aliases, demonym_country, is_known_place, is_state_abbreviation, place_class
+from kg.data.words import ner_class, word_list
 from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
-from kg.extraction.gazetteer import aliases, demonym_country, is_known_place, is_state_abbreviation, place_class
-from kg.extraction.names import clean_name, role_name
 from kg.extraction.newswire import split_entities, unlabelled_names
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import (
@@ -36,9 +36,9 @@ from kg.extraction.titles import (
     prefix_title,
     split_leading_title,
 )
-from kg.extraction.words import ner_class, word_list
 from kg.model import EntityClass, Mention, mention_id
 from kg.nlp import casing, quotation_at, sentence_numbers, text_of
+from kg.resolution.names import clean_name, role_name
 
 #: Characters no real name contains: a mention holding one is a tokenisation accident ("W]e").
 BAD_NAME_CHARACTERS = re.compile(r"[\[\]{}<>|@#\\]")

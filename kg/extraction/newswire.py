@@ -17,9 +17,9 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kg.extraction.gazetteer import is_known_place, us_state
+from kg.data.gazetteer import is_known_place, us_state
+from kg.data.words import word_list
 from kg.extraction.titles import is_title_word
-from kg.extraction.words import word_list
 from kg.nlp import DATELINES_KEY, sentence_numbers, sentences, tokens_among
 
 #: A monitoring service's item number, "AU0202111694", that opens a source line.

@@ -18,17 +18,17 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from kg.data.gazetteer import place_class
+from kg.data.rules import CoreRule, confidence
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
-from kg.extraction.gazetteer import place_class
-from kg.extraction.patterns import containment_rules, pattern_relations
-from kg.extraction.predicates import GENERIC, listed_relation, predicate_of
+from kg.extraction.patterns.ruler import containment_rules, pattern_relations
 from kg.extraction.roles import OFFICES, home_country_relations, ministry_relations, role_relations
-from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
 from kg.model import EntityClass, RelationMention
 from kg.namespace import fits
+from kg.resolution.predicates import GENERIC, listed_relation, predicate_of
 
 #: Relations that say where something is: what holds in a town holds in its state too.
 CONTAINMENT = frozenset({"livesIn", "basedIn", "locatedIn"})

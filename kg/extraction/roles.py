@@ -13,13 +13,13 @@ from collections.abc import Iterator, Sequence
 
 from spacy.tokens import Span
 
-from kg.extraction import gazetteer
+from kg.data import gazetteer
+from kg.data.rules import CoreRule, confidence
+from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex
-from kg.extraction.clusters import document_clusters
-from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word
-from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality, RelationMention
+from kg.resolution.clusters import document_clusters
 
 LEADER_WORDS = word_list("leader_words")
 PARTY_LEADER_WORDS = word_list("party_leader_words")

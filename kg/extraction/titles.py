@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.words import word_list
+from kg.data.words import word_list
 from kg.nlp import sentence_of
 
 #: Head words of titles: offices ("minister", "spokesman") and occupations ("drummer", "astronomer").

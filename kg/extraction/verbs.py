@@ -9,7 +9,7 @@
 - ``speech``: a speaker says something about the entities of the reported clause;
 - ``characterisation``: "X called Y's deal 'lousy'": X says something about Y.
 
-The verb phrase is kept as lemmas; :func:`kg.extraction.predicates.predicate_of` maps it to a
+The verb phrase is kept as lemmas; :func:`kg.resolution.predicates.predicate_of` maps it to a
 closed relation once both sides' classes are known.
 """
 
@@ -21,14 +21,14 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
+from kg.data.rules import CoreRule, confidence
+from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex, entities, objects, subjects
 from kg.extraction.factuality import SPEECH_VERBS, Qualifiers
-from kg.extraction.predicates import mutual_verbs
-from kg.extraction.rules import CoreRule, confidence
 from kg.extraction.spans import MentionSpan
-from kg.extraction.words import word_list
 from kg.model import RelationMention
 from kg.nlp import quotations, sentences, tokens_with_pos
+from kg.resolution.predicates import mutual_verbs
 
 REPORT_VERBS = word_list("report_verbs")
 CHARACTERISE_VERBS = word_list("characterise_verbs")

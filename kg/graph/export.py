@@ -21,6 +21,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.util import guess_format
 
 from kg.errors import GraphError
+from kg.graph.jsonld import compact_jsonld
 from kg.namespace import PREFIXES, RESOURCE_KINDS
 from kg.options import RDF_FORMATS
 
@@ -141,8 +142,6 @@ def serialize(graph: Graph, format_name: str = "turtle") -> bytes:
     if rdflib_format == "trig" and isinstance(graph, Dataset):
         return _trig(graph)
     if rdflib_format == "json-ld":  # one graph.jsonld whichever command writes it: compact, with kg's @context
-        from kg.graph.interchange import compact_jsonld
-
         return compact_jsonld(graph)
     data = graph.serialize(format=rdflib_format, encoding="utf-8")
     data = data if isinstance(data, bytes) else data.encode("utf-8")

@@ -2,7 +2,7 @@
 spreadsheet, ``neo4j-admin database import`` files for Neo4j, and compact JSON-LD for the web.
 
 The network formats (GraphML, GEXF, CSV, Neo4j) are drawn from the entity network of
-:func:`kg.view.analytics.entity_network`, the one the viewer and ``kg stats`` use: one node per
+:func:`kg.graph.network.entity_network`, the one the viewer and ``kg stats`` use: one node per
 entity, one edge per subject-relation-object, with the statements that support it. JSON-LD is
 the RDF graph itself, triple for triple, compacted with a context of kg's terms.
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,13 +25,14 @@ from typing import Any
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
-from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
+from rdflib import Graph
 
 from kg.errors import GraphError
 from kg.graph.export import atomic_files, load_graph
-from kg.namespace import ENTITY_CLASSES, KG, PREFIXES, local_name, ontology_path, superclasses
+from kg.graph.jsonld import compact_jsonld
+from kg.graph.network import StatementInfo, centrality, communities, edge_label, entity_network
+from kg.namespace import ENTITY_CLASSES, superclasses
 from kg.options import EXPORT_PURPOSES
-from kg.view.analytics import StatementInfo, centrality, communities, edge_label, entity_network
 
 #: Aliases and other lists are joined with this in GraphML, GEXF and CSV cells, whose values
 #: must be plain strings to open in Gephi, Cytoscape and spreadsheets.
@@ -239,60 +239,6 @@ def _csv(columns: Iterable[str], rows: Iterable[dict[str, Any]], *, header: dict
     writer.writerow({column: (header or {}).get(column, column) for column in columns})
     writer.writerows(rows)
     return text.getvalue().encode("utf-8")
-
-
-def compact_jsonld(rdf: Graph) -> bytes:
-    """The RDF graph as compact JSON-LD: short keys (``label``, ``worksFor``, ``@type: Person``) from
-    an ``@context`` of kg's terms (:func:`jsonld_context`), so it reads as plain JSON and parses back
-    to the same triples. Nodes ordered by ``@id`` and values sorted, byte-identical for the same graph.
-    """
-    data = rdf.serialize(format="json-ld", context=jsonld_context(), auto_compact=True, encoding="utf-8")
-    document = _sorted_json(json.loads(data))
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _sorted_json(value: Any, key: str = "") -> Any:
-    """JSON-LD with every array of values in a fixed order: they are sets (``@list`` excepted),
-    which rdflib writes in the order its store gives."""
-    if isinstance(value, dict):
-        return {name: _sorted_json(item, name) for name, item in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(item) for item in value]
-        return items if key == "@list" else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    return value
-
-
-def jsonld_context() -> dict[str, Any]:
-    """The ``@context`` of kg's JSON-LD: kg's prefixes, a term per class and property of the
-    ontology, each mapped to its kg IRI (``"Person": "kg:Person"``), with ``@id`` values for object
-    properties and the ontology's datatype for typed ones; and ``label``, ``altLabel``,
-    ``subject``/``predicate``/``object`` and ``wasDerivedFrom`` for the RDFS, SKOS, RDF and PROV
-    terms kg uses. Terms stay kg's own: the ontology, not the context, says kg:Person is a schema:Person.
-
-    >>> jsonld_context()["worksFor"]
-    {'@id': 'kg:worksFor', '@type': '@id'}
-    """
-    ontology = Graph().parse(ontology_path(), format="turtle")
-    namespace = str(KG._NS)
-
-    def kg_terms(kind: URIRef) -> list[tuple[str, URIRef]]:
-        return sorted((str(term).removeprefix(namespace), term) for term in ontology.subjects(RDF.type, kind)
-                      if isinstance(term, URIRef) and str(term).startswith(namespace))
-
-    context: dict[str, Any] = dict(sorted(PREFIXES.items()))
-    context.update({name: f"kg:{name}" for name, _ in kg_terms(OWL.Class)})
-    context.update({name: {"@id": f"kg:{name}", "@type": "@id"} for name, _ in kg_terms(OWL.ObjectProperty)})
-    for name, term in kg_terms(OWL.DatatypeProperty):
-        datatype = ontology.value(term, RDFS.range)
-        plain = datatype is None or datatype == XSD.string
-        context[name] = f"kg:{name}" if plain else {"@id": f"kg:{name}", "@type": f"xsd:{local_name(str(datatype))}"}
-    context.update({
-        "label": "rdfs:label", "altLabel": "skos:altLabel",
-        "subject": {"@id": "rdf:subject", "@type": "@id"}, "predicate": {"@id": "rdf:predicate", "@type": "@id"},
-        "object": {"@id": "rdf:object", "@type": "@id"},
-        "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-    })
-    return context
 
 
 #: What ``kg export --to`` writes, by name.

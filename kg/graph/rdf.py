@@ -25,8 +25,8 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 from rdflib.term import Node
 
+from kg.data.gazetteer import geonames_link
 from kg.errors import GraphError
-from kg.extraction.gazetteer import geonames_link
 from kg.model import Corpus, Document, Entity, Event, Factuality, Relation
 from kg.namespace import GEONAMES, KG, KGR, PREFIXES
 
@@ -218,7 +218,7 @@ def _event_triples(event: Event) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, statement_iri(relation)
 
 
-#: The named graph of corpus-level resolution's decisions (:mod:`kg.graph.resolution`).
+#: The named graph of corpus-level resolution's decisions (:mod:`kg.resolution.graphs`).
 RESOLUTION_GRAPH_IRI = KGR["resolution"]
 #: What kg says of an entity in each document that names it.
 ENTITY_PROPERTIES = (RDF.type, RDFS.label, SKOS.altLabel, OWL.sameAs, KG.isoCode)
@@ -231,7 +231,7 @@ def split_by_document(graph: Graph) -> Dataset:
     entities it names. A triple no document accounts for goes to the default graph. The one
     thing the union cannot tell is which document gave an entity which alias, so every
     document naming an entity carries all its aliases. Resolution's decisions and the
-    ``owl:sameAs`` of joined IRIs go back in their own graph (:mod:`kg.graph.resolution`).
+    ``owl:sameAs`` of joined IRIs go back in their own graph (:mod:`kg.resolution.graphs`).
     """
     dataset = new_dataset()
     accounted: set[Triple] = set()

@@ -22,13 +22,13 @@ from typing import Any, NamedTuple
 from spacy.tokens import Doc, Span
 
 from kg.extraction.mentions import make_mention
-from kg.extraction.predicates import GENERIC, predicate_of
 from kg.learn.annotations import MAX_EXAMPLE_TOKENS
 from kg.learn.features import pair_features, rule_view
 from kg.learn.trained import TrainedModel, load_model
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention
 from kg.namespace import superclasses
 from kg.nlp import NEWS_MODEL_KEY, TRAINED_MODEL_KEY, USER_SPANS, sentence_numbers, sentences
+from kg.resolution.predicates import GENERIC, predicate_of
 
 #: The rule name of the classifier's relations in a graph (``kg:rule``).
 LEARNED_RULE = "learned"

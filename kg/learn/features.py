@@ -16,8 +16,8 @@ from typing import NamedTuple, TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extraction.predicates import predicate_of
-from kg.model import DocumentAnalysis, Factuality
+from kg.model import DocumentAnalysis, Factuality, Mention
+from kg.resolution.predicates import predicate_of
 
 #: Bumped whenever a feature below changes name or meaning.
 FEATURES_VERSION = 2
@@ -231,3 +231,16 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _within(token: Token, span: Span) -> bool:
     return span.start <= token.i < span.end
+
+
+#: ``doc.user_data``: each mention's tokens, by its characters (:func:`mention_tokens`).
+MENTION_TOKENS_KEY = "kg_news_mention_tokens"
+
+
+def mention_tokens(doc: Doc, mention: Mention) -> Span | None:
+    """The tokens of a mention, found once per doc: the model reads each mention's tokens many times."""
+    found: dict[tuple[int, int], Span | None] = doc.user_data.setdefault(MENTION_TOKENS_KEY, {})
+    key = (mention.start, mention.end)
+    if key not in found:
+        found[key] = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return found[key]

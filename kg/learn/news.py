@@ -36,14 +36,14 @@ import numpy
 from spacy.tokens import Doc, Span, Token
 
 from kg.errors import ModelError
-from kg.extraction.predicates import fits, predicate_of
 from kg.learn.classifier import NO_RELATION, PairClassifier
-from kg.learn.features import FEATURES_VERSION, RuleView, pair_features, rule_view
+from kg.learn.features import FEATURES_VERSION, RuleView, mention_tokens, pair_features, rule_view
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
 from kg.learn.newsfacts import RELATIONS, SYMMETRIC, NewsArticle
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
 from kg.nlp import quotations, sentence_numbers, sentence_of
 from kg.options import TRAINED_MODEL_META, news_model_base
+from kg.resolution.predicates import fits, predicate_of
 
 #: What ``kg-model.json`` says a news model is.
 FORMAT = "kg-news-model/1"
@@ -59,8 +59,6 @@ NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without",
 ATTRIBUTIONS = frozenset({"say", "tell", "state", "add", "accord", "claim", "write", "announce", "report",
                           "explain", "argue", "warn", "describe", "comment", "note", "call"})
 _WORD = re.compile(r"\w+")
-#: ``doc.user_data``: each mention's tokens, by its characters (:func:`mention_tokens`).
-MENTION_TOKENS_KEY = "kg_news_mention_tokens"
 #: The label of a Role mention the model proposed (:func:`proposed_roles`).
 PROPOSED_ROLE = "PROPOSED_ROLE"
 COPULAS = frozenset({"be", "become", "remain"})
@@ -443,15 +441,6 @@ def _span(doc: Doc, mention: Mention, named: Mention) -> Span:
 def _token_range(doc: Doc, mention: Mention) -> tuple[int, int]:
     span = mention_tokens(doc, mention)
     return (span.start, span.end) if span is not None else (0, 0)
-
-
-def mention_tokens(doc: Doc, mention: Mention) -> Span | None:
-    """The tokens of a mention, found once per doc: the model reads each mention's tokens many times."""
-    found: dict[tuple[int, int], Span | None] = doc.user_data.setdefault(MENTION_TOKENS_KEY, {})
-    key = (mention.start, mention.end)
-    if key not in found:
-        found[key] = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-    return found[key]
 
 
 def _sentence_cues(doc: Doc, sentence: Span, cache: dict[int, frozenset[str]] | None) -> frozenset[str]:

@@ -4,7 +4,7 @@ The small spaCy model's entity class is the commonest cause of a wrong statement
 tuned kg for (a town read as a person, a company as a city, "Draconian" as a group). The rules
 correct some of it with word lists and the gazetteer; the news model learns the rest from
 annotated news. Its candidates are a document's entities as the rules group their names
-(:func:`kg.extraction.clusters.document_clusters`); its features what the rules and the NER
+(:func:`kg.resolution.clusters.document_clusters`); its features what the rules and the NER
 said of every name (classes, NER labels, whether the gazetteer knows it), the words of the name,
 the words and the parse around its mentions, how often it is named and what the rules relate it
 to. A multinomial logistic regression gives each entity a probability for each class of the
@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 import numpy
 from spacy.tokens import Doc
 
-from kg.extraction.clusters import document_clusters
-from kg.extraction.gazetteer import is_known_place
+from kg.data.gazetteer import is_known_place
 from kg.extraction.gender import first_name_gender
 from kg.learn.classifier import NO_RELATION, PairClassifier
+from kg.learn.features import mention_tokens
 from kg.learn.newsfacts import NewsArticle, normalised_name
 from kg.model import PLACE_CLASSES, DocumentAnalysis, EntityClass, Mention
+from kg.resolution.clusters import document_clusters
 
 #: What the model decides between: the classes of names, and "no entity". A place is a Place
 #: here: the gazetteer makes it a Country or a City afterwards, as for the rules' places.
@@ -75,8 +76,6 @@ def entity_candidates(analysis: DocumentAnalysis) -> list[EntityCandidate]:
 def entity_features(doc: Doc, candidate: EntityCandidate, related: dict[str, set[str]]) -> set[str]:
     """What the rules, the NER, the words and the context say of one entity; ``related`` holds
     what the rules relate each mention to (:func:`relation_features`)."""
-    from kg.learn.news import mention_tokens
-
     features = {"bias", f"cls={candidate.cls}"}
     name = candidate.name
     words = name.split()

@@ -1,2 +1,2 @@
-"""The page: the graph as a networkx network with its measures (analytics), positions for large
-graphs (layout), and the offline HTML explorer (viewer)."""
+"""The page: positions for large graphs (layout) and the offline HTML explorer (viewer), drawn
+from the network model of :mod:`kg.graph.network`."""

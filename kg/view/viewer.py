@@ -2,7 +2,7 @@
 
 One self-contained file: vis-network's JavaScript and CSS are inlined from the pyvis package,
 nothing is fetched from a CDN, and no ``lib/`` folder is written. The page reads only the RDF
-graph (through :mod:`kg.view.analytics`), so any saved Turtle can be re-rendered without NLP.
+graph (through :mod:`kg.graph.network`), so any saved Turtle can be re-rendered without NLP.
 
 All document text reaches the page as data: node labels are drawn on a canvas, tooltips are
 set with ``innerText``, the side panel is built with ``textContent`` (a document's source becomes
@@ -34,8 +34,8 @@ from pyvis.network import Network
 from pyvis.node import Node
 from rdflib import Graph
 
+from kg.graph.network import EntityNetwork, EventInfo, centrality, communities, edge_label, entity_network
 from kg.namespace import local_name
-from kg.view.analytics import EntityNetwork, EventInfo, centrality, communities, edge_label, entity_network
 from kg.view.layout import sampled_force_layout
 
 #: Colours by class (Okabe-Ito, colour-blind friendly), grey for roles and unknown classes.

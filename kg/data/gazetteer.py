@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from kg.model import EntityClass
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent
 
 #: Canonical country names (after aliases) that GeoNames spells differently or no longer lists
 #: (the wire stories of the 1980s name Zaire, Burma and West Germany).

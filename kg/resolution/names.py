@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extraction.gazetteer import canonical_alias
+from kg.data.gazetteer import canonical_alias
 from kg.model import EntityClass, Mention
 
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")

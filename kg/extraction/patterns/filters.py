@@ -1,7 +1,7 @@
 """The named checks pattern rows may call, in explicit tables, so a row names what it needs.
 
 A pattern row (``kg/data/rules/``) finds words in a shape; which mentions they stand for is
-said by :mod:`kg.extraction.finders`; these say the rest:
+said by :mod:`kg.extraction.patterns.finders`; these say the rest:
 
 - ``FILTERS`` (a row's ``where``): what must also hold of the two mentions for the row to fire;
 - ``PREDICATES`` (a row's ``states_by``): the relation, where the words decide it ("leader of"
@@ -9,7 +9,7 @@ said by :mod:`kg.extraction.finders`; these say the rest:
 - ``FACTUALITIES`` (a row's ``factuality``, beside the fixed values): how the text presents it;
 - ``NAME_FILTERS`` (a class row's ``where``): what must hold of the name and the matched tokens.
 
-A relation row's function takes the match (:class:`~kg.extraction.finders.MatchContext`) and
+A relation row's function takes the match (:class:`~kg.extraction.patterns.finders.MatchContext`) and
 the ids of the subject and object mentions; a class row's filter the name and the matched
 tokens. A name may carry one argument after a colon ("skippable:between").
 """
@@ -21,12 +21,12 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
+from kg.data.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
+from kg.data.words import word_list
 from kg.extraction.factuality import alleged
-from kg.extraction.finders import MatchContext
-from kg.extraction.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
+from kg.extraction.patterns.finders import MatchContext
 from kg.extraction.roles import affiliation_predicate, is_party
 from kg.extraction.titles import TITLE_WORDS
-from kg.extraction.words import word_list
 from kg.model import EntityClass, Factuality
 from kg.nlp import text_of
 

@@ -9,7 +9,7 @@ stand, so it pays for the places a pattern could match, not for the whole text.
 
 It reads a subset of the syntax, checked when a pattern is compiled:
 
-- the token attributes :mod:`kg.extraction.tokens` reads;
+- the token attributes :mod:`kg.extraction.patterns.tokens` reads;
 - token patterns with the operators ``?``, ``*``, ``+``, ``!`` and ``{n}``, ``{n,m}``,
   ``{n,}``, ``{,m}``, every alignment returned as spaCy's ``Matcher`` returns every match;
 - dependency patterns with ``>``, ``<``, ``>>`` and ``<<``, matched from the first node, which
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kg.extraction.tokens import Condition, PatternError, TokenIndex, TokenTest, compile_test
+from kg.extraction.patterns.tokens import Condition, PatternError, TokenIndex, TokenTest, compile_test
 
 UNBOUNDED = 1 << 30
 RELATIONS = frozenset({">", "<", ">>", "<<"})

@@ -1,6 +1,6 @@
 """Stage 9, on the graph: corpus-level resolution reads the nodes, applies the joins, records every decision.
 
-:mod:`kg.extraction.corpus` decides on plain records; this module is where those records come
+:mod:`kg.resolution.corpus` decides on plain records; this module is where those records come
 from (the documents' graphs collected in an Oxigraph store) and where the decisions go:
 
 - a joined node's triples, in every graph that holds them, are rewritten onto the node it joins
@@ -25,10 +25,11 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import PROV, SKOS
 
-from kg.extraction.corpus import NO_HAND, HandResolutions, resolve_corpus
 from kg.graph.rdf import RESOLUTION_GRAPH_IRI
 from kg.model import EntityRecord, Resolution
 from kg.namespace import ENTITY_CLASSES, KG, KGR, relation_names
+from kg.resolution.corpus import resolve_corpus
+from kg.resolution.hand import NO_HAND, HandResolutions
 
 #: The named graph that holds the decisions and the owl:sameAs links of joined IRIs.
 RESOLUTION_GRAPH = ox.NamedNode(str(RESOLUTION_GRAPH_IRI))

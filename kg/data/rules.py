@@ -1,6 +1,6 @@
 """The rules written as code, by name, and how much each is trusted (``kg/data/rules/core.json``).
 
-Pattern rows (:mod:`kg.extraction.patterns`) carry their own names and confidences; these are
+Pattern rows (:mod:`kg.extraction.patterns.ruler`) carry their own names and confidences; these are
 the rules that read better as code: the verb core (subject-verb-object, verb + preposition,
 control chains, speech), titles, and the step that follows "Town, State" containment.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
-from kg.extraction.words import DATA_DIR, DataError, load_json
+from kg.data.words import DATA_DIR, DataError, load_json
 
 
 class CoreRule(StrEnum):

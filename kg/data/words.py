@@ -20,7 +20,7 @@ from typing import Any
 from kg.errors import KGError
 from kg.model import EntityClass
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent
 
 
 class DataError(KGError):

@@ -3,7 +3,7 @@
 A pattern token (``{"LOWER": {"IN": [...]}, "POS": "NOUN"}``) compiles to a :class:`TokenTest`;
 a :class:`TokenIndex` reads each attribute a test asks about once per document and indexes
 the tokens by the values tests look them up by, so finding the tokens a test admits costs a
-dictionary lookup, not a pass over the text. :mod:`kg.extraction.matcher` builds patterns on it.
+dictionary lookup, not a pass over the text. :mod:`kg.extraction.patterns.matcher` builds patterns on it.
 
 Attributes read: ``ORTH``, ``TEXT``, ``LOWER``, ``NORM``, ``LEMMA`` (compared in lower case, as
 kg's word lists are written), ``POS``, ``TAG``, ``DEP``, ``ENT_TYPE``, ``IS_ALPHA``, ``IS_DIGIT``,

@@ -151,7 +151,7 @@ def entity_network(rdf: Graph) -> EntityNetwork:
 
 
 def _resolutions(rdf: Graph) -> dict[str, list[dict[str, str]]]:
-    """Node -> the decisions of corpus-level resolution about it (:mod:`kg.graph.resolution`):
+    """Node -> the decisions of corpus-level resolution about it (:mod:`kg.resolution.graphs`):
     names of other documents joined into it, or its name kept apart as ambiguous; each with its
     rule and reason, in reason order."""
     rules, reasons = _first_values(rdf, KG.resolutionRule), _first_values(rdf, KG.reason)

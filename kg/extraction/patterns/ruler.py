@@ -1,4 +1,4 @@
-"""The engine that runs the pattern rows (:mod:`kg.extraction.rows`): one spaCy component to
+"""The engine that runs the pattern rows (:mod:`kg.extraction.patterns.rows`): one spaCy component to
 match them all as a document is parsed, then two small steps that read the matches.
 
 - :class:`PatternRuler` (the ``kg_patterns`` component) runs every row's ``Matcher`` or
@@ -23,10 +23,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from kg.data.words import DataError
 from kg.extraction.arguments import MentionIndex
-from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
-from kg.extraction.finders import ARGUMENTS, GUARDS, MatchContext, split_name
-from kg.extraction.matcher import (
+from kg.extraction.patterns.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
+from kg.extraction.patterns.finders import ARGUMENTS, GUARDS, MatchContext, split_name
+from kg.extraction.patterns.matcher import (
     Node,
     TokenPattern,
     compile_dependency_pattern,
@@ -35,9 +36,8 @@ from kg.extraction.matcher import (
     match_tokens,
     wanted_values,
 )
-from kg.extraction.rows import ClassRow, RelationRow, Side, class_rows, read_rows, relation_rows
-from kg.extraction.tokens import PatternError, TokenIndex
-from kg.extraction.words import DataError
+from kg.extraction.patterns.rows import ClassRow, RelationRow, Side, class_rows, read_rows, relation_rows
+from kg.extraction.patterns.tokens import PatternError, TokenIndex
 from kg.model import EntityClass, Factuality, RelationMention
 
 MATCHES_KEY = "kg_pattern_matches"

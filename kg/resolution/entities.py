@@ -1,6 +1,6 @@
 """Stage 6: decide which mentions name the same entity, inside and across documents.
 
-- Within a document, :mod:`kg.extraction.clusters` groups the mentions and votes each
+- Within a document, :mod:`kg.resolution.clusters` groups the mentions and votes each
   group's class.
 - Across documents, groups with the same preferred name are one entity, and a one-word name
   joins the one person whose full name ends in it (a surname is safe, a lone "Strip" is not).
@@ -8,8 +8,8 @@
   joins its antecedent's entity; it takes no part in naming it, voting its class or listing
   its aliases.
 
-Relations are then named (:func:`kg.extraction.predicates.predicate_of`) now that both sides'
-classes are known, and the events they report found (:mod:`kg.extraction.events`).
+Relations are then named (:func:`kg.resolution.predicates.predicate_of`) now that both sides'
+classes are known, and the events they report found (:mod:`kg.resolution.events`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from kg.extraction import gazetteer
-from kg.extraction.clusters import document_clusters, entity_class, family, named, preferred_name, vote
-from kg.extraction.events import find_events
-from kg.extraction.names import surface
-from kg.extraction.predicates import predicate_of, ruled_out
-from kg.extraction.rules import CoreRule
+from kg.data import gazetteer
+from kg.data.rules import CoreRule
 from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation, RelationMention
+from kg.resolution.clusters import document_clusters, entity_class, family, named, preferred_name, vote
+from kg.resolution.events import find_events
+from kg.resolution.names import surface
+from kg.resolution.predicates import predicate_of, ruled_out
 
 #: The pattern rows (kg/data/rules/relations.jsonl) that read who is whose relative.
 KINSHIP_RULE = "kinship"

@@ -1,12 +1,12 @@
 """Pattern rows: rules about words and dependency shapes, kept as data (``kg/data/rules/``).
 
-Two files, one row per line (JSONL), run by one engine (:mod:`kg.extraction.patterns`):
+Two files, one row per line (JSONL), run by one engine (:mod:`kg.extraction.patterns.ruler`):
 
 ``relations.jsonl``: a row states a relation between two mentions.
 
 - ``id``: the rule's name, recorded on every statement it makes (rows may share one);
 - ``states`` (a relation of the ontology) or ``states_by`` (a function of
-  :mod:`kg.extraction.filters` that reads it off the words), ``confidence``, and optionally
+  :mod:`kg.extraction.patterns.filters` that reads it off the words), ``confidence``, and optionally
   ``verb`` (default "be"), ``factuality`` (a value, or a function) and ``contains`` (true when
   the subject lies in the object, so that what lies in the subject lies in the object too);
 - ``subject`` and ``object``: ``{"token": name, "via": function, "class": [classes]}``: which
@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NoReturn
 
-from kg.extraction.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
-from kg.extraction.finders import ARGUMENTS, split_name
-from kg.extraction.words import DATA_DIR, DataError, word_list_names, written_forms
+from kg.data.words import DATA_DIR, DataError, word_list_names, written_forms
+from kg.extraction.patterns.filters import FACTUALITIES, FILTERS, NAME_FILTERS, PREDICATES
+from kg.extraction.patterns.finders import ARGUMENTS, split_name
 from kg.model import EntityClass, Factuality
 from kg.namespace import relation_names
 

@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 
-from kg.extraction.predicates import event_classes
 from kg.model import PLACE_CLASSES, Document, Entity, Event, Factuality, Relation
+from kg.resolution.predicates import event_classes
 
 #: Relations that report an event, and the event's class (``kg/data/lexicon.json``).
 EVENT_CLASSES = event_classes()

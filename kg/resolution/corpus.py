@@ -5,7 +5,7 @@ a node ``person/Blinken`` apart from the ``person/Antony_Blinken`` of another st
 document's graph is in, this stage sees all the corpus's nodes (:class:`~kg.model.EntityRecord`:
 name, other names, class, documents) and decides which are one, strongest evidence first:
 
-1. **by hand**: the user's resolutions file (:func:`read_resolutions`): ``A = B`` joins,
+1. **by hand**: the user's resolutions file (:func:`kg.resolution.hand.read_resolutions`): ``A = B`` joins,
    ``A != B`` forbids any join between them;
 2. **same name**: one name written two ways ("Supreme Court", "supreme court"), or read as a
    person in one story and an organisation in another ("Time Warner"), is one thing, of the class
@@ -25,7 +25,7 @@ name, other names, class, documents) and decides which are one, strongest eviden
 A join never crosses a "not the same" of the resolutions file. The node kept is the fuller name's,
 and its class is that node's class. Aliases from :file:`kg/data/aliases.json` ("Tories" is the
 Conservative Party) are applied earlier, to each mention, so they need no rule here. The
-decisions are plain :class:`~kg.model.Resolution` data; :mod:`kg.graph.resolution` applies them to
+decisions are plain :class:`~kg.model.Resolution` data; :mod:`kg.resolution.graphs` applies them to
 the graph and records them there. They depend only on the set of records, never on the order
 documents arrived in: one process, ``--workers``, shards and Dask give one graph.
 """
@@ -38,12 +38,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-from kg.errors import InputError
-from kg.extraction import gazetteer
-from kg.extraction.words import word_list
+from kg.data import gazetteer
+from kg.data.words import word_list
 from kg.model import PLACE_CLASSES, EntityClass, EntityRecord, Resolution
+from kg.resolution.hand import NO_HAND, HandResolutions
 
 #: Rule names, as the graph records them (``kg:resolutionRule``).
 BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
@@ -156,59 +155,6 @@ def drops_a_place(short: Sequence[str], long: Sequence[str]) -> bool:
         return False
     front = " ".join(long[:-len(short)])
     return gazetteer.is_known_place(gazetteer.canonical_alias(front)) or gazetteer.demonym_country(front) is not None
-
-
-@dataclass(frozen=True)
-class HandResolutions:
-    """The user's own decisions (``--resolutions FILE``): pairs of names that are one thing and
-    pairs that are not."""
-
-    same: tuple[tuple[str, str], ...] = ()
-    different: tuple[tuple[str, str], ...] = ()
-
-
-#: No decisions of the user's.
-NO_HAND = HandResolutions()
-
-
-#: A comment: "#" at the start of a line or after a space ("C# Foundation" keeps its "#").
-COMMENT = re.compile(r"(?:^|\s)#.*$")
-#: "not the same": "!=" with a space on each side ("Yahoo! = Yahoo Inc" is one thing).
-DIFFERENT = re.compile(r"\s!=\s")
-
-
-def read_resolutions(path: str | Path | None) -> HandResolutions:
-    """Read a resolutions file (UTF-8, a byte-order mark allowed): one decision a line, ``#`` after
-    a space or at the start of a line starts a comment::
-
-        Tories = Conservative Party
-        Bush != George W. Bush
-
-    A name is matched against every node's name and other names, case aside. A line that is
-    neither form is an :class:`~kg.errors.InputError` naming the line. No file: no decisions.
-    """
-    if path is None:
-        return NO_HAND
-    path = Path(path)
-    try:
-        lines = path.read_text("utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the resolutions file ({error})") from error
-    same: list[tuple[str, str]] = []
-    different: list[tuple[str, str]] = []
-    for number, line in enumerate(lines, 1):
-        text = COMMENT.sub("", line).strip()
-        if not text:
-            continue
-        parts = DIFFERENT.split(text)
-        target = different if len(parts) == 2 else same
-        if len(parts) == 1:
-            parts = text.split("=")
-        if len(parts) != 2 or not all(part.strip() for part in parts):
-            raise InputError(f"{path}:{number}: expected 'NAME = NAME' (one thing) or 'NAME != NAME' "
-                             f"(not the same), got {line.strip()!r}")
-        target.append((" ".join(parts[0].split()), " ".join(parts[1].split())))
-    return HandResolutions(same=tuple(same), different=tuple(different))
 
 
 @dataclass

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex, blamed_for, describers, entities, phrase_targets, pobjs
 from kg.extraction.newswire import is_source_line
-from kg.extraction.words import word_list
 from kg.model import EntityClass
 from kg.nlp import sentences
 

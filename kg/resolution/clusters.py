@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
-from kg.extraction import gazetteer
-from kg.extraction.words import ner_class
+from kg.data import gazetteer
+from kg.data.words import ner_class
 from kg.model import EntityClass, Mention
 
 #: How many of NER's votes a class read from the words around a name outweighs ("Hurricane Humberto").

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-from kg.extraction.words import DATA_DIR, DataError, load_json
+from kg.data.words import DATA_DIR, DataError, load_json
 from kg.namespace import fits, relation_names
 
 GENERIC = "relatedTo"
