@@ -13,6 +13,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed chromium
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy kg
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: pyproject.toml
