@@ -17,7 +17,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from typer.testing import CliRunner
 
-import kg.read
+import kg.read.pdf
+import kg.read.word
 from kg.cli import EXIT_FAILED, EXIT_SOME_INPUTS_FAILED, app
 from kg.errors import InputError
 from kg.graph.export import load_graph
@@ -635,9 +636,9 @@ def test_a_build_reads_each_input_once(tmp_path: Path, monkeypatch: pytest.Monke
                                        json.dumps({"text": "Joe Biden met Xi Jinping."}) + "\n", "utf-8")
     (folder / "more.csv").write_text('title,text\nA,"Rishi Sunak\n\nmet Scholz."\nB,Macron spoke.\n', "utf-8")
     opened: list[str] = []
-    for reader in ("pdf_document", "docx_document"):  # the real readers, counted
-        real = getattr(kg.read, reader)
-        monkeypatch.setattr(kg.read, reader, lambda path, real=real: opened.append(path.name) or real(path))
+    for module, reader in ((kg.read.pdf, "pdf_document"), (kg.read.word, "docx_document")):  # the real readers, counted
+        real = getattr(module, reader)
+        monkeypatch.setattr(module, reader, lambda path, real=real: opened.append(path.name) or real(path))
     assert count_documents([folder]) == 8 and opened == []
     totals: list[int] = []
     result = build([folder], out_dir=None, html=False, on_documents_read=totals.append)
