@@ -28,7 +28,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,7 +38,7 @@ from kg.errors import ModelError
 from kg.learn.classifier import NO_RELATION, PairClassifier
 from kg.learn.features import FEATURES_VERSION, RuleView, mention_tokens, pair_features, rule_view
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
-from kg.learn.newsfacts import RELATIONS, SYMMETRIC, NewsArticle
+from kg.learn.newsfacts import SYMMETRIC, NewsArticle, gold_to_predicate, predicate_to_gold
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
 from kg.nlp import quotations, sentence_numbers, sentence_of
 from kg.options import TRAINED_MODEL_META, news_model_base
@@ -62,34 +61,6 @@ _WORD = re.compile(r"\w+")
 #: The label of a Role mention the model proposed (:func:`proposed_roles`).
 PROPOSED_ROLE = "PROPOSED_ROLE"
 COPULAS = frozenset({"be", "become", "remain"})
-
-
-@lru_cache(maxsize=1)
-def _news_facts_map() -> dict[str, list[str]]:
-    """kg's predicates -> the guidelines relations, as ``score_facts.py`` maps them
-    (``kg/data/maps/news-facts.json``): the one place that says which predicate states which."""
-    relations: dict[str, list[str]] = json.loads(
-        (resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))["relations"]
-    return relations
-
-
-@lru_cache(maxsize=1)
-def gold_to_predicate() -> dict[str, str]:
-    """Each guidelines relation and the kg predicate that states it (``kills`` is ``kg:killed``)."""
-    found: dict[str, str] = {}
-    for predicate, relations in _news_facts_map().items():
-        for relation in relations:
-            if relation == predicate or relation not in found:
-                found[relation] = predicate
-    return {relation: found.get(relation, relation) for relation in RELATIONS}
-
-
-@lru_cache(maxsize=1)
-def predicate_to_gold() -> dict[str, str]:
-    """Every kg predicate that states a guidelines relation, and that relation."""
-    found = {relation: relation for relation in RELATIONS}
-    found.update({predicate: relations[0] for predicate, relations in _news_facts_map().items()})
-    return found
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,13 @@ file) is refused with one line naming the document and the fact, before anything
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +246,31 @@ _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\ufeff"))  # left ou
 def _plain(text: str) -> str:
     """The text with curly quotes straight and no-break spaces plain, every character in its place."""
     return text.translate(_QUOTES)
+
+
+@lru_cache(maxsize=1)
+def _news_facts_map() -> dict[str, list[str]]:
+    """kg's predicates -> the guidelines relations, as ``score_facts.py`` maps them
+    (``kg/data/maps/news-facts.json``): the one place that says which predicate states which."""
+    relations: dict[str, list[str]] = json.loads(
+        (resources.files("kg") / "data" / "maps" / "news-facts.json").read_text("utf-8"))["relations"]
+    return relations
+
+
+@lru_cache(maxsize=1)
+def gold_to_predicate() -> dict[str, str]:
+    """Each guidelines relation and the kg predicate that states it (``kills`` is ``kg:killed``)."""
+    found: dict[str, str] = {}
+    for predicate, relations in _news_facts_map().items():
+        for relation in relations:
+            if relation == predicate or relation not in found:
+                found[relation] = predicate
+    return {relation: found.get(relation, relation) for relation in RELATIONS}
+
+
+@lru_cache(maxsize=1)
+def predicate_to_gold() -> dict[str, str]:
+    """Every kg predicate that states a guidelines relation, and that relation."""
+    found = {relation: relation for relation in RELATIONS}
+    found.update({predicate: relations[0] for predicate, relations in _news_facts_map().items()})
+    return found

@@ -47,7 +47,7 @@ from kg.learn.newsentities import (
     document_entity_features,
     gold_entity_labels,
 )
-from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, read_news_facts
+from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, predicate_to_gold, read_news_facts
 from kg.learn.train import _rounded, _staged
 from kg.model import DocumentAnalysis
 from kg.options import TRAINED_MODEL_META
@@ -343,7 +343,7 @@ def card(meta: dict[str, Any]) -> str:
 def _statement_counts(item: Parsed, analysis: DocumentAnalysis) -> tuple[int, int]:
     """Right and stated facts of one article after the model: a statement is (subject name,
     relation, object name) over referents, as the graph would state it."""
-    from kg.learn.news import _gold_ids, _gold_names, predicate_to_gold, statements
+    from kg.learn.news import _gold_ids, _gold_names, statements
 
     to_gold = predicate_to_gold()
     names = _gold_names(item.article)
