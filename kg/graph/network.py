@@ -1,6 +1,8 @@
 """The graph as a network: entities and their relations in networkx, with the measures the
 viewer and ``kg stats`` show (centrality, components, communities), and the events the
-relations report (for the page's timeline).
+relations report (for the page's timeline). The one network model of kg: the page
+(:mod:`kg.view.viewer`), ``kg stats`` and the network formats of :mod:`kg.graph.interchange`
+all draw on it, which is why it lives in the graph layer, below the page.
 
 Reads only RDF, so it works on any saved graph. A graph kg did not make still gets a network:
 every IRI that is the subject or object of a triple between IRIs is a node, labelled by
