@@ -7,7 +7,7 @@ without importing another stage:
 - :mod:`~kg.data.words`: the named word lists (``words.json``) and word-to-class tables
   (``classes.json``), and :func:`~kg.data.words.load_json` for any file here;
 - :mod:`~kg.data.gazetteer`: places, aliases, US states and demonyms;
-- :mod:`~kg.data.rules`: the confidence of each rule written as code (``rules/core.json``).
+- :mod:`~kg.data.core_rules`: the confidence of each rule written as code (``rules/core.json``).
 
 The pattern rows (``rules/*.jsonl``) are read by the engine that runs them
 (:mod:`kg.extraction.patterns.rows`), the lexicon by :mod:`kg.resolution.predicates`, the shipped

@@ -18,8 +18,8 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from kg.data.core_rules import CoreRule, confidence
 from kg.data.gazetteer import place_class
-from kg.data.rules import CoreRule, confidence
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
 from kg.extraction.patterns.ruler import containment_rules, pattern_relations

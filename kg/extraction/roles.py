@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from spacy.tokens import Span
 
 from kg.data import gazetteer
-from kg.data.rules import CoreRule, confidence
+from kg.data.core_rules import CoreRule, confidence
 from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
-from kg.data.rules import CoreRule, confidence
+from kg.data.core_rules import CoreRule, confidence
 from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex, entities, objects, subjects
 from kg.extraction.factuality import SPEECH_VERBS, Qualifiers

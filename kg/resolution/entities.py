@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from kg.data import gazetteer
-from kg.data.rules import CoreRule
+from kg.data.core_rules import CoreRule
 from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation, RelationMention
 from kg.resolution.clusters import document_clusters, entity_class, family, named, preferred_name, vote
 from kg.resolution.events import find_events
