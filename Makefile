@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test chromium clean news-model
+.PHONY: demo test chromium clean news-model docs
 demo: $(VENV)/.installed
 	$(BIN)/kg build seeds/ --out output
 	$(BIN)/kg query output/graph.ttl --example who-meets-whom
@@ -29,6 +29,13 @@ news-model: $(VENV)/.installed
 	$(BIN)/kg train --data ../shared/eval/news-facts/train --dev ../shared/eval/news-facts --out kg/data/models/news \
 	  --seed 0
 
+# The documentation site (docs/*.md, mkdocs.yml) into site/, offline; --strict turns any warning into
+# a failure. NO_MKDOCS_2_WARNING silences mkdocs-material's notice about MkDocs 2, which is no warning
+# about these docs.
+docs: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 # eslint for the pages' JavaScript (kg/templates/*.js), from npm at the versions package-lock.json pins;
 # Debian's npm if the machine has none.
 node_modules/.installed: package.json package-lock.json
@@ -51,4 +58,4 @@ chromium:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) output/graph.* build *.egg-info
+	rm -rf $(VENV) output/graph.* build *.egg-info site
