@@ -5,15 +5,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test chromium clean news-model
+.PHONY: demo test chromium clean news-model docs
 demo: $(VENV)/.installed
 	$(BIN)/kg build seeds/ --out output
 	$(BIN)/kg query output/graph.ttl --example who-meets-whom
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium node_modules/.installed
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy kg
 	$(BIN)/lint-imports
+	npx --no-install eslint kg/templates
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: pyproject.toml
@@ -29,6 +30,25 @@ news-model: $(VENV)/.installed
 	$(BIN)/kg train --data ../shared/eval/news-facts/train --dev ../shared/eval/news-facts --out kg/data/models/news \
 	  --seed 0
 
+# The documentation site (docs/*.md, mkdocs.yml) into site/, offline; --strict turns any warning into
+# a failure. NO_MKDOCS_2_WARNING silences mkdocs-material's notice about MkDocs 2, which is no warning
+# about these docs.
+docs: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# eslint for the pages' JavaScript (kg/templates/*.js), from npm at the versions package-lock.json pins;
+# Debian's npm if the machine has none.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "make test needs npm to lint the page's JavaScript (Debian/Ubuntu: sudo apt-get install npm)" >&2; exit 1; \
+	  fi; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -39,4 +59,4 @@ chromium:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) output/graph.* build *.egg-info
+	rm -rf $(VENV) output/graph.* build *.egg-info site

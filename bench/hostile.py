@@ -1,7 +1,7 @@
 """The red team's reproductions as one command: what hostile input or a careless neighbour does to kg.
 
 Each scenario runs kg as a user would (``python -m kg`` in a subprocess, on 127.0.0.1 only) and
-prints one JSON line of what it measured; the README's guarantees section quotes them.
+prints one JSON line of what it measured; docs/benchmarks.md quotes them.
 
 - ``service``: the fuzz of SERVICE spellings of ``tests/test_serve.py`` (escapes, comments, case,
   keywords glued to what is around them, variables, nesting, an escaped quote in a prefixed name)

@@ -9,7 +9,7 @@ not in CI (the gold is for measuring, not for tests).
     .venv/bin/python bench/news_facts.py --details        # and every missed fact, wrong statement, duplicate
     .venv/bin/python bench/news_facts.py --json out.json  # the scores as JSON, to compare two runs
     .venv/bin/python bench/news_facts.py --articles OTHER.jsonl --gold OTHER_GOLD.jsonl
-    .venv/bin/python bench/news_facts.py --table          # what generalises: the README's table
+    .venv/bin/python bench/news_facts.py --table          # what generalises: the table in docs/benchmarks.md
 
 ``--table`` prints, in one run: the rules alone on the 30 dev articles (which they were written
 from) and on the 96 ``train/`` articles (which no rule was written from); the news model by

@@ -1,4 +1,4 @@
-"""Screenshots of the seeds graph for the README: builds seeds/, opens graph.html in headless
+"""Screenshots of the seeds graph for the README and docs/: builds seeds/, opens graph.html in headless
 Chromium (network blocked) and saves, in docs/:
 
 - seeds-graph.png: the whole graph with Antony Blinken selected;

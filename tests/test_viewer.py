@@ -17,6 +17,7 @@ from kg.graph.rdf import new_graph
 from kg.namespace import KG
 from kg.pipeline import BuildResult, build
 from kg.view.viewer import page_data, render_html, script_json, stories, timeline, vis_options
+from tests.conftest import ROOT
 
 
 def test_page_is_self_contained(seeds_build: BuildResult) -> None:
@@ -287,3 +288,24 @@ def test_two_relations_of_one_pair_are_drawn_apart(seeds_build: BuildResult) -> 
         curves = [(edge["from"], edge.get("smooth", {}).get("roundness")) for edge in edges]
         assert all(roundness for _, roundness in curves) and len(set(curves)) == len(curves)
     assert all("smooth" not in edges[0] for edges in by_pair.values() if len(edges) == 1)
+
+
+ESLINT = ROOT / "node_modules" / ".bin" / "eslint"
+
+
+def eslint(text: str, name: str) -> subprocess.CompletedProcess[str]:
+    """eslint, with the project's config, on ``text`` as if it were kg/templates/NAME."""
+    return subprocess.run([str(ESLINT), "--format", "json", "--stdin", "--stdin-filename", f"kg/templates/{name}"],
+                          input=text, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", ["graph.js", "query.js"])
+def test_the_pages_javascript_passes_eslint_which_finds_a_slip(name: str) -> None:
+    if not ESLINT.exists():
+        pytest.fail("eslint is not installed: make test installs it (npm ci, from package-lock.json)")
+    script = (ROOT / "kg" / "templates" / name).read_text("utf-8")
+    clean = eslint(script, name)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    slip = eslint(script.replace('"use strict";', '"use strict";\n  refersToNothing();', 1), name)
+    assert slip.returncode == 1
+    assert [message["ruleId"] for message in json.loads(slip.stdout)[0]["messages"]] == ["no-undef"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -404,53 +406,64 @@ LABEL_BOXES = """async () => {
   const network = window.kg.network, scale = network.getScale();
   const ids = window.kg.nodesView.getIds(), positions = network.getPositions(ids);
   const measure = document.createElement("canvas").getContext("2d");
-  const labels = ids.flatMap(id => {
-    const options = network.body.nodes[id].options, font = options.font.size, place = positions[id];
-    if (!options.label || font * scale < options.scaling.label.drawThreshold - 1) { return []; }
-    measure.font = font + "px " + options.font.face;
-    const width = measure.measureText(options.label).width;
-    // where vis draws a dot's label: its top half a line and 4 units under the dot, moved by vadjust
-    const top = place.y + options.size + 4 + font / 2 + (options.font.vadjust || 0);
-    return [[id, place.x - width / 2, top, place.x + width / 2, top + font]];
+  // the page draws each label's text from its left middle; the box is that text measured in its font
+  const labels = window.kg.drawnLabels().map(([id, text, left, middle, size]) => {
+    measure.font = size + "px arial";
+    return [id, left, middle - size / 2, left + measure.measureText(text).width, middle + size / 2];
   });
-  const dots = ids.map(id => {
-    const place = positions[id], radius = network.body.nodes[id].options.size;
-    return [id, place.x - radius, place.y - radius, place.x + radius, place.y + radius, radius * scale];
-  });
+  const dots = ids.map(id => [id, positions[id].x, positions[id].y, network.body.nodes[id].options.size]);
   return { scale: scale, labels: labels, dots: dots };
 }"""
 
 
 def overlap(a: list[Any], b: list[Any], slack: float) -> bool:
-    """Whether two [node id, left, top, right, bottom, ...] boxes overlap by more than ``slack`` both ways."""
+    """Whether two [node id, left, top, right, bottom] boxes overlap by more than ``slack`` both ways."""
     return min(a[3], b[3]) - max(a[1], b[1]) > slack and min(a[4], b[4]) - max(a[2], b[2]) > slack
 
 
-def overlapping_labels(page: Page) -> tuple[int, list[tuple[str, str]]]:
-    """How many node labels vis draws at the current scale (its rule: font size on screen at least
-    drawThreshold - 1), and the pairs of a label and another label, or another entity's dot of 5
-    pixels' radius or more (which would hide words), that overlap by over 2 pixels.
+def gap(box: list[Any], dot: list[Any]) -> float:
+    """Canvas units from a [node id, x, y, radius] dot's rim to a label box (negative: the box covers it)."""
+    dx = max(box[1] - dot[1], 0, dot[1] - box[3])
+    dy = max(box[2] - dot[2], 0, dot[2] - box[4])
+    return math.hypot(dx, dy) - dot[3]
 
-    A label's box is its text measured in its font, placed where vis draws it (vis's own cached
-    ``labelModule.size`` keeps the width of an earlier font size)."""
+
+@dataclass
+class Labels:
+    """The labels the page draws at the current scale, checked as a reader would see them."""
+
+    drawn: int
+    dots: int
+    overlapping: list[tuple[str, str]]  # two labels, or a label and another entity's dot, overlapping by over 2 pixels
+    ambiguous: list[tuple[str, str]]  # a label as near another entity's dot as its own (it names neither)
+
+
+def drawn_labels(page: Page) -> Labels:
     found = page.page.evaluate(LABEL_BOXES)
     slack = 2 / found["scale"]
-    labels, dots = found["labels"], [dot for dot in found["dots"] if dot[5] >= 5]
-    pairs = [(a[0], b[0]) for number, a in enumerate(labels) for b in labels[number + 1:] if overlap(a, b, slack)]
-    pairs += [(label[0], dot[0]) for label in labels for dot in dots
-              if label[0] != dot[0] and overlap(label, dot, slack)]
-    return len(labels), pairs
+    labels, dots = found["labels"], found["dots"]
+    own = {dot[0]: dot for dot in dots}
+    overlapping = [(a[0], b[0]) for number, a in enumerate(labels) for b in labels[number + 1:] if overlap(a, b, slack)]
+    overlapping += [(label[0], dot[0]) for label in labels for dot in dots
+                    if label[0] != dot[0] and gap(label, dot) < -slack]
+    ambiguous = [(label[0], dot[0]) for label in labels for dot in dots
+                 if label[0] != dot[0] and gap(label, dot) <= gap(label, own[label[0]])]
+    return Labels(len(labels), len(dots), overlapping, ambiguous)
 
 
-def test_labels_do_not_overlap_at_the_first_view_of_the_seeds(browser: object, seeds_build: BuildResult) -> None:
+def test_most_entities_are_labelled_at_the_first_view_each_nearest_its_own_dot(
+        browser: object, seeds_build: BuildResult) -> None:
+    """A label never overlaps another or a dot, and sits nearer its own dot than any other; with
+    eight places to try round each dot, most of the seeds' entities have a label at first view
+    (it was 62% with one place below and one above, some labels half-way between two dots)."""
     page = Page(browser, seeds_build.written[-1], viewport=FIRST_VIEW)
     try:
-        drawn, overlapping = overlapping_labels(page)
-        assert drawn >= 10 and overlapping == []
+        labels = drawn_labels(page)
+        assert labels.drawn >= 0.8 * labels.dots and labels.overlapping == [] and labels.ambiguous == []
         page.page.evaluate("window.kg.network.moveTo({ scale: window.kg.network.getScale() * 3 })")
         page.page.wait_for_timeout(400)
-        more, overlapping = overlapping_labels(page)
-        assert more > drawn and overlapping == []  # zoomed in, more labels, still apart
+        zoomed = drawn_labels(page)  # zoomed in: fewer entities in view, each labelled, still apart
+        assert zoomed.overlapping == [] and zoomed.ambiguous == [] and zoomed.drawn > 0
     finally:
         page.close()
 
@@ -458,9 +471,40 @@ def test_labels_do_not_overlap_at_the_first_view_of_the_seeds(browser: object, s
 def test_labels_do_not_overlap_at_the_first_view_of_1000_entities(browser: object, large_page_file: Path) -> None:
     page = Page(browser, large_page_file, viewport=FIRST_VIEW)
     try:
-        drawn, overlapping = overlapping_labels(page)
-        assert drawn >= 10 and overlapping == []
+        labels = drawn_labels(page)
+        assert labels.drawn >= 10 and labels.overlapping == [] and labels.ambiguous == []
+        page.page.evaluate("window.kg.network.moveTo({ scale: window.kg.network.getScale() * 4 })")
+        page.page.wait_for_timeout(400)
+        zoomed = drawn_labels(page)
+        assert zoomed.drawn > labels.drawn and zoomed.overlapping == [] and zoomed.ambiguous == []
         assert page.errors == []
+    finally:
+        page.close()
+
+
+UNLABELLED_IN_VIEW = """() => {
+  const network = window.kg.network, labelled = new Set(window.kg.drawnLabels().map(label => label[0]));
+  const canvas = network.canvas.frame.canvas;
+  return window.kg.nodesView.getIds().filter(id => {
+    const point = network.canvasToDOM(network.getPosition(id));
+    return !labelled.has(id) && point.x > 50 && point.y > 50
+      && point.x < canvas.clientWidth - 50 && point.y < canvas.clientHeight - 50;
+  });
+}"""
+
+
+def test_a_clicked_entity_is_labelled_first(browser: object, large_page_file: Path) -> None:
+    page = Page(browser, large_page_file, viewport=FIRST_VIEW)
+    try:
+        unlabelled = page.page.evaluate(UNLABELLED_IN_VIEW)
+        assert len(unlabelled) > 100
+        picked = unlabelled[-1]  # the least central: drawn last, so on top of any dot under it
+        page.page.mouse.click(*canvas_point(page, NODE_CENTRE, picked))
+        page.page.wait_for_timeout(300)
+        assert page.page.evaluate("window.kg.network.getSelectedNodes()") == [picked]
+        assert picked in {label[0] for label in page.page.evaluate(LABEL_BOXES)["labels"]}
+        labels = drawn_labels(page)  # the others still apart, whatever the picked one's label covers
+        assert [pair for pair in labels.overlapping + labels.ambiguous if pair[0] != picked] == []
     finally:
         page.close()
 

@@ -86,9 +86,12 @@ def query_page(source: Path) -> bytes:
     from kg.sparql.query import example_names, example_query
 
     examples = {name: example_query(name) for name in example_names()}
-    template = (Path(__file__).resolve().parent.parent / "templates" / "query.html").read_text("utf-8")
+    templates = Path(__file__).resolve().parent.parent / "templates"
     data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
-    return template.replace("__SOURCE__", escape(source.name)).replace("__EXAMPLES__", data).encode("utf-8")
+    page = (templates / "query.html").read_text("utf-8").replace("__SOURCE__", escape(source.name))
+    # the script last, so nothing in it is taken for a placeholder
+    page = page.replace("__EXAMPLES__", data).replace("__SCRIPT__", (templates / "query.js").read_text("utf-8"))
+    return page.encode("utf-8")
 
 
 def host_refusal(host: str | None, served: tuple[str, int]) -> str | None:

@@ -95,6 +95,7 @@ def render_network(source: EntityNetwork, *, title: str = "kg graph", max_nodes:
         factualities=[(name, FACTUALITY_COLOURS[name], is_dashed(name)) for name in payload["factualities"]],
         data_json=script_json(payload),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text("utf-8"),
+        page_js=(TEMPLATE_DIR / "graph.js").read_text("utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text("utf-8"),
     )
 
