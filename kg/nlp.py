@@ -29,6 +29,7 @@ from kg.errors import ModelError
 from kg.options import (  # DEFAULT_MODEL: kg.nlp names the default beside the setting that reads it
     DEFAULT_MODEL,  # noqa: F401
     MODEL_ENV_VAR,
+    NEWS_MODEL_NER,
     TRAINED_MODEL_PIPELINE,
     is_trained_model,
     model_setting,
@@ -413,8 +414,15 @@ def assemble_pipeline(resolved: str) -> Language:
     writing without keeping it.
     """
     news_base = news_model_base(resolved)
-    if news_base is not None:  # a news model: its spaCy pipeline, and a mark on each doc naming the model
+    if news_base is not None:  # a news model: its spaCy pipeline (with its NER, if it has one), a mark on each doc
         nlp = assemble_pipeline(news_base)
+        ner_folder = os.path.join(resolved, NEWS_MODEL_NER)
+        if os.path.isdir(ner_folder):
+            try:
+                nlp.get_pipe("ner").from_disk(ner_folder, exclude=["vocab"])  # type: ignore[attr-defined]
+            except (OSError, ValueError) as error:
+                raise ModelError(f"{resolved}: the news model's {NEWS_MODEL_NER}/ cannot be loaded ({error}); "
+                                 f"train it again with kg train") from error
         nlp.add_pipe(NEWS_MODEL_COMPONENT, last=True, config={"model_dir": os.path.abspath(resolved)})
         return nlp
     trained = is_trained_model(resolved)

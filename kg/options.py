@@ -23,6 +23,8 @@ MODEL_ENV_VAR = "KG_MODEL"
 #: folder (:mod:`kg.learn.trained` says what else).
 TRAINED_MODEL_META = "kg-model.json"
 TRAINED_MODEL_PIPELINE = "pipeline"
+#: A news model's fine-tuned NER (kg.learn.newsner), when training kept one: it replaces the base NER's weights.
+NEWS_MODEL_NER = "ner"
 #: Where ``kg build`` writes graph.ttl and graph.html.
 DEFAULT_OUT_DIR = Path("output")
 #: Entities drawn by default: past a few thousand a page is slow to open and unreadable anyway.
