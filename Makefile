@@ -1,11 +1,12 @@
 # kg's two commands.
 #   make        set up .venv, build the graph of seeds/ and print a sample query's answer
 #   make test   set up .venv (and Debian's chromium for the browser tests), run the whole suite
+#   make check  the fast tier for every edit: lint, types and the tests not marked slow
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test chromium clean news-model docs
+.PHONY: demo test check chromium clean news-model docs
 demo: $(VENV)/.installed
 	$(BIN)/kg build seeds/ --out output
 	$(BIN)/kg query output/graph.ttl --example who-meets-whom
@@ -17,11 +18,24 @@ test: $(VENV)/.installed chromium node_modules/.installed
 	npx --no-install eslint kg/templates
 	$(BIN)/python -m pytest
 
+# The fast tier, for every edit: lint, types and the tests not marked slow (no browser, training,
+# Dask cluster, whole corpora or killed builds; see CONTRIBUTING.md). `make test` runs them all.
+CHECK_MARKERS := not slow
+check: $(VENV)/.installed node_modules/.installed
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy kg
+	npx --no-install eslint kg/templates
+	$(BIN)/python -m pytest -q -m "$(CHECK_MARKERS)"
+
+# Quiet on success: pip's warnings and errors go to $(VENV)/install.log, printed in full if the
+# install fails (make then stops with pip's exit code).
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "setting up $(VENV): kg and its dependencies (minutes the first time; pip's log: $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[test]'; } \
+	  >$(VENV)/install.log 2>&1 || { status=$$?; cat $(VENV)/install.log >&2; \
+	  echo "make: installing kg failed (pip's output above, also in $(VENV)/install.log)" >&2; exit $$status; }
+	@touch $@
 
 # The news model kg ships (kg/data/models/news): trained on the 96 annotated Wikinews articles of
 # ../shared/eval/news-facts/train, settings chosen by 5-fold cross-validation over them, never losing

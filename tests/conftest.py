@@ -1,4 +1,5 @@
-"""Shared fixtures: the real spaCy model, loaded once, and the seeds graph, built once."""
+"""Shared fixtures (the real spaCy model, loaded once, and the seeds graph, built once) and the
+test tiers: which tests ``make check`` leaves to ``make test`` (see CONTRIBUTING.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,22 @@ os.environ[MODEL_ENV_VAR] = SPACY_MODEL
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = SEEDS / "blinken-israel-visit.txt"
+
+#: The fixtures whose tests are marked, and with what: a test is marked by what it uses, wherever
+#: it lives, so a new test that takes the browser or a trained model is in the right tier unasked.
+MARKER_OF_FIXTURE = {"browser": "browser", "trained": "training"}
+#: Markers of tests that `make check` leaves out with the slow ones.
+SLOW_KINDS = ("browser", "training", "cluster")
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses; a browser, training or cluster test is slow too."""
+    for item in items:
+        for fixture in MARKER_OF_FIXTURE.keys() & set(getattr(item, "fixturenames", ())):
+            item.add_marker(MARKER_OF_FIXTURE[fixture])
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+            item.add_marker("slow")
 
 
 @pytest.fixture(scope="session")

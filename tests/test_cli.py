@@ -21,6 +21,7 @@ def run_kg(*args: str, stdin: str | None = None, cwd: Path | None = None) -> sub
                           cwd=cwd, timeout=300)
 
 
+@pytest.mark.slow
 def test_build_and_query_end_to_end(tmp_path: Path, seed_copy: Path) -> None:
     workdir = tmp_path / "cwd"
     workdir.mkdir()
@@ -35,6 +36,7 @@ def test_build_and_query_end_to_end(tmp_path: Path, seed_copy: Path) -> None:
     assert (tmp_path / "out" / "graph.html").stat().st_mode & 0o044  # readable by others, like any file
 
 
+@pytest.mark.slow
 def test_build_reads_stdin(tmp_path: Path) -> None:
     text = "Angela Merkel met Emmanuel Macron in Paris."
     result = run_kg("build", "-", "--out", str(tmp_path), "--no-html", stdin=text)
@@ -69,6 +71,7 @@ def test_many_warnings_show_the_first_ten_and_a_count(tmp_path: Path) -> None:
     assert warnings[10] == "kg: warning: 3 more warning(s) like these not shown"
 
 
+@pytest.mark.slow
 def test_a_document_over_the_time_limit_is_skipped_with_one_line_exit_1(tmp_path: Path) -> None:
     """In worker processes, as in one: the slow document is named, the other is built."""
     (tmp_path / "brackets.txt").write_text("Brackets\n" + "(" * 8000 + ")" * 8000, "utf-8")
@@ -193,6 +196,7 @@ def test_validate(graph_file: Path, tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_extract_shards_merge_into_the_graph_of_one_build(paragraphs_jsonl: Path, tmp_path: Path) -> None:
     """The map step run on two shards, one from a file and one from stdin: kg merge of the two
     N-Quads files (resolving names across both) writes the bytes kg build writes of all the
@@ -218,6 +222,7 @@ def test_extract_shards_merge_into_the_graph_of_one_build(paragraphs_jsonl: Path
     assert b"a kg:Resolution" in whole  # names were resolved across the shards
 
 
+@pytest.mark.slow
 def test_extract_keeps_the_previous_file_when_input_is_bad(tmp_path: Path) -> None:
     out = tmp_path / "shard.nq"
     out.write_text("previous\n", "utf-8")
@@ -235,6 +240,7 @@ def test_defaults_written_in_help_text_are_shown() -> None:
     assert "[default: stdout]" in runner.invoke(app, ["extract", "--help"], terminal_width=200, env=wide).output
 
 
+@pytest.mark.slow
 def test_explain_a_name_in_a_graph(tmp_path: Path) -> None:
     """kg explain NAME --graph: the node a name leads to and why; an unknown name exits 1."""
     (tmp_path / "a.txt").write_text("US Secretary of State Antony Blinken met Benjamin Netanyahu.\n", "utf-8")
@@ -261,6 +267,7 @@ def test_what_a_build_says_reads_right(tmp_path: Path) -> None:
     assert again.stdout.startswith("1 document added; the graph now has ")
 
 
+@pytest.mark.slow
 def test_extract_to_dash_writes_standard_output(tmp_path: Path) -> None:
     result = run_kg("extract", str(SEED_ARTICLE), "-o", "-", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

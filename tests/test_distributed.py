@@ -10,6 +10,8 @@ from rdflib.compare import isomorphic
 from kg.graph.export import load_graph
 from kg.pipeline import build
 
+pytestmark = pytest.mark.cluster
+
 distributed = pytest.importorskip("dask.distributed")
 
 

@@ -216,6 +216,7 @@ _RAN: dict[Path, set[str]] = {}
                  marks=[pytest.mark.skip(reason=reason)] if (reason := reason_not_run(example)) else [])
     for example in EXAMPLES
 ])
+@pytest.mark.slow
 def test_docs_example_runs(example: Example, tmp_path_factory: pytest.TempPathFactory,
                            seeds_build: BuildResult) -> None:
     """Each example exits 0 in its page's folder, after the page's earlier examples (run first if
@@ -259,6 +260,7 @@ def mkdocs_build(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
     """`make docs`: mkdocs --strict fails on any warning (a broken link or anchor, a page left out of
     the nav, an API name mkdocstrings cannot find)."""
@@ -270,6 +272,7 @@ def test_the_site_builds_with_no_warning(tmp_path: Path) -> None:
     assert not [page for page in pages if re.search(r"fonts\.googleapis|fonts\.gstatic|cdn\.", page.read_text("utf-8"))]
 
 
+@pytest.mark.slow
 def test_the_site_build_fails_on_a_broken_link(tmp_path: Path) -> None:
     """The check above can fail: the same configuration over docs/ with one link to a page that
     does not exist is refused."""

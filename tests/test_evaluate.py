@@ -51,6 +51,7 @@ def test_predictions_align_with_gold_tokens_and_score(gold_file: Path) -> None:
     assert result.scores["relations_strict"]["micro"]["f1"] > 0.6
 
 
+@pytest.mark.slow
 def test_scores_agree_with_the_shared_scorer(gold_file: Path) -> None:
     scorer_path = SHARED_EVAL / "score_spert.py"
     if not scorer_path.exists():

@@ -130,8 +130,9 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text("{\n" + ",\n".join(lines) + "\n}\n", "utf-8")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", list(CORPORA))
+# The seeds run in `make check` too (about a second); the other corpora take seconds each.
+@pytest.mark.parametrize("name", [name if name == "seeds" else pytest.param(name, marks=pytest.mark.slow)
+                                  for name in CORPORA])
 def test_extraction_output_is_the_frozen_one(name: str) -> None:
     if not available(name):
         pytest.skip(f"{name}: ../shared is not beside this checkout")

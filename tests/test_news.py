@@ -107,6 +107,7 @@ def test_a_default_build_uses_the_news_model_offline_and_is_the_same_twice(
     assert f'kg:rule "{LEARNED_RULE}"'.encode() in text  # the model stated relations of its own
 
 
+@pytest.mark.slow
 def test_rules_only_is_the_spacy_pipeline_alone(tmp_path: Path) -> None:
     env = {key: value for key, value in __import__("os").environ.items() if key != MODEL_ENV_VAR}
     outputs = {}

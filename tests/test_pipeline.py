@@ -102,6 +102,7 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_rest_built(tmp_path: 
     assert isomorphic(result.graph, alone.graph)
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
     """Hash randomisation must not leak into any output format or the page."""
     outputs = []
@@ -129,6 +130,7 @@ def test_ids_that_mint_the_same_iri_are_not_merged(tmp_path: Path) -> None:
     assert result.documents == ["a b"] and "same IRI" in str(errors[0])
 
 
+@pytest.mark.slow
 def test_a_long_text_is_read_in_parts_of_one_story(tmp_path: Path) -> None:
     """A text longer than spaCy should parse at once is cut at paragraphs into parts, each a document
     of the build, said in a warning; their people are the same nodes across the parts."""

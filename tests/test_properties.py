@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -61,6 +62,7 @@ def test_distinct_names_get_distinct_iris(first: str, second: str) -> None:
         assert entity_iri(f"person/{first}") != entity_iri(f"person/{second}")
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(subject=TRICKY, obj=TRICKY, evidence=TRICKY, title=TRICKY)
 def test_any_text_round_trips_through_every_format(subject: str, obj: str, evidence: str, title: str) -> None:

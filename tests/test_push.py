@@ -89,6 +89,7 @@ def remote(url: str, sparql: str) -> list[dict[str, str | None]]:
     return rows
 
 
+@pytest.mark.slow
 def test_example_queries_answer_the_same_from_the_server(oxigraph: str, tmp_path: Path) -> None:
     """What the README promises: after kg push, every shipped query, its .rq text sent unchanged, gives
     from `oxigraph serve --union-default-graph` the rows `kg query` gives on the graph file. The seeds
@@ -143,6 +144,7 @@ def test_push_refuses_a_graph_name_that_is_not_an_iri(seeds_graph: Graph, target
         push(seeds_graph, "http://127.0.0.1:9/store", target=target)
 
 
+@pytest.mark.slow
 def test_pushing_to_a_kg_serve_port_is_one_line_and_exit_2(seeds_build: BuildResult) -> None:
     """kg serve is read-only and has no Graph Store: the error says so in one line."""
     graph_file = str(seeds_build.written[0])

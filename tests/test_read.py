@@ -494,6 +494,7 @@ def test_a_word_file_is_read_no_further_than_one_document_of_text(tmp_path: Path
                       "in one document; split it into several documents"]
 
 
+@pytest.mark.slow
 def test_a_pdf_is_read_no_further_than_one_document_of_text(tmp_path: Path) -> None:
     line = "Antony Blinken met Benjamin Netanyahu in Jerusalem on Tuesday to discuss aid."
     path = write_pdf(tmp_path / "long.pdf", [line] * 45)
@@ -617,6 +618,7 @@ def test_links_that_loop_pipes_and_linked_folders_in_a_folder_are_named_without_
     assert "a link that loops" in errors[2] and "a named pipe" in errors[3]
 
 
+@pytest.mark.slow
 def test_pypdf_warnings_stay_out_of_the_output(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "macron.pdf", ["Emmanuel Macron met Olaf Scholz in Berlin."])
     raw = path.read_bytes()
@@ -667,6 +669,7 @@ def test_a_pipe_of_json_lines_is_read_as_json_lines(tmp_path: Path) -> None:
     assert [document.id for document in documents] == ["story-0", "story-1", "story-2"]
 
 
+@pytest.mark.slow
 def test_a_long_heavily_formatted_word_report_is_read_in_full(tmp_path: Path) -> None:
     """A 90-page report whose every paragraph changes formatting eight times (4 MB of XML, 270,000
     tags) is a real document, not a bomb: read, all of it."""

@@ -86,6 +86,7 @@ def warm_duration(command: list[str]) -> float:
     return min(times)
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_leaves_the_previous_files_intact(tmp_path: Path) -> None:
     """Kill builds at points spread over a whole build, up to its last moments (writing):
     every file is always either exactly the previous one or exactly the finished new one."""
@@ -112,6 +113,7 @@ def test_sigkill_mid_build_leaves_the_previous_files_intact(tmp_path: Path) -> N
     assert killed_mid_build >= 3
 
 
+@pytest.mark.slow
 def test_sigkill_mid_store_build_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     store = tmp_path / "store"
     build([SEED_ARTICLE], out_dir=None, store=store)
@@ -288,6 +290,7 @@ def with_file_size_limit(limit: int) -> Callable[[], None]:
     return limit_file_size
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_appending_to_a_store_leaves_it_as_it_was(tmp_path: Path, small_store: Path) -> None:
     store = tmp_path / "store"
     shutil.copytree(small_store, store)
@@ -301,6 +304,7 @@ def test_a_full_disk_while_appending_to_a_store_leaves_it_as_it_was(tmp_path: Pa
     assert isomorphic(load_graph(store), before)
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_writing_the_outputs_leaves_the_old_pair(tmp_path: Path) -> None:
     """graph.ttl (5 kB) fits under the limit, graph.html (700 kB) does not: neither is replaced."""
     out = tmp_path / "out"
@@ -331,6 +335,7 @@ def two_corpora(folder: Path) -> tuple[Path, Path]:
     return batches[0], batches[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["--out", "--store"])
 def test_two_appends_at_once_equal_the_same_two_in_sequence(tmp_path: Path, where: str) -> None:
     """Two writers onto one graph: the second waits for the first's lock, then reads its result,

@@ -124,6 +124,7 @@ def test_why_joined_and_explain_name_tell_the_reason(tmp_path: Path) -> None:
     assert account_for(graph, "Nobody") == []
 
 
+@pytest.mark.slow
 def test_two_workers_resolve_to_the_bytes_one_makes(paragraphs_jsonl: Path, tmp_path: Path) -> None:
     one = build([paragraphs_jsonl], out_dir=tmp_path / "one", html=False, workers=1)
     two = build([paragraphs_jsonl], out_dir=tmp_path / "two", html=False, workers=2)

@@ -145,6 +145,7 @@ def test_malformed_query_is_400_with_where_and_why_in_one_line(endpoint: str) ->
     assert status == 400 and b"unknown prefix foaf:" in body and len(body) < 300
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_and_the_server_goes_on(endpoint: str) -> None:
     cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     status, _, body = get(endpoint, cross)
@@ -321,6 +322,7 @@ def in_background(runner: QueryRunner, query: str) -> Future[Answer]:
     return future
 
 
+@pytest.mark.slow
 def test_a_worker_that_cannot_restart_gives_500_not_a_hang(runner: QueryRunner) -> None:
     while runner.pool.spare.empty():
         time.sleep(0.01)
@@ -331,6 +333,7 @@ def test_a_worker_that_cannot_restart_gives_500_not_a_hang(runner: QueryRunner) 
     assert time.monotonic() - started < 3
 
 
+@pytest.mark.slow
 def test_the_timeout_counts_from_arrival(runner: QueryRunner) -> None:
     """A query waiting behind a slow one gets 503 when its own time is up, not a second run's worth later."""
     runner.timeout = 2  # the slow query holds the only worker for 2 s
@@ -389,6 +392,7 @@ def test_answers_are_capped_in_bytes(seeds_build: BuildResult) -> None:
         runner.close()
 
 
+@pytest.mark.slow
 def test_a_served_store_changes_at_once_when_a_build_appends(tmp_path: Path) -> None:
     """Workers read one snapshot: answers never alternate between the old data and the new."""
     from kg.pipeline import build
@@ -420,6 +424,7 @@ def test_cors_is_off_unless_asked_for(endpoint: str) -> None:
         assert reply.headers["Access-Control-Allow-Origin"] is None
 
 
+@pytest.mark.slow
 def test_a_connection_that_never_finishes_its_headers_is_dropped(endpoint: str) -> None:
     import select
     import socket
@@ -688,6 +693,7 @@ def test_two_content_lengths_are_refused(endpoint: str) -> None:
     assert answer.split(b" ", 2)[1] == b"400" and answer.count(b"HTTP/1.") == 1
 
 
+@pytest.mark.slow
 def test_slow_senders_holding_every_connection_do_not_lock_others_out(seeds_build: BuildResult) -> None:
     """Slowloris: more connections than the server keeps, each sending a byte a second and coming
     back when dropped; a client asking cheap queries meanwhile still gets its answers."""
@@ -727,6 +733,7 @@ def test_slow_senders_holding_every_connection_do_not_lock_others_out(seeds_buil
         process.wait(10)
 
 
+@pytest.mark.slow
 def test_the_graph_page_follows_an_append(tmp_path: Path) -> None:
     from kg.pipeline import build
     from kg.sparql import pool
@@ -746,6 +753,7 @@ def test_the_graph_page_follows_an_append(tmp_path: Path) -> None:
         process.wait(10)
 
 
+@pytest.mark.slow
 def test_serve_runs_from_a_folder_holding_a_kg_folder(tmp_path: Path, seeds_build: BuildResult) -> None:
     """A clone beside the output, or an output folder named kg: the query workers (and the page's
     process) import the installed kg, never the working folder's."""

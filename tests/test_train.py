@@ -209,6 +209,7 @@ def test_refused_data_leaves_the_model_at_out_as_it_was(trained: Path, tmp_path:
     assert sorted(path.name for path in tmp_path.iterdir()) == ["model", "train.json"]
 
 
+@pytest.mark.training
 def test_progress_lines_print_labels_and_paths_as_written(tmp_path: Path) -> None:
     """Not read as rich markup ("[/x]" raised, after the model was written) nor emoji codes (":cd:")."""
     (tmp_path / "train.json").write_text(json.dumps(synthetic(70, seed=1)))
@@ -227,6 +228,7 @@ def _staging_folders(out: Path) -> list[str]:
                   and path.is_dir())
 
 
+@pytest.mark.training
 def test_the_next_training_clears_what_a_killed_one_left(tmp_path: Path) -> None:
     """A training killed while it writes leaves its staging folder (15 MB) beside --out; the next
     training of the same --out removes it, under the lock every training holds while it stages."""
@@ -312,6 +314,7 @@ def test_explain_without_a_model_says_nothing_of_one(tmp_path: Path) -> None:
     assert '"learned"' not in result.output and "trained model" not in result.output
 
 
+@pytest.mark.training
 def test_a_relation_without_a_kg_name_is_an_open_relation_beside_the_rules(tmp_path: Path) -> None:
     """Unmapped, "Funds" is kg:relatedTo with the label as its verb, even where a rule relates the pair too."""
     (tmp_path / "train.json").write_text(json.dumps(synthetic(70, seed=1)))

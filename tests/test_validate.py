@@ -83,6 +83,7 @@ def test_each_shape_checks_the_domain_and_range_the_ontology_states() -> None:
 
 
 @pytest.mark.skipif(not NEWS_FACTS.exists(), reason="../shared is not beside this checkout")
+@pytest.mark.slow
 def test_kg_s_graph_of_real_news_passes_its_own_shapes(tmp_path: Path) -> None:
     """Every rule keeps the ontology's domain and range: kg's graph of the 30 news-facts articles
     (Wikinews) conforms to kg's shapes."""

@@ -75,6 +75,7 @@ sys.stdout.write(render_html(graph, max_nodes=50))
 """
 
 
+@pytest.mark.slow
 def test_a_page_that_hides_most_nodes_is_the_same_in_every_process() -> None:
     """Keeping under half the nodes, networkx's subgraph iterates a set: its order follows the hash seed."""
     pages = [
@@ -214,6 +215,7 @@ def test_the_timeline_has_each_event_on_its_day_or_its_documents(dated_build: Bu
     assert [item["day"] for item in items] == sorted(item["day"] for item in items)
 
 
+@pytest.mark.slow
 def test_the_page_with_a_timeline_is_the_same_in_every_process(dated_build: BuildResult) -> None:
     script = ("import sys; from rdflib import Graph; from kg.view.viewer import render_html; "
               "sys.stdout.write(render_html(Graph().parse(sys.argv[1], format='turtle')))")

@@ -49,6 +49,7 @@ def test_nquads_put_every_triple_in_the_documents_named_graph() -> None:
     assert isomorphic(dataset.graph(document_iri("one")), triples)
 
 
+@pytest.mark.slow
 def test_two_workers_give_what_one_gives(paragraphs_jsonl: Path) -> None:
     documents = list(read_documents([paragraphs_jsonl]))[:12]
     one = list(extract_graphs(documents, workers=1, batch_size=4))
@@ -89,6 +90,7 @@ def test_a_document_that_fails_is_reported_not_fatal(monkeypatch) -> None:  # ty
     assert found[1].error is not None and "boom" in found[1].error and found[1].ntriples == ""
 
 
+@pytest.mark.slow
 def test_a_dead_worker_fails_the_run_instead_of_hanging() -> None:
     import multiprocessing
     import os
@@ -130,6 +132,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux's /proc")
+@pytest.mark.slow
 def test_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     """SIGKILL leaves the parent no time to stop its pool: the workers must not live on (350 MB each)."""
     corpus = tmp_path / "many.jsonl"
@@ -170,6 +173,7 @@ BRACKETS = "Brackets\n" + "(" * 8000 + ")" * 8000
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.slow
 def test_a_slow_document_is_skipped_and_the_others_built(workers: int) -> None:
     """The slow document shares a batch with two others: they are built as they are alone."""
     nlp = load_pipeline()
