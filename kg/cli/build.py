@@ -86,7 +86,7 @@ def build_command(
 
     Names are resolved across all the documents (and, with --append, the graph already there):
     "Blinken" in one story and "Antony Blinken" in another are one node; each join is recorded
-    with its reason (see the README, "One node per real thing").
+    with its reason (see docs/guides/resolution.md).
 
     Example: kg build seeds/ --out output --format json-ld
     """

@@ -81,7 +81,7 @@ def train_command(
     features include the rules' own matches. Prints each epoch's dev scores, then a summary; the
     directory holds the pipeline, the weights (JSON and .npy, no pickle), the label map and a card.
 
-    A news-facts folder (see the README) trains a news model instead: which relations hold between
+    A news-facts folder (see docs/guides/training.md) trains a news model instead: which relations hold between
     the entities the rules find, decided in place of the rules' (the one kg ships is one).
 
     Example: kg train --data train.json --dev dev.json --out models/mine

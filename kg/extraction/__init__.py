@@ -1,5 +1,5 @@
 """The extraction stages, from a parsed spaCy ``Doc`` to a document's mentions and relation
-mentions, numbered as in the one stage map of the whole pipeline (the README's "How it works":
+mentions, numbered as in the one stage map of the whole pipeline (docs/architecture.md:
 1 read, 2 parse, 3-5 here, 6-7 and 9 in :mod:`kg.resolution`, 8 triples, 10 write):
 
 3. :mod:`~kg.extraction.mentions`: named mentions from NER, with titles split off names

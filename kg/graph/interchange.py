@@ -49,7 +49,7 @@ class ExportFormat:
     #: The default output's suffix next to the graph (``.graphml``), or its folder name (``csv``).
     default_name: str
     is_folder: bool
-    #: What it is for, as ``kg export --help`` and the README say.
+    #: What it is for, as ``kg export --help`` and docs/guides/cli.md say.
     purpose: str
     render: Callable[[Graph], bytes | dict[str, bytes]]
 

@@ -1,5 +1,5 @@
 """Resolution: which mentions, and then which nodes, name one real-world thing; on plain records,
-without spaCy. Stages as numbered in the one stage map (the README's "How it works"):
+without spaCy. Stages as numbered in the one stage map (docs/architecture.md):
 
 6. :mod:`~kg.resolution.entities`: a batch of documents' mentions grouped into entities
    (:mod:`~kg.resolution.clusters` is the one place that decides an entity's class,
