@@ -10,6 +10,7 @@ not in CI (the gold is for measuring, not for tests).
     .venv/bin/python bench/news_facts.py --json out.json  # the scores as JSON, to compare two runs
     .venv/bin/python bench/news_facts.py --articles OTHER.jsonl --gold OTHER_GOLD.jsonl
     .venv/bin/python bench/news_facts.py --table          # what generalises: the table in docs/benchmarks.md
+    .venv/bin/python bench/news_facts.py --table --ner    # the same, the cross-validation's models with a learned NER
 
 ``--table`` prints, in one run: the rules alone on the 30 dev articles (which they were written
 from) and on the 96 ``train/`` articles (which no rule was written from); the news model by
@@ -52,6 +53,8 @@ def main() -> int:
     parser.add_argument("--table", action="store_true", help="rules and model, seen and unseen text, cross-validated")
     parser.add_argument("--train", type=Path, default=SHARED / "news-facts" / "train", help="for --table")
     parser.add_argument("--seed", type=int, default=0, help="the folds' and training's seed, for --table")
+    parser.add_argument("--ner", action="store_true",
+                        help="for --table: the cross-validation's models fine-tune the NER too (kg train --ner)")
     options = parser.parse_args()
     for path in (options.articles, options.gold, options.scorer):
         if not path.exists():
@@ -124,7 +127,8 @@ def cross_validated(options: argparse.Namespace) -> dict[str, Any]:
                     "\n".join(by_id[json.loads(line)["id"]] for line in lines) + "\n", "utf-8")
             model = folder / "model"
             subprocess.run([*KG, "train", "--data", str(folder / "train"), "--dev", str(options.articles.parent),
-                            "--out", str(model), "--seed", str(options.seed), "--quiet"], check=True,
+                            "--out", str(model), "--seed", str(options.seed), "--quiet",
+                            *(["--ner"] if options.ner else [])], check=True,
                            stdout=subprocess.DEVNULL)
             summaries.append(scored(options, folder / "test" / "articles.jsonl", folder / "test" / "gold.jsonl",
                                     ["--model", str(model)]))

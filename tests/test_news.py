@@ -22,7 +22,15 @@ from kg.learn.news import FORMAT, LEARNED_RULE, is_news_model, load_news_model
 from kg.learn.newstrain import folds
 from kg.model import DocumentAnalysis
 from kg.nlp import model_name
-from kg.options import MODEL_ENV_VAR, NEWS_MODEL, SPACY_MODEL, TRAINED_MODEL_META, chosen_model, rules_only
+from kg.options import (
+    MODEL_ENV_VAR,
+    NEWS_MODEL,
+    NEWS_MODEL_NER,
+    SPACY_MODEL,
+    TRAINED_MODEL_META,
+    chosen_model,
+    rules_only,
+)
 
 Analyse = Callable[[str], DocumentAnalysis]
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +142,7 @@ def test_kg_train_writes_a_news_model_that_builds(trained: tuple[Path, Path, Pat
     assert meta["format"] == FORMAT and meta["data"]["train"]["articles"] == 12
     assert set(meta["relations"]) <= {"leads", "visits", "supports"}
     assert not (model / "pipeline").exists()  # it reads with the base pipeline it names
+    assert not (model / NEWS_MODEL_NER).exists() and "ner" not in meta  # the NER is fine-tuned only with --ner
     done = subprocess.run([*KG, "build", str(dev / "articles.jsonl"), "--model", str(model), "--out",
                            str(tmp_path / "out"), "--no-html", "-q"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,15 @@ def test_a_news_model_reads_with_its_ner_and_a_damaged_one_says_so(tmp_path: Pat
     (model / NEWS_MODEL_NER / "model").write_bytes(b"not weights")
     with pytest.raises(ModelError, match="the news model's ner/ cannot be loaded"):
         assemble_pipeline(str(model))
+
+
+@pytest.mark.training
+def test_kg_train_ner_trains_the_ner_only_when_asked(tmp_path: Path) -> None:
+    train, dev = news_folder(tmp_path / "train", 0, 12), news_folder(tmp_path / "dev", 12, 4)
+    model = tmp_path / "model"
+    done = subprocess.run([sys.executable, "-m", "kg", "train", "--data", str(train), "--dev", str(dev), "--out",
+                           str(model), "--ner"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((model / TRAINED_MODEL_META).read_text("utf-8"))
+    assert (model / NEWS_MODEL_NER).is_dir() == meta["ner"]["kept"]  # written only when it beat the base NER
+    assert "NER epoch 1:" in done.stderr and "the NER fine-tuned" in (model / "README.md").read_text("utf-8")

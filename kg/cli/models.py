@@ -72,6 +72,9 @@ def train_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same data and seed give the same model.")] = 0,
     max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Most NER epochs (training stops earlier "
                                             "once dev stops improving).")] = 30,
+    ner: Annotated[bool | None, typer.Option("--ner/--no-ner", help="News-facts: also fine-tune the NER on the "
+                                             "annotated names, kept if it beats the base NER on dev (off by "
+                                             "default: see docs/guides/training.md).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:
     """Learn entities and relations from your own annotations, on CPU, offline, beside the rules.
@@ -98,11 +101,10 @@ def train_command(
             status(line)
 
     if is_news_facts(data):
-        from kg.learn.newstrain import train_news_model
+        from kg.learn.newstrain import NER_DEFAULT, train_news_model
 
         news = train_news_model(data, out, dev_folder=dev, base=base or chosen_model(None, True) or SPACY_MODEL,
-                                seed=seed,
-                                report=progress)
+                                seed=seed, ner=NER_DEFAULT if ner is None else ner, report=progress)
         precision, recall, f1 = news.scores
         lines = [f"model: {out}", f"facts, 5-fold cross-validation: P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
                  f"(penalty {news.penalty}, add at {news.thresholds.add})"]
