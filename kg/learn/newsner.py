@@ -14,7 +14,8 @@ else LOC. Groups and roles stay the base NER's and the rules': a Group is NORP t
 adjectives ("Israeli") the annotations never mark as entities, and the rules find roles. The
 base NER's finds of its other labels (dates, NORP ...) stand in the examples beside the
 annotated names (:func:`kg.learn.ner.train_ner`), so the rules still get them. The NER is kept
-only when it beats the base NER on dev.
+only when it beats the base NER on dev, and trained only when asked (``kg train --ner``;
+:data:`kg.learn.newstrain.NER_DEFAULT` says why it is not the default).
 """
 
 from __future__ import annotations
