@@ -26,8 +26,8 @@ from rdflib import Dataset, Graph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from viewer_bench import synthetic_corpus  # noqa: E402
 
-from kg.graph.rdf import to_graph  # noqa: E402
-from kg.graph.store import open_store, to_oxigraph, write_corpus  # noqa: E402
+from kg.graph.rdf import to_graph, to_oxigraph  # noqa: E402
+from kg.graph.store import open_store, put_graph, write_documents  # noqa: E402
 from kg.namespace import PREFIXES  # noqa: E402
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
@@ -124,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {len(graph):,} triples in {time.perf_counter() - started:.0f} s", flush=True)
         del graph, store
         writer = open_store(folder / "kg-build", create=True)
+        graphs = ox.Store()  # what a build hands the store: each document's graph (here one for all)
+        put_graph(graphs, nt.read_text("utf-8"), "https://w3id.org/kg-news/id/document/synthetic")
         write_started = time.perf_counter()
-        write_corpus(writer, corpus, replace_all=True)
+        write_documents(writer, graphs, replace_all=True)
         writer.close()
         print(f"kg build --store writes them as one transaction in {time.perf_counter() - write_started:.1f} s",
               flush=True)
