@@ -48,7 +48,6 @@ news-model: $(VENV)/.installed
 # a failure. NO_MKDOCS_2_WARNING silences mkdocs-material's notice about MkDocs 2, which is no warning
 # about these docs.
 docs: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # eslint for the pages' JavaScript (kg/templates/*.js), from npm at the versions package-lock.json pins;
