@@ -176,12 +176,13 @@
       if (!place || !node.label || !inView(place, labelMargin)) { return; }
       var size = screenFontSize(node), x = place.x * scale, y = place.y * scale, radius = node.size * scale;
       var boxes = labelPlaces(x, y, radius, labelWidth(node), size);
-      var uncrossed = boxes.filter(function (box) { return !crossedByOwnEdges(node.id, place, scale, box, positions); });
-      var tried = uncrossed.concat(boxes.filter(function (box) { return uncrossed.indexOf(box) < 0; }));
-      var box = tried.find(function (box) {
-        return clearOfLabels(padded(box)) && nearestOwnDot(box, node.id, distanceToBox(box, x, y) - radius);
-      });
-      if (!box && node.id === selected) { box = tried[0]; }  // the entity the reader picked is named, crowded or not
+      function crossed(box) { return crossedByOwnEdges(node.id, place, scale, box, positions); }
+      function clear(box) { return clearOfLabels(padded(box)) && nearestOwnDot(box, node.id, distanceToBox(box, x, y) - radius); }
+      // the first clear place its relations do not cross, else the first clear place (crossings tested only where clear)
+      var box = boxes.find(function (box) { return clear(box) && !crossed(box); }) || boxes.find(clear);
+      if (!box && node.id === selected) {  // the entity the reader picked is named, crowded or not
+        box = boxes.find(function (box) { return !crossed(box); }) || boxes[0];
+      }
       if (box) {
         file(labelsIn, padded(box), padded(box));
         placedLabels[node.id] = { dx: (box[0] - x) / scale, dy: ((box[1] + box[3]) / 2 - y) / scale, size: size / scale };
