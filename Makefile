@@ -50,26 +50,25 @@ news-model: $(VENV)/.installed
 docs: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
+# A program make test needs: when it is missing, Debian's package if make runs as root with apt-get,
+# else a line saying how to install it. $(call debian_program,COMMAND,PACKAGE,WHAT FOR)
+debian_program = command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+  else \
+    echo "make test needs $(3) (Debian/Ubuntu: sudo apt-get install $(2))" >&2; exit 1; \
+  fi; }
+
 # eslint for the pages' JavaScript (kg/templates/*.js), from npm at the versions package-lock.json pins;
 # Debian's npm if the machine has none.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-	  else \
-	    echo "make test needs npm to lint the page's JavaScript (Debian/Ubuntu: sudo apt-get install npm)" >&2; exit 1; \
-	  fi; }
+	@$(call debian_program,npm,npm,npm to lint the page's JavaScript)
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "make test needs Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium)" >&2; exit 1; \
-	  fi; }
+	@$(call debian_program,chromium,chromium,Chromium for the browser tests)
 
 clean:
 	rm -rf $(VENV) output/graph.* build *.egg-info site
