@@ -47,7 +47,7 @@ def test_each_class_row_corrects_a_name_of_its_example(row: ClassRow) -> None:
     for entity in doc.ents:
         cls, span = ner_class(entity.label_), trim(entity)
         if cls is not None and span is not None:
-            corrected = first_class_row(span, cls, DocMatches(alone.rows, alone.match(doc)))
+            corrected = first_class_row(span, cls, DocMatches(alone, alone.match(doc)))
             if corrected != cls:
                 changed.append(corrected)
     assert changed and set(changed) == {row.sets}, f"{row.pattern.source} does not fire on {row.pattern.example!r}"

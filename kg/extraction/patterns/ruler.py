@@ -75,6 +75,18 @@ class PatternRuler:
         #: each distinct pattern, compiled, with the numbers of the rows that share it
         self._compiled: dict[str, tuple[TokenPattern | tuple[Node, ...], tuple[int, ...]]] = {}
         self._wanted: dict[int, frozenset[int]] | None = None
+        self._class_rows: dict[EntityClass, list[tuple[int, ClassRow]]] = {}
+        #: each row's pattern's token names, and the (element, name) of those named
+        self._names: list[tuple[list[str | None], list[tuple[int, str]]]] = []
+
+    def class_rows(self, cls: EntityClass) -> list[tuple[int, ClassRow]]:
+        """The class rows that apply to a name of class ``cls``, with their numbers, in row order
+        (worked out once a class: every name of every document asks)."""
+        found = self._class_rows.get(cls)
+        if found is None:
+            found = self._class_rows[cls] = [(number, row) for number, row in enumerate(self.rows)
+                                             if isinstance(row, ClassRow) and cls in row.applies_to]
+        return found
 
     def add_rows(self, rows: Iterable[Row]) -> None:
         for row in rows:
@@ -92,9 +104,12 @@ class PatternRuler:
                 self._compiled[key] = (compiled, (*numbers, len(self.rows)))
                 self._wanted = None
             self.rows.append(row)
+            names = row.pattern.token_names()
+            self._names.append((names, [(k, name) for k, name in enumerate(names) if name is not None]))
+        self._class_rows.clear()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[MATCHES_KEY] = DocMatches(self.rows, self.match(doc))
+        doc.user_data[MATCHES_KEY] = DocMatches(self, self.match(doc))
         return doc
 
     def match(self, doc: Doc) -> list[PatternMatch]:
@@ -105,8 +120,7 @@ class PatternRuler:
         index = TokenIndex(doc, self._wanted)
         for compiled, numbers in self._compiled.values():
             if isinstance(compiled, TokenPattern):
-                names = self.rows[numbers[0]].pattern.token_names()
-                named = [(k, name) for k, name in enumerate(names) if name is not None]
+                names, named = self._names[numbers[0]]
                 for start, elements in match_tokens(compiled, index):
                     taken: dict[str, tuple[int, ...]]
                     if compiled.fixed:
@@ -149,12 +163,16 @@ def make_pattern_ruler(nlp: Language, name: str) -> PatternRuler:
 
 @dataclass
 class DocMatches:
-    """The rows of a ruler and their matches on one doc; the class rows' matches also by the token
-    their name token took (made when first asked for)."""
+    """A ruler and its matches on one doc; the class rows' matches also by the token their name
+    token took (made when first asked for)."""
 
-    rows: list[Row]
+    ruler: PatternRuler
     matches: list[PatternMatch]
     _at_name: dict[tuple[int, int], list[dict[str, list[Token]]]] | None = None
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.ruler.rows
 
     def at_name(self, doc: Doc) -> dict[tuple[int, int], list[dict[str, list[Token]]]]:
         """(class row number, token of the row's entity token) -> the tokens of each such match."""
@@ -176,7 +194,7 @@ def pattern_matches(doc: Doc) -> DocMatches:
     found: DocMatches | None = doc.user_data.get(MATCHES_KEY)
     if found is None:
         ruler = _default_ruler(doc.vocab)
-        found = doc.user_data[MATCHES_KEY] = DocMatches(ruler.rows, ruler.match(doc))
+        found = doc.user_data[MATCHES_KEY] = DocMatches(ruler, ruler.match(doc))
     return found
 
 
@@ -259,9 +277,7 @@ def first_class_row(span: Span, cls: EntityClass, found: DocMatches) -> EntityCl
     """The class given by the first of the class rows that fires on the name, else ``cls``."""
     at_name = found.at_name(span.doc)
     positions = {"start": span.start, "end": span.end - 1}
-    for number, row in enumerate(found.rows):
-        if not isinstance(row, ClassRow) or cls not in row.applies_to:
-            continue
+    for number, row in found.ruler.class_rows(cls):
         if row.pattern.matcher == "entity":
             candidates: list[dict[str, list[Token]]] = [{}]
         else:

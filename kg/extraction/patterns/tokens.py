@@ -220,14 +220,27 @@ class TokenIndex:
 
     def may_match(self, required: tuple[Condition, ...]) -> bool:
         """False when the doc has no token for one of the conditions a pattern cannot do without."""
-        return all(not condition.values.isdisjoint(self.positions(condition.column)) for condition in required)
+        for condition in required:  # a loop, not all(): most patterns are ruled out here, per document
+            if condition.values.isdisjoint(self.positions(condition.column)):
+                return False
+        return True
+
+    def admitted(self, condition: Condition) -> list[list[int]]:
+        """The positions of the tokens with each of the condition's values the doc has.
+
+        A word list may hold hundreds of values and a document a few of them: whichever of the
+        two is shorter is walked.
+        """
+        by_value, values = self.positions(condition.column), condition.values
+        if len(values) < len(by_value):
+            return [by_value[value] for value in values if value in by_value]
+        return [found for value, found in by_value.items() if value in values]
 
     def count(self, test: TokenTest) -> int:
         """How many tokens the test's best condition admits (the cost of starting a pattern there)."""
         if test.best is None:
             return self.length
-        by_value = self.positions(test.best.column)
-        return sum(len(by_value.get(value, ())) for value in test.best.values)
+        return sum(map(len, self.admitted(test.best)))
 
     def passes(self, test: TokenTest, i: int) -> bool:
         for condition in test.conditions:
@@ -244,10 +257,10 @@ class TokenIndex:
         if best is None:
             found: list[int] = list(range(self.length))
         else:
-            by_value = self.positions(best.column)
-            found = sorted(i for value in best.values for i in by_value.get(value, ()))
+            lists = self.admitted(best)
+            found = list(lists[0]) if len(lists) == 1 else sorted(i for positions in lists for i in positions)
         for condition in test.conditions:
-            if condition is best:
+            if condition is best or not found:
                 continue
             if condition.regex is not None:
                 regex, attribute = condition.regex, condition.attribute
