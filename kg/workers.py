@@ -216,6 +216,15 @@ class WorkerError(KGError):
     """A worker process died (killed, out of memory, a crash in native code)."""
 
 
+#: How worker processes start. On Linux they are forked from the build, which has loaded the
+#: model: no worker imports kg and loads the model again (about 2 s of CPU each, before its first
+#: document; the model's arrays stay shared until written), the way spaCy's own ``n_process``
+#: starts its workers. A worker touches nothing of the build's but the model and its pipes, so
+#: the build's other threads (a progress bar) leave it no lock it needs. Elsewhere each worker
+#: is a clean interpreter ("spawn"): macOS's system libraries are unsafe to fork, Windows cannot.
+WORKER_START = "fork" if sys.platform.startswith("linux") else "spawn"
+
+
 def _start_worker(model: str | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the pool
     _die_with(parent)
@@ -254,7 +263,9 @@ def extract_graphs(
         for batch in chunks:
             yield from extract_batch(batch, model, doc_timeout)
         return
-    context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited threads or locks
+    context = multiprocessing.get_context(WORKER_START)
+    if WORKER_START == "fork":
+        load_pipeline(model)  # loaded once, here, for every worker to inherit
     # concurrent.futures, not multiprocessing.Pool: a Pool whose worker dies waits for its
     # result forever; the executor fails every pending future with BrokenProcessPool.
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model, os.getpid()))

@@ -102,8 +102,8 @@ def _source_lines(doc: Doc) -> list[Span]:
     seen: set[int] = set()
     numbers = sentence_numbers(doc)
     for token in tokens_among(doc, IN_WORD):
-        if numbers[token.i] in seen:
-            continue
+        if numbers[token.i] in seen or token.i + 1 >= len(doc) or not doc[token.i + 1].is_title:
+            continue  # (a source line's "in" is followed by a capitalised language: see is_source_line)
         sentence = sentences(doc)[numbers[token.i]]
         if not is_source_line(doc[sentence.start:token.i]):
             continue
@@ -161,8 +161,12 @@ def _acronyms_labelled_elsewhere(doc: Doc, labelled: set[int]) -> list[Span]:
     for entity in doc.ents:
         if len(entity) == 1 and ACRONYM_TEXT.match(entity.text):
             senses.setdefault(entity.text, set()).add(entity.label_)
-    return [Span(doc, token.i, token.i + 1, label=next(iter(senses[token.text])))
-            for token in doc if token.i not in labelled and len(senses.get(token.text, ())) == 1]
+    single = {text: next(iter(labels)) for text, labels in senses.items() if len(labels) == 1}
+    if not single:
+        return []
+    return [Span(doc, token.i, token.i + 1, label=single[token.text])
+            for token in tokens_among(doc, frozenset(text.lower() for text in single))
+            if token.i not in labelled and token.text in single]
 
 
 def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:

@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from kg.data.core_rules import CoreRule, confidence
@@ -140,7 +141,9 @@ def quote_relations(index: MentionIndex, qualifiers: Qualifiers) -> Iterator[Rel
     a quotation of fewer than four words is a word set off, not speech ('called the deal "lousy"').
     """
     doc = index.doc
-    starts = [token.idx for token in doc]
+    if not quotations(doc):
+        return  # most stories quote nobody: no need to read every token's offset
+    starts = doc.to_array([IDX]).tolist()
     for start, end in quotations(doc):
         first, last = bisect_left(starts, start), bisect_left(starts, end) - 1
         if last - first < 5:

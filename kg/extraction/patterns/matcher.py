@@ -155,6 +155,8 @@ class Node:
     relation: str | None
     test: TokenTest
     steps: int | None = None
+    #: the parent's place among the pattern's nodes (-1 for the root)
+    parent_at: int = -1
 
 
 def wanted_values(patterns: list[TokenPattern | tuple[Node, ...]]) -> dict[int, frozenset[int]]:
@@ -170,7 +172,7 @@ def wanted_values(patterns: list[TokenPattern | tuple[Node, ...]]) -> dict[int, 
 
 
 def compile_dependency_pattern(pattern: list[dict[str, Any]]) -> tuple[Node, ...]:
-    nodes = []
+    nodes: list[Node] = []
     seen: set[str] = set()
     for number, node in enumerate(pattern):
         name = node.get("RIGHT_ID")
@@ -186,27 +188,29 @@ def compile_dependency_pattern(pattern: list[dict[str, Any]]) -> tuple[Node, ...
         if steps is not None and (relation != "<<" or not isinstance(steps, int) or isinstance(steps, bool)
                                   or steps < 1):
             raise PatternError(f"node {name!r}: STEPS is a whole number of at least 1, on a << node")
-        nodes.append(Node(name, parent, relation, compile_test(node.get("RIGHT_ATTRS", {})), steps))
+        parent_at = next(k for k, earlier in enumerate(nodes) if earlier.name == parent) if number else -1
+        nodes.append(Node(name, parent, relation, compile_test(node.get("RIGHT_ATTRS", {})), steps, parent_at))
         seen.add(name)
     return tuple(nodes)
 
 
 def match_dependencies(nodes: tuple[Node, ...], index: TokenIndex) -> Iterator[dict[str, tuple[int, ...]]]:
-    """Every assignment of tokens to the nodes, from each token the root node accepts."""
+    """Every assignment of tokens to the nodes, from each token the root node accepts, in the
+    order of the root, then of each next node's token.
+
+    Node by node, breadth first: every partial assignment is extended by the next node's tokens
+    (most end at the second node), and only the full ones are made into dictionaries.
+    """
     if not index.may_match(tuple(node.test.best for node in nodes if node.test.best is not None)):
         return
-    for root in index.candidates(nodes[0].test):
-        yield from _extend(nodes, 1, {nodes[0].name: (root,)}, index)
-
-
-def _extend(nodes: tuple[Node, ...], k: int, found: dict[str, tuple[int, ...]],
-            index: TokenIndex) -> Iterator[dict[str, tuple[int, ...]]]:
-    if k == len(nodes):
-        yield dict(found)
-        return
-    node = nodes[k]
-    for i in index.related(found[node.parent or ""][0], node.relation or ">", node.steps):
-        if index.passes(node.test, i):
-            found[node.name] = (i,)
-            yield from _extend(nodes, k + 1, found, index)
-    found.pop(node.name, None)
+    partial = [(root,) for root in index.candidates(nodes[0].test)]
+    passes, related = index.passes, index.related
+    for node in nodes[1:]:
+        if not partial:
+            return
+        test, relation, steps, parent = node.test, node.relation or ">", node.steps, node.parent_at
+        partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)
+                   if passes(test, i)]
+    names = [node.name for node in nodes]
+    for tokens in partial:
+        yield {name: (i,) for name, i in zip(names, tokens, strict=True)}
