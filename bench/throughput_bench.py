@@ -6,7 +6,8 @@ For each corpus size it measures, on the same documents, with the same model, pi
   load, reading the documents, `nlp.pipe`), the way `kg build` is timed;
 - `kg build --workers N` end to end as a user runs it (a child process: start-up, model load, reading,
   extraction, Turtle and HTML included): tokens/s, docs/s, the ratio to each limit with the same
-  number of workers, and the peak RSS of the whole process tree (sampled from /proc).
+  number of workers, and the peak RSS and PSS of the whole process tree (sampled from /proc; PSS
+  counts once a page that forked workers share).
 
 The first ratio charges kg with the start-up both share (about 1.2 s here: Python, spaCy, the
 model); the second compares whole process with whole process.
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "articles.jsonl"
@@ -47,23 +49,34 @@ def raw_spacy(texts: list[str], processes: int, batch_size: int) -> tuple[int, f
     return tokens, time.perf_counter() - started
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    total, stack = 0, [pid]
+class Memory(NamedTuple):
+    """Memory of a process tree, in bytes: ``rss`` counts a page shared by two processes (a forked
+    worker's copy of the model) twice; ``pss`` splits it between them, so it sums to what the tree
+    holds."""
+
+    rss: int = 0
+    pss: int = 0
+
+
+def tree_memory(pid: int) -> Memory:
+    """:class:`Memory` of a process and all its descendants, from /proc (``smaps_rollup``)."""
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:"))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            fields = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup.splitlines()[1:]}
+            rss, pss = rss + fields["Rss"], pss + fields["Pss"]
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
+        except (OSError, KeyError, ValueError):
             continue
-    return total
+    return Memory(rss, pss)
 
 
-def kg_build(corpus: Path, workers: int, out: Path, flags: list[str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS of the process tree, kg's summary line) of `kg build` as a user runs it."""
+def kg_build(corpus: Path, workers: int, out: Path, flags: list[str]) -> tuple[float, Memory, str]:
+    """(seconds, peak memory of the process tree, kg's summary line) of `kg build` as a user runs it."""
     return whole_process([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(out), "--workers",
                           str(workers), *flags])
 
@@ -75,16 +88,18 @@ def raw_spacy_process(corpus: Path, processes: int, batch_size: int) -> float:
     return seconds
 
 
-def whole_process(command: list[str]) -> tuple[float, int, str]:
-    """(seconds, peak RSS of the process tree, first line printed) of a command run as a child process."""
+def whole_process(command: list[str]) -> tuple[float, Memory, str]:
+    """(seconds, peak memory of the process tree (each figure's own peak), first line printed) of a
+    command run as a child process."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak = 0
+    peak = Memory()
 
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            now = tree_memory(process.pid)
+            peak = Memory(max(peak.rss, now.rss), max(peak.pss, now.pss))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -129,8 +144,8 @@ def main() -> None:
     rows = []
     print(f"corpus: {', '.join(str(path) for path in options.corpus)} ({len(documents):,} documents)")
     print("| docs | workers | kg build | tokens | spaCy alone (tokens/s) | kg build (s) | kg build (tokens/s) "
-          "| docs/s | ratio | spaCy process (s) | ratio, whole processes | peak RSS (MB) | triples |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| docs/s | ratio | spaCy process (s) | ratio, whole processes | peak RSS (MB) | peak PSS (MB) | triples |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as scratch:
         for size in options.docs:
             subset = Path(scratch) / f"corpus-{size}.jsonl"
@@ -146,14 +161,15 @@ def main() -> None:
                     "spacy_tokens_per_s": round(tokens / raw_seconds), "kg_seconds": round(seconds, 1),
                     "kg_tokens_per_s": round(tokens / seconds), "kg_docs_per_s": round(len(texts) / seconds, 1),
                     "ratio": round(raw_seconds / seconds, 3), "spacy_process_seconds": round(process_seconds, 1),
-                    "process_ratio": round(process_seconds / seconds, 3), "peak_rss_mb": round(peak / 2**20),
+                    "process_ratio": round(process_seconds / seconds, 3), "peak_rss_mb": round(peak.rss / 2**20),
+                    "peak_pss_mb": round(peak.pss / 2**20),
                     "triples": triples_in(summary),
                 }
                 rows.append(row)
                 print(f"| {row['docs']:,} | {workers} | {kind} | {tokens:,} | {row['spacy_tokens_per_s']:,} "
                       f"| {row['kg_seconds']} | {row['kg_tokens_per_s']:,} | {row['kg_docs_per_s']} "
                       f"| {row['ratio']:.2f} | {row['spacy_process_seconds']} | {row['process_ratio']:.2f} "
-                      f"| {row['peak_rss_mb']:,} | {row['triples']:,} |", flush=True)
+                      f"| {row['peak_rss_mb']:,} | {row['peak_pss_mb']:,} | {row['triples']:,} |", flush=True)
     if options.json:
         options.json.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
 
