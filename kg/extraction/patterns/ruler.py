@@ -168,23 +168,22 @@ class DocMatches:
 
     ruler: PatternRuler
     matches: list[PatternMatch]
-    _at_name: dict[tuple[int, int], list[dict[str, list[Token]]]] | None = None
+    _at_name: dict[tuple[int, int], list[dict[str, tuple[int, ...]]]] | None = None
 
     @property
     def rows(self) -> list[Row]:
         return self.ruler.rows
 
-    def at_name(self, doc: Doc) -> dict[tuple[int, int], list[dict[str, list[Token]]]]:
-        """(class row number, token of the row's entity token) -> the tokens of each such match."""
+    def at_name(self) -> dict[tuple[int, int], list[dict[str, tuple[int, ...]]]]:
+        """(class row number, token of the row's entity token) -> the tokens (positions) of each such match."""
         if self._at_name is None:
-            table: dict[tuple[int, int], list[dict[str, list[Token]]]] = {}
+            table: dict[tuple[int, int], list[dict[str, tuple[int, ...]]]] = {}
             for match in self.matches:
                 for number in match.rows:
                     row = self.rows[number]
                     if isinstance(row, ClassRow) and row.entity_token is not None:
-                        tokens = {name: [doc[i] for i in ids] for name, ids in match.tokens.items()}
-                        named = tokens[row.entity_token]  # "at": "end" meets the name at its last word
-                        table.setdefault((number, named[-1 if row.at == "end" else 0].i), []).append(tokens)
+                        named = match.tokens[row.entity_token]  # "at": "end" meets the name at its last word
+                        table.setdefault((number, named[-1 if row.at == "end" else 0]), []).append(match.tokens)
             self._at_name = table
         return self._at_name
 
@@ -275,16 +274,17 @@ def corrected_by_rows(span: Span, cls: EntityClass) -> EntityClass:
 
 def first_class_row(span: Span, cls: EntityClass, found: DocMatches) -> EntityClass:
     """The class given by the first of the class rows that fires on the name, else ``cls``."""
-    at_name = found.at_name(span.doc)
+    at_name, doc = found.at_name(), span.doc
     positions = {"start": span.start, "end": span.end - 1}
     for number, row in found.ruler.class_rows(cls):
         if row.pattern.matcher == "entity":
-            candidates: list[dict[str, list[Token]]] = [{}]
+            candidates: list[dict[str, tuple[int, ...]]] = [{}]
         else:
             if row.at not in positions:
                 positions[row.at] = span.root.i
             candidates = at_name.get((number, positions[row.at]), [])
-        for tokens in candidates:
+        for ids in candidates:  # Token objects only for the matches at this name
+            tokens = {name: [doc[i] for i in places] for name, places in ids.items()}
             if all(_name_holds(span, tokens, name) for name in row.pattern.where):
                 return row.sets
     return cls

@@ -271,12 +271,11 @@ class TokenIndex:
         return found
 
     def _text(self, attribute: str, i: int) -> str:
-        token = self.doc[i]
-        if attribute in ("ORTH", "TEXT"):
-            return token.text
+        """A string attribute of token ``i``, read from its column's hash (no Token object made); the
+        lemma's lower-case form is hashed, not stored, so it is read off the token."""
         if attribute == "LEMMA":
-            return token.lemma_.lower()
-        return str(getattr(token, attribute.lower() + "_"))
+            return str(self.doc[i].lemma_.lower())
+        return str(self.doc.vocab.strings[self.column(COLUMNS[attribute])[i]])
 
 
 _LOWERED: dict[int, int] = {}
