@@ -102,10 +102,12 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     entity without ever calling him "him".
     """
     sentence_index = sentence_numbers(doc)
-    classes = mention_classes([item.mention for item in mention_spans])
+    mentions = [item.mention for item in mention_spans]
+    clusters = document_clusters(mentions)  # once, for the classes here and the resolver's entities
+    classes = mention_classes(mentions, clusters)
     by_id = {item.mention.id: item.mention for item in mention_spans}
     added = []
-    for link in find_links(doc, mention_spans):
+    for link in find_links(doc, mention_spans, clusters):
         antecedent = by_id[link.antecedent]
         cls = classes[link.antecedent]
         added.append(MentionSpan(
@@ -120,25 +122,28 @@ def coreferent_mentions(doc: Doc, mention_spans: list[MentionSpan]) -> list[Ment
     return added
 
 
-def find_links(doc: Doc, mention_spans: list[MentionSpan]) -> list[CorefLink]:
+def find_links(doc: Doc, mention_spans: list[MentionSpan], clusters: list[list[str]] | None = None) -> list[CorefLink]:
     """Every pronoun and description of ``doc`` that the rules can link, in text order.
 
-    ``antecedent`` is the id of a named mention, never of another pronoun.
+    ``antecedent`` is the id of a named mention, never of another pronoun. ``clusters``: the
+    mentions' :func:`~kg.resolution.clusters.document_clusters`, when the caller has them.
     """
     return [CorefLink(link.span, mention_spans[link.antecedent].mention.id, link.reason)
-            for link in _Resolver(doc, mention_spans).links()]
+            for link in _Resolver(doc, mention_spans, clusters).links()]
 
 
 class _Resolver:
-    def __init__(self, doc: Doc, mention_spans: list[MentionSpan]) -> None:
+    def __init__(self, doc: Doc, mention_spans: list[MentionSpan], clusters: list[list[str]] | None = None) -> None:
         self.doc = doc
         self.mention_spans = mention_spans
         mentions = [item.mention for item in mention_spans]
         position = {mention.id: index for index, mention in enumerate(mentions)}
-        by_id = mention_classes(mentions)
+        if clusters is None:
+            clusters = document_clusters(mentions)
+        by_id = mention_classes(mentions, clusters)
         self.classes = [by_id[mention.id] for mention in mentions]
         self.entity_of: dict[int, int] = {}
-        for number, members in enumerate(document_clusters(mentions)):
+        for number, members in enumerate(clusters):
             for mention_id_ in members:
                 self.entity_of[position[mention_id_]] = number
         self.named = [

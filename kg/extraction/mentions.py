@@ -448,10 +448,15 @@ def trim(span: Span) -> Span | None:
     name the alias table lists ("Liberal Democrat", "Lib Dem")."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ == "the"
-                           or (doc[start].tag_ == "IN" and start < end - 1)):
+    while start < end:  # (each token made once: spaCy makes a new Token object at every doc[i])
+        first = doc[start]
+        if not (first.is_punct or first.is_space or first.lower_ == "the" or (first.tag_ == "IN" and start < end - 1)):
+            break
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+    while end > start:
+        last_token = doc[end - 1]
+        if not (last_token.is_punct or last_token.is_space or last_token.tag_ == "POS"):
+            break
         end -= 1
     last = doc[end - 1].text if end > start else ""
     if end < len(doc) and doc[end].text == "." and not last.endswith(".") and is_state_abbreviation(last):

@@ -188,6 +188,17 @@ def _dateline_agencies(doc: Doc, labelled: set[int]) -> list[Span]:
     return found
 
 
+def _run_end(doc: Doc, start: int, end: int, labelled: set[int], *, capitals: bool) -> int:
+    """Where the unlabelled words from ``start`` written in capitals (``capitals``), else in title
+    case, stop, before ``end``."""
+    while start < end and start not in labelled:
+        token = doc[start]
+        if not ((token.is_upper if capitals else token.is_title) and token.is_alpha):
+            break
+        start += 1
+    return start
+
+
 def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
     """The city opening a dateline, when the model missed it.
 
@@ -199,15 +210,11 @@ def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
         start, sentence_end = sentence.start, sentence.end
         if doc[start].text == "(" and sentence[:3].text.replace(" ", "") == "(Text)":
             start += 3
-        end = start
-        while end < sentence_end and doc[end].is_upper and doc[end].is_alpha and end not in labelled:
-            end += 1
+        end = _run_end(doc, start, sentence_end, labelled, capitals=True)
         if end > start and end + 1 < sentence_end and doc[end].text == "," and (end + 1) in labelled:
             found.append(Span(doc, start, end, label="GPE"))
             continue
-        end = start
-        while end < sentence_end and doc[end].is_title and doc[end].is_alpha and end not in labelled:
-            end += 1
+        end = _run_end(doc, start, sentence_end, labelled, capitals=False)
         if end > start and end + 1 < sentence_end and doc[end].text == "," and doc[end + 1].ent_type_ == "DATE":
             after_date = next((token for token in doc[end + 1:end + 6] if token.ent_type_ != "DATE"), None)
             if after_date is not None and after_date.text == "(":

@@ -134,14 +134,15 @@ def one_slip_apart(first: str, second: str) -> bool:
     return longer[start + 1:] == shorter[start:]
 
 
-def mention_classes(mentions: Sequence[Mention]) -> dict[str, EntityClass]:
+def mention_classes(mentions: Sequence[Mention], clusters: list[list[str]] | None = None) -> dict[str, EntityClass]:
     """The class each mention's entity gets from the vote over its document's mentions, by mention id.
 
     "Blinken", tagged a place by NER, is a Person when "Antony Blinken" is one in the same text.
+    ``clusters``: :func:`document_clusters` of the mentions, when the caller has them already.
     """
     by_id = {mention.id: mention for mention in mentions}
     classes = {mention.id: mention.cls for mention in mentions}
-    for members in document_clusters(mentions):
+    for members in clusters if clusters is not None else document_clusters(mentions):
         cls = vote([by_id[mention_id] for mention_id in members])
         for mention_id in members:
             classes[mention_id] = cls

@@ -195,7 +195,10 @@ def _dated_day(expression: str, base: date, future: bool) -> str | None:
     return other if other is not None and date.fromisoformat(other).weekday() == weekday else day
 
 
+@lru_cache(maxsize=4096)
 def _day(expression: str, base: date, future: bool, *, strict: bool) -> str | None:
+    """The day dateparser reads in ``expression`` against ``base``, kept: stories of one day say
+    "Monday", "last week" and "March 3" over and over, and dateparser takes about 0.5 ms each time."""
     found = _parser(base, future, strict).get_date_data(expression)
     if found.date_obj is None or found.period not in ("day", "time"):
         return None
