@@ -283,14 +283,15 @@ def union(dataset: Dataset) -> Graph:
 def nt(term: Node) -> str:
     """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
     if isinstance(term, URIRef):
-        return _iri_nt(term)
+        return _iri_nt(str(term))
     return str(to_oxigraph(term))
 
 
 @lru_cache(maxsize=65536)
-def _iri_nt(iri: URIRef) -> str:
-    """Classes, predicates and entities come back in every document: escape each once."""
-    return str(ox.NamedNode(str(iri)))
+def _iri_nt(iri: str) -> str:
+    """Classes, predicates and entities come back in every document: escape each once (kept by
+    the plain string: a URIRef compares in Python, a str in C)."""
+    return str(ox.NamedNode(iri))
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
