@@ -209,8 +209,11 @@ def match_dependencies(nodes: tuple[Node, ...], index: TokenIndex) -> Iterator[d
         if not partial:
             return
         test, relation, steps, parent = node.test, node.relation or ">", node.steps, node.parent_at
-        partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)
-                   if passes(test, i)]
+        if test.conditions:
+            partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)
+                       if passes(test, i)]
+        else:  # a node that takes any token ("the noun this modifier describes")
+            partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)]
     names = [node.name for node in nodes]
     for tokens in partial:
         yield {name: (i,) for name, i in zip(names, tokens, strict=True)}
