@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.data.words import word_list
 from kg.model import Factuality
-from kg.nlp import is_infinitive, quotation_at, sentence_numbers
+from kg.nlp import entities, is_infinitive, quotation_at, sentence_numbers
 
 SPEECH_VERBS = word_list("speech_verbs")
 PLAN_VERBS = word_list("plan_verbs")
@@ -32,7 +32,7 @@ class Qualifiers:
         self.sentence_of = sentence_numbers(doc)
         #: The DATE and TIME entities of each sentence, by sentence number.
         self.times: dict[int, list[Span]] = {}
-        for entity in doc.ents:
+        for entity in entities(doc):
             number = self.sentence_of[entity.start]
             if entity.label_ in ("DATE", "TIME") and self.sentence_of[entity.end - 1] == number:
                 self.times.setdefault(number, []).append(entity)

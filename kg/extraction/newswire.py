@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from kg.data.gazetteer import is_known_place, us_state
 from kg.data.words import word_list
 from kg.extraction.titles import is_title_word
-from kg.nlp import DATELINES_KEY, sentence_numbers, sentences, tokens_among
+from kg.nlp import DATELINES_KEY, entities, sentence_numbers, sentences, tokens_among
 
 #: A monitoring service's item number, "AU0202111694", that opens a source line.
 FBIS_NUMBER = re.compile(r"[A-Z]{2}\d{6,}[A-Z0-9]*|\d{3}[A-Z]\d{4}[A-Z]\d{3}")
@@ -42,7 +42,7 @@ def split_entities(doc: Doc) -> list[Span]:
     """
     found: list[Span] = []
     covered: set[int] = set()
-    places = {other.text for other in doc.ents if other.label_ in ("GPE", "LOC")}
+    places = {other.text for other in entities(doc) if other.label_ in ("GPE", "LOC")}
     for span in _source_lines(doc):
         cut = next((k for k in range(min(span.end - 1, span.start + 3), span.start, -1)
                     if is_known_place(doc[span.start:k].text)), None)
@@ -50,7 +50,7 @@ def split_entities(doc: Doc) -> list[Span]:
             found += [Span(doc, span.start, cut, label="GPE"), Span(doc, cut, span.end, label="ORG")]
             covered.update(range(span.start, span.end))
     dateline = doc.user_data.get(DATELINES_KEY, {"places": [], "bodies": []})
-    for entity in doc.ents:
+    for entity in entities(doc):
         if any(i in covered for i in range(entity.start, entity.end)):
             continue
         body = next((i for i in dateline["bodies"] if entity.start < i < entity.end), None)
@@ -126,7 +126,7 @@ def unlabelled_names(doc: Doc) -> list[Span]:
     one-word name ("Labour MP Tom Watson"), and an acronym the model labelled elsewhere in the
     document.
     """
-    labelled = {i for entity in doc.ents for i in range(entity.start, entity.end)}
+    labelled = {i for entity in entities(doc) for i in range(entity.start, entity.end)}
     found = []
     for comma in tokens_among(doc, COMMA):
         if comma.i + 1 >= len(doc) or comma.i + 1 in labelled or comma.i + 1 < 2:
@@ -158,7 +158,7 @@ def _acronyms_labelled_elsewhere(doc: Doc, labelled: set[int]) -> list[Span]:
     its own. Only acronyms: a capitalised word may be a name in one sentence and not in the next
     ("May")."""
     senses: dict[str, set[str]] = {}
-    for entity in doc.ents:
+    for entity in entities(doc):
         if len(entity) == 1 and ACRONYM_TEXT.match(entity.text):
             senses.setdefault(entity.text, set()).add(entity.label_)
     single = {text: next(iter(labels)) for text, labels in senses.items() if len(labels) == 1}

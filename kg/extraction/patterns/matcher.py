@@ -203,7 +203,7 @@ def match_dependencies(nodes: tuple[Node, ...], index: TokenIndex) -> Iterator[d
     """
     if not index.may_match(tuple(node.test.best for node in nodes if node.test.best is not None)):
         return
-    partial = [(root,) for root in index.candidates(nodes[0].test)]
+    partial: list[tuple[int, ...]] = [(root,) for root in index.candidates(nodes[0].test)]
     passes, related = index.passes, index.related
     for node in nodes[1:]:
         if not partial:
