@@ -50,16 +50,23 @@
   } });
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodesView, edges: edgesView }, KG.options);
 
-  function markStable() {
-    if (document.body.dataset.stable === "true") { return; }
+  // The page is stable once the view it settles on is drawn: physics stopped, the whole graph in
+  // view, its labels placed, a linked story or span shown. A graph laid out beforehand settles
+  // before vis draws its first frame (at the end of this script), so that frame is the only one.
+  var settled = false;
+  function settle() {
+    if (settled) { return; }
+    settled = true;
     if (KG.options.physics.enabled) { network.setOptions({ physics: { enabled: false } }); }
     document.getElementById("physics").checked = false;
     network.fit({ animation: false });
     placeLabels();
     // A linked story or span is shown once the whole graph has its places, so clearing it later keeps them.
     applyFragment();
-    document.body.dataset.stable = "true";
-    window.kg.stableAt = performance.now();
+    network.once("afterDrawing", function () {
+      document.body.dataset.stable = "true";
+      window.kg.stableAt = performance.now();
+    });
   }
 
   // ---------------------------------------------------------------- labels, placed like a map's
@@ -190,7 +197,12 @@
         placedLabels[node.id] = { dx: (box[0] - x) / scale, dy: ((box[1] + box[3]) / 2 - y) / scale, size: size / scale };
       }
     });
-    network.redraw();
+    drawSoon();
+  }
+  function drawSoon() {
+    // vis draws in the next animation frame, once however many changes asked for it; network.redraw()
+    // would draw at once and then again in that frame, two full draws of a large graph for one change.
+    network.body.emitter.emit("_requestRedraw");
   }
   function drawLabels(context) {
     context.save();
@@ -228,10 +240,8 @@
   network.on("dragEnd", placeLabelsSoon);
   network.on("stabilized", placeLabelsSoon);
   if (KG.options.physics.enabled) {
-    network.once("stabilizationIterationsDone", markStable);
-    network.once("stabilized", markStable);
-  } else {
-    network.once("afterDrawing", markStable);  // laid out beforehand: stable once drawn
+    network.once("stabilizationIterationsDone", settle);
+    network.once("stabilized", settle);
   }
 
   // ---------------------------------------------------------------- DOM helpers (text only, never HTML)
@@ -909,4 +919,5 @@
                 setTimeSpan: setTimeSpan, timeSpan: null,
                 dayToX: function (day) { return xOf(dayNumber(day)); } };  // a day's place on the strip, in its pixels
   refresh();
+  if (!KG.options.physics.enabled) { settle(); }  // laid out beforehand: settled before its first frame
 })();
