@@ -184,11 +184,16 @@
       var place = positions[node.id];
       if (!place || !node.label || !inView(place, labelMargin)) { return; }
       var size = screenFontSize(node), x = place.x * scale, y = place.y * scale, radius = node.size * scale;
-      var boxes = labelPlaces(x, y, radius, labelWidth(node), size);
       function crossed(box) { return crossedByOwnEdges(node.id, place, scale, box, positions); }
       function clear(box) { return clearOfLabels(padded(box)) && nearestOwnDot(box, node.id, distanceToBox(box, x, y) - radius); }
+      // A place with no room for a label of no width has none for the label: the wider box holds the
+      // narrower one, as near its dot. So in a crowded view most entities are passed over before their
+      // text is measured, and each place is tested once.
+      var open = labelPlaces(x, y, radius, 0, size).map(clear);
+      var boxes = open.indexOf(true) === -1 && node.id !== selected ? [] : labelPlaces(x, y, radius, labelWidth(node), size);
+      var clearBoxes = boxes.filter(function (box, number) { return open[number] && clear(box); });
       // the first clear place its relations do not cross, else the first clear place (crossings tested only where clear)
-      var box = boxes.find(function (box) { return clear(box) && !crossed(box); }) || boxes.find(clear);
+      var box = clearBoxes.find(function (box) { return !crossed(box); }) || clearBoxes[0];
       if (!box && node.id === selected) {  // the entity the reader picked is named, crowded or not
         box = boxes.find(function (box) { return !crossed(box); }) || boxes[0];
       }
