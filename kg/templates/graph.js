@@ -112,6 +112,12 @@
   function distanceToBox(box, x, y) {
     return Math.hypot(Math.max(box[0] - x, 0, x - box[2]), Math.max(box[1] - y, 0, y - box[3]));
   }
+  function nearBox(box, x, y, distance) {
+    // whether the point is nearer the box than distance (> 0): distanceToBox without its square root,
+    // tested against every dot round every place a label might take
+    var dx = Math.max(box[0] - x, 0, x - box[2]), dy = Math.max(box[1] - y, 0, y - box[3]);
+    return dx * dx + dy * dy < distance * distance;
+  }
   function crossedByOwnEdges(id, place, scale, box, positions) {
     // Whether a straight line from the dot to a drawn neighbour passes through the box (screen pixels):
     // the segment is clipped to the box's slab on each axis (Liang-Barsky).
@@ -166,7 +172,7 @@
       var reach = own + NEARER_BY;
       return cellsOf([box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach]).every(function (key) {
         return !(dotsIn[key] || []).some(function (dot) {
-          return dot[3] !== id && distanceToBox(box, dot[0], dot[1]) - dot[2] < reach;
+          return dot[3] !== id && nearBox(box, dot[0], dot[1], reach + dot[2]);
         });
       });
     }
