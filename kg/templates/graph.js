@@ -38,15 +38,20 @@
   var timeNodes = null;
   var timeEdges = null;
 
-  var nodesView = new vis.DataView(nodes, { filter: function (node) {
+  function nodeShown(node) {
     return shownClasses.has(node.cls) && (neighbourhood === null || neighbourhood.has(node.id))
       && (storyNodes === null ? drawUnconnected || isConnected(node.id) : storyNodes.has(node.id))
       && (timeNodes === null || timeNodes.has(node.id));
-  } });
+  }
+  // An edge is drawn with both its ends, tested on the nodes themselves: asking nodesView for each
+  // end filters a copy of it, twice an edge, each time vis or a filter reads the edges.
+  var nodeById = {};
+  KG.nodes.forEach(function (node) { nodeById[node.id] = node; });
+  var nodesView = new vis.DataView(nodes, { filter: nodeShown });
   var edgesView = new vis.DataView(edges, { filter: function (edge) {
     return (storyEdges === null || storyEdges.has(edge.id)) && (timeEdges === null || timeEdges.has(edge.id))
       && shownRelations.has(edge.relation) && edge.factualities.some(function (name) { return shownFactualities.has(name); })
-      && nodesView.get(edge.from) !== null && nodesView.get(edge.to) !== null;
+      && nodeShown(nodeById[edge.from]) && nodeShown(nodeById[edge.to]);
   } });
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodesView, edges: edgesView }, KG.options);
 
