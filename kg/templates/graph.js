@@ -64,6 +64,10 @@
     settled = true;
     if (KG.options.physics.enabled) { network.setOptions({ physics: { enabled: false } }); }
     document.getElementById("physics").checked = false;
+    // The script changed the layout round the canvas after vis measured it (the timeline shows, the
+    // status line fills in): told its size now, vis draws the first frame at that size, and not once
+    // stretched and again, rescaled, when its ResizeObserver notices.
+    network.setSize("100%", "100%");
     network.fit({ animation: false });
     placeLabels();
     // A linked story or span is shown once the whole graph has its places, so clearing it later keeps them.
