@@ -429,10 +429,13 @@
     nodesView.getIds().forEach(function (id) {
       if (!(id in drawn) && placeOf[id]) { network.moveNode(id, placeOf[id].x, placeOf[id].y); }
     });
-    document.getElementById("status").textContent =
-      "showing " + nodesView.length + " of " + nodes.length + " entities, " + edgesView.length + " of " + edges.length + " relations";
+    showCounts();
     if (document.body.dataset.stable === "true") { placeLabels(); }
     drawTimeline();
+  }
+  function showCounts() {
+    document.getElementById("status").textContent =
+      "showing " + nodesView.length + " of " + nodes.length + " entities, " + edgesView.length + " of " + edges.length + " relations";
   }
   function selectNode(id, moving) {
     selected = id;
@@ -948,6 +951,8 @@
                 focusNode: focusNode, showEdge: showEdge, drawnLabels: drawnLabels, pickStories: pickStories, shared: null, stableAt: null,
                 setTimeSpan: setTimeSpan, timeSpan: null,
                 dayToX: function (day) { return xOf(dayNumber(day)); } };  // a day's place on the strip, in its pixels
-  refresh();
+  // The views were just built with every filter as it is: only the counts and the timeline are new.
+  showCounts();
+  drawTimeline();
   if (!KG.options.physics.enabled) { settle(); }  // laid out beforehand: settled before its first frame
 })();
