@@ -165,7 +165,9 @@
     function inView(place, margin) {
       return !KG.large || place.x > corner.x - margin && place.x < far.x + margin && place.y > corner.y - margin && place.y < far.y + margin;
     }
-    var cell = 120;
+    // Screen pixels a side: small, so a place in an overview of thousands of dots is tested against
+    // the few dots round it, not the hundreds a larger cell would hold.
+    var cell = 40;
     var labelsIn = {};  // grid cell "x,y" -> boxes of the labels placed there, in screen pixels
     var dotsIn = {};  // grid cell "x,y" -> [x, y, radius, node id] of the dots there, in screen pixels
     function cellsOf(box) {
