@@ -65,6 +65,9 @@ EDGE_LABEL_LIMIT = 2000
 #: The most characters of document text a page carries (about 800 news stories): a story's text
 #: is shown when it is picked; above this, the page shows its evidence sentences only.
 PAGE_TEXT_LIMIT = 2_000_000
+#: The parts of :func:`page_data` only the side panel and the search read (a third of a large
+#: page's data): written apart, they are parsed when first read, not before the first frame.
+PANEL_KEYS = ("documents", "info", "statements")
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
@@ -93,7 +96,8 @@ def render_network(source: EntityNetwork, *, title: str = "kg graph", max_nodes:
         legend=payload["classes"],
         relations=payload["relations"],
         factualities=[(name, FACTUALITY_COLOURS[name], is_dashed(name)) for name in payload["factualities"]],
-        data_json=script_json(payload),
+        data_json=script_json({key: value for key, value in payload.items() if key not in PANEL_KEYS}),
+        panel_json=script_json({key: payload[key] for key in PANEL_KEYS}),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text("utf-8"),
         page_js=(TEMPLATE_DIR / "graph.js").read_text("utf-8"),
         vis_css=(VIS_DIR / "vis-network.css").read_text("utf-8"),
