@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+import kg.extraction.patterns.ruler
 from kg.data.words import DataError, ner_class
+from kg.extraction.arguments import MentionIndex
+from kg.extraction.document import document_mentions
 from kg.extraction.mentions import trim
 from kg.extraction.patterns.rows import ClassRow, RelationRow, class_rows, read_rows, relation_rows
-from kg.extraction.patterns.ruler import MATCHES_KEY, DocMatches, PatternRuler, first_class_row
+from kg.extraction.patterns.ruler import MATCHES_KEY, PatternRuler, first_class_row, pattern_matches
 from kg.model import DocumentAnalysis
 from kg.nlp import load_pipeline
 
@@ -47,7 +50,7 @@ def test_each_class_row_corrects_a_name_of_its_example(row: ClassRow) -> None:
     for entity in doc.ents:
         cls, span = ner_class(entity.label_), trim(entity)
         if cls is not None and span is not None:
-            corrected = first_class_row(span, cls, DocMatches(alone, alone.match(doc)))
+            corrected = first_class_row(span, cls, alone.parsed_matches(doc))
             if corrected != cls:
                 changed.append(corrected)
     assert changed and set(changed) == {row.sets}, f"{row.pattern.source} does not fire on {row.pattern.example!r}"
@@ -88,9 +91,44 @@ def test_the_component_keeps_its_matches_on_the_doc_and_saves_its_rows(tmp_path:
     nlp = load_pipeline()
     assert "kg_patterns" in nlp.pipe_names
     doc = nlp("Protesters gathered outside NRC headquarters in Rockville.")
-    assert doc.user_data[MATCHES_KEY].matches
     ruler = nlp.get_pipe("kg_patterns")
+    kept = doc.user_data[MATCHES_KEY]
+    assert kept.ruler is ruler and kept.tokens.doc is doc  # the index the relation rows are matched on later
     ruler.to_disk(tmp_path)
     again = PatternRuler(nlp.vocab).from_disk(tmp_path)
     assert [row.pattern.raw for row in again.rows] == [row.pattern.raw for row in ruler.rows]
     assert again.match(doc) == ruler.match(doc)
+
+
+#: Sentences where relation patterns match at many tokens that name nothing: modifiers, prepositions.
+GUARDED_TEXTS = [
+    "Atlanta native Jim Smith, a former Google engineer, bought the team from the city of Boston on Monday.",
+    "The chief executive of the Hong Kong firm met analysts at Deutsche Bank's Frankfurt office.",
+    "Officials from the ministry of health in Kenya said the outbreak near the border with Uganda was over.",
+    "CBS anchorman Dan Rather and his longtime producer visited the White House press office in Washington.",
+]
+
+
+@pytest.mark.parametrize("text", GUARDED_TEXTS + [row.pattern.example for row in relation_rows()][:12])
+def test_guarded_nodes_drop_only_matches_that_state_nothing(
+    text: str | None, analyse_text: Callable[[str], DocumentAnalysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relation pattern matched once the mentions are known skips the tokens where its rows'
+    finders find nothing; the relations are those every match would give."""
+    assert text
+    guarded = analyse_text(text).relations
+    monkeypatch.setattr(kg.extraction.patterns.ruler, "_node_filters", lambda rows, index: {})
+    assert analyse_text(text).relations == guarded
+
+
+def test_a_relation_pattern_is_matched_only_where_its_rows_can_find_mentions() -> None:
+    """The modifier rows read their object through "the mention at this token": matched after
+    the mentions, the pattern starts only at modifiers that are part of a mention."""
+    doc = load_pipeline()("The quiet suburban school board and the tiny farm town council met Atlanta "
+                          "businessman Jim Smith.")
+    found = pattern_matches(doc)
+    index = MentionIndex(doc, document_mentions(doc))
+    every = [match for match in found.ruler.match(doc) if "modifier" in match.tokens]
+    guarded = [match for match in found.relation_matches(index) if "modifier" in match.tokens]
+    assert guarded and len(guarded) < len(every)
+    assert all(match.tokens["modifier"][0] in index.at_token for match in guarded)

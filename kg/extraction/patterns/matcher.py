@@ -25,7 +25,7 @@ It reads a subset of the syntax, checked when a pattern is compiled:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,22 +194,31 @@ def compile_dependency_pattern(pattern: list[dict[str, Any]]) -> tuple[Node, ...
     return tuple(nodes)
 
 
-def match_dependencies(nodes: tuple[Node, ...], index: TokenIndex) -> Iterator[dict[str, tuple[int, ...]]]:
+def match_dependencies(nodes: tuple[Node, ...], index: TokenIndex,
+                       filters: dict[str, Callable[[int], bool]] | None = None) -> Iterator[dict[str, tuple[int, ...]]]:
     """Every assignment of tokens to the nodes, from each token the root node accepts, in the
-    order of the root, then of each next node's token.
+    order of the root, then of each next node's token; ``filters``: for some nodes (by name), a
+    test their token must also pass.
 
     Node by node, breadth first: every partial assignment is extended by the next node's tokens
     (most end at the second node), and only the full ones are made into dictionaries.
     """
     if not index.may_match(tuple(node.test.best for node in nodes if node.test.best is not None)):
         return
-    partial: list[tuple[int, ...]] = [(root,) for root in index.candidates(nodes[0].test)]
+    filters = filters or {}
+    root_filter = filters.get(nodes[0].name)
+    partial: list[tuple[int, ...]] = [(root,) for root in index.candidates(nodes[0].test)
+                                      if root_filter is None or root_filter(root)]
     passes, related = index.passes, index.related
     for node in nodes[1:]:
         if not partial:
             return
         test, relation, steps, parent = node.test, node.relation or ">", node.steps, node.parent_at
-        if test.conditions:
+        node_filter = filters.get(node.name)
+        if node_filter is not None:
+            partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)
+                       if node_filter(i) and passes(test, i)]
+        elif test.conditions:
             partial = [(*tokens, i) for tokens in partial for i in related(tokens[parent], relation, steps)
                        if passes(test, i)]
         else:  # a node that takes any token ("the noun this modifier describes")

@@ -12,7 +12,7 @@ match them all as a document is parsed, then two small steps that read the match
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
@@ -42,6 +42,8 @@ from kg.model import EntityClass, Factuality, RelationMention
 
 MATCHES_KEY = "kg_pattern_matches"
 Row = RelationRow | ClassRow
+#: A compiled pattern and the numbers of the rows that share it.
+Compiled = tuple[TokenPattern | tuple[Node, ...], tuple[int, ...]]
 
 
 class PatternMatch(NamedTuple):
@@ -58,10 +60,15 @@ def shipped_rows() -> tuple[Row, ...]:
 
 
 class PatternRuler:
-    """The spaCy component that runs every row's pattern as a document is parsed.
+    """The spaCy component that runs the rows' patterns as a document is parsed.
 
-    Matches are kept in ``doc.user_data`` (row numbers and token indices), so the extraction
-    stages read them without matching again.
+    The patterns class rows use are matched then, and their matches kept in ``doc.user_data``
+    (row numbers and token indices) with the document's token index, so the extraction stages
+    read them without matching again. A pattern only relation rows use is matched when the
+    document's mentions are known (:meth:`DocMatches.relation_matches`): a node its rows read
+    through a finder with a guard (``GUARDS``: "the mention at this token", ...) is tried only
+    at tokens where that finder can find something, so the matches that could state nothing
+    (most of them: a modifier, a preposition far from any name) are never made.
     """
 
     def __init__(self, vocab: Vocab, name: str = "kg_patterns", rows: Iterable[Row] = ()) -> None:
@@ -73,9 +80,10 @@ class PatternRuler:
     def clear(self) -> None:
         self.rows: list[Row] = []
         #: each distinct pattern, compiled, with the numbers of the rows that share it
-        self._compiled: dict[str, tuple[TokenPattern | tuple[Node, ...], tuple[int, ...]]] = {}
+        self._compiled: dict[str, Compiled] = {}
         self._wanted: dict[int, frozenset[int]] | None = None
         self._class_rows: dict[EntityClass, list[tuple[int, ClassRow]]] = {}
+        self._by_kind: tuple[list[Compiled], list[Compiled]] | None = None
         #: each row's pattern's token names, and the (element, name) of those named
         self._names: list[tuple[list[str | None], list[tuple[int, str]]]] = []
 
@@ -103,22 +111,51 @@ class PatternRuler:
                 compiled, numbers = self._compiled[key]
                 self._compiled[key] = (compiled, (*numbers, len(self.rows)))
                 self._wanted = None
+            self._by_kind = None
             self.rows.append(row)
             names = row.pattern.token_names()
             self._names.append((names, [(k, name) for k, name in enumerate(names) if name is not None]))
         self._class_rows.clear()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[MATCHES_KEY] = DocMatches(self, self.match(doc))
+        doc.user_data[MATCHES_KEY] = self.parsed_matches(doc)
         return doc
+
+    def parsed_matches(self, doc: Doc) -> DocMatches:
+        """The matches of the patterns class rows use, with the doc's token index for the rest."""
+        index = self.token_index(doc)
+        return DocMatches(self, self._matches(index, self._split()[0]), index)
 
     def match(self, doc: Doc) -> list[PatternMatch]:
         """Every match of every row, in row order, then text order."""
-        found: list[PatternMatch] = []
+        return self._matches(self.token_index(doc), list(self._compiled.values()))
+
+    def token_index(self, doc: Doc) -> TokenIndex:
+        """The doc's tokens indexed by the values the patterns look them up by."""
         if self._wanted is None:
             self._wanted = wanted_values([compiled for compiled, _ in self._compiled.values()])
-        index = TokenIndex(doc, self._wanted)
-        for compiled, numbers in self._compiled.values():
+        return TokenIndex(doc, self._wanted)
+
+    def relation_patterns(self) -> list[Compiled]:
+        """The patterns only relation rows use, in row order."""
+        return self._split()[1]
+
+    def _split(self) -> tuple[list[Compiled], list[Compiled]]:
+        """The patterns some class row uses, and those only relation rows use."""
+        if self._by_kind is None:
+            patterns = list(self._compiled.values())
+            of_class = [any(isinstance(self.rows[number], ClassRow) for number in numbers) for _, numbers in patterns]
+            self._by_kind = ([pattern for pattern, used in zip(patterns, of_class, strict=True) if used],
+                             [pattern for pattern, used in zip(patterns, of_class, strict=True) if not used])
+        return self._by_kind
+
+    def _matches(self, index: TokenIndex, patterns: list[Compiled],
+                 filters: Callable[[tuple[int, ...]], dict[str, Callable[[int], bool]]] | None = None,
+                 ) -> list[PatternMatch]:
+        """The matches of ``patterns``, in row order, then text order; ``filters`` gives a dependency
+        pattern's node filters (by node) from its rows' numbers."""
+        found: list[PatternMatch] = []
+        for compiled, numbers in patterns:
             if isinstance(compiled, TokenPattern):
                 names, named = self._names[numbers[0]]
                 for start, elements in match_tokens(compiled, index):
@@ -134,7 +171,9 @@ class PatternRuler:
                         taken = {name: tuple(ids) for name, ids in tokens.items()}
                     found.append(PatternMatch(numbers, taken))
             else:
-                found.extend(PatternMatch(numbers, taken) for taken in match_dependencies(compiled, index))
+                node_filters = filters(numbers) if filters is not None else None
+                found.extend(PatternMatch(numbers, taken)
+                             for taken in match_dependencies(compiled, index, node_filters))
         found.sort(key=attrgetter("rows"))  # in row order; each pattern's matches in text order
         return found
 
@@ -163,12 +202,24 @@ def make_pattern_ruler(nlp: Language, name: str) -> PatternRuler:
 
 @dataclass
 class DocMatches:
-    """A ruler and its matches on one doc; the class rows' matches also by the token their name
-    token took (made when first asked for)."""
+    """A ruler and its matches on one doc: those of the patterns class rows use, made as the doc
+    was parsed (also by the token their name token took, made when first asked for), and the
+    doc's token index, for the relation rows' patterns to be matched once the mentions are known."""
 
     ruler: PatternRuler
     matches: list[PatternMatch]
+    tokens: TokenIndex
     _at_name: dict[tuple[int, int], list[dict[str, tuple[int, ...]]]] | None = None
+
+    def relation_matches(self, index: MentionIndex) -> list[PatternMatch]:
+        """The matches of every relation row, in row order, then text order: those the parse made
+        (a pattern a class row shares), and the rest, matched now, where their mentions can be."""
+        rows = self.rows
+        found = [match for match in self.matches if any(isinstance(rows[number], RelationRow) for number in match.rows)]
+        found += self.ruler._matches(self.tokens, self.ruler.relation_patterns(),
+                                     lambda numbers: _node_filters([rows[number] for number in numbers], index))
+        found.sort(key=attrgetter("rows"))
+        return found
 
     @property
     def rows(self) -> list[Row]:
@@ -193,7 +244,7 @@ def pattern_matches(doc: Doc) -> DocMatches:
     found: DocMatches | None = doc.user_data.get(MATCHES_KEY)
     if found is None:
         ruler = _default_ruler(doc.vocab)
-        found = doc.user_data[MATCHES_KEY] = DocMatches(ruler, ruler.match(doc))
+        found = doc.user_data[MATCHES_KEY] = ruler.parsed_matches(doc)
     return found
 
 
@@ -208,7 +259,7 @@ def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """The relations the relation rows' matches state between the document's mentions."""
     found = pattern_matches(index.doc)
     rows = found.rows
-    for match in found.matches:
+    for match in found.relation_matches(index):
         for number in match.rows:
             row = rows[number]
             if not isinstance(row, RelationRow):
@@ -217,6 +268,35 @@ def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
             if guard is not None and not guard(index, match.tokens[row.subject.token][0]):
                 continue  # the subject's token names nothing: most matches end here, cheaply
             yield from _row_relations(index, row, MatchContext(index, match.tokens))
+
+
+#: A finder's cheap test that it can find anything at a token (``GUARDS``).
+Guard = Callable[[MentionIndex, int], bool]
+
+
+def _node_filters(rows: list[Row], index: MentionIndex) -> dict[str, Callable[[int], bool]]:
+    """The nodes of a pattern every one of its (relation) rows reads through a finder with a guard,
+    each with the test that a token there can give some row a mention: any other token makes a
+    match that states nothing (the subject's guard drops it, or the object's finder finds none)."""
+    guarded: list[dict[str, list[Guard]]] = []
+    for row in rows:
+        if not isinstance(row, RelationRow):
+            return {}
+        sides: dict[str, list[Guard]] = {}
+        for side in (row.subject, row.object):
+            if side.finder in GUARDS:
+                sides.setdefault(side.token, []).append(GUARDS[side.finder])
+        guarded.append(sides)
+    shared = set.intersection(*(set(sides) for sides in guarded)) if guarded else set()
+    return {node: _any_row_can(index, [sides[node] for sides in guarded]) for node in shared}
+
+
+def _any_row_can(index: MentionIndex, guards: list[list[Guard]]) -> Callable[[int], bool]:
+    """The test that some row's guards on a node all hold at a token."""
+    if len(guards) == 1 and len(guards[0]) == 1:
+        guard = guards[0][0]
+        return lambda i: guard(index, i)
+    return lambda i: any(all(guard(index, i) for guard in row) for row in guards)
 
 
 def _row_relations(index: MentionIndex, row: RelationRow, context: MatchContext) -> Iterator[RelationMention]:
