@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import kg.extraction.patterns.ruler
 from kg.data.words import DataError, ner_class
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.document import document_mentions
@@ -117,7 +116,7 @@ def test_guarded_nodes_drop_only_matches_that_state_nothing(
     finders find nothing; the relations are those every match would give."""
     assert text
     guarded = analyse_text(text).relations
-    monkeypatch.setattr(kg.extraction.patterns.ruler, "_node_filters", lambda rows, index: {})
+    monkeypatch.setattr(PatternRuler, "guarded_nodes", lambda self, numbers: {})
     assert analyse_text(text).relations == guarded
 
 

@@ -44,6 +44,8 @@ MATCHES_KEY = "kg_pattern_matches"
 Row = RelationRow | ClassRow
 #: A compiled pattern and the numbers of the rows that share it.
 Compiled = tuple[TokenPattern | tuple[Node, ...], tuple[int, ...]]
+#: A finder's cheap test that it can find anything at a token (``GUARDS``).
+Guard = Callable[[MentionIndex, int], bool]
 
 
 class PatternMatch(NamedTuple):
@@ -84,6 +86,7 @@ class PatternRuler:
         self._wanted: dict[int, frozenset[int]] | None = None
         self._class_rows: dict[EntityClass, list[tuple[int, ClassRow]]] = {}
         self._by_kind: tuple[list[Compiled], list[Compiled]] | None = None
+        self._guarded: dict[tuple[int, ...], dict[str, list[list[Guard]]]] = {}
         #: each row's pattern's token names, and the (element, name) of those named
         self._names: list[tuple[list[str | None], list[tuple[int, str]]]] = []
 
@@ -112,6 +115,7 @@ class PatternRuler:
                 self._compiled[key] = (compiled, (*numbers, len(self.rows)))
                 self._wanted = None
             self._by_kind = None
+            self._guarded.clear()
             self.rows.append(row)
             names = row.pattern.token_names()
             self._names.append((names, [(k, name) for k, name in enumerate(names) if name is not None]))
@@ -135,6 +139,13 @@ class PatternRuler:
         if self._wanted is None:
             self._wanted = wanted_values([compiled for compiled, _ in self._compiled.values()])
         return TokenIndex(doc, self._wanted)
+
+    def guarded_nodes(self, numbers: tuple[int, ...]) -> dict[str, list[list[Guard]]]:
+        """:func:`guarded_nodes` of the rows that share a pattern, worked out once per pattern."""
+        found = self._guarded.get(numbers)
+        if found is None:
+            found = self._guarded[numbers] = guarded_nodes([self.rows[number] for number in numbers])
+        return found
 
     def relation_patterns(self) -> list[Compiled]:
         """The patterns only relation rows use, in row order."""
@@ -217,7 +228,8 @@ class DocMatches:
         rows = self.rows
         found = [match for match in self.matches if any(isinstance(rows[number], RelationRow) for number in match.rows)]
         found += self.ruler._matches(self.tokens, self.ruler.relation_patterns(),
-                                     lambda numbers: _node_filters([rows[number] for number in numbers], index))
+                                     lambda numbers: {node: _any_row_can(index, guards)
+                                                      for node, guards in self.ruler.guarded_nodes(numbers).items()})
         found.sort(key=attrgetter("rows"))
         return found
 
@@ -270,14 +282,10 @@ def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
             yield from _row_relations(index, row, MatchContext(index, match.tokens))
 
 
-#: A finder's cheap test that it can find anything at a token (``GUARDS``).
-Guard = Callable[[MentionIndex, int], bool]
-
-
-def _node_filters(rows: list[Row], index: MentionIndex) -> dict[str, Callable[[int], bool]]:
+def guarded_nodes(rows: list[Row]) -> dict[str, list[list[Guard]]]:
     """The nodes of a pattern every one of its (relation) rows reads through a finder with a guard,
-    each with the test that a token there can give some row a mention: any other token makes a
-    match that states nothing (the subject's guard drops it, or the object's finder finds none)."""
+    each with the guards of each row there: a token where no row's guards all hold makes a match
+    that states nothing (the subject's guard drops it, or the object's finder finds none)."""
     guarded: list[dict[str, list[Guard]]] = []
     for row in rows:
         if not isinstance(row, RelationRow):
@@ -288,7 +296,7 @@ def _node_filters(rows: list[Row], index: MentionIndex) -> dict[str, Callable[[i
                 sides.setdefault(side.token, []).append(GUARDS[side.finder])
         guarded.append(sides)
     shared = set.intersection(*(set(sides) for sides in guarded)) if guarded else set()
-    return {node: _any_row_can(index, [sides[node] for sides in guarded]) for node in shared}
+    return {node: [sides[node] for sides in guarded] for node in sorted(shared)}
 
 
 def _any_row_can(index: MentionIndex, guards: list[list[Guard]]) -> Callable[[int], bool]:
