@@ -49,8 +49,8 @@ RULES_ONLY_OPTION = typer.Option(
     "relations; what kg did before it learned from annotated news.",
 )
 WORKERS_OPTION = typer.Option(
-    "--workers", "-w", min=1, help="Processes that parse and extract in parallel (each loads the model; "
-    "one per core is the most that helps).",
+    "--workers", "-w", min=1, help="Processes that parse and extract in parallel (on Linux forked from "
+    "the build, sharing the model it loaded; one per core is the most that helps).",
 )
 RESOLUTIONS_OPTION = typer.Option(
     "--resolutions", help="Your own decisions on names, one a line: 'Tories = Conservative Party' (one thing), "
