@@ -146,13 +146,14 @@ def written_as_common_words(span: Span) -> bool:
     island of Maui", "Republican representatives"; not "Kim Mahn-je"), or a stance ("anti-Brexit", "pro-government").
     An institution is named by its kind in lower case too ("the ministry of internal affairs",
     "Vodafone Group plc"); a story all in lower case names things in lower case."""
-    if not casing(span.doc).names_capitalised or any(token.lower_ in INSTITUTION_WORDS for token in span):
-        return False
     last = span[-1]
-    return not any(character.isupper() for character in span.text) \
+    shaped = not any(character.isupper() for character in span.text) \
         or (len(span) > 1 and last.is_lower and last.is_alpha and last.lower_ not in COMPANY_SUFFIXES
             and span[-2].text != "-") \
         or (len(span) > 2 and span[0].lower_ in STANCE_PREFIXES and span[1].text == "-")
+    # the shape first: most names are capitalised, and need no look at the text's casing or their words
+    return shaped and casing(span.doc).names_capitalised and not any(token.lower_ in INSTITUTION_WORDS
+                                                                     for token in span)
 
 
 def names_a_product(span: Span, cls: EntityClass) -> bool:
