@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from kg.data.words import ner_class
 from kg.extraction.coref import find_links
-from kg.extraction.document import analyse, document_mentions
+from kg.extraction.document import analysed
 from kg.extraction.spans import MentionSpan
 from kg.extraction.titles import TITLE_WORDS
 from kg.extraction.verbs import VerbFrame, verb_frames
@@ -157,10 +157,10 @@ def explain(document: Document, doc: Doc) -> Explanation:
     that read the doc adds or decides), shows each entity with the class its node gets (a place the
     gazetteer knows is a Country or a City), and the relations the graph states.
     """
-    rules = analyse(document, doc)
+    rules, mention_spans = analysed(document, doc)
     analysis = document_analysis(document, doc, rules)
     kept = {mention.id: mention for mention in analysis.mentions}
-    found_spans = [item._replace(mention=kept[item.mention.id]) for item in document_mentions(doc)
+    found_spans = [item._replace(mention=kept[item.mention.id]) for item in mention_spans
                    if item.mention.id in kept]
     spans = {item.mention.id: item for item in found_spans}
     relations = [relation for relation in analysis.relations if relation.subject in spans and relation.object in spans]

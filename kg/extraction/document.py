@@ -14,6 +14,11 @@ from kg.nlp import quick_span_roots, sentences, text_of
 
 def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
     """Mentions and relations of one parsed document: a pure function of its input."""
+    return analysed(document, doc)[0]
+
+
+def analysed(document: Document, doc: Doc) -> tuple[DocumentAnalysis, list[MentionSpan]]:
+    """:func:`analyse`, with the mentions' spans it read them from (what ``kg explain`` shows)."""
     quick_span_roots(doc)
     mention_spans = document_mentions(doc)
     text = text_of(doc)
@@ -27,7 +32,7 @@ def analyse(document: Document, doc: Doc) -> DocumentAnalysis:
         sentences=found_sentences,
         mentions=tuple(item.mention for item in mention_spans),
         relations=tuple(extract_relations(doc, mention_spans)),
-    )
+    ), mention_spans
 
 
 def document_mentions(doc: Doc) -> list[MentionSpan]:
