@@ -128,11 +128,11 @@ class PatternRuler:
     def parsed_matches(self, doc: Doc) -> DocMatches:
         """The matches of the patterns class rows use, with the doc's token index for the rest."""
         index = self.token_index(doc)
-        return DocMatches(self, self._matches(index, self._split()[0]), index)
+        return DocMatches(self, self.matches_of(index, self._split()[0]), index)
 
     def match(self, doc: Doc) -> list[PatternMatch]:
         """Every match of every row, in row order, then text order."""
-        return self._matches(self.token_index(doc), list(self._compiled.values()))
+        return self.matches_of(self.token_index(doc), list(self._compiled.values()))
 
     def token_index(self, doc: Doc) -> TokenIndex:
         """The doc's tokens indexed by the values the patterns look them up by."""
@@ -160,7 +160,7 @@ class PatternRuler:
                              [pattern for pattern, used in zip(patterns, of_class, strict=True) if not used])
         return self._by_kind
 
-    def _matches(self, index: TokenIndex, patterns: list[Compiled],
+    def matches_of(self, index: TokenIndex, patterns: list[Compiled],
                  filters: Callable[[tuple[int, ...]], dict[str, Callable[[int], bool]]] | None = None,
                  ) -> list[PatternMatch]:
         """The matches of ``patterns``, in row order, then text order; ``filters`` gives a dependency
@@ -227,7 +227,7 @@ class DocMatches:
         (a pattern a class row shares), and the rest, matched now, where their mentions can be."""
         rows = self.rows
         found = [match for match in self.matches if any(isinstance(rows[number], RelationRow) for number in match.rows)]
-        found += self.ruler._matches(self.tokens, self.ruler.relation_patterns(),
+        found += self.ruler.matches_of(self.tokens, self.ruler.relation_patterns(),
                                      lambda numbers: {node: _any_row_can(index, guards)
                                                       for node, guards in self.ruler.guarded_nodes(numbers).items()})
         found.sort(key=attrgetter("rows"))
