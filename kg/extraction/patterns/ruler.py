@@ -141,10 +141,10 @@ class PatternRuler:
         return TokenIndex(doc, self._wanted)
 
     def guarded_nodes(self, numbers: tuple[int, ...]) -> dict[str, list[list[Guard]]]:
-        """:func:`guarded_nodes` of the rows that share a pattern, worked out once per pattern."""
+        """:func:`nodes_guarded_in` the rows that share a pattern, worked out once per pattern."""
         found = self._guarded.get(numbers)
         if found is None:
-            found = self._guarded[numbers] = guarded_nodes([self.rows[number] for number in numbers])
+            found = self._guarded[numbers] = nodes_guarded_in([self.rows[number] for number in numbers])
         return found
 
     def relation_patterns(self) -> list[Compiled]:
@@ -161,8 +161,8 @@ class PatternRuler:
         return self._by_kind
 
     def matches_of(self, index: TokenIndex, patterns: list[Compiled],
-                 filters: Callable[[tuple[int, ...]], dict[str, Callable[[int], bool]]] | None = None,
-                 ) -> list[PatternMatch]:
+                   filters: Callable[[tuple[int, ...]], dict[str, Callable[[int], bool]]] | None = None,
+                   ) -> list[PatternMatch]:
         """The matches of ``patterns``, in row order, then text order; ``filters`` gives a dependency
         pattern's node filters (by node) from its rows' numbers."""
         found: list[PatternMatch] = []
@@ -228,8 +228,8 @@ class DocMatches:
         rows = self.rows
         found = [match for match in self.matches if any(isinstance(rows[number], RelationRow) for number in match.rows)]
         found += self.ruler.matches_of(self.tokens, self.ruler.relation_patterns(),
-                                     lambda numbers: {node: _any_row_can(index, guards)
-                                                      for node, guards in self.ruler.guarded_nodes(numbers).items()})
+                                       lambda numbers: {node: _any_row_can(index, guards)
+                                                        for node, guards in self.ruler.guarded_nodes(numbers).items()})
         found.sort(key=attrgetter("rows"))
         return found
 
@@ -282,7 +282,7 @@ def pattern_relations(index: MentionIndex) -> Iterator[RelationMention]:
             yield from _row_relations(index, row, MatchContext(index, match.tokens))
 
 
-def guarded_nodes(rows: list[Row]) -> dict[str, list[list[Guard]]]:
+def nodes_guarded_in(rows: list[Row]) -> dict[str, list[list[Guard]]]:
     """The nodes of a pattern every one of its (relation) rows reads through a finder with a guard,
     each with the guards of each row there: a token where no row's guards all hold makes a match
     that states nothing (the subject's guard drops it, or the object's finder finds none)."""
