@@ -102,11 +102,9 @@ def _source_lines(doc: Doc) -> list[Span]:
     seen: set[int] = set()
     numbers = sentence_numbers(doc)
     for token in tokens_among(doc, IN_WORD):
-        if numbers[token.i] in seen or token.i + 1 >= len(doc) or not doc[token.i + 1].is_title:
-            continue  # (a source line's "in" is followed by a capitalised language: see is_source_line)
-        sentence = sentences(doc)[numbers[token.i]]
-        if not is_source_line(doc[sentence.start:token.i]):
+        if numbers[token.i] in seen or not _source_line_before(doc, token.i):
             continue
+        sentence = sentences(doc)[numbers[token.i]]
         seen.add(numbers[token.i])
         start = token.i
         while start > sentence.start and not FBIS_NUMBER.fullmatch(doc[start - 1].text) and (
@@ -224,8 +222,12 @@ def _dateline_cities(doc: Doc, labelled: set[int]) -> list[Span]:
 
 def is_source_line(name: Span) -> bool:
     """True for a broadcaster or paper named in a monitoring service's source line: "... in Spanish 1402 GMT"."""
-    doc = name.doc
-    end = name.end
+    return _source_line_before(name.doc, name.end)
+
+
+def _source_line_before(doc: Doc, end: int) -> bool:
+    """True when the tokens from ``end`` on read as a source line's tail: "in", then a language
+    ("in Spanish"), or a capitalised word with "GMT" soon after."""
     if end + 1 >= len(doc) or doc[end].lower_ != "in" or not doc[end + 1].is_title:
         return False
     language = doc[end + 1]
