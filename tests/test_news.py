@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
@@ -19,7 +20,7 @@ import pytest
 from kg.errors import ModelError
 from kg.learn.classifier import CONFIG_FILE, WEIGHTS_FILE
 from kg.learn.news import FORMAT, LEARNED_RULE, is_news_model, load_news_model
-from kg.learn.newstrain import folds
+from kg.learn.newstrain import SAYS_CAP, folds
 from kg.model import DocumentAnalysis
 from kg.nlp import model_name
 from kg.options import (
@@ -136,6 +137,27 @@ def test_cross_validation_folds_split_by_article() -> None:
     assert found == folds(96, 5, seed=0) and found != folds(96, 5, seed=1)
 
 
+def test_the_checks_labels_say_which_of_the_rules_statements_the_annotations_hold(tmp_path: Path) -> None:
+    from kg.extraction.document import analyse
+    from kg.learn.newsfacts import read_news_facts
+    from kg.learn.newsstatements import RIGHT, WRONG, checked_statements
+    from kg.learn.newstrain import gold_check_labels
+    from kg.nlp import load_pipeline
+
+    [article], _ = read_news_facts(news_folder(tmp_path / "one", 0, 1))
+    checked = checked_statements(analyse(article.document, load_pipeline()(article.document.text)))
+    labels = {(statement.subject.name, relation, statement.object.name): label
+              for (statement, relation), label in zip(checked, gold_check_labels(article, checked), strict=True)}
+    assert labels[("Anna Berg", "leads", "Acme Corp")] == RIGHT  # annotated
+    assert labels[("Tom Hale", "supports", "Anna Berg")] == RIGHT
+    assert labels[("Anna Berg", "holdsRole", "chief executive")] == WRONG  # the made-up gold has no roles
+    capped = replace(article, facts=article.facts + tuple(replace(article.facts[0], relation="says")
+                                                          for _ in range(SAYS_CAP)))
+    said = [relation for _, relation in checked]
+    assert [label for label, relation in zip(gold_check_labels(capped, checked), said, strict=True)
+            if relation == "says"] == [None] * said.count("says")  # past the cap, an unannotated says is not wrong
+
+
 def test_kg_train_writes_a_news_model_that_builds(trained: tuple[Path, Path, Path], tmp_path: Path) -> None:
     model, _, dev = trained
     meta = json.loads((model / TRAINED_MODEL_META).read_text("utf-8"))
@@ -154,8 +176,10 @@ def test_the_same_data_and_seed_give_the_same_weights(trained: tuple[Path, Path,
     again = tmp_path / "again"
     subprocess.run([*KG, "train", "--data", str(train), "--dev", str(dev), "--out", str(again), "-q"], check=True,
                    capture_output=True)
-    for name in (WEIGHTS_FILE, CONFIG_FILE):
-        assert (again / "classifier" / name).read_bytes() == (model / "classifier" / name).read_bytes()
+    for part in ("classifier", "entities", "statements"):
+        assert (again / part).is_dir() == (model / part).is_dir()
+        for name in (WEIGHTS_FILE, CONFIG_FILE) if (model / part).is_dir() else ():
+            assert (again / part / name).read_bytes() == (model / part / name).read_bytes()
 
 
 def test_bad_annotations_train_nothing_and_leave_the_old_model(trained: tuple[Path, Path, Path],
@@ -239,3 +263,22 @@ def test_kg_explain_shows_what_the_news_model_weighs() -> None:
     [rules_only] = explain_documents([text_document("Blinken is a citizen of the United States.")],
                                      nlp=load_pipeline(SPACY_MODEL))
     assert not any(sentence.learned for sentence in rules_only.sentences)
+
+
+def test_kg_explain_shows_the_rules_statements_the_check_takes_out_and_a_build_leaves_them_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.explain import explain_documents
+    from kg.nlp import load_pipeline
+    from kg.pipeline import build
+    from kg.read import text_document
+
+    text = "CBS News reported, citing Harvard University data, there were over 1,000 deaths on Wednesday."
+    [found] = explain_documents([text_document(text)], nlp=load_pipeline(NEWS_MODEL))
+    [note] = [note for sentence in found.sentences for note in sentence.learned
+              if (note.head, note.tail) == ("CBS News", "Harvard University")]
+    assert note.rules == ("says taken out by the check",) and not note.kept
+    (tmp_path / "story.txt").write_text(text, "utf-8")
+    monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
+    for model, says in ((None, False), (SPACY_MODEL, True)):  # the default (the news model), the rules alone
+        [graph] = build([tmp_path / "story.txt"], out_dir=tmp_path / str(model), model=model, html=False).written
+        assert ("kg:says" in graph.read_text("utf-8")) == says

@@ -107,7 +107,7 @@ def train_command(
                                 seed=seed, ner=NER_DEFAULT if ner is None else ner, report=progress)
         precision, recall, f1 = news.scores
         lines = [f"model: {out}", f"facts, 5-fold cross-validation: P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
-                 f"(penalty {news.penalty}, add at {news.thresholds.add})"]
+                 f"(penalty {news.penalty}, add at {news.thresholds.add}, keep at {news.thresholds.keep})"]
         if news.dev_scores is not None:
             lines.append("facts on dev: P {:.3f}  R {:.3f}  F1 {:.3f}".format(*news.dev_scores))
         print("\n".join([*lines, f"trained in {news.seconds:.0f} s"]))

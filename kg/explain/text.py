@@ -355,23 +355,29 @@ def render_path(a: Token, b: Token, a_text: str | None = None, b_text: str | Non
 
 def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
                 relations: list[RelationMention]) -> list[tuple[int, LearnedNote]]:
-    """The news model's view (:mod:`kg.learn.news`), after its entity decisions as in a build:
+    """The news model's view (:mod:`kg.learn.news`), after its entity decisions and its check of
+    the rules' statements, as in a build:
     each pair it weighs whose likeliest relation is at least :data:`NEWS_NOTE_FLOOR` likely or
     that the rules relate, by sentence."""
-    from kg.learn.news import document_features, entities_decided, load_news_model, statements
+    from kg.learn.news import document_features, entities_decided, load_news_model, statements_checked
+    from kg.learn.newsstatements import statements
 
     model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
     analysis = entities_decided(DocumentAnalysis(document, (), tuple(mentions), tuple(relations)), doc, model)
     found, features = document_features(analysis, doc)
     if not found:
         return []
+    kept = {id(relation) for relation in statements_checked(analysis, found, features, model).relations}
     stated: dict[tuple[str, str], set[str]] = {}  # what the rules state between two names, either way round
     for statement in statements(analysis):
         said = ("NEG_" if statement.relation.factuality == Factuality.NEGATED else "") + statement.predicate
+        if id(statement.relation) not in kept:
+            said += " taken out by the check"
         stated.setdefault((statement.subject.name, statement.object.name), set()).add(said)
         stated.setdefault((statement.object.name, statement.subject.name), set()).add(f"{said} (the other way)")
+    keep = model.thresholds.keep if model.statements is not None else 0.0
     header = (f"news model: the pairs it weighs (it adds a relation at {model.thresholds.add:.2f} or more; "
-              f"the rules' own stand)")
+              + (f"it keeps the rules' own at {keep:.2f} or more)" if keep > 0 else "the rules' own stand)"))
     notes = []
     for candidate, row in zip(found, model.classifier.probabilities(features), strict=True):
         ranked = sorted(((float(p), label) for p, label in zip(row, model.classifier.classes, strict=True)

@@ -12,7 +12,8 @@ whether a side is a pronoun or inside a quotation, negation and attribution cues
 article the sentence stands. A multinomial logistic regression (:mod:`kg.learn.classifier`) gives
 each pair a probability for each relation of the guidelines; every relation at or above the
 threshold that the rules did not state is added (rule ``learned``, its probability as
-confidence); the rules' own statements stand (see :data:`kg.learn.newstrain.GRID`).
+confidence). The rules' own statements stand unless the model's check of them
+(:mod:`kg.learn.newsstatements`) finds one less likely right than its ``keep`` threshold.
 
 Everything the model needs at run time is small and readable: ``classifier/`` (JSON and
 ``weights.npy``) and ``kg-model.json``, beside the base spaCy pipeline it was trained with,
@@ -29,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy
 from spacy.tokens import Doc, Span, Token
@@ -39,15 +40,17 @@ from kg.learn.classifier import NO_RELATION, PairClassifier
 from kg.learn.features import FEATURES_VERSION, RuleView, mention_tokens, pair_features, rule_view
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
 from kg.learn.newsfacts import SYMMETRIC, NewsArticle, gold_to_predicate, predicate_to_gold
+from kg.learn.newsstatements import checked_statements, referent, statement_features, statements, with_checks
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
 from kg.nlp import quotations, sentence_numbers, sentence_of
 from kg.options import TRAINED_MODEL_META, news_model_base
-from kg.resolution.predicates import fits, predicate_of
+from kg.resolution.predicates import fits
 
 #: What ``kg-model.json`` says a news model is.
 FORMAT = "kg-news-model/1"
 CLASSIFIER_DIR = "classifier"
 ENTITIES_DIR = "entities"
+STATEMENTS_DIR = "statements"
 #: The rule name of the model's relations in a graph (``kg:rule``).
 LEARNED_RULE = "learned"
 #: Pairs further apart in one sentence than this many tokens are not candidates: the cost of a
@@ -82,6 +85,7 @@ class NewsModel:
     meta: dict[str, Any]
     classifier: PairClassifier
     entities: PairClassifier | None = None
+    statements: PairClassifier | None = None  # the check of the rules' statements (:mod:`kg.learn.newsstatements`)
 
     @property
     def entity_thresholds(self) -> EntityThresholds:
@@ -90,7 +94,8 @@ class NewsModel:
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(float(self.meta["thresholds"]["add"]))
+        given = self.meta["thresholds"]
+        return Thresholds(float(given["add"]), float(given.get("keep", 0.0)))
 
     @property
     def base(self) -> str:
@@ -119,19 +124,12 @@ def load_news_model(directory: str) -> NewsModel:
         warnings.warn(f"{path} was trained with another feature set than this kg makes: its relations may be "
                       f"worse until it is trained again (kg train)", stacklevel=2)
     entities = PairClassifier.load(path / ENTITIES_DIR) if (path / ENTITIES_DIR).is_dir() else None
-    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities)
+    checks = PairClassifier.load(path / STATEMENTS_DIR) if (path / STATEMENTS_DIR).is_dir() else None
+    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities, checks)
 
 
 #: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
 NEWS_FEATURES_VERSION = 1
-
-
-def referent(mention: Mention, by_id: dict[str, Mention]) -> Mention:
-    """The named mention a pronoun or description stands for (itself for a name)."""
-    seen = 0
-    while mention.antecedent is not None and mention.antecedent in by_id and seen < 10:
-        mention, seen = by_id[mention.antecedent], seen + 1
-    return mention
 
 
 def proposed_roles(analysis: DocumentAnalysis, doc: Doc) -> list[tuple[Mention, Mention, str]]:
@@ -282,14 +280,35 @@ def gold_labels(article: NewsArticle, analysis: DocumentAnalysis, found: Sequenc
 
 
 def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
-    """The analysis with the model's entity decisions (:mod:`kg.learn.newsentities`) made, then
-    its relations added and the rules' it rejects taken out."""
+    """The analysis with the model's entity decisions (:mod:`kg.learn.newsentities`) made, the
+    rules' statements its check finds wrong taken out (:mod:`kg.learn.newsstatements`), then its
+    own relations added."""
     analysis = entities_decided(analysis, doc, model)
     found, features = document_features(analysis, doc)
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
+    analysis = statements_checked(analysis, found, features, model)
     return with_decisions(analysis, found, model.classifier.probabilities(features), model.classifier,
                           model.thresholds)
+
+
+def statements_checked(analysis: DocumentAnalysis, found: Sequence[Candidate], features: Sequence[set[str]],
+                       model: NewsModel) -> DocumentAnalysis:
+    """The analysis without the rules' statements the model's check finds wrong (none without a check)."""
+    if model.statements is None or model.thresholds.keep <= 0:
+        return analysis
+    checked = checked_statements(analysis)
+    if not checked:
+        return analysis
+    rows = statement_features(checked, pair_features_by_mentions(found, features))
+    return with_checks(analysis, checked, model.statements.probabilities(rows), model.statements,
+                       model.thresholds.keep)
+
+
+def pair_features_by_mentions(found: Sequence[Candidate], features: Sequence[set[str]]
+                              ) -> dict[tuple[str, str], set[str]]:
+    """Each candidate's features by its two mentions' ids (head, tail)."""
+    return {(candidate.head.id, candidate.tail.id): row for candidate, row in zip(found, features, strict=True)}
 
 
 def entities_decided(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> DocumentAnalysis:
@@ -305,9 +324,11 @@ def entities_decided(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """How sure the model must be to state a relation the rules did not (``add``)."""
+    """How sure the model must be to state a relation the rules did not (``add``), and how likely
+    right the check must find a statement of the rules to keep it (``keep``; 0 keeps them all)."""
 
     add: float
+    keep: float = 0.0
 
 
 def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], probabilities: numpy.ndarray,
@@ -328,7 +349,7 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
             if key not in wanted or wanted[key][1] < probability:
                 wanted[key] = (candidate, probability)
     by_rules = statements(analysis)
-    kept = [statement.relation for statement in by_rules]  # the rules' statements stand
+    kept = [statement.relation for statement in by_rules]  # the rules' statements the check kept stand
     added: list[Mention] = []
     stated: set[tuple[str, str, str]] = set()
     for statement in by_rules:
@@ -363,31 +384,6 @@ def _factuality(candidate: Candidate, analysis: DocumentAnalysis) -> Factuality:
         if {relation.subject, relation.object} == {candidate.head.id, candidate.tail.id}:
             return relation.factuality
     return Factuality.ASSERTED
-
-
-class Statement(NamedTuple):
-    """One of the rules' relations as the graph will state it: its predicate, now that both sides'
-    classes are known, between the names its two sides stand for (turned round where the predicate
-    reads the other way)."""
-
-    relation: RelationMention
-    predicate: str
-    subject: Mention
-    object: Mention
-
-
-def statements(analysis: DocumentAnalysis) -> list[Statement]:
-    """The analysis's relations as statements (:class:`Statement`)."""
-    by_id = {mention.id: mention for mention in analysis.mentions}
-    found = []
-    for relation in analysis.relations:
-        subject, obj = by_id.get(relation.subject), by_id.get(relation.object)
-        if subject is None or obj is None:
-            continue
-        predicate, swap = predicate_of(relation.verb, relation.predicate, subject.cls, obj.cls)
-        rs, ro = referent(subject, by_id), referent(obj, by_id)
-        found.append(Statement(relation, predicate, *((ro, rs) if swap else (rs, ro))))
-    return found
 
 
 def _stated(analysis: DocumentAnalysis) -> dict[tuple[str, str], list[str]]:

@@ -35,10 +35,12 @@ from kg.learn.news import (
     ENTITIES_DIR,
     FORMAT,
     NEWS_FEATURES_VERSION,
+    STATEMENTS_DIR,
     Candidate,
     Thresholds,
     document_features,
     gold_labels,
+    pair_features_by_mentions,
     with_decisions,
 )
 from kg.learn.newsentities import (
@@ -50,6 +52,8 @@ from kg.learn.newsentities import (
 )
 from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, predicate_to_gold, read_news_facts
 from kg.learn.newsner import save_news_ner, train_news_ner, with_news_ner
+from kg.learn.newsstatements import CLASSES as CHECK_CLASSES
+from kg.learn.newsstatements import RIGHT, WRONG, Statement, checked_statements, statement_features, with_checks
 from kg.learn.train import _rounded, _staged
 from kg.model import DocumentAnalysis
 from kg.nlp import assemble_pipeline
@@ -57,11 +61,14 @@ from kg.options import NEWS_MODEL_NER, TRAINED_MODEL_META
 
 #: Penalties tried (L2: |W|²/2c) and thresholds swept; ties go to the first listed.
 PENALTIES = (0.3, 0.1, 1.0)
-#: The model only adds: the rules' own statements all stand. Letting it take them out gained
-#: nothing in cross-validation over the 96 train articles (F1 0.476-0.480 against 0.480) and took
-#: out right statements of relations it has few examples of (visits: 47).
+#: The pair classifier only adds: letting it take the rules' statements out gained nothing in
+#: cross-validation over the 96 train articles (F1 0.476-0.480 against 0.480) and took out right
+#: statements of relations it has few examples of (visits: 47). The check of the rules' statements
+#: (:mod:`kg.learn.newsstatements`) takes them out instead, below ``keep`` (chosen after ``add``,
+#: from KEEPS, or 0: all kept).
 GRID = tuple(Thresholds(add) for add in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6))
-#: The rules alone: the model adds nothing (what a setting must beat on dev).
+KEEPS = (0.1, 0.15, 0.2, 0.25, 0.3)
+#: The rules alone: the model adds nothing and keeps all (what a setting must beat on dev).
 RULES_ALONE = Thresholds(1.01)
 #: How much lower than the rules alone a setting may score on dev and still be chosen (noise).
 DEV_TOLERANCE = 0.002
@@ -73,6 +80,9 @@ F1_TOLERANCE = 0.005
 #: at 0.5 the class right of cross-validation over train rose most, but dev's fell (0.931 to
 #: 0.928); at 0.7 dev's does not fall (0.932) and train's still rises.
 ENTITY_PENALTY = 1.0
+#: The check's penalty: in cross-validation over train, 1.0 gave the same F1 as 0.3 at a little
+#: more precision.
+CHECK_PENALTY = 1.0
 DROPS = (0.5, 0.6, 0.7, 0.8, 0.9)
 MOST_LOST = 0.02
 CHANGE = 0.7
@@ -102,6 +112,9 @@ class Parsed:
     labels: list[list[str]]
     entity_features: list[set[str]]
     entity_labels: list[str | None]
+    checked: list[tuple[Statement, str]]  # the rules' statements the check decides on
+    check_features: list[set[str]]
+    check_labels: list[str | None]
 
 
 def parse_articles(articles: Sequence[NewsArticle], nlp: Language) -> list[Parsed]:
@@ -113,9 +126,45 @@ def parse_articles(articles: Sequence[NewsArticle], nlp: Language) -> list[Parse
         analysis = analyse(article.document, doc)
         found, features = document_features(analysis, doc)
         entities, entity_rows = document_entity_features(analysis, doc)
+        checked = checked_statements(analysis)
         parsed.append(Parsed(article, analysis, found, features, gold_labels(article, analysis, found),
-                             entity_rows, gold_entity_labels(article, entities)))
+                             entity_rows, gold_entity_labels(article, entities), checked,
+                             statement_features(checked, pair_features_by_mentions(found, features)),
+                             gold_check_labels(article, checked)))
     return parsed
+
+
+def gold_check_labels(article: NewsArticle, checked: Sequence[tuple[Statement, str]]) -> list[str | None]:
+    """Each statement's label for the check: right when the article's facts hold it (its two
+    names, either way round for a symmetric relation), wrong when not, and None for a ``says``
+    in an article whose says the guidelines capped (unannotated there is not wrong)."""
+    from kg.learn.news import _gold_ids, _gold_names
+
+    names = _gold_names(article)
+    facts = {(fact.subject, fact.relation, fact.object) for fact in article.facts}
+    capped = sum(fact.relation == "says" for fact in article.facts) >= SAYS_CAP
+    labels: list[str | None] = []
+    for statement, relation in checked:
+        if capped and relation == "says":
+            labels.append(None)
+            continue
+        heads, tails = _gold_ids(statement.subject, article, names), _gold_ids(statement.object, article, names)
+        right = any((h, relation, t) in facts or (relation in SYMMETRIC and (t, relation, h) in facts)
+                    for h in heads for t in tails)
+        labels.append(RIGHT if right else WRONG)
+    return labels
+
+
+def fit_check(parsed: Sequence[Parsed]) -> PairClassifier | None:
+    """The check of the rules' statements fitted on the parsed articles' (None when the rules
+    stated nothing of the guidelines' relations, or nothing of one kind to learn from)."""
+    rows = [(features, label) for item in parsed
+            for features, label in zip(item.check_features, item.check_labels, strict=True) if label is not None]
+    if len({label for _, label in rows}) < len(CHECK_CLASSES):
+        return None
+    kept, weights = fit([features for features, _ in rows], [label for _, label in rows], CHECK_CLASSES,
+                        c=CHECK_PENALTY)
+    return PairClassifier(CHECK_CLASSES, kept, {RIGHT: frozenset()}, 0.5, weights)
 
 
 def fit_entity_classifier(parsed: Sequence[Parsed]) -> PairClassifier:
@@ -183,17 +232,22 @@ def fit_classifier(parsed: Sequence[Parsed], penalty: float, threshold: float = 
                           threshold, weights)
 
 
-def fact_scores(parsed: Sequence[Parsed], classifier: PairClassifier,
+def fact_scores(parsed: Sequence[Parsed], classifier: PairClassifier, check: PairClassifier | None,
                 grid: Sequence[Thresholds]) -> numpy.ndarray:
-    """For each pair of thresholds: the facts the model gets right, states, and the gold facts, over
-    the articles' named entities (a fact once per article, however many sentences state it)."""
+    """For each setting of the thresholds: the facts the model gets right, states, and the gold
+    facts, over the articles' named entities (a fact once per article, however many sentences
+    state it)."""
     gold_total = sum(len(item.article.facts) for item in parsed)
     probabilities = [classifier.probabilities(item.features) if item.features else numpy.zeros((0, 0))
                      for item in parsed]
+    checks = [check.probabilities(item.check_features) if check is not None and item.check_features
+              else numpy.zeros((0, 0)) for item in parsed]
     counts = numpy.zeros((len(grid), 3))
     for row, thresholds in enumerate(grid):
-        for item, found in zip(parsed, probabilities, strict=True):
-            after = with_decisions(item.analysis, item.candidates, found, classifier, thresholds)
+        for item, found, checked in zip(parsed, probabilities, checks, strict=True):
+            analysis = item.analysis if check is None else with_checks(item.analysis, item.checked, checked, check,
+                                                                        thresholds.keep)
+            after = with_decisions(analysis, item.candidates, found, classifier, thresholds)
             right, stated = _statement_counts(item, after)
             counts[row] += (right, stated, 0)
         counts[row, 2] = gold_total
@@ -208,37 +262,65 @@ def scores_of(counts: numpy.ndarray) -> tuple[float, float, float]:
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
 
 
+Tried = tuple[float, Thresholds, tuple[float, float, float], tuple[float, float, float] | None]
+
+
 def choose(train: Sequence[Parsed], dev: Sequence[Parsed] | None, seed: int, report: Callable[[str], None]
-           ) -> tuple[float, Thresholds, tuple[float, float, float], tuple[float, float, float] | None]:
-    """The penalty and thresholds with the best F1 in a cross-validation over train by article
-    (of those within :data:`F1_TOLERANCE` of it, the most precise); with dev, only among those
-    that score on dev no worse than the rules alone, within :data:`DEV_TOLERANCE`: a setting that
-    gains on one set and loses on the other is not a gain. Returns the penalty, the thresholds,
-    and the chosen setting's cross-validated and dev scores."""
+           ) -> Tried:
+    """The penalty and thresholds, chosen in two steps by a cross-validation over train by article
+    and, with dev, only among settings that score on dev no worse than the rules alone (within
+    :data:`DEV_TOLERANCE`: a setting that gains on one set and loses on the other is not a gain).
+    First the penalty and ``add``, the rules' statements all kept: the best F1 (of those within
+    :data:`F1_TOLERANCE` of it, the most precise). Then ``keep``, the check's threshold, at that
+    penalty and ``add``: the most precise of those whose F1 is no lower than the first step's (the
+    check is for precision, and may not cost F1). Chosen apart, the check cannot move the pair
+    classifier's settings to where its own noise favours them. Returns the penalty, the
+    thresholds, and the chosen setting's cross-validated and dev scores."""
     if len(train) < FOLDS:
         raise InputError(f"a news model needs at least {FOLDS} annotated articles (it chooses by {FOLDS}-fold "
                          f"cross-validation); the data has {len(train)}")
-    grid = (*GRID, RULES_ALONE)
-    tried: list[tuple[float, Thresholds, tuple[float, float, float], tuple[float, float, float] | None]] = []
+    held_out = folds(len(train), FOLDS, seed)
+    tried: list[Tried] = []
     for penalty in PENALTIES:
-        pooled = numpy.zeros((len(grid), 3))
-        for held in folds(len(train), FOLDS, seed):
-            fold_train = [item for n, item in enumerate(train) if n not in held]
-            fold_test = [item for n, item in enumerate(train) if n in held]
-            pooled += fact_scores(fold_test, fit_classifier(fold_train, penalty), grid)
-        on_dev = [scores_of(counts) for counts in fact_scores(dev, fit_classifier(train, penalty), grid)] \
-            if dev is not None else [None] * len(grid)
-        floor = on_dev[-1][2] - DEV_TOLERANCE if on_dev[-1] is not None else 0.0
-        tried.extend((penalty, thresholds, scores_of(counts), dev_scores)
-                     for thresholds, counts, dev_scores in zip(grid, pooled, on_dev, strict=True)
-                     if dev_scores is None or dev_scores[2] >= floor)
+        tried += _settings_tried(train, dev, held_out, penalty, (*GRID, RULES_ALONE), checked=False)
         top = max(tried, key=lambda item: item[2][2])
         report(f"penalty {penalty}: best cross-validated F1 so far {top[2][2]:.3f} (penalty {top[0]}, add at "
-               f"{top[1].add}" + (f"; dev F1 {top[3][2]:.3f}, the rules alone {on_dev[-1][2]:.3f}" if top[3] and
-                                  on_dev[-1] else "") + ")")
-    best_f1 = max(item[2][2] for item in tried)
-    # the first most precise of those about as good as the best: ties go to the earlier penalty and grid point
-    return max((item for item in tried if item[2][2] >= best_f1 - F1_TOLERANCE), key=lambda item: item[2][0])
+               f"{top[1].add}" + (f"; dev F1 {top[3][2]:.3f}" if top[3] else "") + ")")
+    chosen = _most_precise(tried, max(item[2][2] for item in tried))
+    penalty, add = chosen[0], chosen[1].add
+    with_keep = _settings_tried(train, dev, held_out, penalty, [Thresholds(add, keep) for keep in KEEPS],
+                                checked=True)
+    best = _most_precise([chosen, *with_keep], chosen[2][2], tolerance=0.0)
+    report(f"the check: keep at {best[1].keep} (cross-validated P {best[2][0]:.3f} F1 {best[2][2]:.3f}, against "
+           f"P {chosen[2][0]:.3f} F1 {chosen[2][2]:.3f} keeping all)")
+    return best
+
+
+def _settings_tried(train: Sequence[Parsed], dev: Sequence[Parsed] | None, held_out: list[set[int]], penalty: float,
+                    grid: Sequence[Thresholds], *, checked: bool) -> list[Tried]:
+    """Each setting of ``grid`` at ``penalty`` with its cross-validated and dev scores, those that
+    score on dev under the rules alone (within :data:`DEV_TOLERANCE`) left out; with ``checked``,
+    the check of the rules' statements is fitted beside the pair classifier."""
+    pooled = numpy.zeros((len(grid), 3))
+    for held in held_out:
+        fold_train = [item for n, item in enumerate(train) if n not in held]
+        fold_test = [item for n, item in enumerate(train) if n in held]
+        pooled += fact_scores(fold_test, fit_classifier(fold_train, penalty),
+                              fit_check(fold_train) if checked else None, grid)
+    if dev is None:
+        return [(penalty, thresholds, scores_of(counts), None) for thresholds, counts in zip(grid, pooled, strict=True)]
+    on_dev = fact_scores(dev, fit_classifier(train, penalty), fit_check(train) if checked else None,
+                         (*grid, RULES_ALONE))
+    floor = scores_of(on_dev[-1])[2] - DEV_TOLERANCE
+    return [(penalty, thresholds, scores_of(counts), scores_of(dev_counts))
+            for thresholds, counts, dev_counts in zip(grid, pooled, on_dev[:-1], strict=True)
+            if scores_of(dev_counts)[2] >= floor]
+
+
+def _most_precise(tried: Sequence[Tried], f1: float, tolerance: float = F1_TOLERANCE) -> Tried:
+    """The first most precise of the settings within ``tolerance`` of ``f1``: ties go to the
+    earlier penalty and grid point."""
+    return max((item for item in tried if item[2][2] >= f1 - tolerance), key=lambda item: item[2][0])
 
 
 def folds(count: int, number: int, seed: int) -> list[set[int]]:
@@ -289,6 +371,7 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
            f"({time.perf_counter() - started:.0f} s)")
     penalty, thresholds, scores, dev_scores = choose(train, dev, seed, report)
     classifier = fit_classifier(train, penalty, thresholds.add)
+    check = fit_check(train) if thresholds.keep > 0 else None
     entity_thresholds = choose_entity_thresholds(train, seed, report)
     entity_classifier = fit_entity_classifier(train)
     seconds = time.perf_counter() - started
@@ -296,7 +379,8 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
             "kg_version": version("kg"), "spacy_version": spacy.__version__, "base": base,
             "base_version": _base_version(base), "seed": seed, "trained": datetime.now(UTC).date().isoformat(),
             "seconds": round(seconds, 1), "penalty": penalty,
-            "thresholds": {"add": thresholds.add, "drop": entity_thresholds.drop,
+            "thresholds": {"add": thresholds.add, "keep": thresholds.keep if check is not None else 0.0,
+                           "drop": entity_thresholds.drop,
                            "change": entity_thresholds.change},
             "relations": sorted(set(classifier.classes) - {NO_RELATION}),
             "data": {"train": _described(train_folder, alignment),
@@ -311,6 +395,8 @@ def train_news_model(train_folder: Path, out: Path, *, dev_folder: Path | None =
             save_news_ner(nlp, staging / NEWS_MODEL_NER)
         classifier.save(staging / "classifier")
         entity_classifier.save(staging / ENTITIES_DIR)
+        if check is not None:
+            check.save(staging / STATEMENTS_DIR)
         (staging / TRAINED_MODEL_META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8")
         (staging / CARD_FILE).write_text(card(meta), "utf-8")
     report(f"written to {out}")
@@ -356,6 +442,8 @@ def card(meta: dict[str, Any]) -> str:
         *([f"- dev: {scores('dev')}"] if "dev" in meta else []),
         f"- entities taken out at a probability of no entity of {meta['thresholds']['drop']}, reclassed at "
         f"{meta['thresholds']['change']}",
+        *([f"- the rules' statements kept when the check finds them at least {meta['thresholds']['keep']} likely "
+           f"right"] if meta["thresholds"].get("keep") else []),
         *_ner_lines(meta.get("ner")), "",
         "## Licence and attribution", "",
         "The weights are learned from the articles and annotations above and carry their terms.",
@@ -377,7 +465,8 @@ def _ner_lines(ner: dict[str, Any] | None) -> list[str]:
 def _statement_counts(item: Parsed, analysis: DocumentAnalysis) -> tuple[int, int]:
     """Right and stated facts of one article after the model: a statement is (subject name,
     relation, object name) over referents, as the graph would state it."""
-    from kg.learn.news import _gold_ids, _gold_names, statements
+    from kg.learn.news import _gold_ids, _gold_names
+    from kg.learn.newsstatements import statements
 
     to_gold = predicate_to_gold()
     names = _gold_names(item.article)
