@@ -140,12 +140,12 @@ def test_cross_validation_folds_split_by_article() -> None:
 def test_the_checks_labels_say_which_of_the_rules_statements_the_annotations_hold(tmp_path: Path) -> None:
     from kg.extraction.document import analyse
     from kg.learn.newsfacts import read_news_facts
-    from kg.learn.newsstatements import RIGHT, WRONG, checked_statements
+    from kg.learn.newsstatements import RIGHT, WRONG, statements_to_check
     from kg.learn.newstrain import gold_check_labels
     from kg.nlp import load_pipeline
 
     [article], _ = read_news_facts(news_folder(tmp_path / "one", 0, 1))
-    checked = checked_statements(analyse(article.document, load_pipeline()(article.document.text)))
+    checked = statements_to_check(analyse(article.document, load_pipeline()(article.document.text)))
     labels = {(statement.subject.name, relation, statement.object.name): label
               for (statement, relation), label in zip(checked, gold_check_labels(article, checked), strict=True)}
     assert labels[("Anna Berg", "leads", "Acme Corp")] == RIGHT  # annotated
@@ -156,6 +156,45 @@ def test_the_checks_labels_say_which_of_the_rules_statements_the_annotations_hol
     said = [relation for _, relation in checked]
     assert [label for label, relation in zip(gold_check_labels(capped, checked), said, strict=True)
             if relation == "says"] == [None] * said.count("says")  # past the cap, an unannotated says is not wrong
+
+
+def test_training_scores_each_keep_with_the_check_and_keeps_all_when_it_costs_f1(tmp_path: Path) -> None:
+    from kg.learn.classifier import PairClassifier
+    from kg.learn.news import Thresholds
+    from kg.learn.newsfacts import read_news_facts
+    from kg.learn.newsstatements import CLASSES, RIGHT
+    from kg.learn.newstrain import _most_precise, fact_scores, fit_classifier, parse_articles
+    from kg.nlp import load_pipeline
+
+    articles, _ = read_news_facts(news_folder(tmp_path / "some", 0, 6))
+    parsed = parse_articles(articles, load_pipeline())
+    classifier = fit_classifier(parsed, 0.1)
+    doubting = numpy.zeros((1, len(CLASSES)))  # a check that finds every statement 0.1 likely right
+    doubting[0, CLASSES.index(RIGHT)] = -numpy.log(9)
+    check = PairClassifier(CLASSES, ("bias",), {RIGHT: frozenset()}, 0.5, doubting)
+    grid = [Thresholds(1.01), Thresholds(1.01, 0.05), Thresholds(1.01, 0.2)]
+    (kept_right, kept_stated, gold), (sure_right, sure_stated, _), (out_right, out_stated, _) = fact_scores(
+        parsed, classifier, check, grid)
+    assert kept_stated > 0 and (sure_right, sure_stated) == (kept_right, kept_stated)  # 0.1 >= 0.05: all stay
+    assert out_stated < kept_stated  # 0.1 < 0.2: the rules' statements in the guidelines' relations go
+    assert gold == sum(len(article.facts) for article in articles)
+    first, costly, precise = ((0.1, Thresholds(0.4), (0.70, 0.40, 0.50), None),
+                              (0.1, Thresholds(0.4, 0.2), (0.80, 0.30, 0.44), None),
+                              (0.1, Thresholds(0.4, 0.1), (0.74, 0.39, 0.51), None))
+    assert _most_precise([first, costly], 0.50, tolerance=0.0) is first  # precision may not cost F1
+    assert _most_precise([first, costly, precise], 0.50, tolerance=0.0) is precise
+
+
+def test_a_news_model_whose_check_is_missing_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "news"
+    shutil.copytree(NEWS_MODEL, copy)
+    assert load_news_model(str(copy)).keep > 0
+    shutil.rmtree(copy / "statements")
+    load_news_model.cache_clear()
+    with pytest.raises(ModelError, match="the check .* is missing"):
+        load_news_model(str(copy))
 
 
 def test_kg_train_writes_a_news_model_that_builds(trained: tuple[Path, Path, Path], tmp_path: Path) -> None:

@@ -12,10 +12,11 @@ from kg.learn.newsstatements import (
     CLASSES,
     RIGHT,
     Statement,
-    checked_statements,
+    rejected,
     statement_features,
     statements,
-    with_checks,
+    statements_to_check,
+    without_rejected,
 )
 from kg.model import DocumentAnalysis
 
@@ -34,16 +35,18 @@ def _said(checked: list[tuple[Statement, str]]) -> set[tuple[str, str, str]]:
 
 
 def test_the_check_decides_on_the_statements_in_the_guidelines_relations(analysis: DocumentAnalysis) -> None:
-    checked = checked_statements(analysis)
+    checked = statements_to_check(analysis)
     said = _said(checked)
     assert ("Anna Berg", "leads", "Acme Corp") in said and ("Carlos Diaz", "supports", "Anna Berg") in said
-    # each is one of the rules' statements, named by the guidelines' relation
-    assert len(checked) <= len(statements(analysis))
     assert {relation for _, relation in checked} <= {"holdsRole", "leads", "supports", "visits", "says"}
+    # a statement in a relation the guidelines do not annotate ("relatedTo") is not the check's to decide
+    open_ones = [statement for statement in statements(analysis) if statement.predicate == "relatedTo"]
+    assert open_ones and not {id(statement.relation) for statement in open_ones} & {
+        id(statement.relation) for statement, _ in checked}
 
 
 def test_a_statement_reads_its_pair_and_its_own_features(analysis: DocumentAnalysis) -> None:
-    checked = checked_statements(analysis)
+    checked = statements_to_check(analysis)
     pairs = {(statement.relation.subject, statement.relation.object): {"bw=of"} for statement, _ in checked}
     rows = statement_features(checked, pairs)
     for (statement, relation), row in zip(checked, rows, strict=True):
@@ -53,14 +56,19 @@ def test_a_statement_reads_its_pair_and_its_own_features(analysis: DocumentAnaly
 
 
 def test_statements_found_less_likely_right_than_keep_are_taken_out(analysis: DocumentAnalysis) -> None:
-    checked = checked_statements(analysis)
+    checked = statements_to_check(analysis)
     check = PairClassifier(CLASSES, ("bias",), {RIGHT: frozenset()}, 0.5, numpy.zeros((1, len(CLASSES))))
     right = CLASSES.index(RIGHT)
     doubted = [0.1 if relation == "supports" else 0.9 for _, relation in checked]
     probabilities = numpy.array([[1 - p, p] if right == 1 else [p, 1 - p] for p in doubted])
-    after = with_checks(analysis, checked, probabilities, check, keep=0.15)
-    assert ("Carlos Diaz", "supports", "Anna Berg") not in _said(checked_statements(after))
-    assert ("Anna Berg", "leads", "Acme Corp") in _said(checked_statements(after))
+    out = rejected(checked, probabilities, check, keep=0.15)
+    after = without_rejected(analysis, out)
+    assert ("Carlos Diaz", "supports", "Anna Berg") not in _said(statements_to_check(after))
+    assert ("Anna Berg", "leads", "Acme Corp") in _said(statements_to_check(after))
     assert len(after.relations) == len(analysis.relations) - doubted.count(0.1)
-    assert with_checks(analysis, checked, probabilities, check, keep=0.05) == analysis  # sure enough: all stay
-    assert with_checks(analysis, checked, probabilities, check, keep=0.0) is analysis  # 0 keeps them all
+    # the relations the check does not decide on (relatedTo) stay
+    open_ones = [statement.relation for statement in statements(analysis) if statement.predicate == "relatedTo"]
+    assert open_ones and all(relation in after.relations for relation in open_ones)
+    assert rejected(checked, probabilities, check, keep=0.05) == set()  # sure enough: all stay
+    assert rejected(checked, probabilities, check, keep=0.0) == set()  # 0 keeps them all
+    assert without_rejected(analysis, set()) is analysis

@@ -359,7 +359,7 @@ def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
     the rules' statements, as in a build:
     each pair it weighs whose likeliest relation is at least :data:`NEWS_NOTE_FLOOR` likely or
     that the rules relate, by sentence."""
-    from kg.learn.news import document_features, entities_decided, load_news_model, statements_checked
+    from kg.learn.news import document_features, entities_decided, load_news_model, rejected_by_check
     from kg.learn.newsstatements import statements
 
     model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
@@ -367,17 +367,17 @@ def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
     found, features = document_features(analysis, doc)
     if not found:
         return []
-    kept = {id(relation) for relation in statements_checked(analysis, found, features, model).relations}
+    taken_out = rejected_by_check(analysis, found, features, model)
     stated: dict[tuple[str, str], set[str]] = {}  # what the rules state between two names, either way round
     for statement in statements(analysis):
         said = ("NEG_" if statement.relation.factuality == Factuality.NEGATED else "") + statement.predicate
-        if id(statement.relation) not in kept:
+        if statement.relation in taken_out:
             said += " taken out by the check"
         stated.setdefault((statement.subject.name, statement.object.name), set()).add(said)
         stated.setdefault((statement.object.name, statement.subject.name), set()).add(f"{said} (the other way)")
-    keep = model.thresholds.keep if model.statements is not None else 0.0
     header = (f"news model: the pairs it weighs (it adds a relation at {model.thresholds.add:.2f} or more; "
-              + (f"it keeps the rules' own at {keep:.2f} or more)" if keep > 0 else "the rules' own stand)"))
+              + (f"it keeps the rules' own at {model.keep:.2f} or more)" if model.keep > 0
+                 else "the rules' own stand)"))
     notes = []
     for candidate, row in zip(found, model.classifier.probabilities(features), strict=True):
         ranked = sorted(((float(p), label) for p, label in zip(row, model.classifier.classes, strict=True)

@@ -15,10 +15,10 @@ threshold that the rules did not state is added (rule ``learned``, its probabili
 confidence). The rules' own statements stand unless the model's check of them
 (:mod:`kg.learn.newsstatements`) finds one less likely right than its ``keep`` threshold.
 
-Everything the model needs at run time is small and readable: ``classifier/`` (JSON and
-``weights.npy``) and ``kg-model.json``, beside the base spaCy pipeline it was trained with,
-which it names. kg ships one trained on 96 annotated Wikinews articles (``kg/data/models/news``),
-used by ``kg build`` unless ``--rules-only`` is given.
+Everything the model needs at run time is small and readable: ``classifier/``, ``entities/`` and
+``statements/`` (the check; each JSON and ``weights.npy``) and ``kg-model.json``, beside the base
+spaCy pipeline it was trained with, which it names. kg ships one trained on 96 annotated Wikinews
+articles (``kg/data/models/news``), used by ``kg build`` unless ``--rules-only`` is given.
 """
 
 from __future__ import annotations
@@ -40,7 +40,14 @@ from kg.learn.classifier import NO_RELATION, PairClassifier
 from kg.learn.features import FEATURES_VERSION, RuleView, mention_tokens, pair_features, rule_view
 from kg.learn.newsentities import EntityThresholds, document_entity_features, with_entity_decisions
 from kg.learn.newsfacts import SYMMETRIC, NewsArticle, gold_to_predicate, predicate_to_gold
-from kg.learn.newsstatements import checked_statements, referent, statement_features, statements, with_checks
+from kg.learn.newsstatements import (
+    referent,
+    rejected,
+    statement_features,
+    statements,
+    statements_to_check,
+    without_rejected,
+)
 from kg.model import DocumentAnalysis, EntityClass, Factuality, Mention, RelationMention, mention_id
 from kg.nlp import quotations, sentence_numbers, sentence_of
 from kg.options import TRAINED_MODEL_META, news_model_base
@@ -85,12 +92,17 @@ class NewsModel:
     meta: dict[str, Any]
     classifier: PairClassifier
     entities: PairClassifier | None = None
-    statements: PairClassifier | None = None  # the check of the rules' statements (:mod:`kg.learn.newsstatements`)
+    check: PairClassifier | None = None  # of the rules' statements (:mod:`kg.learn.newsstatements`)
 
     @property
     def entity_thresholds(self) -> EntityThresholds:
         given = self.meta["thresholds"]
         return EntityThresholds(float(given.get("drop", 1.01)), float(given.get("change", 1.01)))
+
+    @property
+    def keep(self) -> float:
+        """How likely right the check must find a statement of the rules to keep it (0: no check)."""
+        return self.thresholds.keep if self.check is not None else 0.0
 
     @property
     def thresholds(self) -> Thresholds:
@@ -124,8 +136,11 @@ def load_news_model(directory: str) -> NewsModel:
         warnings.warn(f"{path} was trained with another feature set than this kg makes: its relations may be "
                       f"worse until it is trained again (kg train)", stacklevel=2)
     entities = PairClassifier.load(path / ENTITIES_DIR) if (path / ENTITIES_DIR).is_dir() else None
-    checks = PairClassifier.load(path / STATEMENTS_DIR) if (path / STATEMENTS_DIR).is_dir() else None
-    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities, checks)
+    check = PairClassifier.load(path / STATEMENTS_DIR) if (path / STATEMENTS_DIR).is_dir() else None
+    if check is None and float(meta.get("thresholds", {}).get("keep", 0.0)) > 0:
+        raise ModelError(f"{path}: kg-model.json keeps the rules' statements at a threshold, but the check "
+                         f"({STATEMENTS_DIR}/) is missing: copy the whole model directory")
+    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities, check)
 
 
 #: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
@@ -285,24 +300,23 @@ def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> 
     own relations added."""
     analysis = entities_decided(analysis, doc, model)
     found, features = document_features(analysis, doc)
+    analysis = without_rejected(analysis, rejected_by_check(analysis, found, features, model))
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
-    analysis = statements_checked(analysis, found, features, model)
     return with_decisions(analysis, found, model.classifier.probabilities(features), model.classifier,
                           model.thresholds)
 
 
-def statements_checked(analysis: DocumentAnalysis, found: Sequence[Candidate], features: Sequence[set[str]],
-                       model: NewsModel) -> DocumentAnalysis:
-    """The analysis without the rules' statements the model's check finds wrong (none without a check)."""
-    if model.statements is None or model.thresholds.keep <= 0:
-        return analysis
-    checked = checked_statements(analysis)
+def rejected_by_check(analysis: DocumentAnalysis, found: Sequence[Candidate], features: Sequence[set[str]],
+                      model: NewsModel) -> set[RelationMention]:
+    """The rules' relations the model's check finds wrong (none without a check)."""
+    if model.check is None or model.keep <= 0:
+        return set()
+    checked = statements_to_check(analysis)
     if not checked:
-        return analysis
+        return set()
     rows = statement_features(checked, pair_features_by_mentions(found, features))
-    return with_checks(analysis, checked, model.statements.probabilities(rows), model.statements,
-                       model.thresholds.keep)
+    return rejected(checked, model.check.probabilities(rows), model.check, model.keep)
 
 
 def pair_features_by_mentions(found: Sequence[Candidate], features: Sequence[set[str]]
@@ -349,7 +363,7 @@ def with_decisions(analysis: DocumentAnalysis, found: Sequence[Candidate], proba
             if key not in wanted or wanted[key][1] < probability:
                 wanted[key] = (candidate, probability)
     by_rules = statements(analysis)
-    kept = [statement.relation for statement in by_rules]  # the rules' statements the check kept stand
+    kept = [statement.relation for statement in by_rules]  # the rules' statements (after the check, if any) stand
     added: list[Mention] = []
     stated: set[tuple[str, str, str]] = set()
     for statement in by_rules:
