@@ -137,10 +137,11 @@ def load_news_model(directory: str) -> NewsModel:
                       f"worse until it is trained again (kg train)", stacklevel=2)
     entities = PairClassifier.load(path / ENTITIES_DIR) if (path / ENTITIES_DIR).is_dir() else None
     check = PairClassifier.load(path / STATEMENTS_DIR) if (path / STATEMENTS_DIR).is_dir() else None
-    if check is None and float(meta.get("thresholds", {}).get("keep", 0.0)) > 0:
+    model = NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities, check)
+    if check is None and model.thresholds.keep > 0:
         raise ModelError(f"{path}: kg-model.json keeps the rules' statements at a threshold, but the check "
                          f"({STATEMENTS_DIR}/) is missing: copy the whole model directory")
-    return NewsModel(path, meta, PairClassifier.load(path / CLASSIFIER_DIR), entities, check)
+    return model
 
 
 #: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.

@@ -56,7 +56,7 @@ from kg.learn.newsentities import (
     document_entity_features,
     gold_entity_labels,
 )
-from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, predicate_to_gold, read_news_facts
+from kg.learn.newsfacts import SYMMETRIC, AlignmentReport, NewsArticle, read_news_facts
 from kg.learn.newsner import save_news_ner, train_news_ner, with_news_ner
 from kg.learn.newsstatements import CLASSES as CHECK_CLASSES
 from kg.learn.newsstatements import (
@@ -500,16 +500,12 @@ def _statement_counts(item: Parsed, analysis: DocumentAnalysis) -> tuple[int, in
     """Right and stated facts of one article after the model: a statement is (subject name,
     relation, object name) over referents, as the graph would state it."""
     from kg.learn.news import _gold_ids, _gold_names
-    from kg.learn.newsstatements import statements
 
-    to_gold = predicate_to_gold()
     names = _gold_names(item.article)
     stated: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
-    for statement in statements(analysis):
-        gold = to_gold.get(statement.predicate)
-        if gold is not None:
-            stated[(statement.subject.name, gold, statement.object.name)] = (
-                _gold_ids(statement.subject, item.article, names), _gold_ids(statement.object, item.article, names))
+    for statement, gold in statements_to_check(analysis):  # those in the guidelines' relations
+        stated[(statement.subject.name, gold, statement.object.name)] = (
+            _gold_ids(statement.subject, item.article, names), _gold_ids(statement.object, item.article, names))
     facts = _fact_keys(item.article)
     if _says_capped(item.article):
         stated = {key: value for key, value in stated.items() if key[1] != "says"}
