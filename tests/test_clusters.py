@@ -66,3 +66,17 @@ def test_a_birth_name_is_another_name_and_the_name_used_stays_the_name() -> None
     found = names_of(corpus_of("Buddy Holly was born Charles Hardin Holley in Lubbock, Texas. Holly toured."))
     assert "Charles Hardin Holley" in found["Buddy Holly"]
     assert "Charles Hardin Holley" not in found
+
+
+def test_a_surname_with_particles_a_generational_suffix_or_without_accents_joins_its_full_name() -> None:
+    found = names_of(corpus_of("Mayor Bill de Blasio opened the bridge on Monday. De Blasio said it was late. "
+                               "The actor Robert Downey Jr. came too, and Downey cut the ribbon. "
+                               "Turkish President Recep Tayyip Erdoğan sent a letter. Erdogan praised the builders."))
+    assert {"De Blasio"} <= set(found["Bill de Blasio"]) and "De Blasio" not in found
+    assert "Downey" in found["Robert Downey Jr."] and "Downey" not in found
+    assert "Erdogan" in found["Recep Tayyip Erdoğan"] and "Erdogan" not in found
+
+
+def test_a_territory_ner_took_for_a_person_is_a_place() -> None:
+    corpus = corpus_of("A hurricane warning was in effect for Bermuda. The storm passed north of Bermuda on Wednesday.")
+    assert {entity.name: entity.cls for entity in corpus.entities}["Bermuda"] == "Place"

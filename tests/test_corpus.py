@@ -257,3 +257,28 @@ def test_a_first_name_of_the_corpus_is_no_surname_across_stories() -> None:
         record("p/Seth", "Person", "Kerry", "c"),
     ])
     assert joins(found) == {"p/Seth": ("p/John_Kerry", SURNAME)}
+
+
+def test_a_surname_with_particles_a_generational_suffix_or_no_accents_joins_its_full_name() -> None:
+    found = resolve_corpus([
+        record("p/Bill_de_Blasio", "Person", "Bill de Blasio", "a"),
+        record("p/de_Blasio", "Person", "de Blasio", "b"),
+        record("p/Robert_Downey_Jr.", "Person", "Robert Downey Jr.", "a"),
+        record("p/Downey", "Person", "Downey", "c"),
+        record("p/Recep_Tayyip_Erdoğan", "Person", "Recep Tayyip Erdoğan", "a"),
+        record("p/Erdogan", "Person", "Erdogan", "d"),
+        record("p/Anna_Maria_Jones", "Person", "Anna Maria Jones", "e"),
+        record("p/Maria_Jones", "Person", "Maria Jones", "f"),  # two words, no particle: a full name of its own
+    ])
+    assert joins(found) == {"p/de_Blasio": ("p/Bill_de_Blasio", SURNAME), "p/Downey": ("p/Robert_Downey_Jr.", SURNAME),
+                            "p/Erdogan": ("p/Recep_Tayyip_Erdoğan", SURNAME)}
+
+
+def test_initials_may_spell_each_part_of_a_hyphenated_word() -> None:
+    found = resolve_corpus([
+        record("o/Agence_France-Presse", "Organization", "Agence France-Presse", "a"),
+        record("o/AFP", "Organization", "AFP", "a"),
+        record("o/Rolls-Royce_Holdings", "Organization", "Rolls-Royce Holdings", "b"),
+        record("o/RH", "Organization", "RH", "b"),
+    ])
+    assert joins(found) == {"o/AFP": ("o/Agence_France-Presse", INITIALS), "o/RH": ("o/Rolls-Royce_Holdings", INITIALS)}

@@ -18,7 +18,9 @@ def test_the_examples_in_the_docstrings_hold() -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Bermuda", EntityClass.COUNTRY),
+        ("Cuba", EntityClass.COUNTRY),
+        ("Bermuda", EntityClass.PLACE),  # a territory, no sovereign state: the guidelines' Place
+        ("Puerto Rico", EntityClass.PLACE),
         ("Sanaa", EntityClass.CITY),
         ("Washington", EntityClass.CITY),  # the capital outweighs the state
         ("Kansas City", EntityClass.CITY),
@@ -43,6 +45,14 @@ def test_a_country_links_to_its_geonames_id_and_iso_code(name: str, listed_as: s
     country = places()["countries"][listed_as]
     assert geonames_link(name, EntityClass.COUNTRY) == PlaceLink(country["geonames"], country["iso"])
     assert len(country["iso"]) == 2
+
+
+def test_a_territory_is_a_place_that_acts_like_a_country_and_keeps_its_link() -> None:
+    bermuda = places()["countries"]["Bermuda"]
+    assert gazetteer.is_country_name("Bermuda") and place_class("Bermuda") == EntityClass.PLACE
+    assert geonames_link("Bermuda", EntityClass.PLACE) == PlaceLink(bermuda["geonames"], bermuda["iso"])
+    assert geonames_link("Florida", EntityClass.PLACE) is None
+    assert all(code in {entry["iso"] for entry in places()["countries"].values()} for code in gazetteer.TERRITORY_CODES)
 
 
 def test_a_city_one_town_is_named_after_links_without_an_iso_code() -> None:

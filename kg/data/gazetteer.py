@@ -31,6 +31,14 @@ GEONAMES_COUNTRY_NAMES = {
     "Netherlands": "The Netherlands", "Czech Republic": "Czechia", "Palestine": "Palestinian Territory",
     "Burma": "Myanmar", "Swaziland": "Eswatini", "Cape Verde": "Cabo Verde", "East Timor": "Timor Leste",
 }
+#: ISO 3166-1 codes GeoNames lists among its countries that are no sovereign state: dependencies,
+#: overseas regions and disputed territories ("Puerto Rico", "Hong Kong", "Greenland"). They are
+#: places, as a region or a province is: the country is the state they belong to.
+TERRITORY_CODES = frozenset({
+    "AI", "AQ", "AS", "AW", "AX", "BL", "BM", "BQ", "BV", "CC", "CK", "CW", "CX", "EH", "FK", "FO", "GF", "GG", "GI",
+    "GL", "GP", "GS", "GU", "HK", "HM", "IM", "IO", "JE", "KY", "MF", "MO", "MP", "MQ", "MS", "NC", "NF", "NU", "PF",
+    "PM", "PN", "PR", "RE", "SH", "SJ", "SX", "TC", "TF", "TK", "UM", "VG", "VI", "WF", "YT",
+})
 CONTINENTS = frozenset({"Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America"})
 
 
@@ -89,7 +97,7 @@ def is_known_place(name: str) -> bool:
     """
     if name.isupper() and len(name) > 3:
         name = name.title()
-    if _is_country(name) or name in EXTRA_PLACES or us_state(name) is not None:
+    if is_country_name(name) or name in EXTRA_PLACES or us_state(name) is not None:
         return True
     town = _places()["cities"].get(name)
     return town is not None and town["population"] >= MAJOR_TOWN
@@ -101,12 +109,24 @@ def is_listed_place(name: str) -> bool:
     >>> is_listed_place("Columbia"), is_listed_place("Magnitigorsk")
     (True, False)
     """
-    return _is_country(name) or name in _places()["cities"] or name in EXTRA_PLACES or name in CONTINENTS \
+    return is_country_name(name) or name in _places()["cities"] or name in EXTRA_PLACES or name in CONTINENTS \
         or us_state(name) == name
 
 
-def _is_country(name: str) -> bool:
+def is_country_name(name: str) -> bool:
+    """True for a state, or a territory GeoNames lists with the states: a name that acts like a
+    country in the text ("San Juan, Puerto Rico", "the governor of Bermuda"), whatever class its
+    entity gets (:func:`place_class`).
+
+    >>> is_country_name("Cuba"), is_country_name("Puerto Rico"), is_country_name("Havana")
+    (True, True, False)
+    """
     return name in _places()["countries"] or name in EXTRA_COUNTRIES
+
+
+def _is_territory(name: str) -> bool:
+    country = _places()["countries"].get(name)
+    return country is not None and country["iso"] in TERRITORY_CODES
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +153,14 @@ def place_class(name: str) -> EntityClass:
     """``Country`` or ``City`` (a town of 15,000 people or more) when the gazetteer knows the name,
     else ``Place``: how a name that is a place is refined, not whether it is one. A US state or a
     continent is a ``Place`` though a small town abroad shares its name ("Virginia", "Asia");
-    a large city keeps its own ("Washington")."""
-    if _is_country(name):
+    a large city keeps its own ("Washington"); a territory is a ``Place`` ("Puerto Rico").
+
+    >>> place_class("Cuba"), place_class("Puerto Rico"), place_class("Havana")
+    (<EntityClass.COUNTRY: 'Country'>, <EntityClass.PLACE: 'Place'>, <EntityClass.CITY: 'City'>)
+    """
+    if _is_territory(name):
+        return EntityClass.PLACE
+    if is_country_name(name):
         return EntityClass.COUNTRY
     town = _places()["cities"].get(name)
     if town is not None and (town["population"] >= MAJOR_TOWN or (us_state(name) != name and name not in CONTINENTS)):
@@ -164,8 +190,9 @@ def geonames_link(name: str, cls: EntityClass) -> PlaceLink | None:
 
     Only exact names the gazetteer lists are linked, and a city only when GeoNames has one town of
     15,000 people or more by that name: "Paris" is also a town in Texas, so it gets no link, as a
-    wrong link out is worse than none. A place kg did not refine to a country or city (a US state,
-    a region, a continent) has no id in the gazetteer. Towns smaller than 15,000 are not listed, so
+    wrong link out is worse than none. A territory GeoNames lists with the countries keeps that
+    entry's id and code; any other place kg did not refine to a country or city (a US state, a
+    region, a continent) has no id in the gazetteer. Towns smaller than 15,000 are not listed, so
     a city linked here may still share its name with a village.
 
     >>> geonames_link("Afghanistan", EntityClass.COUNTRY)
@@ -173,7 +200,7 @@ def geonames_link(name: str, cls: EntityClass) -> PlaceLink | None:
     >>> geonames_link("Kabul", EntityClass.CITY), geonames_link("Birmingham", EntityClass.CITY)
     (PlaceLink(geonames=1138958, iso=None), None)
     """
-    if cls == EntityClass.COUNTRY:
+    if cls == EntityClass.COUNTRY or (cls == EntityClass.PLACE and _is_territory(name)):
         country = _places()["countries"].get(GEONAMES_COUNTRY_NAMES.get(name, name))
         return None if country is None else PlaceLink(country["geonames"], country["iso"])
     if cls == EntityClass.CITY:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc, Span, Token
 
-from kg.data.gazetteer import aliases, demonym_country, is_known_place, is_state_abbreviation, place_class
+from kg.data.gazetteer import aliases, demonym_country, is_country_name, is_known_place, is_state_abbreviation
 from kg.data.words import ner_class, word_list
 from kg.extraction.corrections import ORGANISATION_WORDS, corrected_class
 from kg.extraction.newswire import split_entities, unlabelled_names
@@ -397,7 +397,7 @@ def as_people(doc: Doc, found: list[MentionSpan], person_tokens: set[int]) -> li
         number = covered[i]
         item = result[number]
         if item.mention.cls in (EntityClass.PLACE, EntityClass.ORGANIZATION) and len(item.span) <= 3 \
-                and not item.span.text.isupper() and place_class(item.mention.name) != EntityClass.COUNTRY \
+                and not item.span.text.isupper() and not is_country_name(item.mention.name) \
                 and all(t.pos_ == "PROPN" for t in item.span):
             result[number] = item._replace(mention=replace(
                 item.mention, cls=EntityClass.PERSON, label="PERSON",

@@ -221,7 +221,7 @@ def home_country(index: MentionIndex) -> str | None:
     ``HOME_COUNTRY_LEAD`` times as often as any other country."""
     named = [item.mention for item in index.spans if item.mention.antecedent is None
              and item.mention.cls == EntityClass.PLACE
-             and gazetteer.place_class(item.mention.name) == EntityClass.COUNTRY]
+             and gazetteer.is_country_name(item.mention.name)]
     counts = Counter(mention.name for mention in named).most_common(2)
     if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[0][1] < HOME_COUNTRY_LEAD * counts[1][1]):
         return None

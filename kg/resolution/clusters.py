@@ -5,14 +5,16 @@ name's entity has, resolution which class the entity gets.
 
 - Mentions with the same cleaned name are one entity ("US" and "the United States" both
   clean to "United States"), and so are a name and the short name bracketed after it ("the
-  Federal Security Service (FSB)"); a one-word name that ends exactly one longer name is that
-  entity ("Blinken" is "Antony Blinken"), unless the gazetteer knows it as a country or a large
-  city and NER did not always take it for a person ("Washington"); of several that fit, the one
-  the text had named when it first wrote the short name, if it had named only one ("Kennedy"
-  after "Robert F. Kennedy" and before "John F. Kennedy" is introduced) or only one that is not
-  introduced as someone's relative ("Baker" after "Ginger Baker" and "his daughter Nettie Baker"), and a person's or
-  organisation's one-word name that opens exactly one longer name of its class is too ("Jamal"
-  is "Jamal Khashoggi", "NBC" is "NBC News").
+  Federal Security Service (FSB)"); a surname that ends exactly one longer name is that
+  entity ("Blinken" is "Antony Blinken", "de Blasio" "Bill de Blasio", "Downey" "Robert Downey
+  Jr.", "Erdogan" "Recep Tayyip Erdoğan": :func:`kg.resolution.names.surnames`), unless the
+  gazetteer knows it as a country or a large city and NER did not always take it for a person
+  ("Washington"); of several that fit, the one the text had named when it first wrote the short
+  name, if it had named only one ("Kennedy" after "Robert F. Kennedy" and before "John F.
+  Kennedy" is introduced) or only one that is not introduced as someone's relative ("Baker" after
+  "Ginger Baker" and "his daughter Nettie Baker"), and a person's or organisation's one-word name
+  that opens exactly one longer name of its class is too ("Jamal" is "Jamal Khashoggi", "NBC" is
+  "NBC News").
 - A place's name the gazetteer does not list, a typing slip away from another place's name of
   the document, is that place ("Magnitigorsk" is "Magnitogorsk").
 - The class is voted over the named mentions, each weighted by its length in words, so a
@@ -31,6 +33,7 @@ from collections.abc import Collection, Sequence
 from kg.data import gazetteer
 from kg.data.words import ner_class
 from kg.model import EntityClass, Mention
+from kg.resolution.names import folded, is_surname_shape, surnames
 
 #: How many of NER's votes a class read from the words around a name outweighs ("Hurricane Humberto").
 CONTEXT_WEIGHT = 3
@@ -61,18 +64,19 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
                 mentions[position].id == mention.alias_of for position in members)), None)
             if target is not None and short in by_name and short != target:
                 by_name[target].extend(by_name.pop(short))
-    long_names = [name for name, is_role in by_name if not is_role and " " in name]
+    long_names = [name for name, is_role in by_name if not is_role and " " in name
+                  and not is_surname_shape(mentions[by_name[(name, is_role)][0]].name)]
     for (name, is_role) in list(by_name):
         if (name, is_role) not in by_name:
             continue
-        if is_role or " " in name:
-            continue
         first = mentions[by_name[(name, is_role)][0]]
+        if is_role or (" " in name and not is_surname_shape(first.name)):
+            continue
         if gazetteer.is_known_place(first.name) and \
                 any(mentions[position].cls != EntityClass.PERSON for position in by_name[(name, is_role)]):
             continue  # "Washington" is no surname of George Washington's; "Senator Kennedy said" is
-        candidates = [long for long in long_names if long.rsplit(" ", 1)[-1] == name]
-        if not candidates and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
+        candidates = [long for long in long_names if long != name and folded(name) in surnames(long)]
+        if not candidates and " " not in name and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
             # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
             candidates = [long for long in long_names if long.split(" ", 1)[0] == name
                           and mentions[by_name[(long, False)][0]].cls == first.cls]

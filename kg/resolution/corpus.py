@@ -18,7 +18,8 @@ name, other names, class, documents) and decides which are one, strongest eviden
    House of Representatives" (a place's name dropped from the front), "Houthis" is "Houthi";
 5. **initials**, inside one document: "NTSB" joins the one organisation or place whose words it
    spells (across stories initials say too little: "CIA" and "Calicut International Airport");
-6. **surname**: a one-word person joins the one person whose full name ends in it, preferring the
+6. **surname**: a person named by a surname alone ("Blinken", "de Blasio") joins the one person
+   whose full name ends in it (:func:`kg.resolution.names.surnames`), preferring the
    people its own documents name; two that fit ("George Bush", "Jeb Bush") and it stays apart,
    and the graph says so.
 
@@ -43,6 +44,7 @@ from kg.data import gazetteer
 from kg.data.words import word_list
 from kg.model import PLACE_CLASSES, EntityClass, EntityRecord, Resolution
 from kg.resolution.hand import NO_HAND, HandResolutions
+from kg.resolution.names import folded, is_surname_shape, surnames
 
 #: Rule names, as the graph records them (``kg:resolutionRule``).
 BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
@@ -433,7 +435,9 @@ def _initials(records: list[EntityRecord], joins: _Joins) -> None:
     for record in records:
         words = record.name.split()
         if record.cls in NAMED_BODIES and len(words) > 1 and not is_acronym(record.name):
-            spelled[initials(words)].append(record)
+            # a hyphenated word may give one letter or each of its parts one: "AFP", "Agence France-Presse"
+            for letters in {initials(words), initials(record.name.replace("-", " ").split())}:
+                spelled[letters].append(record)
     for record in records:
         if not is_acronym(record.name) or record.cls == EntityClass.PERSON or joins.root(record.iri) != record.iri:
             continue
@@ -445,10 +449,10 @@ def _initials(records: list[EntityRecord], joins: _Joins) -> None:
 
 
 def _surname(records: list[EntityRecord], joins: _Joins) -> None:
-    """A one-word person is the one person whose full name ends in it: of its own documents if
-    they name any, else of the corpus. Two or more that fit, and it stays apart, saying why.
+    """A person named by a surname alone is the one person whose full name ends in it: of its own
+    documents if they name any, else of the corpus. Two or more that fit, and it stays apart, saying why.
 
-    Only the last word of a full name counts (a first name, "Robert", fits too many people of a
+    Only the surname of a full name counts (a first name, "Robert", fits too many people of a
     corpus), and only of a name that reads as a person's: "University of California Davis", read
     as a person somewhere, is no one's surname bearer. Across stories, a word the corpus also uses
     as a first name ("John" of "John Kerry" and of "Seth John") joins no one."""
@@ -456,14 +460,17 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
     first_names: set[str] = set()
     for record in records:
         words = record.name.split()
-        if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words):
-            people[norm(words[-1])].append(record)
-            first_names.add(norm(words[0]))
+        if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words) \
+                and not is_surname_shape(record.name):
+            for surname in surnames(record.name):
+                people[surname].append(record)
+            first_names.add(folded(words[0]))
     for record in records:
-        if record.cls != EntityClass.PERSON or " " in record.name or joins.root(record.iri) != record.iri:
+        if record.cls != EntityClass.PERSON or not is_surname_shape(record.name) or \
+                joins.root(record.iri) != record.iri:
             continue
-        roots, in_documents = _prefer_shared(record, people.get(norm(record.name), []), joins)
-        if not in_documents and norm(record.name) in first_names:
+        roots, in_documents = _prefer_shared(record, people.get(folded(record.name), []), joins)
+        if not in_documents and folded(record.name) in first_names:
             continue  # "John" of another story: a first name of the corpus too, nothing tells whose
         where = "its own documents name" if in_documents else "the corpus names"
         _join_the_one(joins, record, roots, SURNAME, f'"{record.name}" is the surname of',
@@ -471,7 +478,11 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
 
 
 def _reads_as_a_persons_name(words: Sequence[str]) -> bool:
-    """Each word capitalised, none of an organisation's or a place's kind ("University", "Airport")
-    and none an acronym ("UC Davis")."""
+    """Each word capitalised or a surname's particle ("Bill de Blasio"), none of an organisation's
+    or a place's kind ("University", "Airport") and none an acronym ("UC Davis")."""
     kinds = word_list("organisation_words") | word_list("place_heads") | word_list("name_joining_words")
-    return all(word[:1].isupper() and word.casefold() not in kinds and not is_acronym(word) for word in words)
+    particles = word_list("surname_particles")
+    return words[-1][:1].isupper() and all(
+        (word[:1].isupper() and word.casefold() not in kinds and not is_acronym(word))
+        or (0 < position < len(words) - 1 and word.casefold() in particles)
+        for position, word in enumerate(words))

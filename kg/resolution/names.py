@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kg.data.gazetteer import canonical_alias
+from kg.data.words import word_list, written_forms
 from kg.model import EntityClass, Mention
 
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -36,3 +38,50 @@ def surface(mention: Mention) -> str:
 def role_name(text: str) -> str:
     """The name a role is stored under: the title's words with single spaces."""
     return SPACES.sub(" ", text).strip(" ,")
+
+
+def folded(text: str) -> str:
+    """Text as names are compared across spellings: case and accents do not count, since news
+    writes a name with and without them ("Erdoğan", "Erdogan").
+
+    >>> folded("Erdoğan") == folded("ERDOGAN"), folded("Łukasz")
+    (True, 'łukasz')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def surnames(full_name: str) -> frozenset[str]:
+    """The surnames a person's full name may be shortened to, :func:`folded`: its last word after
+    a generational suffix ("Robert Downey Jr." is "Downey"), alone and with the particles before
+    it ("Rocky De La Fuente" is "Fuente", "La Fuente" and "De La Fuente"). Empty for one word.
+
+    >>> sorted(surnames("Rocky De La Fuente")), sorted(surnames("Robert Downey Jr."))
+    (['de la fuente', 'fuente', 'la fuente'], ['downey'])
+    """
+    words = full_name.split()
+    suffixes = written_forms("generational_suffixes")
+    while len(words) > 2 and words[-1].casefold().rstrip(",") in suffixes:
+        words = words[:-1]
+    if len(words) < 2:
+        return frozenset()
+    words[-1] = words[-1].rstrip(",")  # "Robert Downey, Jr."
+    particles = word_list("surname_particles")
+    start = len(words) - 1
+    forms = {folded(words[start])}
+    while start > 1 and words[start - 1].casefold() in particles:
+        start -= 1
+        forms.add(folded(" ".join(words[start:])))
+    return frozenset(forms)
+
+
+def is_surname_shape(name: str) -> bool:
+    """One word, or a capitalised word after surname particles ("de Blasio", "Van Halen"): how a
+    person is called by a surname alone.
+
+    >>> is_surname_shape("Blinken"), is_surname_shape("de Blasio"), is_surname_shape("Joe Biden")
+    (True, True, False)
+    """
+    *particles, last = name.split() or [""]
+    known = word_list("surname_particles")
+    return last[:1].isupper() and all(word.casefold() in known for word in particles)

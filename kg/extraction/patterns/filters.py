@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
-from kg.data.gazetteer import canonical_alias, demonym_country, is_known_place, place_class, us_state
+from kg.data.gazetteer import canonical_alias, demonym_country, is_country_name, is_known_place, us_state
 from kg.data.words import word_list
 from kg.extraction.factuality import alleged
 from kg.extraction.patterns.finders import MatchContext
@@ -46,7 +46,7 @@ def _comma_in_subject_sentence(ctx: MatchContext, subject: str, obj: str, _: str
 
 
 def _subject_not_country(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
-    return place_class(ctx.index.by_id[subject].mention.name) != EntityClass.COUNTRY
+    return not is_country_name(ctx.index.by_id[subject].mention.name)
 
 
 def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> bool:
@@ -74,11 +74,11 @@ def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None 
 def _holds_towns(town: str, holder: str) -> bool:
     """True where ``holder`` is a US state or a country and ``town`` neither a country nor, before
     a state, another state ("Texas, California" is a list)."""
-    if place_class(town) == EntityClass.COUNTRY:
+    if is_country_name(town):
         return False
     if us_state(holder) is not None:
         return us_state(town) is None
-    return place_class(holder) == EntityClass.COUNTRY
+    return is_country_name(holder)
 
 
 def _outside_mentions(ctx: MatchContext, subject: str, obj: str, name: str | None = None) -> bool:
@@ -237,7 +237,7 @@ def _us_state_token(span: Span, tokens: dict[str, list[Token]], name: str | None
 def _country_tokens(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
     """The tokens named ``name`` write a country the gazetteer knows ("Mexico", "South Africa")."""
     words = tokens.get(name or "", [])
-    return bool(words) and place_class(" ".join(token.text for token in words)) == EntityClass.COUNTRY
+    return bool(words) and is_country_name(" ".join(token.text for token in words))
 
 
 def _text(span: Span) -> str:
@@ -250,8 +250,8 @@ def _name_is_us_state(span: Span, tokens: dict[str, list[Token]], _: str | None 
 
 
 def _name_is_country(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
-    """The gazetteer knows the name as a country ("Bermuda")."""
-    return place_class(_text(span)) == EntityClass.COUNTRY
+    """The gazetteer knows the name as a country or a territory ("Bermuda")."""
+    return is_country_name(_text(span))
 
 
 def _people_of_a_nation(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
