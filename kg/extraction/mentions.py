@@ -53,9 +53,10 @@ PEOPLE_NOUNS = word_list("people_nouns")
 OFFICE_QUALIFIERS = word_list("role_time_words") | word_list("role_judgement_words")
 PARTY_NAMES = word_list("party_names")
 BIRTH_NAME_WORDS = word_list("birth_name_words")
-#: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, and kinds
-#: of organisation on their own ("The Department issued": a description of one named elsewhere).
-NOT_NAMES = word_list("not_names") | word_list("description_words")
+#: Words NER takes for names that name nothing kg keeps: time zones ("UTC"), clock abbreviations, diseases
+#: ("COVID-19"), and kinds of organisation on their own ("The Department issued": a description of one
+#: named elsewhere).
+NOT_NAMES = word_list("not_names") | word_list("disease_names") | word_list("description_words")
 #: Words after which a name is the title of a work ("a book called ...").
 WORK_TITLE_WORDS = word_list("work_title_words")
 #: The small words a title leaves in lower case, and the most words a quoted title has.
