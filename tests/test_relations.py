@@ -149,6 +149,11 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("The cave near Haifa in northern Israel yielded a bone.", ("Haifa", "locatedIn", "Israel", "asserted")),
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94",
          ("Radio France Internationale", "basedIn", "Paris", "asserted")),
+        # a title before the name that the parser makes the subject: the title stands for its holder
+        ('Governor of Texas Greg Abbott said, "We expect from Mexico an answer within a week."',
+         ("Greg Abbott", "says", "Mexico", "asserted")),
+        ('The mayor of Lyon, Anne Martin, told reporters: "The people of Marseille have our support tonight."',
+         ("Anne Martin", "says", "Marseille", "asserted")),
     ],
 )
 def test_rules_find_the_relation(

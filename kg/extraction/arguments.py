@@ -70,6 +70,29 @@ class MentionIndex:
             i for item in self.spans if item.mention.cls == EntityClass.ROLE
             for i in range(item.span.start, item.span.end)))
 
+    def people_by_start(self) -> dict[int, str]:
+        """The people of the document by the character where their names start (where a title's owner starts)."""
+        return self.memo("people_by_start", lambda: {item.mention.start: item.mention.id for item in self.spans
+                                                     if item.mention.cls == EntityClass.PERSON})
+
+    def title_holders(self) -> dict[int, str]:
+        """Each token of a title written before its holder's name -> the holder's mention: the parser
+        may make the title the phrase's head ("President of Ukraine Volodymyr Zelenskyy said", with
+        "President" the subject of "said"), and the title stands for the person who holds it. Not a
+        title after the name ("X, the president of Y", "X is the president of Y"): there the name
+        is the phrase's head, and the title's own words say more ("of Y")."""
+        def make() -> dict[int, str]:
+            people = self.people_by_start()
+            holders: dict[int, str] = {}
+            for item in self.spans:
+                if item.mention.cls == EntityClass.ROLE and item.owner is not None \
+                        and item.span.end <= item.owner.start \
+                        and (person := people.get(item.owner.start_char)) is not None:
+                    for i in range(item.span.start, item.span.end):
+                        holders.setdefault(i, person)
+            return holders
+        return self.memo("title_holders", make)
+
     def named_head(self, i: int) -> str | None:
         """The mention whose name the token at ``i`` heads, unless it only qualifies a title ("US" in
         "US President Donald Trump"): what a clause or a quotation is about."""
@@ -142,6 +165,8 @@ def _own_entities(index: MentionIndex, token: Token, penalty: float, conjuncts: 
     at_token = index.at_token
     if token.i in at_token:
         return [(at_token[token.i], penalty)]
+    if (holder := index.title_holders().get(token.i)) is not None:
+        return [(holder, penalty)]  # "President of Ukraine Volodymyr Zelenskyy said": the title's holder
     if token.dep_ == "appos" and token.head.i in at_token:
         return [(at_token[token.head.i], penalty)]  # "Oswald, the man who killed Kennedy"
     if whole := _whole_of_part(index, token, conjuncts):

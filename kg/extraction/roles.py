@@ -45,7 +45,7 @@ HOME_COUNTRY_LEAD = 3
 
 def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """holdsRole for each title, and worksFor / spokespersonFor / leads for the organisation in it."""
-    person_at = _people_by_start(index)
+    person_at = index.people_by_start()
     for item in index.spans:
         if item.mention.cls != EntityClass.ROLE or item.owner is None:
             continue
@@ -71,7 +71,7 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
 def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
     """A minister leads the ministry the story names after the title ("Health Minister X" and "the
     Health Ministry" or "the Ministry of Health"); a deputy minister works for it."""
-    person_at = _people_by_start(index)
+    person_at = index.people_by_start()
     ministries = {item.mention.name: item.mention.id for item in reversed(index.spans)
                   if item.mention.cls == EntityClass.ORGANIZATION}
     for item in index.spans:
@@ -88,12 +88,6 @@ def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
             yield index.relation(person_at[item.owner.start_char], ministry, item.owner.root, "be", predicate,
                                  Factuality.ASSERTED, CoreRule.TITLE_AFFILIATION,
                                  confidence(CoreRule.TITLE_AFFILIATION))
-
-
-def _people_by_start(index: MentionIndex) -> dict[int, str]:
-    """The people of the document by where their names start (where a title's owner starts)."""
-    return index.memo("people_by_start", lambda: {item.mention.start: item.mention.id for item in index.spans
-                                                  if item.mention.cls == EntityClass.PERSON})
 
 
 def is_party(index: MentionIndex, mention: str) -> bool:
