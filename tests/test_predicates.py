@@ -53,6 +53,7 @@ def test_class_hierarchy_comes_from_the_ontology() -> None:
         ("Angela Merkel held talks with Emmanuel Macron.", "meets"),
         ("Angela Merkel had talks with Emmanuel Macron.", "meets"),
         ("Angela Merkel held meetings with Emmanuel Macron.", "meets"),
+        ('At the gala, Kate Winslet said of Leonardo DiCaprio, "He was the kindest man on set."', "says"),
     ],
 )
 def test_a_light_verb_phrase_is_read_in_lemmas(text: str, relation: str,
