@@ -149,6 +149,9 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("The cave near Haifa in northern Israel yielded a bone.", ("Haifa", "locatedIn", "Israel", "asserted")),
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94",
          ("Radio France Internationale", "basedIn", "Paris", "asserted")),
+        # a party written before a person's name: a member ("Republican Jane Roe"), not an employee
+        ("Republican Mary Jones, the current governor, has until October to act.",
+         ("Mary Jones", "memberOf", "Republican Party", "asserted")),
         # a title before the name that the parser makes the subject: the title stands for its holder
         ('Governor of Texas Greg Abbott said, "We expect from Mexico an answer within a week."',
          ("Greg Abbott", "says", "Mexico", "asserted")),
