@@ -31,6 +31,8 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
         ("The party elected Boris Johnson as its leader.", "Boris Johnson", "leader"),
         ("Ginger Baker was a great drummer and a lovely guy.", "Ginger Baker", "great drummer"),  # an occupation
         ("The Governor of Texas Greg Abbott said so.", "Greg Abbott", "Governor of Texas"),  # the place between
+        ("Support also came from United States Senator from Ohio Jane Doe.", "Jane Doe",
+         "United States Senator from Ohio"),  # "from" the place a senator sits for
         ("Johnson ran against Jeremy Hunt, who succeeded him as Foreign Secretary.", "Jeremy Hunt",
          "Foreign Secretary"),  # said in a relative clause
         ("Speakers included First Minister of Scotland Nicola Sturgeon.", "Nicola Sturgeon",

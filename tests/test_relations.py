@@ -149,6 +149,8 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("The cave near Haifa in northern Israel yielded a bone.", ("Haifa", "locatedIn", "Israel", "asserted")),
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94",
          ("Radio France Internationale", "basedIn", "Paris", "asserted")),
+        # a state is no body one is a member of: a senator or an MP of a country serves it
+        ("United States Senator Jane Doe came in second.", ("Jane Doe", "worksFor", "United States", "asserted")),
         # a party written before a person's name: a member ("Republican Jane Roe"), not an employee
         ("Republican Mary Jones, the current governor, has until October to act.",
          ("Mary Jones", "memberOf", "Republican Party", "asserted")),

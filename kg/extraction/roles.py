@@ -64,6 +64,8 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             if part is None:
                 continue
             found = party_predicate(part) if is_party(index, organisation) else affiliation_predicate(part)
+            if found == "memberOf" and index.cls(organisation) == EntityClass.PLACE:
+                found = "worksFor"  # "US Senator X", "British MP Y": a member of a body, serving a state
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 

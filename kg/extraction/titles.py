@@ -155,9 +155,9 @@ def adjacent_title(person: Span) -> Span | None:
 
 
 def _office_of_place_start(doc: Doc, start: int, sentence_start: int) -> int:
-    """Where "of" opens what a title written right before a name is of ("First Minister of
-    Scotland Nicola Sturgeon", "Governor of Texas Greg Abbott", "Minister of Information X"),
-    else ``start``."""
+    """Where "of", "from" or "for" opens what a title written right before a name is of ("First
+    Minister of Scotland Nicola Sturgeon", "Governor of Texas Greg Abbott", "Senator from Vermont
+    Bernie Sanders", "Minister of Information X"), else ``start``."""
     k = start - 1
     while k >= sentence_start and doc[k].is_title and doc[k].ent_type_ != "PERSON" and not is_title_word(doc[k]):
         k -= 1
@@ -165,7 +165,8 @@ def _office_of_place_start(doc: Doc, start: int, sentence_start: int) -> int:
         return start
     if k >= sentence_start and doc[k].lower_ == "the":
         k -= 1
-    return k if k - 1 >= sentence_start and doc[k].lower_ == "of" and is_title_word(doc[k - 1]) else start
+    return k if k - 1 >= sentence_start and doc[k].lower_ in ("of", "from", "for") and is_title_word(doc[k - 1]) \
+        else start
 
 
 def comma_title(person: Span) -> Span | None:
