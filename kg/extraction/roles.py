@@ -64,8 +64,7 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             if part is None:
                 continue
             found = party_predicate(part) if is_party(index, organisation) else affiliation_predicate(part)
-            if found == "memberOf" and index.cls(organisation) == EntityClass.PLACE:
-                found = "worksFor"  # "US Senator X", "British MP Y": a member of a body, serving a state
+            found = served(found, index.cls(organisation))
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
@@ -176,6 +175,12 @@ def affiliation_predicate(title: Span) -> str:
     return "worksFor"
 
 
+def served(predicate: str, cls: EntityClass) -> str:
+    """What an office's relation to a place is: a member of a body ("Senate", "Labour") serves a
+    state ("US Senator X", "British MP Y" work for it); memberOf is for bodies."""
+    return "worksFor" if predicate == "memberOf" and cls == EntityClass.PLACE else predicate
+
+
 def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]) -> Iterator[RelationMention]:
     """A national office written without its state ("President Vladimir Putin", "Health Minister
     Veronika Skvortsova", "the current prime minister") is held in the country the story is about,
@@ -195,7 +200,8 @@ def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]
         person = index.at_token.get(item.owner.root.i)
         if person is None or index.cls(person) != EntityClass.PERSON or cluster_of.get(person) in tied:
             continue
-        yield index.relation(person, country, item.owner.root, "be", affiliation_predicate(item.span),
+        yield index.relation(person, country, item.owner.root, "be",
+                             served(affiliation_predicate(item.span), EntityClass.PLACE),
                              Factuality.ASSERTED, CoreRule.HOME_COUNTRY, confidence(CoreRule.HOME_COUNTRY))
 
 
