@@ -151,6 +151,8 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
          ("Radio France Internationale", "basedIn", "Paris", "asserted")),
         # a state is no body one is a member of: a senator or an MP of a country serves it
         ("United States Senator Jane Doe came in second.", ("Jane Doe", "worksFor", "United States", "asserted")),
+        # ... and an occupation outside a state's service says which country its holder is from
+        ("Italian sculptor Marco Rossi unveiled the statue.", ("Marco Rossi", "citizenOf", "Italy", "asserted")),
         # a party written before a person's name: a member ("Republican Jane Roe"), not an employee
         ("Republican Mary Jones, the current governor, has until October to act.",
          ("Mary Jones", "memberOf", "Republican Party", "asserted")),

@@ -18,7 +18,7 @@ from kg.data.core_rules import CoreRule, confidence
 from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word
-from kg.model import EntityClass, Factuality, RelationMention
+from kg.model import EntityClass, Factuality, Mention, RelationMention
 from kg.resolution.clusters import document_clusters
 
 LEADER_WORDS = word_list("leader_words")
@@ -32,6 +32,8 @@ FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
 ROLE_TIME_WORDS = word_list("role_time_words")
+#: Occupations that are no office and no service of a state: "US actor", "Italian artist".
+PRIVATE_OCCUPATIONS = word_list("occupation_words") - word_list("title_words") - word_list("state_service_words")
 #: What makes a minister's or a secretary's office a state's in lower case: "prime minister", "foreign secretary".
 STATE_DEPARTMENTS = word_list("department_words") | {"prime"}
 #: Relations of a person holding an office of an organisation or a place.
@@ -64,7 +66,7 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             if part is None:
                 continue
             found = party_predicate(part) if is_party(index, organisation) else affiliation_predicate(part)
-            found = served(found, index.cls(organisation))
+            found = served(found, _place(index, organisation), head_word(part))
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
@@ -175,10 +177,22 @@ def affiliation_predicate(title: Span) -> str:
     return "worksFor"
 
 
-def served(predicate: str, cls: EntityClass) -> str:
-    """What an office's relation to a place is: a member of a body ("Senate", "Labour") serves a
-    state ("US Senator X", "British MP Y" work for it); memberOf is for bodies."""
-    return "worksFor" if predicate == "memberOf" and cls == EntityClass.PLACE else predicate
+def served(predicate: str, place: Mention | None, head: str = "") -> str:
+    """What a title's relation to ``place`` (None: not a place) is: a member of a body ("Senate",
+    "Labour") serves a state ("US Senator X", "British MP Y" work for it; memberOf is for bodies),
+    and an occupation outside a state's service says which country its holder is from ("US actor
+    X" is a citizen, no employee; a "London architect" may only work there). ``head`` is the
+    title's head word."""
+    if place is None:
+        return predicate
+    if head in PRIVATE_OCCUPATIONS and gazetteer.is_country_name(place.name):
+        return "citizenOf"
+    return "worksFor" if predicate == "memberOf" else predicate
+
+
+def _place(index: MentionIndex, mention: str) -> Mention | None:
+    found = index.by_id[mention].mention
+    return found if found.cls == EntityClass.PLACE else None
 
 
 def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]) -> Iterator[RelationMention]:
@@ -201,7 +215,7 @@ def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]
         if person is None or index.cls(person) != EntityClass.PERSON or cluster_of.get(person) in tied:
             continue
         yield index.relation(person, country, item.owner.root, "be",
-                             served(affiliation_predicate(item.span), EntityClass.PLACE),
+                             served(affiliation_predicate(item.span), index.by_id[country].mention),
                              Factuality.ASSERTED, CoreRule.HOME_COUNTRY, confidence(CoreRule.HOME_COUNTRY))
 
 
