@@ -153,6 +153,9 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
         ("United States Senator Jane Doe came in second.", ("Jane Doe", "worksFor", "United States", "asserted")),
         # ... and an occupation outside a state's service says which country its holder is from
         ("Italian sculptor Marco Rossi unveiled the statue.", ("Marco Rossi", "citizenOf", "Italy", "asserted")),
+        # a party named in full in a title: its member, and the leader of the one it is the leader of
+        ("Libertarian Party nominee Jo Brown spoke.", ("Jo Brown", "memberOf", "Libertarian Party", "asserted")),
+        ("Jo Brown, leader of the Green Party, spoke.", ("Jo Brown", "leads", "Green Party", "asserted")),
         # a party written before a person's name: a member ("Republican Jane Roe"), not an employee
         ("Republican Mary Jones, the current governor, has until October to act.",
          ("Mary Jones", "memberOf", "Republican Party", "asserted")),

@@ -65,7 +65,11 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             part = title_part(item.span, name.start, name)
             if part is None:
                 continue
-            found = party_predicate(part) if is_party(index, organisation) else affiliation_predicate(part)
+            # a party the title qualifies ("Democratic chairman of the Committee"), not one it is of
+            # ("leader of the Conservative Party", read as any organisation's title)
+            qualified = is_party(index, organisation) and not any(token.pos_ == "ADP" and token.i < name.start
+                                                                    for token in part)
+            found = party_predicate(part) if qualified else affiliation_predicate(part)
             found = served(found, _place(index, organisation), head_word(part))
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
@@ -94,9 +98,10 @@ def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
 
 
 def is_party(index: MentionIndex, mention: str) -> bool:
-    """True for an organisation NER took for a nationality or a creed: a party ("Democratic", "the Tories")."""
+    """True for a party: an organisation NER took for a nationality or a creed ("Democratic", "the
+    Tories"), or one whose name says so ("Libertarian Party")."""
     found = index.by_id[mention].mention
-    return found.cls == EntityClass.ORGANIZATION and found.label == "NORP"
+    return found.cls == EntityClass.ORGANIZATION and (found.label == "NORP" or found.name.casefold().endswith(" party"))
 
 
 def affiliations(index: MentionIndex, title: Span) -> list[str]:
