@@ -112,6 +112,7 @@ def test_ner_labels_map_to_ontology_classes() -> None:
         ("The Democrats won the vote.", "Democrats", ("Organization", "Democratic Party")),
         ("The storm hit at 10:30 UTC on Monday.", "UTC", None),
         ("The WHO said COVID-19 had spread to Italy.", "COVID-19", None),  # a disease: no entity class
+        ("Under the Kansas Child Protection Act, doctors face prison.", "Act", None),  # a law: no entity class
         ("Two of the affected guests were Indian.", "Indian", None),  # said of someone: no group
         ("Sirhan, an ethnic Palestinian from Jordan, opposed the plan.", "Palestinian", None),
         ("The Palestinians rejected the plan.", "Palestinians", ("Group", "Palestinian")),

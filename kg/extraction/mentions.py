@@ -57,6 +57,8 @@ BIRTH_NAME_WORDS = word_list("birth_name_words")
 #: ("COVID-19"), and kinds of organisation on their own ("The Department issued": a description of one
 #: named elsewhere).
 NOT_NAMES = word_list("not_names") | word_list("disease_names") | word_list("description_words")
+#: The last words of names of laws and treaties ("Clean Air Act"): no entity either.
+LAW_NAME_HEADS = word_list("law_name_heads")
 #: Words after which a name is the title of a work ("a book called ...").
 WORK_TITLE_WORDS = word_list("work_title_words")
 #: The small words a title leaves in lower case, and the most words a quoted title has.
@@ -133,12 +135,20 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
         and not BAD_NAME_CHARACTERS.search(item.mention.name)
         and not PARTY_AND_STATE.match(item.mention.name)
         and item.mention.name.lower() not in NOT_NAMES
+        and not names_a_law(item)
         and any(character.isalpha() for character in item.mention.name)
         and (item.mention.cls in (EntityClass.ROLE, EntityClass.GROUP) or not written_as_common_words(item.span))
         and (item.mention.cls == EntityClass.ROLE or item.span[-1].lower_ in surnames or not is_common_noun(item.span))
     ]
     kept.sort(key=text_order)
     return given_aliases(unique_mentions(surnames_as_people(kept)))
+
+
+def names_a_law(item: MentionSpan) -> bool:
+    """A name of two words or more that ends like a law's or a treaty's ("the Clean Air Act", "the
+    United States Constitution"), not a person's."""
+    words = item.mention.name.split()
+    return len(words) > 1 and words[-1].lower() in LAW_NAME_HEADS and item.mention.cls != EntityClass.PERSON
 
 
 def written_as_common_words(span: Span) -> bool:
