@@ -272,6 +272,7 @@ def test_working_with_someone_is_no_employment(resolve_texts: Callable[..., Corp
 
 def test_states_in_a_list_hold_no_one_another(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     assert not relations(analyse_text("Exports went to Texas, California and Ohio."))
+    assert not relations(analyse_text("The party held primaries in the states of Arizona, Florida, and Illinois."))
 
 
 def test_a_clause_before_a_name_is_no_title_of_it(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
