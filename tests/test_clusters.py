@@ -77,6 +77,11 @@ def test_a_surname_with_particles_a_generational_suffix_or_without_accents_joins
     assert "Erdogan" in found["Recep Tayyip Erdoğan"] and "Erdogan" not in found
 
 
+def test_a_name_opening_with_a_particle_may_be_a_full_name() -> None:
+    found = names_of(corpus_of("Commentator Van Jones spoke on CNN on Monday. Jones said the vote was close."))
+    assert "Jones" in found["Van Jones"] and "Jones" not in found
+
+
 def test_a_territory_ner_took_for_a_person_is_a_place() -> None:
     corpus = corpus_of("A hurricane warning was in effect for Bermuda. The storm passed north of Bermuda on Wednesday.")
     assert {entity.name: entity.cls for entity in corpus.entities}["Bermuda"] == "Place"

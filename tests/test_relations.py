@@ -474,3 +474,8 @@ def test_a_dateline_is_the_storys_place_not_part_of_its_first_sentence(
     found = {(subject, predicate, obj) for subject, predicate, obj, _ in relations(analyse_text(text))}
     assert wanted in found
     assert unwanted not in found
+
+
+def test_a_country_before_a_coach_says_no_citizenship(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("Iran coach Carlos Queiroz named his squad on Monday."))
+    assert not any(verb == "citizenOf" for _, verb, _, _ in found)

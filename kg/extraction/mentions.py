@@ -146,9 +146,10 @@ def find_mentions(doc: Doc) -> list[MentionSpan]:
 
 def names_a_law(item: MentionSpan) -> bool:
     """A name of two words or more that ends like a law's or a treaty's ("the Clean Air Act", "the
-    United States Constitution"), not a person's."""
+    United States Constitution"), not a person's nor a title's."""
     words = item.mention.name.split()
-    return len(words) > 1 and words[-1].lower() in LAW_NAME_HEADS and item.mention.cls != EntityClass.PERSON
+    return len(words) > 1 and words[-1].lower() in LAW_NAME_HEADS \
+        and item.mention.cls not in (EntityClass.PERSON, EntityClass.ROLE)  # "Minister for the Constitution"
 
 
 def written_as_common_words(span: Span) -> bool:

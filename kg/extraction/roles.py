@@ -99,9 +99,9 @@ def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:
 
 def is_party(index: MentionIndex, mention: str) -> bool:
     """True for a party: an organisation NER took for a nationality or a creed ("Democratic", "the
-    Tories"), or one whose name says so ("Libertarian Party")."""
+    Tories"), or one whose name says so ("Libertarian Party", "Communist Party of China")."""
     found = index.by_id[mention].mention
-    return found.cls == EntityClass.ORGANIZATION and (found.label == "NORP" or found.name.casefold().endswith(" party"))
+    return found.cls == EntityClass.ORGANIZATION and (found.label == "NORP" or "party" in found.name.casefold().split())
 
 
 def affiliations(index: MentionIndex, title: Span) -> list[str]:
@@ -185,9 +185,9 @@ def affiliation_predicate(title: Span) -> str:
 def served(predicate: str, place: Mention | None, head: str = "") -> str:
     """What a title's relation to ``place`` (None: not a place) is: a member of a body ("Senate",
     "Labour") serves a state ("US Senator X", "British MP Y" work for it; memberOf is for bodies),
-    and an occupation outside a state's service says which country its holder is from ("US actor
-    X" is a citizen, no employee; a "London architect" may only work there). ``head`` is the
-    title's head word."""
+    and an occupation outside a state's service and its teams says which country its holder is
+    from ("US actor X" is its citizen; "Iran coach X" need not be; a town before an occupation,
+    "London architect", says no citizenship). ``head`` is the title's head word."""
     if place is None:
         return predicate
     if head in PRIVATE_OCCUPATIONS and gazetteer.is_country_name(place.name):

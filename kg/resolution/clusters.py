@@ -33,7 +33,7 @@ from collections.abc import Collection, Sequence
 from kg.data import gazetteer
 from kg.data.words import ner_class
 from kg.model import EntityClass, Mention
-from kg.resolution.names import folded, is_surname_shape, surnames
+from kg.resolution.names import is_surname_shape, surname_candidates
 
 #: How many of NER's votes a class read from the words around a name outweighs ("Hurricane Humberto").
 CONTEXT_WEIGHT = 3
@@ -64,8 +64,7 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
                 mentions[position].id == mention.alias_of for position in members)), None)
             if target is not None and short in by_name and short != target:
                 by_name[target].extend(by_name.pop(short))
-    long_names = [name for name, is_role in by_name if not is_role and " " in name
-                  and not is_surname_shape(mentions[by_name[(name, is_role)][0]].name)]
+    long_names = [name for name, is_role in by_name if not is_role and " " in name]
     for (name, is_role) in list(by_name):
         if (name, is_role) not in by_name:
             continue
@@ -75,7 +74,7 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
         if gazetteer.is_known_place(first.name) and \
                 any(mentions[position].cls != EntityClass.PERSON for position in by_name[(name, is_role)]):
             continue  # "Washington" is no surname of George Washington's; "Senator Kennedy said" is
-        candidates = [long for long in long_names if long != name and folded(name) in surnames(long)]
+        candidates = surname_candidates(name, long_names)
         if not candidates and " " not in name and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
             # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
             candidates = [long for long in long_names if long.split(" ", 1)[0] == name

@@ -44,7 +44,7 @@ from kg.data import gazetteer
 from kg.data.words import word_list
 from kg.model import PLACE_CLASSES, EntityClass, EntityRecord, Resolution
 from kg.resolution.hand import NO_HAND, HandResolutions
-from kg.resolution.names import folded, is_surname_shape, surnames
+from kg.resolution.names import folded, is_surname_shape, surname_candidates, surnames
 
 #: Rule names, as the graph records them (``kg:resolutionRule``).
 BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
@@ -460,8 +460,7 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
     first_names: set[str] = set()
     for record in records:
         words = record.name.split()
-        if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words) \
-                and not is_surname_shape(record.name):
+        if record.cls == EntityClass.PERSON and len(words) > 1 and _reads_as_a_persons_name(words):
             for surname in surnames(record.name):
                 people[surname].append(record)
             first_names.add(folded(words[0]))
@@ -469,7 +468,9 @@ def _surname(records: list[EntityRecord], joins: _Joins) -> None:
         if record.cls != EntityClass.PERSON or not is_surname_shape(record.name) or \
                 joins.root(record.iri) != record.iri:
             continue
-        roots, in_documents = _prefer_shared(record, people.get(folded(record.name), []), joins)
+        bearers = people.get(folded(record.name), [])
+        names = set(surname_candidates(record.name, {bearer.name for bearer in bearers}))
+        roots, in_documents = _prefer_shared(record, [bearer for bearer in bearers if bearer.name in names], joins)
         if not in_documents and folded(record.name) in first_names:
             continue  # "John" of another story: a first name of the corpus too, nothing tells whose
         where = "its own documents name" if in_documents else "the corpus names"

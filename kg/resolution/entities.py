@@ -22,7 +22,7 @@ from kg.data.core_rules import CoreRule
 from kg.model import Corpus, DocumentAnalysis, Entity, EntityClass, Mention, Relation, RelationMention
 from kg.resolution.clusters import document_clusters, entity_class, family, named, preferred_name, vote
 from kg.resolution.events import find_events
-from kg.resolution.names import folded, is_surname_shape, surface, surnames
+from kg.resolution.names import is_surname_shape, surface, surname_candidates
 from kg.resolution.predicates import predicate_of, ruled_out
 
 #: The pattern rows (kg/data/rules/relations.jsonl) that read who is whose relative.
@@ -138,19 +138,18 @@ def _merge_across_documents(
         is_role = names[0].cls == EntityClass.ROLE
         by_name[(preferred_name(names).casefold(), is_role)].extend(members)
     def written(key: tuple[str, bool]) -> str:
-        return named([mention(m) for m in by_name[key]])[0].name
+        return preferred_name(named([mention(m) for m in by_name[key]]))
 
     people = [
         name for (name, is_role), members in by_name.items()
-        if not is_role and " " in name and not is_surname_shape(written((name, is_role)))
-        and vote([mention(m) for m in members]) == EntityClass.PERSON
+        if not is_role and " " in name and vote([mention(m) for m in members]) == EntityClass.PERSON
     ]
     for (name, is_role) in list(by_name):
         if is_role or not is_surname_shape(written((name, is_role))):
             continue
         if gazetteer.is_known_place(written((name, is_role))):
             continue
-        candidates = [person for person in people if person != name and folded(name) in surnames(person)]
+        candidates = surname_candidates(name, people)
         if len(candidates) == 1:
             by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
     return [sorted(members) for _, members in sorted(by_name.items())]

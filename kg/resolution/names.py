@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from kg.data.gazetteer import canonical_alias
 from kg.data.words import word_list, written_forms
@@ -76,12 +77,30 @@ def surnames(full_name: str) -> frozenset[str]:
 
 
 def is_surname_shape(name: str) -> bool:
-    """One word, or a capitalised word after surname particles ("de Blasio", "Van Halen"): how a
-    person is called by a surname alone.
+    """One word ("Blinken", "al-Assad"), or a capitalised word after surname particles ("de
+    Blasio", "Van Halen"): how a person may be called by a surname alone. "Van Jones" has the
+    shape too; :func:`surname_candidates` keeps it a full name for the surname "Jones".
 
     >>> is_surname_shape("Blinken"), is_surname_shape("de Blasio"), is_surname_shape("Joe Biden")
     (True, True, False)
     """
     *particles, last = name.split() or [""]
+    if not particles:
+        return bool(last)
     known = word_list("surname_particles")
     return last[:1].isupper() and all(word.casefold() in known for word in particles)
+
+
+def surname_candidates(surname: str, full_names: Iterable[str]) -> list[str]:
+    """The full names of ``full_names`` that ``surname`` may stand for, without one that is itself
+    a surname of another ("de Blasio" beside "Bill de Blasio": the one person, named twice).
+
+    >>> surname_candidates("Blasio", ["de Blasio", "Bill de Blasio", "Anna Smith"])
+    ['Bill de Blasio']
+    >>> surname_candidates("Jones", ["Van Jones"])
+    ['Van Jones']
+    """
+    key = folded(surname)
+    fitting = [name for name in full_names if folded(name) != key and key in surnames(name)]
+    return [name for name in fitting
+            if not any(other != name and folded(name) in surnames(other) for other in fitting)]

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Span, Token
 
-from kg.data.gazetteer import canonical_alias, demonym_country, is_country_name, is_known_place, place_class, us_state
+from kg.data.gazetteer import canonical_alias, demonym_country, is_country_name, is_known_place, us_state
 from kg.data.words import word_list
 from kg.extraction.factuality import alleged
 from kg.extraction.patterns.finders import MatchContext
@@ -57,8 +57,8 @@ def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None 
     town, holder = index.by_id[subject].mention.name, index.by_id[obj].mention.name
     if _holds_towns(town, holder):
         return True
-    if _both(us_state, town, holder) or _both(lambda name: place_class(name) == EntityClass.COUNTRY, town, holder):
-        return False  # "Arizona, Florida, and Illinois", "Colombia, Bolivia": a state lies in no other state
+    if us_state(town) is not None and us_state(holder) is not None:
+        return False  # "Arizona, Florida, and Illinois": a state lies in no other (two countries: subject_not_country)
     doc, start, end = index.doc, index.span(subject).start, index.span(obj).end
 
     def place_at(i: int) -> bool:
@@ -73,10 +73,6 @@ def _not_in_place_list(ctx: MatchContext, subject: str, obj: str, _: str | None 
     if start >= 2 and doc[start - 1].text == "," and place_at(start - 2):
         return False
     return not (end + 1 < len(doc) and doc[end].lower_ in ("and", "or") and place_at(end + 1))
-
-
-def _both(test: Callable[[str], object], first: str, second: str) -> bool:
-    return bool(test(first)) and bool(test(second))
 
 
 def _holds_towns(town: str, holder: str) -> bool:
