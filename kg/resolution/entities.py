@@ -133,25 +133,24 @@ def _merge_across_documents(
 ) -> list[list[tuple[int, int]]]:
     """Join clusters that share a name; then surnames into the one person who bears them."""
     by_name: dict[tuple[str, bool], list[tuple[int, int]]] = defaultdict(list)
+    written: dict[tuple[str, bool], str] = {}  # each key's name as written, case and all
     for members in clusters:
         names = named([mention(member) for member in members])
         is_role = names[0].cls == EntityClass.ROLE
-        by_name[(preferred_name(names).casefold(), is_role)].extend(members)
-    def written(key: tuple[str, bool]) -> str:
-        return preferred_name(named([mention(m) for m in by_name[key]]))
-
+        name = preferred_name(names)
+        by_name[(name.casefold(), is_role)].extend(members)
+        written.setdefault((name.casefold(), is_role), name)
     people = [
         name for (name, is_role), members in by_name.items()
         if not is_role and " " in name and vote([mention(m) for m in members]) == EntityClass.PERSON
     ]
-    for (name, is_role) in list(by_name):
-        if is_role or not is_surname_shape(written((name, is_role))):
-            continue
-        if gazetteer.is_known_place(written((name, is_role))):
+    for key in list(by_name):
+        name, is_role = key
+        if is_role or not is_surname_shape(written[key]) or gazetteer.is_known_place(written[key]):
             continue
         candidates = surname_candidates(name, people)
         if len(candidates) == 1:
-            by_name[(candidates[0], False)].extend(by_name.pop((name, is_role)))
+            by_name[(candidates[0], False)].extend(by_name.pop(key))
     return [sorted(members) for _, members in sorted(by_name.items())]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kg.data.gazetteer import canonical_alias
 from kg.data.words import word_list, written_forms
@@ -41,6 +42,7 @@ def role_name(text: str) -> str:
     return SPACES.sub(" ", text).strip(" ,")
 
 
+@lru_cache(maxsize=65536)
 def folded(text: str) -> str:
     """Text as names are compared across spellings: case and accents do not count, since news
     writes a name with and without them ("Erdoğan", "Erdogan").
@@ -52,6 +54,7 @@ def folded(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def surnames(full_name: str) -> frozenset[str]:
     """The surnames a person's full name may be shortened to, :func:`folded`: its last word after
     a generational suffix ("Robert Downey Jr." is "Downey"), alone and with the particles before
