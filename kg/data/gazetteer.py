@@ -191,18 +191,21 @@ def geonames_link(name: str, cls: EntityClass) -> PlaceLink | None:
     Only exact names the gazetteer lists are linked, and a city only when GeoNames has one town of
     15,000 people or more by that name: "Paris" is also a town in Texas, so it gets no link, as a
     wrong link out is worse than none. A territory GeoNames lists with the countries keeps that
-    entry's id and code; any other place kg did not refine to a country or city (a US state, a
-    region, a continent) has no id in the gazetteer. Towns smaller than 15,000 are not listed, so
-    a city linked here may still share its name with a village.
+    entry's id (not its ISO code: in kg's ontology only a country has one); any other place kg
+    did not refine to a country or city (a US state, a region, a continent) has no id in the
+    gazetteer. Towns smaller than 15,000 are not listed, so a city linked here may still share
+    its name with a village.
 
     >>> geonames_link("Afghanistan", EntityClass.COUNTRY)
     PlaceLink(geonames=1149361, iso='AF')
     >>> geonames_link("Kabul", EntityClass.CITY), geonames_link("Birmingham", EntityClass.CITY)
     (PlaceLink(geonames=1138958, iso=None), None)
     """
-    if cls == EntityClass.COUNTRY or (cls == EntityClass.PLACE and _is_territory(name)):
+    if cls == EntityClass.COUNTRY:
         country = _places()["countries"].get(GEONAMES_COUNTRY_NAMES.get(name, name))
         return None if country is None else PlaceLink(country["geonames"], country["iso"])
+    if cls == EntityClass.PLACE and _is_territory(name):  # its GeoNames id; an ISO code is a country's (kg:isoCode)
+        return PlaceLink(_places()["countries"][name]["geonames"])
     if cls == EntityClass.CITY:
         town = _places()["cities"].get(name)
         return None if town is None or town.get("namesakes") else PlaceLink(town["geonames"])
