@@ -65,12 +65,7 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             part = title_part(item.span, name.start, name)
             if part is None:
                 continue
-            # a party the title qualifies ("Democratic chairman of the Committee"), not one it is of
-            # ("leader of the Conservative Party", read as any organisation's title)
-            qualified = is_party(index, organisation) and not any(token.pos_ == "ADP" and token.i < name.start
-                                                                    for token in part)
-            found = party_predicate(part) if qualified else affiliation_predicate(part)
-            found = served(found, _place(index, organisation), head_word(part))
+            found = office_predicate(index, part, organisation)
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
 
@@ -180,6 +175,18 @@ def affiliation_predicate(title: Span) -> str:
     if head in LEADER_WORDS or any(word in LEADING_MODIFIERS for word in words[:-1]):
         return "leads"
     return "worksFor"
+
+
+def office_predicate(index: MentionIndex, title: Span, organisation: str) -> str:
+    """What a title written with a person's name says of them and ``organisation``, a mention in the
+    title or just before it: a party's title (:func:`party_predicate`) where the title qualifies the
+    party ("Democratic chairman of the Committee", "Labour MP"), not where it is of the party
+    ("leader of the Conservative Party", read as any organisation's title); else the head word's
+    (:func:`affiliation_predicate`); then what it is to a place (:func:`served`)."""
+    start = index.span(organisation).start
+    qualified = is_party(index, organisation) and not any(token.pos_ == "ADP" and token.i < start for token in title)
+    found = party_predicate(title) if qualified else affiliation_predicate(title)
+    return served(found, _place(index, organisation), head_word(title))
 
 
 def served(predicate: str, place: Mention | None, head: str = "") -> str:

@@ -25,7 +25,7 @@ from kg.data.gazetteer import canonical_alias, demonym_country, is_country_name,
 from kg.data.words import word_list
 from kg.extraction.factuality import alleged
 from kg.extraction.patterns.finders import MatchContext
-from kg.extraction.roles import affiliation_predicate, is_party, party_predicate
+from kg.extraction.roles import affiliation_predicate, is_party, office_predicate
 from kg.extraction.titles import TITLE_WORDS
 from kg.model import EntityClass, Factuality
 from kg.nlp import text_of
@@ -189,10 +189,9 @@ def _modifier_affiliation(ctx: MatchContext, subject: str, obj: str, _: str | No
     head, span = ctx.token("head"), ctx.index.span(subject)
     if span.start <= head.i < span.end:
         title = ctx.index.doc[ctx.token("modifier").i + 1:span.start]  # "Senate Minority Whip X": the words between
-        written_as_title = bool(title) and all(token.is_title for token in title)
-        if is_party(ctx.index, obj):  # "Republican Larry Hogan", "Democratic Senator X": a member
-            return party_predicate(title) if written_as_title else "memberOf"
-        return affiliation_predicate(title) if written_as_title else "worksFor"
+        if title and all(token.is_title for token in title):
+            return office_predicate(ctx.index, title, obj)  # "Democratic Senator X"
+        return "memberOf" if is_party(ctx.index, obj) else "worksFor"  # "Republican Larry Hogan": a member
     if is_party(ctx.index, obj) and any(child.dep_ == "prep" for child in head.children):
         return "memberOf"  # "the Democratic chairman of the Committee" leads the committee, not the party
     return affiliation_predicate(ctx.index.doc[head.i:head.i + 1])
