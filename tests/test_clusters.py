@@ -85,3 +85,29 @@ def test_a_name_opening_with_a_particle_may_be_a_full_name() -> None:
 def test_a_territory_ner_took_for_a_person_is_a_place() -> None:
     corpus = corpus_of("A hurricane warning was in effect for Bermuda. The storm passed north of Bermuda on Wednesday.")
     assert {entity.name: entity.cls for entity in corpus.entities}["Bermuda"] == "Place"
+
+
+def test_a_name_without_its_middle_name_is_the_one_full_name_that_has_it() -> None:
+    found = names_of(corpus_of("The singer Whitney Elizabeth Houston died in 2012. Whitney Houston sold 200 million "
+                               "records."))
+    assert "Whitney Houston" in found["Whitney Elizabeth Houston"]
+    two = names_of(corpus_of("George H. W. Bush and George W. Bush met in Texas. George Bush spoke first."))
+    assert {"George Bush", "George W. Bush", "George H. W. Bush"} <= set(two)  # no middle name tells which
+    kin = names_of(corpus_of("Gloria Vanderbilt was an artist. At ten, Gloria Vanderbilt was taken from her mother, "
+                             "Gloria Morgan Vanderbilt, by a court."))
+    assert "Gloria Vanderbilt" in kin and "Gloria Morgan Vanderbilt" in kin  # a relative is someone else
+
+
+def test_an_abbreviation_written_out_is_the_same_name_and_opens_no_other() -> None:
+    assert clusters.name_key("U.S. Geological Survey") == clusters.name_key("United States Geological Survey")
+    assert clusters.name_key("UN Security Council") == clusters.name_key("United Nations Security Council")
+    found = names_of(corpus_of("The U.S. Geological Survey measured the quake. The United States Geological Survey "
+                               "said it was shallow."))
+    assert len([name for name in found if "Geological Survey" in name]) == 1
+
+
+def test_a_sea_written_without_its_last_word_is_the_sea_and_a_region_is_not_its_feature() -> None:
+    found = names_of(corpus_of("The storm crossed the Atlantic Ocean on Monday. Ships in the Atlantic were warned."))
+    assert "Atlantic" in found["Atlantic Ocean"]
+    fault = names_of(corpus_of("The quake struck on the Mindanao Fault. Mindanao has had four quakes this month."))
+    assert "Mindanao" in fault and "Mindanao" not in fault.get("Mindanao Fault", ())

@@ -86,3 +86,17 @@ def test_the_gazetteer_counts_the_towns_that_share_a_name() -> None:
     cities = places()["cities"]
     assert cities["Paris"]["country"] == "FR" and cities["Paris"]["namesakes"] >= 1
     assert "namesakes" not in cities["Jerusalem"]
+
+
+@pytest.mark.parametrize(("name", "canonical"), [
+    ("Islamic Republic of Iran", "Iran"), ("the Kingdom of Saudi Arabia", "Saudi Arabia"),
+    ("Federal Republic of Germany", "Germany"),
+    ("Republic of the Congo", "Republic of the Congo"),  # a state's own name in GeoNames
+    ("Democratic Republic of the Congo", "Democratic Republic of the Congo"),
+    ("Republic of China", "Taiwan"),  # aliases.json: its short name is not the one after "of"
+    ("Islamic State of Iraq", "Islamic State of Iraq"),  # "State of" is not read
+    ("Commonwealth of Virginia", "Commonwealth of Virginia"),  # no country
+    ("ISIL", "Islamic State"),
+])
+def test_a_state_s_formal_name_is_its_short_name(name: str, canonical: str) -> None:
+    assert gazetteer.canonical_alias(name) == canonical

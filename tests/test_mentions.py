@@ -39,6 +39,8 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
          "First Minister of Scotland"),  # NER ran the place into the name
         ("The bomb was placed on a motorcycle, stated Minister of Information Moammar al-Eryani.",
          "Moammar al-Eryani", "Minister of Information"),
+        ("Early yesterday morning, United States Representative Elijah Cummings died while in hospice care.",
+         "Elijah Cummings", "United States Representative"),  # one organisation to NER
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
@@ -65,6 +67,9 @@ def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
         ("Each victim will be paid one million rubles.\n\n\nHealth Minister Veronika Skvortsova indicated on "
          "Monday the chances were slim.", "Health Minister"),  # NER takes "Health" for an organisation here
         ("Josh Bash, the U.S. Attorney for the Western District of Texas, spoke.", "Attorney"),
+        ("Support also came from United States Senator from Ohio Jane Doe.", "Senator"),
+        ("Tom Frieden, formerly the director of the Centers for Disease Control and Prevention, spoke.", "director"),
+        ("Incumbent President Donald Trump took a parting shot on Twitter.", "President"),
     ],
 )
 def test_a_role_is_named_by_its_office(text: str, office: str) -> None:
@@ -76,6 +81,12 @@ def test_department_word_in_a_title_is_not_an_organisation() -> None:
     found = mentions_of("US Secretary of State Antony Blinken plans to visit Israel.")
     assert ("Organization", "State") not in found
     assert ("Place", "United States") in found
+
+
+def test_a_title_ner_took_for_an_organisation_is_no_organisation() -> None:
+    found = mentions_of("\"We are continuing to investigate\", said Detective Inspector Steven Jones.")
+    assert ("Person", "Steven Jones") in found and ("Role", "Detective Inspector") in found
+    assert ("Organization", "Detective Inspector") not in found
 
 
 @pytest.mark.parametrize(

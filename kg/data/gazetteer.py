@@ -6,6 +6,7 @@ The data ships in ``kg/data`` (GeoNames, CC BY 4.0): no network, no download at 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -143,10 +144,32 @@ def demonym_country(adjective: str) -> str | None:
     return _demonyms().get(adjective)
 
 
+#: A state's formal name: its short name follows "Republic of", "Kingdom of"... ("the Islamic
+#: Republic of Iran", "the Kingdom of Saudi Arabia"). "State of" is not read: "Islamic State of Iraq".
+FORMAL_STATE_NAME = re.compile(
+    r"(?:[A-Z][\w'’]*\s+)*(?:Republic|Kingdom|Federation|Principality|Sultanate|Emirate|Commonwealth)\s+of\s+"
+    r"(?:the\s+)?(?P<short>[A-Z].*)")
+
+
 def canonical_alias(name: str) -> str:
-    """The canonical form of a known alternative name, else the name itself."""
+    """The canonical form of a known alternative name ("US" -> "United States"), or of a state's
+    formal name ("Islamic Republic of Iran" -> "Iran"; aliases.json has the formal names whose
+    short name is not the one after "of": "Republic of China" is Taiwan), else the name itself.
+
+    >>> canonical_alias("the Islamic Republic of Iran"), canonical_alias("Republic of the Congo")
+    ('Iran', 'Republic of the Congo')
+    >>> canonical_alias("Commonwealth of Virginia")
+    'Commonwealth of Virginia'
+    """
     table = aliases()
-    return table.get(name) or table.get(name.removeprefix("the ")) or name
+    bare = name.removeprefix("the ")
+    found = table.get(name) or table.get(bare)
+    if found:
+        return found
+    formal = FORMAL_STATE_NAME.fullmatch(bare)
+    if formal is not None and not is_country_name(bare) and is_country_name(formal["short"]):
+        return formal["short"]
+    return name
 
 
 def place_class(name: str) -> EntityClass:

@@ -46,6 +46,13 @@ def first_name_gender(name: str) -> str | None:
     return FEMALE if first in female else MALE if first in male else None
 
 
+def is_usual_first_name(word: str) -> bool:
+    """True for a word the lists hold as a first name of one gender ("Elijah", "Lucy"): a name
+    after it is most likely a person's."""
+    female, male = _first_names()
+    return word.capitalize() in female or word.capitalize() in male
+
+
 def mention_gender(span: Span) -> tuple[str, bool] | None:
     """The gender a person's mention tells, and whether the text says it outright: a gendered
     word before or at its start ("Ms", "King": said), else its first name's usual gender (only

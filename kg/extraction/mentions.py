@@ -295,7 +295,7 @@ def office(title: Span) -> str:
     while start < title.end - 1:
         token = doc[start]
         if token.lower_ in OFFICE_QUALIFIERS or token.lower_ in PARTY_NAMES or token.tag_ == "POS" or \
-                token.is_punct or \
+                token.is_punct or token.dep_ == "det" or \
                 (token.ent_type_ not in ("", "PERSON") and not is_title_word(token) and not _ordinal_office(token)
                  and token.lower_ not in DEPARTMENT_WORDS) or \
                 demonym_country(token.text) is not None:
@@ -311,7 +311,7 @@ def _ordinal_office(token: Token) -> bool:
 
 
 def _whose_office_starts(title: Span) -> int:
-    """Where the name of whose office it is starts after "of" or "for", or where "in", "at" or "with"
+    """Where the name of whose office it is starts after "of", "for" or "from", or where "in", "at" or "with"
     says where it is held, else the title's end: "mayor of Esperanza" is the office "mayor",
     "President of the United States" the office "President", "U.S. Attorney for the Western District"
     the office "U.S. Attorney"; "Secretary of State" names a department, no entity, and keeps it.
@@ -322,8 +322,8 @@ def _whose_office_starts(title: Span) -> int:
             return token.i  # a list of titles ("Foreign Secretary, mayor of London and MP") is named by its first
         if token.lower_ in ("in", "at", "with"):
             return token.i  # "drummer in jazz bands", "economist with Drexel": the office is the words before
-        if token.lower_ not in ("of", "for"):
-            continue
+        if token.lower_ not in ("of", "for", "from"):
+            continue  # "Senator from Vermont": the office "Senator"
         named = token.i + 1 + (token.i + 1 < title.end and doc[token.i + 1].lower_ == "the")
         if named < title.end and doc[named].ent_type_ in OWNER_TYPES and doc[named].lower_ not in DEPARTMENT_WORDS \
                 and not is_title_word(doc[named]):

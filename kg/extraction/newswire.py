@@ -7,6 +7,8 @@
 - "Chisholm, Minn.": a US state abbreviation after a town.
 - "the PRD (Party of the Democratic Revolution)": an acronym and its expansion are two names.
 - "First Minister of Scotland Nicola Sturgeon": a title's place and the name after it are two names.
+- "United States Representative Elijah Cummings", one organisation to the model: a place, a
+  title and a person.
 
 Each function returns NER-labelled spans that :mod:`kg.extraction.mentions` takes as the model's own.
 """
@@ -19,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from kg.data.gazetteer import is_known_place, us_state
 from kg.data.words import word_list
+from kg.extraction.gender import is_usual_first_name
 from kg.extraction.titles import is_title_word
 from kg.nlp import DATELINES_KEY, entities, sentence_numbers, sentences, tokens_among
 
@@ -63,6 +66,9 @@ def split_entities(doc: Doc) -> list[Span]:
             found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
         elif (cut := _office_place_end(entity, places)) is not None:
             found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="PERSON")]
+        elif (person := _person_after_title(entity)) is not None:
+            place = _title_holder_place(doc[entity.start:person.start])
+            found += [person] if place is None else [place, person]
         else:
             found.append(entity)
     return found
@@ -91,6 +97,29 @@ def _office_place_end(entity: Span, places: set[str]) -> int | None:
             rest = doc[cut:entity.end]
             return cut if all(token.is_title for token in rest) else None
     return None
+
+
+def _person_after_title(entity: Span) -> Span | None:
+    """The person's name in an entity the model ran on from a title into it: "[United States
+    Representative Elijah Cummings]", an organisation to the model, ends with a person. After a
+    title word, two or more capitalised words that open with a usual first name; the title's words
+    are left to be read as the person's title. None for any other entity."""
+    if entity.label_ == "PERSON":
+        return None  # split_leading_title reads titles inside a person's name
+    doc = entity.doc
+    for start in range(entity.start + 1, entity.end - 1):
+        if is_title_word(doc[start - 1]) and is_usual_first_name(doc[start].text) \
+                and all(token.is_title for token in doc[start:entity.end]):
+            return Span(doc, start, entity.end, label="PERSON")
+    return None
+
+
+def _title_holder_place(before: Span) -> Span | None:
+    """What opens a title the model ran into a name, when it names a place: "[United States]
+    Representative Elijah Cummings". The title's own words are no entity."""
+    cut = next((k for k in range(before.end, before.start, -1) if is_known_place(before.doc[before.start:k].text)),
+               None)
+    return Span(before.doc, before.start, cut, label="GPE") if cut is not None else None
 
 
 def _source_lines(doc: Doc) -> list[Span]:

@@ -317,6 +317,8 @@ def has_title_word(span: Span) -> bool:
 
 
 def only_title_words(span: Span, title_tokens: set[int]) -> bool:
-    """True for an entity inside a title made only of department words ("State")."""
+    """True for an entity inside a title made only of department words ("State") or of a title's
+    own words ("Detective Inspector", which the model may call an organisation)."""
     inside = all(token.i in title_tokens for token in span)
-    return inside and all(token.lower_ in DEPARTMENT_WORDS for token in span)
+    return inside and (all(token.lower_ in DEPARTMENT_WORDS for token in span)
+                       or all(token.lower_.rstrip(".") in TITLE_WORDS | TITLE_MODIFIERS | HONORIFICS for token in span))

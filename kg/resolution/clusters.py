@@ -15,6 +15,8 @@ name's entity has, resolution which class the entity gets.
   "Ginger Baker" and "his daughter Nettie Baker"), and a person's or organisation's one-word name
   that opens exactly one longer name of its class is too ("Jamal" is "Jamal Khashoggi", "NBC" is
   "NBC News").
+- A person's name without its middle name is the one full name of the document that has it
+  ("Elijah Cummings" is "Elijah Eugene Cummings").
 - A place's name the gazetteer does not list, a typing slip away from another place's name of
   the document, is that place ("Magnitigorsk" is "Magnitogorsk").
 - The class is voted over the named mentions, each weighted by its length in words, so a
@@ -40,6 +42,10 @@ CONTEXT_WEIGHT = 3
 #: Classes whose reading from context is no stronger than NER's: a short name that says something
 #: is read as a person ("Bowier said"), which a company or "the Fed" does too.
 CONTEXT_BLIND = frozenset({EntityClass.PERSON, EntityClass.ROLE})
+#: Classes whose one-word name may stand for the one longer name of its class it opens.
+OPENING_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE})
+#: The last words of a sea's name, which news also writes without them ("the Atlantic").
+SEA_WORDS = frozenset({"ocean", "sea"})
 #: Ties in the class vote go to the class listed first.
 CLASS_ORDER = (EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE, EntityClass.GROUP,
                EntityClass.EVENT, EntityClass.ROLE)
@@ -56,14 +62,15 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
     by_name: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for position, mention in enumerate(mentions):
         if mention.antecedent is None:
-            by_name[(mention.name.casefold(), mention.cls == EntityClass.ROLE)].append(position)
+            by_name[(name_key(mention.name), mention.cls == EntityClass.ROLE)].append(position)
     for mention in mentions:  # "the Federal Security Service (FSB)": one entity, two names
         if mention.alias_of is not None:
-            short = (mention.name.casefold(), False)
+            short = (name_key(mention.name), False)
             target = next((key for key, members in by_name.items() if any(
                 mentions[position].id == mention.alias_of for position in members)), None)
             if target is not None and short in by_name and short != target:
                 by_name[target].extend(by_name.pop(short))
+    _join_names_without_middle(by_name, mentions, relatives)
     long_names = [name for name, is_role in by_name if not is_role and " " in name]
     for (name, is_role) in list(by_name):
         if (name, is_role) not in by_name:
@@ -75,10 +82,11 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
                 any(mentions[position].cls != EntityClass.PERSON for position in by_name[(name, is_role)]):
             continue  # "Washington" is no surname of George Washington's; "Senator Kennedy said" is
         candidates = surname_candidates(name, long_names)
-        if not candidates and " " not in name and first.cls in (EntityClass.PERSON, EntityClass.ORGANIZATION):
-            # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News": the one longer name it opens
-            candidates = [long for long in long_names if long.split(" ", 1)[0] == name
-                          and mentions[by_name[(long, False)][0]].cls == first.cls]
+        if not candidates and " " not in name and first.cls in OPENING_CLASSES:
+            # "Jamal" for "Jamal Khashoggi", "NBC" for "NBC News", "Atlantic" for "Atlantic Ocean":
+            # the one longer name it opens, as written ("United" opens no "U.S. Air")
+            candidates = [long for long in long_names if long.startswith(f"{name} ") and (long, False) in by_name
+                          and _opens(first, mentions[by_name[(long, False)][0]])]
         if len(candidates) > 1:  # "Kennedy" after "Robert F. Kennedy", before "John F. Kennedy" is named
             first_use = min(by_name[(name, is_role)])
             candidates = [long for long in candidates if min(by_name[(long, False)]) < first_use]
@@ -96,6 +104,55 @@ def document_clusters(mentions: Sequence[Mention], relatives: Collection[str] = 
         if mention.antecedent is not None and mention.antecedent in cluster_of:
             cluster_of[mention.antecedent].append(mention.id)
     return clusters
+
+
+def _join_names_without_middle(by_name: dict[tuple[str, bool], list[int]], mentions: Sequence[Mention],
+                               relatives: Collection[str]) -> None:
+    """Join a person's name to the one longer name of the document that has its words and more
+    between its first and last ("Elijah Cummings" is "Elijah Eugene Cummings", "George Bush"
+    "George W. Bush"): news names a person in full once, without the middle name elsewhere. A
+    name with a middle name of its own is another's ("George W. Bush", "George H. W. Bush"); of
+    two longer names ("George H. W. Bush", "George W. Bush") it joins neither, nor a name the text
+    introduces as someone's relative ("her mother, Gloria Morgan Vanderbilt")."""
+    people = [key for key in by_name if not key[1] and " " in key[0]
+              and mentions[by_name[key][0]].cls == EntityClass.PERSON
+              and not any(mentions[position].id in relatives for position in by_name[key])]
+    for key in people:
+        words = key[0].split()
+        if len(words) != 2:
+            continue  # "George W. Bush" has a middle name of its own: not "George H. W. Bush"
+        longer = [other for other in people if other in by_name and _has_middle_of(other[0].split(), words)]
+        if len(longer) == 1:
+            by_name[longer[0]].extend(by_name.pop(key))
+
+
+def _has_middle_of(longer: list[str], words: list[str]) -> bool:
+    """True when ``longer`` is the two ``words`` with more words between them."""
+    return len(longer) > 2 and longer[0] == words[0] and longer[-1] == words[-1]
+
+
+def name_key(name: str) -> str:
+    """What two names of one entity share once written alike: the name in lower case, its opening
+    abbreviation written out ("U.S. Geological Survey" is "United States Geological Survey",
+    "UN Security Council" "United Nations Security Council").
+
+    >>> name_key("U.S. Geological Survey") == name_key("United States Geological Survey")
+    True
+    """
+    first, _, rest = name.partition(" ")
+    if rest and first.replace(".", "").isupper():
+        name = f"{gazetteer.canonical_alias(first)} {rest}"
+    return name.casefold()
+
+
+def _opens(short: Mention, long: Mention) -> bool:
+    """Whether a one-word name may be short for a longer name it opens: one of the same class, a
+    person's or an organisation's ("Jamal Khashoggi", "NBC News"), or a sea's a place the gazetteer
+    does not list opens ("Atlantic Ocean"; not "Mindanao Fault", nor "Nevada" "Nevada City")."""
+    words = long.name.casefold().split()
+    if short.cls != long.cls or words[0] != short.name.casefold():
+        return False
+    return short.cls != EntityClass.PLACE or (words[-1] in SEA_WORDS and not gazetteer.is_listed_place(short.name))
 
 
 #: The shortest name a misspelling is looked for in: shorter names differ by a letter on purpose.
