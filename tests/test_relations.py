@@ -430,9 +430,13 @@ def test_a_place_the_gazetteer_does_not_know_may_be_the_name_s_own(
         ("Sirhan Sirhan opposed Senator Robert Kennedy's pro-Israel position.",
          ("Sirhan Sirhan", "opposes", "Robert Kennedy")),
         ("The European Union condemned Turkey's offensive in Syria.", ("European Union", "opposes", "Turkey")),
+        ("Senator Jane Doe praised the quality of Ahmed Karimi's work.", ("Jane Doe", "supports", "Ahmed Karimi")),
+        ("President Trump lashed out at Mayor Muriel Bowser on Twitter.", ("Trump", "opposes", "Muriel Bowser")),
+        ("Senator Thomas Rivera expressed opposition to Pedro Pierluisi on Friday.",
+         ("Thomas Rivera", "opposes", "Pedro Pierluisi")),
     ],
 )
-def test_a_stance_toward_what_someone_has_is_toward_them(text: str, expected: tuple[str, str, str],
+def test_a_stance_is_toward_someone_or_what_they_have(text: str, expected: tuple[str, str, str],
                                                           resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts(text)
     names = {entity.key: entity.name for entity in corpus.entities}
