@@ -317,3 +317,9 @@ def test_titles_of_works_are_not_people_or_places(text: str, kept: list[str]) ->
     names = [item.mention.text for item in find_mentions(load_pipeline()(text))
              if item.mention.cls != EntityClass.ROLE]
     assert names == kept
+
+
+def test_a_verb_or_adverb_opening_the_sentence_is_no_part_of_a_name() -> None:
+    found = mentions_of("Following South Carolina's primary, Bernie Sanders had the most delegates.")
+    assert ("Place", "South Carolina") in found
+    assert not any(name.startswith("Following") for _, name in found)

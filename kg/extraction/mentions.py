@@ -49,6 +49,9 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 STATE_NOUNS = word_list("state_nouns")
 NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
+#: Parts of speech of a sentence's capitalised first words that NER may run into a name after them
+#: ("[Following South Carolina's] primary", "[Born Robert Burns] in Arroyo Grande"): no name's.
+SENTENCE_OPENING_TAGS = frozenset({"VBG", "VBN", "VBD", "RB"})
 #: Words before an office that say when or how well it is held, not which office it is ("former", "great").
 OFFICE_QUALIFIERS = word_list("role_time_words") | word_list("role_judgement_words")
 PARTY_NAMES = word_list("party_names")
@@ -456,14 +459,19 @@ def make_mention(
 
 
 def trim(span: Span) -> Span | None:
-    """The span without a leading "the", preposition ("Unlike red algae" opening a sentence),
+    """The span without a leading "the", preposition ("Unlike red algae" opening a sentence), verb
+    or adverb opening the sentence ("Following South Carolina's", "Newly elected Assemblywoman"),
     punctuation or spaces, nor a trailing possessive; with the word before it when the two make a
     name the alias table lists ("Liberal Democrat", "Lib Dem")."""
     start, end = span.start, span.end
     doc = span.doc
+    opening = True  # at the sentence's start, or after words trimmed there
     while start < end:  # (each token made once: spaCy makes a new Token object at every doc[i])
         first = doc[start]
-        if not (first.is_punct or first.is_space or first.lower_ == "the" or (first.tag_ == "IN" and start < end - 1)):
+        opening = opening and (first.is_sent_start or start > span.start)
+        if not (first.is_punct or first.is_space or first.lower_ == "the" or (first.tag_ == "IN" and start < end - 1)
+                or (opening and first.tag_ in SENTENCE_OPENING_TAGS and start < end - 1
+                    and first.lower_ not in BIRTH_NAME_WORDS)):
             break
         start += 1
     while end > start:
