@@ -330,6 +330,9 @@ def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tu
         ("According to Dayton's police chief, Richard Biehl, the gunman came from Texas.",
          ("Richard Biehl", "says", "Texas")),  # the name set off after a title
         ("The minister resigned in Rome, according to Reuters and the BBC.", ("BBC", "says", "Rome")),
+        ("According to his wife, Amanda, Jon Huber died at the Mayo Clinic.", ("Amanda", "says", "Jon Huber")),
+        ("According to police, John Smith was driving on Route 2 in Randolph, New Hampshire.",
+         ("John Smith", None, None)),  # the clause after the comma is what is reported, not a source
         ("Elizabeth Warren called Michael Bloomberg on Tuesday.", ("Elizabeth Warren", None, None)),  # no quotation
         ("Jennifer Lu commented on the Legislative Yuan's vote.", ("Jennifer Lu", "says", "Legislative Yuan")),
         ("Lee Harvey Oswald claimed to have never met Jack Ruby.", ("Lee Harvey Oswald", "says", "Jack Ruby")),
@@ -362,6 +365,12 @@ def test_a_name_that_only_qualifies_a_source_says_nothing(text: str, qualifier: 
     names = {entity.key: entity.name for entity in corpus.entities}
     speakers = {names[r.subject] for r in corpus.relations if r.predicate == "says"}
     assert speakers and qualifier not in speakers
+
+
+def test_a_pronoun_in_reported_speech_is_no_one_spoken_about(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Thailand reported 200 new cases on Monday. Mike DeWine said it had closed its borders.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    assert not any(r.predicate == "says" and names[r.subject] == "Mike DeWine" for r in corpus.relations)
 
 
 def test_a_word_set_off_in_quotes_is_not_speech(resolve_texts: Callable[..., Corpus]) -> None:

@@ -105,6 +105,11 @@ class MentionIndex:
         """True for a pronoun or description linked to one of ``mentions``."""
         return self.by_id[mention_id].mention.antecedent in mentions
 
+    def is_pronoun(self, mention_id: str) -> bool:
+        """True for a pronoun linked to a name ("its", "him"), not for a name or a description."""
+        item = self.by_id[mention_id]
+        return item.mention.antecedent is not None and item.span.root.pos_ == "PRON"
+
     def cls(self, mention_id: str) -> EntityClass:
         return self.by_id[mention_id].mention.cls
 

@@ -8,7 +8,8 @@ Three kinds of rule find them, all over one :class:`~kg.extraction.arguments.Men
 - rules about words and dependency shapes ("Aiken, S.C.", "NRC headquarters in Rockville").
 
 Then two rules stating the same relation between the same mentions in a sentence give one
-statement, and what lies in a town written "Aiken, S.C." also lies in the state.
+statement, a pronoun in reported speech is no one the speaker talks about, and what lies in a
+town written "Aiken, S.C." also lies in the state.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
         *pattern_relations(index),
     ]
     found: dict[tuple[object, ...], RelationMention] = {}
+    relations = [relation for relation in relations if not reports_a_pronoun(index, relation)]
     relations += home_country_relations(index, relations)
     relations += ministry_relations(index)  # after the home country: a minister of a ministry is the state's too
     for relation in relations + transitive_relations(index, relations):
@@ -58,6 +60,14 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     position = index.position
     kept = superseded_residences(index, found.values())
     return sorted(kept, key=lambda r: (r.sentence, position[r.subject], position[r.object], r.verb))
+
+
+def reports_a_pronoun(index: MentionIndex, relation: RelationMention) -> bool:
+    """True for ``says`` of a pronoun in what is reported ("DeWine announced the state had extended
+    its order"): which name a pronoun inside reported speech stands for is where coreference errs
+    most (on the 96 news-facts train articles, 8 of 10 such statements were wrong), and a statement
+    names what the content itself names."""
+    return relation.predicate == "says" and index.is_pronoun(relation.object)
 
 
 def superseded_residences(index: MentionIndex, relations: Iterable[RelationMention]) -> list[RelationMention]:

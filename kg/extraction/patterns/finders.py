@@ -254,8 +254,9 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
     model often parses it wrong ("According to Connecticut Senator Richard Blumenthal, ..." makes
     Blumenthal the subject of "According"). The sources are the names after "to" up to the next
     comma (and on past ", and Y"), or the name set off by commas after a title ("According to the
-    El Paso mayor, Dee Margo, ..."); a name that only qualifies another is none ("Connecticut
-    Senator X", "Windsor Locks' selectman", "the ministry of Belarus")."""
+    El Paso mayor, Dee Margo, ...", "his wife, Amanda, ..."; not the clause after "According to
+    police, ..."); a name that only qualifies another is none ("Connecticut Senator X", "Windsor
+    Locks' selectman", "the ministry of Belarus")."""
     index = ctx.index
     doc = index.doc
     end = sentences(doc)[index.sentence_of[according.i]].end
@@ -277,8 +278,11 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
         return stop, found
 
     stop, sources = names_to_comma(according.i + 2)
-    if not sources and stop < end:
-        stop, sources = names_to_comma(stop + 1)
+    possessive = all(index.span(mention).root.tag_ == "PRP$" for mention in sources)
+    if possessive and stop < end:  # "the El Paso mayor, Dee Margo, ...", "his wife, Amanda, ...": a name alone
+        after, named = names_to_comma(stop + 1)
+        if named and all(doc[i].is_punct or i in index.at_token for i in range(stop + 1, after)):
+            stop, sources = after, named
     while stop + 1 < end and doc[stop + 1].lower_ in ("and", "or"):
         stop, more = names_to_comma(stop + 2)
         sources += more
