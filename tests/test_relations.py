@@ -373,6 +373,14 @@ def test_a_pronoun_in_reported_speech_is_no_one_spoken_about(resolve_texts: Call
     assert not any(r.predicate == "says" and names[r.subject] == "Mike DeWine" for r in corpus.relations)
 
 
+def test_a_clause_set_against_a_report_is_not_reported(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Senator Chuck Schumer said Joe Biden was a great man, while President Donald Trump "
+                           "praised Nancy Pelosi on Twitter.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    said = {names[r.object] for r in corpus.relations if r.predicate == "says" and names[r.subject] == "Chuck Schumer"}
+    assert said == {"Joe Biden"}
+
+
 def test_a_word_set_off_in_quotes_is_not_speech(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts('Tom Watson said Theresa May\'s "lousy" deal would fail.')
     assert all(r.rule != "quote" for r in corpus.relations)

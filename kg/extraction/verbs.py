@@ -111,7 +111,31 @@ def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
     reported = [child for child in verb.children if child.dep_ == "ccomp"
                 or (reports_objects and child.dep_ == "dobj") or (claims and child.dep_ == "xcomp")
                 or (child.dep_ == "prep" and child.lower_ in topic)]
-    return _headed_mentions(index, (token for clause in reported for token in clause.subtree))
+    return _headed_mentions(index, (token for clause in reported for token in _reported_words(clause)))
+
+
+#: Words that open a clause set against what is reported: "X said Y, while Z noted ...".
+CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
+
+
+def _reported_words(clause: Token) -> list[Token]:
+    """The words of a reported clause, in text order, without a clause of someone else's inside it
+    that the parser hung there: "told MSNBC Cummings 'was a great man,' while President Trump
+    noted ..." reports nothing of Trump's (a clause with its own subject, set against the report
+    or itself a report)."""
+    found, stack = [], [clause]
+    while stack:
+        token = stack.pop()
+        found.append(token)
+        stack.extend(child for child in token.children if not _someone_else_s(child))
+    return sorted(found, key=lambda token: token.i)
+
+
+def _someone_else_s(token: Token) -> bool:
+    if token.dep_ not in ("advcl", "conj") or not any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children):
+        return False
+    return token.lemma_.lower() in SPEECH_VERBS or any(child.dep_ == "mark" and child.lower_ in CONTRAST_MARKS
+                                                      for child in token.children)
 
 
 def _headed_mentions(index: MentionIndex, tokens: Iterable[Token]) -> list[str]:
