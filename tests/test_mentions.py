@@ -323,3 +323,12 @@ def test_a_verb_or_adverb_opening_the_sentence_is_no_part_of_a_name() -> None:
     found = mentions_of("Following South Carolina's primary, Bernie Sanders had the most delegates.")
     assert ("Place", "South Carolina") in found
     assert not any(name.startswith("Following") for _, name in found)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("In other results, Maroochydore defeated Caboolture 43–5, and University knocked off Noosa 32–22.", "Caboolture"),
+    ("\n\nConservative Party - 365 seats\n\nLabour Party - 203 seats\n\n", "Conservative Party"),
+])
+def test_a_score_or_a_tally_is_no_part_of_a_name(text: str, name: str) -> None:
+    names = [found for _, found in mentions_of(text)]
+    assert name in names and not any(found.startswith(f"{name} ") for found in names)

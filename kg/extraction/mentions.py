@@ -458,11 +458,23 @@ def make_mention(
     )
 
 
+#: A score or a count after a dash: "Caboolture 43–5", "Conservative Party - 365 (seats)".
+TALLY = re.compile(r"\d+(?:[-–—]\d+)?")
+
+
+def _tally(token: Token) -> bool:
+    """True for a score or a tally NER ran into the name before it: a number after a dash, or
+    two numbers joined by one ("Noosa 32–22")."""
+    if not TALLY.fullmatch(token.text):
+        return False
+    return not token.text.isdigit() or (token.i > 0 and token.doc[token.i - 1].text in ("-", "–", "—"))
+
+
 def trim(span: Span) -> Span | None:
     """The span without a leading "the", preposition ("Unlike red algae" opening a sentence), verb
     or adverb opening the sentence ("Following South Carolina's", "Newly elected Assemblywoman"),
-    punctuation or spaces, nor a trailing possessive; with the word before it when the two make a
-    name the alias table lists ("Liberal Democrat", "Lib Dem")."""
+    punctuation or spaces, nor a trailing possessive or score ("Caboolture 43–5"); with the word
+    before it when the two make a name the alias table lists ("Liberal Democrat", "Lib Dem")."""
     start, end = span.start, span.end
     doc = span.doc
     opening = True  # at the sentence's start, or after words trimmed there
@@ -476,7 +488,8 @@ def trim(span: Span) -> Span | None:
         start += 1
     while end > start:
         last_token = doc[end - 1]
-        if not (last_token.is_punct or last_token.is_space or last_token.tag_ == "POS"):
+        if not (last_token.is_punct or last_token.is_space or last_token.tag_ == "POS"
+                or (end - 1 > start and _tally(last_token))):
             break
         end -= 1
     last = doc[end - 1].text if end > start else ""
