@@ -154,6 +154,8 @@ def test_nationalities_parties_and_non_names(text: str, word: str, expected: tup
         ("Fernando Dallorso, the general manager of Cipriani Dolci, said so.", 7, 9, "Person", "Organization"),
         ("Shelley Yeager, director of the Clara Barton camp, said so.", 6, 8, "Person", "Person"),  # a camp's name
         ("Biden announced on Twitter that Harris would run.", 3, 4, "Person", "Organization"),  # a platform
+        ("The warning applied to County Mayo on Monday.", 4, 6, "Person", "Place"),  # a county first
+        ("She was treated at Mount Sinai Hospital.", 4, 7, "Organization", "Organization"),
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:

@@ -289,6 +289,11 @@ def _last_word_in(span: Span, tokens: dict[str, list[Token]], name: str | None =
     return len(span) > 1 and span[-1].lower_ in word_list(name or "")
 
 
+def _first_word_in(span: Span, tokens: dict[str, list[Token]], name: str | None = None) -> bool:
+    """The name's first word is in the word list ``name`` ("County" in "County Mayo")."""
+    return len(span) > 1 and span[0].lower_ in word_list(name or "")
+
+
 def _all_capitals(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     return span.text.isupper()
 
@@ -306,5 +311,6 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "all_capitals": _all_capitals,
     "name_in": _name_in,
     "last_word_in": _last_word_in,
+    "first_word_in": _first_word_in,
     "heads_its_phrase": _heads_its_phrase,
 }
