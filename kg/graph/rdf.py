@@ -125,6 +125,7 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     return {document.id: triples(document) for document in corpus.documents}
 
 
+@lru_cache(maxsize=4096)
 def text(value: str) -> Literal:
     """A literal of document text, on one line.
 
@@ -284,6 +285,15 @@ def nt(term: Node) -> str:
     """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
     if isinstance(term, URIRef):
         return _iri_nt(str(term))
+    if isinstance(term, Literal):
+        return _literal_nt(term)
+    return str(to_oxigraph(term))
+
+
+@lru_cache(maxsize=4096)
+def _literal_nt(term: Literal) -> str:
+    """A statement's sentence comes back for each statement of it, a label in each document: escape
+    each literal once."""
     return str(to_oxigraph(term))
 
 
