@@ -500,3 +500,25 @@ def test_a_dateline_is_the_storys_place_not_part_of_its_first_sentence(
 def test_a_country_before_a_coach_says_no_citizenship(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
     found = relations(analyse_text("Iran coach Carlos Queiroz named his squad on Monday."))
     assert not any(verb == "citizenOf" for _, verb, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Senator Marco Rubio said the Senate would vote on Friday.", ("Marco Rubio", "memberOf", "Senate")),
+        ("MP Penny Sharpe said the Parliament of New South Wales had voted.",
+         ("Penny Sharpe", "memberOf", "Parliament of New South Wales")),
+        ("Congressman Justin Amash left the Republican Party. The US Congress met on Monday.",
+         ("Justin Amash", "memberOf", "US Congress")),
+    ],
+)
+def test_a_legislator_is_a_member_of_the_chamber_the_story_names(
+        text: str, expected: tuple[str, str, str], resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
+    names = {entity.key: entity.name for entity in corpus.entities}
+    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+
+
+def test_a_legislator_with_no_chamber_named_is_a_member_of_none(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Senator Marco Rubio met the Florida Chamber of Commerce on Friday.")
+    assert not any(r.predicate == "memberOf" for r in corpus.relations)

@@ -29,6 +29,7 @@ class CoreRule(StrEnum):
     APPOSITION = "apposition"
     TITLE_AFFILIATION = "title-affiliation"
     HOME_COUNTRY = "home-country"
+    CHAMBER = "chamber"
     TRANSITIVE = "transitive"
 
 

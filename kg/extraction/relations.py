@@ -24,7 +24,7 @@ from kg.data.gazetteer import place_class
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
 from kg.extraction.patterns.ruler import containment_rules, pattern_relations
-from kg.extraction.roles import OFFICES, home_country_relations, ministry_relations, role_relations
+from kg.extraction.roles import OFFICES, chamber_relations, home_country_relations, ministry_relations, role_relations
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
 from kg.model import EntityClass, RelationMention
@@ -53,6 +53,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     relations = [relation for relation in relations if not reports_a_pronoun(index, relation)]
     relations += home_country_relations(index, relations)
     relations += ministry_relations(index)  # after the home country: a minister of a ministry is the state's too
+    relations += chamber_relations(index)
     for relation in relations + transitive_relations(index, relations):
         key = _statement_key(index, relation)
         if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cache
 
 from spacy.tokens import Span
 
 from kg.data import gazetteer
 from kg.data.core_rules import CoreRule, confidence
-from kg.data.words import word_list
+from kg.data.words import DATA_DIR, DataError, load_json, word_list
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word
 from kg.model import EntityClass, Factuality, Mention, RelationMention
@@ -229,6 +230,74 @@ def home_country_relations(index: MentionIndex, found: Sequence[RelationMention]
         yield index.relation(person, country, item.owner.root, "be",
                              served(affiliation_predicate(item.span), index.by_id[country].mention),
                              Factuality.ASSERTED, CoreRule.HOME_COUNTRY, confidence(CoreRule.HOME_COUNTRY))
+
+
+def chamber_relations(index: MentionIndex) -> Iterator[RelationMention]:
+    """A legislator is a member of the chamber the story names: "Senators Marco Rubio of Florida
+    and Mike Lee" with "the Senate", "MP Penny Sharpe" with "the Parliament of New South Wales"
+    (``kg/data/chambers.json``). Of several names a title fits, the one in the title's sentence,
+    else the only one of the story; none when that does not decide."""
+    chambers = _chambers_named(index)
+    if not chambers:
+        return
+    for item in index.spans:
+        if item.mention.cls != EntityClass.ROLE or item.owner is None:
+            continue
+        person = index.at_token.get(item.owner.root.i)
+        if person is None or index.cls(person) != EntityClass.PERSON:
+            continue
+        sentence = index.sentence_of[item.span.start]
+        for chamber in chamber_titles().get(head_word(item.span), ()):
+            named = chambers.get(chamber, [])
+            near = [mention for mention in named if index.sentence_of[index.span(mention).start] == sentence]
+            names = {index.by_id[mention].mention.name.casefold() for mention in near or named}
+            if len(names) == 1:
+                yield index.relation(person, (near or named)[0], item.owner.root, "be", "memberOf",
+                                     Factuality.ASSERTED, CoreRule.CHAMBER, confidence(CoreRule.CHAMBER))
+                break
+            if names:
+                break  # two chambers of that name: nothing tells which
+
+
+def _chambers_named(index: MentionIndex) -> dict[str, list[str]]:
+    """Chamber -> the organisations' names of the story that name one, mentions in text order."""
+    found: dict[str, list[str]] = {}
+    for item in index.spans:
+        mention = item.mention
+        if mention.cls != EntityClass.ORGANIZATION or mention.antecedent is not None:
+            continue
+        name = mention.name.casefold()
+        for chamber in chamber_names():
+            if name == chamber or name.endswith(f" {chamber}") or name.startswith(f"{chamber} of "):
+                found.setdefault(chamber, []).append(mention.id)
+    return found
+
+
+@cache
+def _chambers() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(chamber, the titles of its members) of ``kg/data/chambers.json``, in its order."""
+    found = []
+    for number, entry in enumerate(load_json("chambers.json").get("chambers", []), start=1):
+        chamber = entry.get("chamber") if isinstance(entry, dict) else None
+        titles = entry.get("titles") if isinstance(entry, dict) else None
+        if not isinstance(chamber, str) or not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+            raise DataError(f"{DATA_DIR / 'chambers.json'}: chamber {number} needs a 'chamber' name and a list "
+                            "of 'titles'")
+        found.append((chamber.casefold(), tuple(title.casefold() for title in titles)))
+    return tuple(found)
+
+
+def chamber_titles() -> dict[str, tuple[str, ...]]:
+    """A legislator's title -> the chambers it fits, in the order they are tried."""
+    titles: dict[str, tuple[str, ...]] = {}
+    for chamber, members in _chambers():
+        for title in members:
+            titles[title] = (*titles.get(title, ()), chamber)
+    return titles
+
+
+def chamber_names() -> tuple[str, ...]:
+    return tuple(chamber for chamber, _ in _chambers())
 
 
 def is_national_office(title: Span) -> bool:
