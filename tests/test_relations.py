@@ -522,3 +522,20 @@ def test_a_legislator_is_a_member_of_the_chamber_the_story_names(
 def test_a_legislator_with_no_chamber_named_is_a_member_of_none(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts("Senator Marco Rubio met the Florida Chamber of Commerce on Friday.")
     assert not any(r.predicate == "memberOf" for r in corpus.relations)
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "people"),
+    [
+        ("It was co-sponsored by Senators Marco Rubio of Florida, Mike Lee of Utah, and David Perdue of Georgia.",
+         "Senator", {"Marco Rubio", "Mike Lee", "David Perdue"}),
+        ("The event featured celebrity guests like actors Dan Fogler, Ron Perlman, and John De Lancie.",
+         "actor", {"Dan Fogler", "Ron Perlman", "John De Lancie"}),
+    ],
+)
+def test_a_plural_title_before_a_list_of_names_is_each_one_s(text: str, role: str, people: set[str],
+                                                               resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
+    names = {entity.key: entity.name for entity in corpus.entities}
+    assert {names[r.subject] for r in corpus.relations if r.predicate == "holdsRole" and names[r.object] == role} \
+        == people

@@ -29,11 +29,13 @@ from kg.extraction.titles import (
     comma_title,
     coordinated_titles,
     head_word,
+    is_plural_title_word,
     is_title_word,
     only_title_words,
     preceding_title,
     predicative_title,
     prefix_title,
+    singular_as_written,
     split_leading_title,
 )
 from kg.model import EntityClass, Mention, mention_id
@@ -305,7 +307,11 @@ def office(title: Span) -> str:
             start += 1
         else:
             break
-    return role_name(doc[start:_whose_office_starts(doc[start:title.end])].text)
+    office_words = doc[start:_whose_office_starts(doc[start:title.end])]
+    if len(office_words) and is_plural_title_word(office_words[-1]):
+        last = office_words[-1]  # "Senators X and Y" hold the office "Senator"
+        return role_name(doc[office_words.start:last.i].text_with_ws + singular_as_written(last.text))
+    return role_name(office_words.text)
 
 
 def _ordinal_office(token: Token) -> bool:

@@ -12,13 +12,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from kg.data import gazetteer
 from kg.data.core_rules import CoreRule, confidence
 from kg.data.words import DATA_DIR, DataError, load_json, word_list
 from kg.extraction.arguments import MentionIndex
-from kg.extraction.titles import NATIONAL_OFFICES, TITLE_WORDS, head_word
+from kg.extraction.titles import NATIONAL_OFFICES, PLURAL_TAGS, TITLE_WORDS, head_token, head_word
 from kg.model import EntityClass, Factuality, Mention, RelationMention
 from kg.resolution.clusters import document_clusters
 
@@ -29,6 +29,8 @@ MEMBER_WORDS = word_list("member_words")
 MEMBER_MODIFIERS = word_list("member_modifiers")
 #: What separates the titles of a list of titles ("former Foreign Secretary, mayor of London, and MP").
 TITLE_SEPARATORS = frozenset({",", ";"})
+#: How the parser ties the names of a list to the first.
+LIST_LINKS = frozenset({"conj", "appos"})
 FOUNDER_WORDS = word_list("founder_words")
 KINSHIP_NOUNS = word_list("kinship_nouns")
 LEADING_MODIFIERS = word_list("leading_modifiers")
@@ -59,6 +61,10 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
         anchor = item.owner.root
         yield index.relation(person, item.mention.id, anchor, "be", "holdsRole", Factuality.ASSERTED,
                              rule, confidence(rule))
+        if rule == CoreRule.TITLE and head_token(item.span).tag_ in PLURAL_TAGS:
+            for other in listed_after(index, item.owner.root):  # "Senators Marco Rubio, Mike Lee and David Perdue"
+                yield index.relation(other, item.mention.id, index.span(other).root, "be", "holdsRole",
+                                     Factuality.ASSERTED, rule, confidence(rule))
         for organisation in affiliations(index, item.span):
             if index.cls(organisation) in (EntityClass.PERSON, EntityClass.EVENT):
                 continue
@@ -69,6 +75,20 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
             found = office_predicate(index, part, organisation)
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
+
+
+def listed_after(index: MentionIndex, name: Token) -> list[str]:
+    """The people listed after a name, whom a plural title before it is also of: its conjuncts and
+    the names set beside it ("Senators Marco Rubio of Florida, Mike Lee of Utah, and David Perdue")."""
+    found, stack = [], [child for child in name.children if child.dep_ in LIST_LINKS]
+    while stack:
+        token = stack.pop()
+        person = index.at_token.get(token.i)
+        if person is None or index.cls(person) != EntityClass.PERSON or index.span(person).root.i != token.i:
+            continue
+        found.append(person)
+        stack.extend(child for child in token.children if child.dep_ in LIST_LINKS)
+    return sorted(found, key=lambda mention: index.span(mention).start)
 
 
 def ministry_relations(index: MentionIndex) -> Iterator[RelationMention]:

@@ -33,6 +33,28 @@ def is_title_word(token: Token) -> bool:
     return token.lower_.rstrip(".") in TITLE_WORDS
 
 
+def is_plural_title_word(token: Token) -> bool:
+    """True for a title word's plural, "Senators" of "Senators X and Y" too (the small model keeps
+    a capitalised plural's lemma as written)."""
+    return token.tag_ in PLURAL_TAGS and singular(token.lower_.rstrip(".")) in TITLE_WORDS
+
+
+#: The tags of a plural noun.
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+
+
+def singular_as_written(word: str) -> str:
+    """:func:`singular` of a word as the text writes it ("Senators" -> "Senator")."""
+    return word[:len(singular(word.lower()))]
+
+
+def singular(word: str) -> str:
+    """A plural title word's singular, read off its ending ("senators", "actresses"); else the word."""
+    if word.endswith("sses") or word.endswith("ches"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def coordinated_titles(title: Span) -> list[Span]:
     """A title that lists several, one span each: "former Foreign Secretary, mayor of London, and
     member of Parliament" is three titles; "Secretary of State for Foreign and Commonwealth Affairs"
@@ -56,11 +78,19 @@ def coordinated_titles(title: Span) -> list[Span]:
 
 
 def head_word(title: Span) -> str:
-    """A title's head word, lower case: its last word before a preposition, with what a hyphen joins
-    to it ("NATO Secretary-General" -> "secretary-general", "Speaker of the House" -> "speaker").
-    Read off the words, as the parser often ties a title's words to the name instead."""
+    """A title's head word, lower case and singular: its last word before a preposition, with what
+    a hyphen joins to it ("NATO Secretary-General" -> "secretary-general", "Speaker of the House"
+    -> "speaker", "Senators" -> "senator"). Read off the words, as the parser often ties a title's
+    words to the name instead."""
+    token = head_token(title)
+    word = whole_word(token).lower().rstrip(".")
+    return singular(word) if token.tag_ in PLURAL_TAGS else word
+
+
+def head_token(title: Span) -> Token:
+    """The token :func:`head_word` reads: the title's last before a preposition."""
     end = next((token.i for token in title if token.pos_ == "ADP" and token.i > title.start), title.end)
-    return whole_word(title.doc[end - 1]).lower().rstrip(".")
+    return title.doc[end - 1]
 
 
 def whole_word(token: Token) -> str:
@@ -313,7 +343,8 @@ def name_with_prefix(person: Span) -> Span:
 
 
 def has_title_word(span: Span) -> bool:
-    return any(is_title_word(token) or token.lemma_.lower() in TITLE_WORDS for token in span)
+    return any(is_title_word(token) or token.lemma_.lower() in TITLE_WORDS or is_plural_title_word(token)
+               for token in span)
 
 
 def only_title_words(span: Span, title_tokens: set[int]) -> bool:
