@@ -539,3 +539,11 @@ def test_a_plural_title_before_a_list_of_names_is_each_one_s(text: str, role: st
     names = {entity.key: entity.name for entity in corpus.entities}
     assert {names[r.subject] for r in corpus.relations if r.predicate == "holdsRole" and names[r.object] == role} \
         == people
+
+
+def test_a_former_leader_led(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    """The facts are not dated: a former mayor of South Bend led it, as a mayor of it does; a deputy works for it."""
+    found = relations(analyse_text("Pete Buttigieg, the former mayor of South Bend, Indiana, won 26 delegates. "
+                                   "Jane Doe, the deputy mayor of Fresno, spoke."))
+    assert ("Pete Buttigieg", "leads", "South Bend", "asserted") in found
+    assert ("Jane Doe", "leads", "Fresno", "asserted") not in found
