@@ -288,3 +288,12 @@ def test_initials_may_spell_each_part_of_a_hyphenated_word() -> None:
     ])
     assert joins(found) == {"o/AFP": ("o/Agence_France-Presse", INITIALS),
                             "o/HPE": ("o/Hewlett-Packard_Enterprise", INITIALS)}
+
+
+def test_one_name_written_with_and_without_its_accents_is_one_node() -> None:
+    found = resolve_corpus([
+        record("p/Recep_Tayyip_Erdo%C4%9Fan", "Person", "Recep Tayyip Erdoğan", "a"),
+        record("p/Recep_Tayyip_Erdogan", "Person", "Recep Tayyip Erdogan", "b"),
+    ])
+    assert [(r.into, r.rule) for r in found if r.into is not None] in (
+        [("p/Recep_Tayyip_Erdo%C4%9Fan", SAME_NAME)], [("p/Recep_Tayyip_Erdogan", SAME_NAME)])

@@ -64,12 +64,13 @@ LISTED_NAMES = 5
 
 
 def norm(name: str) -> str:
-    """A name as compared: case, a leading "the", dots and spacing do not count.
+    """A name as compared: case, accents, a leading "the", dots and spacing do not count (news
+    writes "Erdoğan" and "Erdogan", "São Paulo" and "Sao Paulo").
 
-    >>> norm("The  U.N.") == norm("UN"), norm("Time Warner")
-    (True, 'time warner')
+    >>> norm("The  U.N.") == norm("UN"), norm("Time Warner"), norm("Recep Tayyip Erdoğan")
+    (True, 'time warner', 'recep tayyip erdogan')
     """
-    text = unicodedata.normalize("NFKC", name).casefold().replace(".", " ")
+    text = folded(unicodedata.normalize("NFKC", name)).replace(".", " ")
     words = text.split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
