@@ -547,3 +547,11 @@ def test_a_former_leader_led(analyse_text: Callable[[str], DocumentAnalysis]) ->
                                    "Jane Doe, the deputy mayor of Fresno, spoke."))
     assert ("Pete Buttigieg", "leads", "South Bend", "asserted") in found
     assert ("Jane Doe", "leads", "Fresno", "asserted") not in found
+
+
+def test_a_band_s_musician_is_its_member(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Guests included fashion designer Tim Gunn and Grateful Dead drummer Mickey Hart.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    assert ("Mickey Hart", "memberOf", "Grateful Dead") in found
+    assert ("Mickey Hart", "worksFor", "Grateful Dead") not in found
