@@ -555,3 +555,12 @@ def test_a_band_s_musician_is_its_member(resolve_texts: Callable[..., Corpus]) -
     found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
     assert ("Mickey Hart", "memberOf", "Grateful Dead") in found
     assert ("Mickey Hart", "worksFor", "Grateful Dead") not in found
+
+
+def test_a_candidate_holds_no_post_of_the_country(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Former US presidential candidate Elizabeth Warren endorsed Joe Biden. Libertarian "
+                           "Party nominee Jo Jorgensen spoke too.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    assert not any(s == "Elizabeth Warren" and o == "United States" for s, _, o in found)
+    assert ("Jo Jorgensen", "memberOf", "Libertarian Party") in found

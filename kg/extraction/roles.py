@@ -23,6 +23,7 @@ from kg.model import EntityClass, Factuality, Mention, RelationMention
 from kg.resolution.clusters import document_clusters
 
 LEADER_WORDS = word_list("leader_words")
+CANDIDACY_WORDS = word_list("candidacy_words")
 PARTY_LEADER_WORDS = word_list("party_leader_words")
 SUBORDINATE_WORDS = word_list("subordinate_words")
 MEMBER_WORDS = word_list("member_words")
@@ -70,8 +71,8 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
                 continue
             name = index.span(organisation)
             part = title_part(item.span, name.start, name)
-            if part is None:
-                continue
+            if part is None or (head_word(part) in CANDIDACY_WORDS and not is_party(index, organisation)):
+                continue  # "presidential candidate" of a country, or "nominee for President of the US": no post
             found = office_predicate(index, part, organisation)
             yield index.relation(person, organisation, anchor, "be", found, Factuality.ASSERTED,
                                  CoreRule.TITLE_AFFILIATION, confidence(CoreRule.TITLE_AFFILIATION))
