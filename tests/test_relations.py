@@ -564,3 +564,10 @@ def test_a_candidate_holds_no_post_of_the_country(resolve_texts: Callable[..., C
     found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
     assert not any(s == "Elizabeth Warren" and o == "United States" for s, _, o in found)
     assert ("Jo Jorgensen", "memberOf", "Libertarian Party") in found
+
+
+def test_a_name_of_a_party_is_its_member(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
+    found = relations(analyse_text("On Sunday, Polish leader Jarosław Kaczyński of the conservative Law and Justice "
+                                   "Party declared his support."))
+    assert ("Jarosław Kaczyński", "memberOf", "Law and Justice Party", "asserted") in found
+    assert ("Jarosław Kaczyński", "worksFor", "Law and Justice Party", "asserted") not in found

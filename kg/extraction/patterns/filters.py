@@ -173,10 +173,11 @@ FILTERS: dict[str, Callable[[MatchContext, str, str, str | None], bool]] = {
 # ---------------------------------------------------------------- predicates: what the words say
 
 def _describer_affiliation(ctx: MatchContext, subject: str, obj: str, _: str | None = None) -> str:
-    """worksFor, unless a describing noun says more: "leader of" leads, "a spokesperson for" speaks for."""
+    """worksFor, unless a describing noun says more: "leader of" leads, "a spokesperson for" speaks for;
+    a name's own "of" a party makes a member ("Jarosław Kaczyński of the Law and Justice Party")."""
     describer, root = ctx.token("describer"), ctx.index.span(subject).root
     if describer.i == root.i:
-        return "worksFor"
+        return "memberOf" if is_party(ctx.index, obj) else "worksFor"
     return affiliation_predicate(ctx.index.doc[describer.left_edge.i:describer.i + 1])
 
 
