@@ -93,6 +93,8 @@ def test_a_name_without_its_middle_name_is_the_one_full_name_that_has_it() -> No
     assert "Whitney Houston" in found["Whitney Elizabeth Houston"]
     two = names_of(corpus_of("George H. W. Bush and George W. Bush met in Texas. George Bush spoke first."))
     assert {"George Bush", "George W. Bush", "George H. W. Bush"} <= set(two)  # no middle name tells which
+    together = names_of(corpus_of("Police held John Smith and John Paul Smith on Monday. John Smith was released."))
+    assert "John Smith" in together and "John Paul Smith" in together  # named side by side: two people
     kin = names_of(corpus_of("Gloria Vanderbilt was an artist. At ten, Gloria Vanderbilt was taken from her mother, "
                              "Gloria Morgan Vanderbilt, by a court."))
     assert "Gloria Vanderbilt" in kin and "Gloria Morgan Vanderbilt" in kin  # a relative is someone else

@@ -326,6 +326,17 @@ def test_a_verb_or_adverb_opening_the_sentence_is_no_part_of_a_name() -> None:
     found = mentions_of("Following South Carolina's primary, Bernie Sanders had the most delegates.")
     assert ("Place", "South Carolina") in found
     assert not any(name.startswith("Following") for _, name in found)
+    assert any(name == "Wounded Warrior Project" for _, name in mentions_of("Wounded Warrior Project said it "
+                                                                           "would help."))  # the name's own word
+
+
+@pytest.mark.parametrize("text", [
+    "Doctors at Queen Elizabeth Hospital treated the victims.",
+    "King Edward Medical University was closed on Monday.",
+])
+def test_an_organisation_named_for_a_titled_person_stays_whole(text: str) -> None:
+    names = [name for _, name in mentions_of(text)]
+    assert not any(name in ("Elizabeth Hospital", "Edward Medical University") for name in names)
 
 
 @pytest.mark.parametrize(("text", "name"), [

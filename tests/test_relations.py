@@ -333,6 +333,7 @@ def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tu
         ("According to his wife, Amanda, Jon Huber died at the Mayo Clinic.", ("Amanda", "says", "Jon Huber")),
         ("According to police, John Smith was driving on Route 2 in Randolph, New Hampshire.",
          ("John Smith", None, None)),  # the clause after the comma is what is reported, not a source
+        ("According to police, John Smith, 45, was driving a stolen car in Boston.", ("John Smith", None, None)),
         ("Elizabeth Warren called Michael Bloomberg on Tuesday.", ("Elizabeth Warren", None, None)),  # no quotation
         ("Jennifer Lu commented on the Legislative Yuan's vote.", ("Jennifer Lu", "says", "Legislative Yuan")),
         ("Lee Harvey Oswald claimed to have never met Jack Ruby.", ("Lee Harvey Oswald", "says", "Jack Ruby")),
@@ -368,9 +369,12 @@ def test_a_name_that_only_qualifies_a_source_says_nothing(text: str, qualifier: 
 
 
 def test_a_pronoun_in_reported_speech_is_no_one_spoken_about(resolve_texts: Callable[..., Corpus]) -> None:
-    corpus = resolve_texts("Thailand reported 200 new cases on Monday. Mike DeWine said it had closed its borders.")
+    corpus = resolve_texts("Thailand reported 200 new cases on Monday. Mike DeWine said it had closed its borders. "
+                           "Jane Doe said Ohio had closed its schools.")
     names = {entity.key: entity.name for entity in corpus.entities}
-    assert not any(r.predicate == "says" and names[r.subject] == "Mike DeWine" for r in corpus.relations)
+    said = {(names[r.subject], names[r.object]) for r in corpus.relations if r.predicate == "says"}
+    assert ("Jane Doe", "Ohio") in said  # a name in what is reported
+    assert not any(speaker == "Mike DeWine" for speaker, _ in said)  # only pronouns in what he said
 
 
 def test_a_clause_set_against_a_report_is_not_reported(resolve_texts: Callable[..., Corpus]) -> None:
@@ -447,7 +451,6 @@ def test_a_place_the_gazetteer_does_not_know_may_be_the_name_s_own(
         ("Sirhan Sirhan opposed Senator Robert Kennedy's pro-Israel position.",
          ("Sirhan Sirhan", "opposes", "Robert Kennedy")),
         ("The European Union condemned Turkey's offensive in Syria.", ("European Union", "opposes", "Turkey")),
-        ("Senator Jane Doe praised the quality of Ahmed Karimi's work.", ("Jane Doe", "supports", "Ahmed Karimi")),
         ("President Trump lashed out at Mayor Muriel Bowser on Twitter.", ("Trump", "opposes", "Muriel Bowser")),
         ("Senator Thomas Rivera expressed opposition to Pedro Pierluisi on Friday.",
          ("Thomas Rivera", "opposes", "Pedro Pierluisi")),
@@ -510,6 +513,7 @@ def test_a_country_before_a_coach_says_no_citizenship(analyse_text: Callable[[st
          ("Penny Sharpe", "memberOf", "Parliament of New South Wales")),
         ("Congressman Justin Amash left the Republican Party. The US Congress met on Monday.",
          ("Justin Amash", "memberOf", "US Congress")),
+        ("Sen. Marco Rubio said the Senate would vote.", ("Marco Rubio", "memberOf", "Senate")),  # abbreviated
     ],
 )
 def test_a_legislator_is_a_member_of_the_chamber_the_story_names(
@@ -519,9 +523,25 @@ def test_a_legislator_is_a_member_of_the_chamber_the_story_names(
     assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
 
 
-def test_a_legislator_with_no_chamber_named_is_a_member_of_none(resolve_texts: Callable[..., Corpus]) -> None:
-    corpus = resolve_texts("Senator Marco Rubio met the Florida Chamber of Commerce on Friday.")
+@pytest.mark.parametrize("text", [
+    "Senator Marco Rubio met the Florida Chamber of Commerce on Friday.",
+    "Congressman Adam Schiff criticised the White House on Tuesday.",  # no chamber, whatever its last word
+    "Congressman Adam Schiff spoke at the Library of Congress.",
+    "U.S. Trade Representative Robert Lighthizer spoke. The House passed the bill.",  # an office, no seat
+])
+def test_a_legislator_with_no_chamber_named_is_a_member_of_none(text: str,
+                                                                resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts(text)
     assert not any(r.predicate == "memberOf" for r in corpus.relations)
+
+
+def test_a_plural_title_stops_at_a_name_with_a_title_of_its_own(resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("The debate featured senators Amy Klobuchar and Bernie Sanders, and former Mayor Pete "
+                           "Buttigieg.")
+    names = {entity.key: entity.name for entity in corpus.entities}
+    roles = {names[r.object] for r in corpus.relations if r.predicate == "holdsRole" and names[r.subject] ==
+             "Pete Buttigieg"}
+    assert roles == {"Mayor"}
 
 
 @pytest.mark.parametrize(
@@ -571,3 +591,9 @@ def test_a_name_of_a_party_is_its_member(analyse_text: Callable[[str], DocumentA
                                    "Party declared his support."))
     assert ("Jarosław Kaczyński", "memberOf", "Law and Justice Party", "asserted") in found
     assert ("Jarosław Kaczyński", "worksFor", "Law and Justice Party", "asserted") not in found
+
+
+def test_a_stance_toward_what_happened_to_someone_s_kin_is_none_toward_them(
+        resolve_texts: Callable[..., Corpus]) -> None:
+    corpus = resolve_texts("Joe Biden condemned the arrest of Alexei Navalny's brother.")
+    assert not any(r.predicate in ("opposes", "supports") for r in corpus.relations)

@@ -145,9 +145,10 @@ def demonym_country(adjective: str) -> str | None:
 
 
 #: A state's formal name: its short name follows "Republic of", "Kingdom of"... ("the Islamic
-#: Republic of Iran", "the Kingdom of Saudi Arabia"). "State of" is not read: "Islamic State of Iraq".
+#: Republic of Iran", "the Kingdom of Saudi Arabia"). Not "State of" ("Islamic State of Iraq"), "Emirate
+#: of" ("Islamic Emirate of Afghanistan", the Taliban's) nor "Federation of" (a part of a state).
 FORMAL_STATE_NAME = re.compile(
-    r"(?:[A-Z][\w'’]*\s+)*(?:Republic|Kingdom|Federation|Principality|Sultanate|Emirate|Commonwealth)\s+of\s+"
+    r"(?:[A-Z][\w'’]*\s+)*(?:Republic|Kingdom|Principality|Sultanate|Commonwealth)\s+of\s+"
     r"(?:the\s+)?(?P<short>[A-Z].*)")
 
 

@@ -312,16 +312,8 @@ def objects(index: MentionIndex, verb: Token) -> Iterator[tuple[str, str, Token]
 
 
 def _possessor(index: MentionIndex, noun: Token) -> Token | None:
-    """The named possessor of a noun ("Kennedy's" of "Kennedy's pro-Israel position"), or of the
-    noun after its "of" ("al-Quaety's" of "the quality of al-Quaety's work"), if any."""
-    found = next((child for child in noun.children if child.dep_ == "poss" and child.i in index.at_token), None)
-    if found is None:
-        of = next((child for child in noun.children if child.dep_ == "prep" and child.lower_ == "of"), None)
-        inner = next((child for child in of.children if child.dep_ == "pobj"), None) if of is not None else None
-        if inner is not None and inner.i not in index.at_token:
-            found = next((child for child in inner.children if child.dep_ == "poss" and child.i in index.at_token),
-                         None)
-    return found
+    """The named possessor of a noun ("Kennedy's" of "Kennedy's pro-Israel position"), if any."""
+    return next((child for child in noun.children if child.dep_ == "poss" and child.i in index.at_token), None)
 
 
 def describers(index: MentionIndex, name: Token) -> list[Token]:

@@ -52,7 +52,8 @@ STATE_NOUNS = word_list("state_nouns")
 NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
 #: Parts of speech of a sentence's capitalised first words that NER may run into a name after them
-#: ("[Following South Carolina's] primary", "[Born Robert Burns] in Arroyo Grande"): no name's.
+#: ("[Following South Carolina's] primary"): no name's, when the word hangs outside the name (the
+#: "Wounded" of "Wounded Warrior Project" is part of it; a birth-name word is read as one: "Born X").
 SENTENCE_OPENING_TAGS = frozenset({"VBG", "VBN", "VBD", "RB"})
 #: Words before an office that say when or how well it is held, not which office it is ("former", "great").
 OFFICE_QUALIFIERS = word_list("role_time_words") | word_list("role_judgement_words")
@@ -489,7 +490,7 @@ def trim(span: Span) -> Span | None:
         opening = opening and (first.is_sent_start or start > span.start)
         if not (first.is_punct or first.is_space or first.lower_ == "the" or (first.tag_ == "IN" and start < end - 1)
                 or (opening and first.tag_ in SENTENCE_OPENING_TAGS and start < end - 1
-                    and first.lower_ not in BIRTH_NAME_WORDS)):
+                    and not start <= first.head.i < end and first.lower_ not in BIRTH_NAME_WORDS)):
             break
         start += 1
     while end > start:

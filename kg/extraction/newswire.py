@@ -32,6 +32,8 @@ IN_WORD = frozenset({"in"})
 OPENING_BRACKET = frozenset({"("})
 COMMA = frozenset({","})
 PARTY_NAMES = frozenset(word for word in word_list("party_names") if " " not in word)
+#: Last words of a name that is no person's: an organisation's or a place's ("Hospital", "County").
+NAME_ENDS_NOT_A_PERSON = word_list("organisation_words") | word_list("place_heads")
 
 
 def split_entities(doc: Doc) -> list[Span]:
@@ -101,17 +103,27 @@ def _office_place_end(entity: Span, places: set[str]) -> int | None:
 
 def _person_after_title(entity: Span) -> Span | None:
     """The person's name in an entity the model ran on from a title into it: "[United States
-    Representative Elijah Cummings]", an organisation to the model, ends with a person. After a
-    title word, two or more capitalised words that open with a usual first name; the title's words
-    are left to be read as the person's title. None for any other entity."""
-    if entity.label_ == "PERSON":
+    Representative Elijah Cummings]", an organisation to the model, ends with a person. Before the
+    name only title words, after a place the gazetteer knows; the name two or more capitalised
+    words that open with a usual first name and do not end as an organisation's or a place's
+    ("Queen Elizabeth Hospital", "Prince William County" stay whole). The title's words are left
+    to be read as the person's title. None for any other entity."""
+    if entity.label_ == "PERSON" or entity[-1].lower_ in NAME_ENDS_NOT_A_PERSON:
         return None  # split_leading_title reads titles inside a person's name
     doc = entity.doc
     for start in range(entity.start + 1, entity.end - 1):
         if is_title_word(doc[start - 1]) and is_usual_first_name(doc[start].text) \
-                and all(token.is_title for token in doc[start:entity.end]):
+                and all(token.is_title for token in doc[start:entity.end]) \
+                and _place_then_titles(doc[entity.start:start]):
             return Span(doc, start, entity.end, label="PERSON")
     return None
+
+
+def _place_then_titles(words: Span) -> bool:
+    """True for words that are only a title's, after the name of a place the gazetteer knows:
+    "United States Representative", "Senator"; not "Royal Prince"."""
+    first_title = next((k for k in range(len(words)) if all(is_title_word(token) for token in words[k:])), None)
+    return first_title is not None and (first_title == 0 or is_known_place(words[:first_title].text))
 
 
 def _title_holder_place(before: Span) -> Span | None:

@@ -80,12 +80,18 @@ def role_relations(index: MentionIndex) -> Iterator[RelationMention]:
 
 def listed_after(index: MentionIndex, name: Token) -> list[str]:
     """The people listed after a name, whom a plural title before it is also of: its conjuncts and
-    the names set beside it ("Senators Marco Rubio of Florida, Mike Lee of Utah, and David Perdue")."""
+    the names set beside it ("Senators Marco Rubio of Florida, Mike Lee of Utah, and David Perdue"),
+    up to one with a title of their own ("senators Amy Klobuchar and Bernie Sanders, and former Mayor
+    Pete Buttigieg")."""
+    titled = index.memo("titled_people", lambda: frozenset(
+        item.owner.start_char for item in index.spans
+        if item.mention.cls == EntityClass.ROLE and item.owner is not None))
     found, stack = [], [child for child in name.children if child.dep_ in LIST_LINKS]
     while stack:
         token = stack.pop()
         person = index.at_token.get(token.i)
-        if person is None or index.cls(person) != EntityClass.PERSON or index.span(person).root.i != token.i:
+        if person is None or index.cls(person) != EntityClass.PERSON or index.span(person).root.i != token.i \
+                or index.span(person).start_char in titled:
             continue
         found.append(person)
         stack.extend(child for child in token.children if child.dep_ in LIST_LINKS)
@@ -267,8 +273,11 @@ def chamber_relations(index: MentionIndex) -> Iterator[RelationMention]:
         person = index.at_token.get(item.owner.root.i)
         if person is None or index.cls(person) != EntityClass.PERSON:
             continue
+        words = item.mention.name.casefold().replace(".", "").split()
+        if not words or words[-1] not in chamber_titles() or (len(words) > 1 and words[-2] not in TITLE_WORDS):
+            continue  # "U.S. Trade Representative" holds an office of its own, no seat ("candidate Senator" has one)
         sentence = index.sentence_of[item.span.start]
-        for chamber in chamber_titles().get(head_word(item.span), ()):
+        for chamber in chamber_titles()[words[-1]]:
             named = chambers.get(chamber, [])
             near = [mention for mention in named if index.sentence_of[index.span(mention).start] == sentence]
             names = {index.by_id[mention].mention.name.casefold() for mention in near or named}
@@ -289,9 +298,17 @@ def _chambers_named(index: MentionIndex) -> dict[str, list[str]]:
             continue
         name = mention.name.casefold()
         for chamber in chamber_names():
-            if name == chamber or name.endswith(f" {chamber}") or name.startswith(f"{chamber} of "):
+            if name == chamber or name.startswith(f"{chamber} of ") or (
+                    name.endswith(f" {chamber}") and _names_a_place(mention.name[:-len(chamber) - 1])):
                 found.setdefault(chamber, []).append(mention.id)
     return found
+
+
+def _names_a_place(words: str) -> bool:
+    """True for the words before a chamber's name when they say whose it is: a place, a country's
+    short name or its adjective ("U.S. Senate", "Florida House"; not "White House", "Library of
+    Congress", "European Parliament")."""
+    return gazetteer.is_known_place(gazetteer.canonical_alias(words)) or gazetteer.demonym_country(words) is not None
 
 
 @cache
@@ -304,12 +321,13 @@ def _chambers() -> tuple[tuple[str, tuple[str, ...]], ...]:
         if not isinstance(chamber, str) or not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
             raise DataError(f"{DATA_DIR / 'chambers.json'}: chamber {number} needs a 'chamber' name and a list "
                             "of 'titles'")
-        found.append((chamber.casefold(), tuple(title.casefold() for title in titles)))
+        found.append((chamber.casefold(), tuple(title.casefold().replace(".", "") for title in titles)))
     return tuple(found)
 
 
+@cache
 def chamber_titles() -> dict[str, tuple[str, ...]]:
-    """A legislator's title -> the chambers it fits, in the order they are tried."""
+    """A legislator's title, without full stops -> the chambers it fits, in the order they are tried."""
     titles: dict[str, tuple[str, ...]] = {}
     for chamber, members in _chambers():
         for title in members:
@@ -317,6 +335,7 @@ def chamber_titles() -> dict[str, tuple[str, ...]]:
     return titles
 
 
+@cache
 def chamber_names() -> tuple[str, ...]:
     return tuple(chamber for chamber, _ in _chambers())
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.data.words import word_list
 from kg.nlp import sentence_of
+from kg.resolution.names import singular
 
 #: Head words of titles: offices ("minister", "spokesman") and occupations ("drummer", "astronomer").
 TITLE_WORDS = word_list("title_words") | word_list("occupation_words")
@@ -44,15 +45,10 @@ PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 
 
 def singular_as_written(word: str) -> str:
-    """:func:`singular` of a word as the text writes it ("Senators" -> "Senator")."""
+    """:func:`kg.resolution.names.singular` of a word as the text writes it ("Senators" -> "Senator")."""
     return word[:len(singular(word.lower()))]
 
 
-def singular(word: str) -> str:
-    """A plural title word's singular, read off its ending ("senators", "actresses"); else the word."""
-    if word.endswith("sses") or word.endswith("ches"):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def coordinated_titles(title: Span) -> list[Span]:

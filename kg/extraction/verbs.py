@@ -115,7 +115,7 @@ def reported_mentions(index: MentionIndex, verb: Token) -> list[str]:
 
 
 #: Words that open a clause set against what is reported: "X said Y, while Z noted ...".
-CONTRAST_MARKS = frozenset({"while", "whereas", "although", "though"})
+CONTRAST_MARKS = word_list("contrast_marks")
 
 
 def _reported_words(clause: Token) -> list[Token]:

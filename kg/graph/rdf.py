@@ -125,14 +125,19 @@ def per_document(corpus: Corpus) -> dict[str, Iterator[Triple]]:
     return {document.id: triples(document) for document in corpus.documents}
 
 
-@lru_cache(maxsize=4096)
 def text(value: str) -> Literal:
     """A literal of document text, on one line.
 
     A line break inside a literal makes rdflib write a long (triple-quoted) string, and it
     writes those wrongly when they end with a quote; kg's evidence and titles are single lines
-    anyway, so a stray break becomes a space (offsets stay right: one character for one).
+    anyway, so a stray break becomes a space (offsets stay right: one character for one). A
+    sentence comes back for each of its statements: a short one is made once.
     """
+    return _short_text(value) if len(value) <= CACHED_LITERAL else Literal(value.replace("\n", " "))
+
+
+@lru_cache(maxsize=4096)
+def _short_text(value: str) -> Literal:
     return Literal(value.replace("\n", " "))
 
 
@@ -285,9 +290,13 @@ def nt(term: Node) -> str:
     """A term in N-Triples syntax (also valid SPARQL), escaped by Oxigraph itself."""
     if isinstance(term, URIRef):
         return _iri_nt(str(term))
-    if isinstance(term, Literal):
+    if isinstance(term, Literal) and len(term) <= CACHED_LITERAL:
         return _literal_nt(term)
     return str(to_oxigraph(term))
+
+
+#: The longest literal whose N-Triples are kept for reuse: a sentence, not a document's whole text.
+CACHED_LITERAL = 2000
 
 
 @lru_cache(maxsize=4096)

@@ -33,9 +33,9 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
 from kg.data import gazetteer
-from kg.data.words import ner_class
+from kg.data.words import ner_class, word_list
 from kg.model import EntityClass, Mention
-from kg.resolution.names import is_surname_shape, surname_candidates
+from kg.resolution.names import folded, is_surname_shape, surname_candidates, written_out
 
 #: How many of NER's votes a class read from the words around a name outweighs ("Hurricane Humberto").
 CONTEXT_WEIGHT = 3
@@ -45,7 +45,7 @@ CONTEXT_BLIND = frozenset({EntityClass.PERSON, EntityClass.ROLE})
 #: Classes whose one-word name may stand for the one longer name of its class it opens.
 OPENING_CLASSES = frozenset({EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE})
 #: The last words of a sea's name, which news also writes without them ("the Atlantic").
-SEA_WORDS = frozenset({"ocean", "sea"})
+SEA_WORDS = word_list("sea_words")
 #: Ties in the class vote go to the class listed first.
 CLASS_ORDER = (EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.PLACE, EntityClass.GROUP,
                EntityClass.EVENT, EntityClass.ROLE)
@@ -113,7 +113,8 @@ def _join_names_without_middle(by_name: dict[tuple[str, bool], list[int]], menti
     "George W. Bush"): news names a person in full once, without the middle name elsewhere. A
     name with a middle name of its own is another's ("George W. Bush", "George H. W. Bush"); of
     two longer names ("George H. W. Bush", "George W. Bush") it joins neither, nor a name the text
-    introduces as someone's relative ("her mother, Gloria Morgan Vanderbilt")."""
+    introduces as someone's relative ("her mother, Gloria Morgan Vanderbilt"), nor two names
+    written in one sentence ("John Smith and John Paul Smith")."""
     people = [key for key in by_name if not key[1] and " " in key[0]
               and mentions[by_name[key][0]].cls == EntityClass.PERSON
               and not any(mentions[position].id in relatives for position in by_name[key])]
@@ -122,7 +123,8 @@ def _join_names_without_middle(by_name: dict[tuple[str, bool], list[int]], menti
         if len(words) != 2:
             continue  # "George W. Bush" has a middle name of its own: not "George H. W. Bush"
         longer = [other for other in people if other in by_name and _has_middle_of(other[0].split(), words)]
-        if len(longer) == 1:
+        if len(longer) == 1 and not {mentions[k].sentence for k in by_name[key]} \
+                & {mentions[k].sentence for k in by_name[longer[0]]}:  # "John Smith and John Paul Smith were held"
             by_name[longer[0]].extend(by_name.pop(key))
 
 
@@ -132,17 +134,15 @@ def _has_middle_of(longer: list[str], words: list[str]) -> bool:
 
 
 def name_key(name: str) -> str:
-    """What two names of one entity share once written alike: the name in lower case, its opening
-    abbreviation written out ("U.S. Geological Survey" is "United States Geological Survey",
-    "UN Security Council" "United Nations Security Council").
+    """What two names of one entity share once written alike: the name written out
+    (:func:`kg.resolution.names.written_out`), case and accents aside (:func:`kg.resolution.names.folded`).
 
     >>> name_key("U.S. Geological Survey") == name_key("United States Geological Survey")
     True
+    >>> name_key("Recep Tayyip Erdoğan") == name_key("Recep Tayyip Erdogan")
+    True
     """
-    first, _, rest = name.partition(" ")
-    if rest and first.replace(".", "").isupper():
-        name = f"{gazetteer.canonical_alias(first)} {rest}"
-    return name.casefold()
+    return folded(written_out(name))
 
 
 def _opens(short: Mention, long: Mention) -> bool:

@@ -44,7 +44,7 @@ from kg.data import gazetteer
 from kg.data.words import word_list
 from kg.model import PLACE_CLASSES, EntityClass, EntityRecord, Resolution
 from kg.resolution.hand import NO_HAND, HandResolutions
-from kg.resolution.names import folded, is_surname_shape, surname_candidates, surnames
+from kg.resolution.names import folded, is_surname_shape, surname_candidates, surnames, written_out
 
 #: Rule names, as the graph records them (``kg:resolutionRule``).
 BY_HAND, SAME_NAME, ACRONYM, SHORT_FORM, INITIALS, SURNAME = (
@@ -65,12 +65,13 @@ LISTED_NAMES = 5
 
 def norm(name: str) -> str:
     """A name as compared: case, accents, a leading "the", dots and spacing do not count (news
-    writes "Erdoğan" and "Erdogan", "São Paulo" and "Sao Paulo").
+    writes "Erdoğan" and "Erdogan", "São Paulo" and "Sao Paulo"), and an opening abbreviation is
+    written out (:func:`kg.resolution.names.written_out`: "U.S. Geological Survey").
 
     >>> norm("The  U.N.") == norm("UN"), norm("Time Warner"), norm("Recep Tayyip Erdoğan")
     (True, 'time warner', 'recep tayyip erdogan')
     """
-    text = folded(unicodedata.normalize("NFKC", name)).replace(".", " ")
+    text = folded(unicodedata.normalize("NFKC", written_out(name))).replace(".", " ")
     words = text.split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]

@@ -27,8 +27,29 @@ def clean_name(text: str, cls: str) -> str:
     if name.lower().startswith("the "):
         name = name[4:]
     name = canonical_alias(name)
-    if cls == EntityClass.GROUP and len(name) > 4 and name.endswith("s") and not name.endswith("ss"):
-        name = name[:-1]
+    if cls == EntityClass.GROUP and len(name) > 4:
+        name = singular(name)
+    return name
+
+
+def singular(word: str) -> str:
+    """A plural's singular, read off its ending ("Palestinians", "senators", "actresses"); else the word."""
+    if word.endswith("sses") or word.endswith("ches"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def written_out(name: str) -> str:
+    """The name with its opening abbreviation written out, as two names of one entity are compared
+    ("U.S. Geological Survey" is "United States Geological Survey", "UN Security Council" "United
+    Nations Security Council").
+
+    >>> written_out("U.S. Geological Survey"), written_out("Usain Bolt")
+    ('United States Geological Survey', 'Usain Bolt')
+    """
+    first, _, rest = name.partition(" ")
+    if rest and first.replace(".", "").isupper():
+        return f"{canonical_alias(first)} {rest}"
     return name
 
 

@@ -19,10 +19,12 @@ from spacy.tokens import Token
 from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex, blamed_for, describers, entities, phrase_targets, pobjs
 from kg.extraction.newswire import is_source_line
+from kg.extraction.titles import TITLE_WORDS
 from kg.model import EntityClass
 from kg.nlp import sentences
 
 GLOBAL_WIRES = word_list("global_wires")
+KINSHIP_NOUNS = word_list("kinship_nouns")
 #: How far into a sentence a dateline's place and agency may stand.
 DATELINE_TOKENS = 12
 #: The marks that end an attribution's source: "According to the BBC, ...".
@@ -278,8 +280,9 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
         return stop, found
 
     stop, sources = names_to_comma(according.i + 2)
-    possessive = all(index.span(mention).root.tag_ == "PRP$" for mention in sources)
-    if possessive and stop < end:  # "the El Paso mayor, Dee Margo, ...", "his wife, Amanda, ...": a name alone
+    only_possessors = all(index.span(mention).root.tag_ == "PRP$" for mention in sources)  # "his wife": no name
+    if only_possessors and stop < end and _names_a_person(doc[stop - 1]):
+        # "the El Paso mayor, Dee Margo, ...", "his wife, Amanda, ...": the name set off after them, alone
         after, named = names_to_comma(stop + 1)
         if named and all(doc[i].is_punct or i in index.at_token for i in range(stop + 1, after)):
             stop, sources = after, named
@@ -287,6 +290,13 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
         stop, more = names_to_comma(stop + 2)
         sources += more
     return stop, sources
+
+
+def _names_a_person(noun: Token) -> bool:
+    """True for a noun a person's name may be set off after: a title or a relative ("the mayor,
+    Dee Margo", "his wife, Amanda"); not "police" of "According to police, John Smith, 45, ..."."""
+    word = noun.lower_.rstrip(".")
+    return word in TITLE_WORDS or noun.lemma_.lower() in TITLE_WORDS or word in KINSHIP_NOUNS
 
 
 def _attribution_at(ctx: MatchContext, token: Token) -> tuple[int, list[str]]:
