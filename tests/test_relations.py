@@ -19,6 +19,12 @@ def relations(analysis: DocumentAnalysis) -> set[tuple[str, str, str, str]]:
     }
 
 
+def resolved(corpus: Corpus) -> set[tuple[str, str, str]]:
+    """(subject's name, predicate, object's name) of each relation of a resolved corpus."""
+    names = {entity.key: entity.name for entity in corpus.entities}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -264,8 +270,7 @@ def test_a_party_before_a_title_of_something_else_is_a_membership(
 
 def test_working_with_someone_is_no_employment(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts("Ginger Baker worked with Paul McCartney. Jane Smith worked for Paul McCartney.")
-    names = {entity.key: entity.name for entity in corpus.entities}
-    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    found = resolved(corpus)
     assert ("Jane Smith", "worksFor", "Paul McCartney") in found
     assert ("Ginger Baker", "worksFor", "Paul McCartney") not in found
 
@@ -308,8 +313,7 @@ def test_two_rules_stating_one_fact_give_one_relation(analyse_text: Callable[[st
 def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tuple[str, str, str],
                                                           resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts(text)
-    names = {entity.key: entity.name for entity in corpus.entities}
-    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    found = resolved(corpus)
     assert expected in found
     assert expected[1] == "worksFor" or not any(p == "worksFor" for _, p, _ in found)
 
@@ -344,8 +348,7 @@ def test_a_title_of_a_place_is_read_by_the_place_s_class(text: str, expected: tu
 def test_speech_names_its_speaker(text: str, expected: tuple[str, str | None, str | None],
                                   resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts(text)
-    names = {entity.key: entity.name for entity in corpus.entities}
-    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    found = resolved(corpus)
     if expected[1] is None:
         assert not any(p == "says" for _, p, _ in found)
     else:
@@ -459,8 +462,7 @@ def test_a_place_the_gazetteer_does_not_know_may_be_the_name_s_own(
 def test_a_stance_is_toward_someone_or_what_they_have(text: str, expected: tuple[str, str, str],
                                                           resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts(text)
-    names = {entity.key: entity.name for entity in corpus.entities}
-    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    assert expected in resolved(corpus)
 
 
 def test_a_minister_leads_the_ministry_the_story_names(analyse_text: Callable[[str], DocumentAnalysis]) -> None:
@@ -519,8 +521,7 @@ def test_a_country_before_a_coach_says_no_citizenship(analyse_text: Callable[[st
 def test_a_legislator_is_a_member_of_the_chamber_the_story_names(
         text: str, expected: tuple[str, str, str], resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts(text)
-    names = {entity.key: entity.name for entity in corpus.entities}
-    assert expected in {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    assert expected in resolved(corpus)
 
 
 @pytest.mark.parametrize("text", [
@@ -571,8 +572,7 @@ def test_a_former_leader_led(analyse_text: Callable[[str], DocumentAnalysis]) ->
 
 def test_a_band_s_musician_is_its_member(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts("Guests included fashion designer Tim Gunn and Grateful Dead drummer Mickey Hart.")
-    names = {entity.key: entity.name for entity in corpus.entities}
-    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    found = resolved(corpus)
     assert ("Mickey Hart", "memberOf", "Grateful Dead") in found
     assert ("Mickey Hart", "worksFor", "Grateful Dead") not in found
 
@@ -580,8 +580,7 @@ def test_a_band_s_musician_is_its_member(resolve_texts: Callable[..., Corpus]) -
 def test_a_candidate_holds_no_post_of_the_country(resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts("Former US presidential candidate Elizabeth Warren endorsed Joe Biden. Libertarian "
                            "Party nominee Jo Jorgensen spoke too.")
-    names = {entity.key: entity.name for entity in corpus.entities}
-    found = {(names[r.subject], r.predicate, names[r.object]) for r in corpus.relations}
+    found = resolved(corpus)
     assert not any(s == "Elizabeth Warren" and o == "United States" for s, _, o in found)
     assert ("Jo Jorgensen", "memberOf", "Libertarian Party") in found
 
