@@ -185,11 +185,30 @@ def test_training_scores_each_keep_with_the_check_and_keeps_all_when_it_costs_f1
     assert _most_precise([first, costly, precise], 0.50, tolerance=0.0) is precise
 
 
+def with_says_check(model: str | Path, copy: Path) -> Path:
+    """A copy of a news model with a check of the rules' statements that finds every says
+    statement unlikely right (0.12) and keeps the rest: the check's plumbing, whatever check
+    ``kg train`` chose for the shipped model (it keeps all when a check costs F1)."""
+    import shutil
+
+    from kg.learn.classifier import PairClassifier
+    from kg.learn.news import STATEMENTS_DIR
+    from kg.learn.newsstatements import CLASSES, RIGHT
+
+    shutil.copytree(model, copy)
+    weights = numpy.array([[0.0, 0.0], [1.0, -1.0]])  # bias, relation=says: P(right) = 1 / (1 + e^2)
+    PairClassifier(CLASSES, ("bias", "relation=says"), {RIGHT: frozenset()}, 0.5, weights).save(copy / STATEMENTS_DIR)
+    meta = json.loads((copy / TRAINED_MODEL_META).read_text("utf-8"))
+    meta["thresholds"]["keep"] = 0.3
+    (copy / TRAINED_MODEL_META).write_text(json.dumps(meta), "utf-8")
+    load_news_model.cache_clear()
+    return copy
+
+
 def test_a_news_model_whose_check_is_missing_says_so(tmp_path: Path) -> None:
     import shutil
 
-    copy = tmp_path / "news"
-    shutil.copytree(NEWS_MODEL, copy)
+    copy = with_says_check(NEWS_MODEL, tmp_path / "news")
     assert load_news_model(str(copy)).keep > 0
     shutil.rmtree(copy / "statements")
     load_news_model.cache_clear()
@@ -312,12 +331,13 @@ def test_kg_explain_shows_the_rules_statements_the_check_takes_out_and_a_build_l
     from kg.read import text_document
 
     text = "CBS News reported, citing Harvard University data, there were over 1,000 deaths on Wednesday."
-    [found] = explain_documents([text_document(text)], nlp=load_pipeline(NEWS_MODEL))
+    checked = str(with_says_check(NEWS_MODEL, tmp_path / "checked"))
+    [found] = explain_documents([text_document(text)], nlp=load_pipeline(checked))
     [note] = [note for sentence in found.sentences for note in sentence.learned
               if (note.head, note.tail) == ("CBS News", "Harvard University")]
     assert note.rules == ("says taken out by the check",) and not note.kept
     (tmp_path / "story.txt").write_text(text, "utf-8")
     monkeypatch.delenv(MODEL_ENV_VAR, raising=False)
-    for model, says in ((None, False), (SPACY_MODEL, True)):  # the default (the news model), the rules alone
+    for model, says in ((checked, False), (SPACY_MODEL, True)):  # a news model with the check, the rules alone
         [graph] = build([tmp_path / "story.txt"], out_dir=tmp_path / str(model), model=model, html=False).written
         assert ("kg:says" in graph.read_text("utf-8")) == says
