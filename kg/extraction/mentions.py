@@ -465,8 +465,10 @@ def make_mention(
     )
 
 
+#: The dashes a score or a tally is written with.
+DASHES = ("-", "–", "—")
 #: A score or a count after a dash: "Caboolture 43–5", "Conservative Party - 365 (seats)".
-TALLY = re.compile(r"\d+(?:[-–—]\d+)?")
+TALLY = re.compile(rf"\d+(?:[{''.join(DASHES)}]\d+)?")
 
 
 def _tally(token: Token) -> bool:
@@ -474,7 +476,7 @@ def _tally(token: Token) -> bool:
     two numbers joined by one ("Noosa 32–22")."""
     if not TALLY.fullmatch(token.text):
         return False
-    return not token.text.isdigit() or (token.i > 0 and token.doc[token.i - 1].text in ("-", "–", "—"))
+    return not token.text.isdigit() or (token.i > 0 and token.doc[token.i - 1].text in DASHES)
 
 
 def trim(span: Span) -> Span | None:

@@ -27,6 +27,10 @@ NATIONAL_OFFICES = word_list("national_offices")
 CLAUSE_BREAKS = frozenset({",", ";", ":", "(", "—", "–"})
 #: What a title written next to a name, but parsed apart from it, is made of.
 TITLE_PARTS = frozenset({"NOUN", "PROPN", "ADJ"})
+#: The words a title written inside a name may be made of ("Crown Prince", "Detective Inspector").
+TITLE_SPAN_WORDS = TITLE_WORDS | HONORIFICS | TITLE_MODIFIERS
+#: The tags of a plural noun.
+PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 
 
 def is_title_word(token: Token) -> bool:
@@ -40,15 +44,9 @@ def is_plural_title_word(token: Token) -> bool:
     return token.tag_ in PLURAL_TAGS and singular(token.lower_.rstrip(".")) in TITLE_WORDS
 
 
-#: The tags of a plural noun.
-PLURAL_TAGS = frozenset({"NNS", "NNPS"})
-
-
 def singular_as_written(word: str) -> str:
     """:func:`kg.resolution.names.singular` of a word as the text writes it ("Senators" -> "Senator")."""
     return word[:len(singular(word.lower()))]
-
-
 
 
 def coordinated_titles(title: Span) -> list[Span]:
@@ -103,8 +101,7 @@ def split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
     Mohammad bin Salman"): (name, title). The cut ends after a title word or an honorific."""
     cut = span.start
     position = span.start
-    opening = TITLE_WORDS | HONORIFICS | TITLE_MODIFIERS
-    while position < span.end - 1 and span.doc[position].lower_.rstrip(".") in opening:
+    while position < span.end - 1 and span.doc[position].lower_.rstrip(".") in TITLE_SPAN_WORDS:
         position += 1
         if span.doc[position - 1].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
             cut = position
@@ -348,4 +345,4 @@ def only_title_words(span: Span, title_tokens: set[int]) -> bool:
     own words ("Detective Inspector", which the model may call an organisation)."""
     inside = all(token.i in title_tokens for token in span)
     return inside and (all(token.lower_ in DEPARTMENT_WORDS for token in span)
-                       or all(token.lower_.rstrip(".") in TITLE_WORDS | TITLE_MODIFIERS | HONORIFICS for token in span))
+                       or all(token.lower_.rstrip(".") in TITLE_SPAN_WORDS for token in span))
