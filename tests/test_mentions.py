@@ -41,6 +41,8 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
          "Moammar al-Eryani", "Minister of Information"),
         ("Early yesterday morning, United States Representative Elijah Cummings died while in hospice care.",
          "Elijah Cummings", "United States Representative"),  # one organisation to NER
+        ("Newly elected Assemblywoman Selena Torres said it was exciting.", "Selena Torres",
+         "Newly elected Assemblywoman"),  # a legislator's title
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
@@ -156,6 +158,9 @@ def test_nationalities_parties_and_non_names(text: str, word: str, expected: tup
         ("Biden announced on Twitter that Harris would run.", 3, 4, "Person", "Organization"),  # a platform
         ("The warning applied to County Mayo on Monday.", 4, 6, "Person", "Place"),  # a county first
         ("She was treated at Mount Sinai Hospital.", 4, 7, "Organization", "Organization"),
+        ("He came to the UK after the Libyan Civil War.", 7, 10, "Organization", "Event"),  # an event's last word
+        ("Crowds watched the Chicago Marathon on Sunday.", 3, 5, "Place", "Event"),
+        ("Doris Day sang on Sunday.", 0, 2, "Person", "Person"),  # a person named so stays one
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:
