@@ -26,6 +26,8 @@ from kg.resolution.predicates import Predication, lexicon, predicate_of
         ("arrest", "Organization", "Person", ("arrested", False)),
         ("fire", "Organization", "Person", ("left", True)),  # the one fired left the firm
         ("leave", "Person", "City", ("relatedTo", False)),  # leaving a town is no departure from a post
+        ("hail from", "Person", "Place", ("livesIn", False)),  # where one comes from
+        ("come from", "Organization", "Person", ("relatedTo", False)),  # ... only a person from a place
         ("frobnicate", "Person", "Person", ("relatedTo", False)),
     ],
 )
