@@ -304,6 +304,33 @@ def test_entity_decisions_take_out_a_name_with_its_relations_and_change_a_class(
     assert kept == analysis  # below both thresholds nothing changes
 
 
+def test_an_entity_reads_how_the_story_writes_its_words(analyse_text: Analyse) -> None:
+    from kg.learn.newsentities import document_entity_features, entity_candidates
+    from kg.nlp import load_pipeline
+
+    text = "Justice Department officials met Anna Berg on Monday. Berg wants justice for the victims."
+    analysis = analyse_text(text)
+    found, rows = document_entity_features(analysis, load_pipeline()(text))
+    features = {candidate.name: row for candidate, row in zip(found, rows, strict=True)}
+    assert {"Justice Department", "Anna Berg"} <= features.keys()
+    assert "word_lower_elsewhere" in features["Justice Department"]  # "justice" is written in lower case too
+    assert "word_lower_elsewhere" not in features["Anna Berg"]
+    assert "sentence_start" in features["Justice Department"] and "common_tag" not in features["Anna Berg"]
+    assert len(found) == len(entity_candidates(analysis))
+
+
+def test_only_pairs_a_relation_allows_are_read(analyse_text: Analyse) -> None:
+    from kg.learn.news import document_features
+    from kg.nlp import load_pipeline
+
+    text = "Anna Berg, the chief executive of Acme Corp, visited Lyon with Carlos Diaz on Monday."
+    analysis, doc = analyse_text(text), load_pipeline()(text)
+    every, _ = document_features(analysis, doc)
+    people, rows = document_features(analysis, doc, frozenset({("Person", "Person")}))
+    assert len(people) == len(rows) < len(every)
+    assert people and all((str(c.head_referent.cls), str(c.tail_referent.cls)) == ("Person", "Person") for c in people)
+
+
 def test_kg_explain_shows_what_the_news_model_weighs() -> None:
     from kg.explain import explain_documents
     from kg.learn.newsfacts import RELATIONS

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ class PairClassifier:
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {feature: row for row, feature in enumerate(self.features)})
 
-    @property
+    @cached_property
     def type_pairs(self) -> frozenset[tuple[str, str]]:
         """The (head, tail) entity types some relation allows: the only pairs worth scoring."""
         return frozenset().union(*self.allowed.values())

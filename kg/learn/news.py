@@ -144,8 +144,10 @@ def load_news_model(directory: str) -> NewsModel:
     return model
 
 
-#: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
-NEWS_FEATURES_VERSION = 1
+#: Bumped whenever a feature of :func:`candidate_features` or of
+#: :func:`kg.learn.newsentities.entity_features` changes name or meaning (2: a name's word written
+#: in lower case elsewhere, its words' tags, a one-word name's shape, at a sentence's start).
+NEWS_FEATURES_VERSION = 2
 
 
 def proposed_roles(analysis: DocumentAnalysis, doc: Doc) -> list[tuple[Mention, Mention, str]]:
@@ -255,9 +257,15 @@ def candidate_features(doc: Doc, candidate: Candidate, rules: RuleView, stated: 
     return features
 
 
-def document_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[Candidate], list[set[str]]]:
-    """The document's candidates and each one's features."""
+def document_features(analysis: DocumentAnalysis, doc: Doc, types: frozenset[tuple[str, str]] | None = None
+                      ) -> tuple[list[Candidate], list[set[str]]]:
+    """The document's candidates and each one's features; with ``types``, only the candidates
+    whose two referents' classes are one of them (the rest no relation allows: their features
+    would be made for nothing)."""
     found = candidates(analysis, doc)
+    if types is not None:
+        found = [candidate for candidate in found
+                 if (str(candidate.head_referent.cls), str(candidate.tail_referent.cls)) in types]
     if not found:
         return [], []
     rules = rule_view(analysis, doc)
@@ -300,7 +308,8 @@ def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> 
     rules' statements its check finds wrong taken out (:mod:`kg.learn.newsstatements`), then its
     own relations added."""
     analysis = entities_decided(analysis, doc, model)
-    found, features = document_features(analysis, doc)
+    # the check reads the features of every pair the rules relate; without it, only pairs a relation allows count
+    found, features = document_features(analysis, doc, None if model.keep > 0 else model.classifier.type_pairs)
     analysis = without_rejected(analysis, rejected_by_check(analysis, found, features, model))
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)
