@@ -42,7 +42,7 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
         ("Early yesterday morning, United States Representative Elijah Cummings died while in hospice care.",
          "Elijah Cummings", "United States Representative"),  # one organisation to NER
         ("Newly elected Assemblywoman Selena Torres said it was exciting.", "Selena Torres",
-         "Newly elected Assemblywoman"),  # a legislator's title
+         "Newly elected Assemblywoman"),  # a legislator's title (the office: "Assemblywoman")
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
@@ -72,6 +72,7 @@ def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
         ("Support also came from United States Senator from Ohio Jane Doe.", "Senator"),
         ("Tom Frieden, formerly the director of the Centers for Disease Control and Prevention, spoke.", "director"),
         ("Incumbent President Donald Trump took a parting shot on Twitter.", "President"),
+        ("Newly elected Assemblywoman Selena Torres said it was exciting.", "Assemblywoman"),
     ],
 )
 def test_a_role_is_named_by_its_office(text: str, office: str) -> None:
@@ -161,6 +162,8 @@ def test_nationalities_parties_and_non_names(text: str, word: str, expected: tup
         ("He came to the UK after the Libyan Civil War.", 7, 10, "Organization", "Event"),  # an event's last word
         ("Crowds watched the Chicago Marathon on Sunday.", 3, 5, "Place", "Event"),
         ("Doris Day sang on Sunday.", 0, 2, "Person", "Person"),  # a person named so stays one
+        ("The Institute for the Study of War said so.", 1, 7, "Organization", "Organization"),  # a phrase of it
+        ("He wrote for Vanity Fair on Sunday.", 3, 5, "Organization", "Organization"),  # no event's word
     ],
 )
 def test_corrected_class(text: str, start: int, end: int, cls: str, expected: str) -> None:

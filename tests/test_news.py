@@ -304,31 +304,26 @@ def test_entity_decisions_take_out_a_name_with_its_relations_and_change_a_class(
     assert kept == analysis  # below both thresholds nothing changes
 
 
-def test_an_entity_reads_how_the_story_writes_its_words(analyse_text: Analyse) -> None:
-    from kg.learn.newsentities import document_entity_features, entity_candidates
+def test_reading_only_the_pairs_a_relation_allows_decides_the_same(analyse_text: Analyse) -> None:
+    from kg.learn.news import document_features, entities_decided, with_decisions
     from kg.nlp import load_pipeline
 
-    text = "Justice Department officials met Anna Berg on Monday. Berg wants justice for the victims."
-    analysis = analyse_text(text)
-    found, rows = document_entity_features(analysis, load_pipeline()(text))
-    features = {candidate.name: row for candidate, row in zip(found, rows, strict=True)}
-    assert {"Justice Department", "Anna Berg"} <= features.keys()
-    assert "word_lower_elsewhere" in features["Justice Department"]  # "justice" is written in lower case too
-    assert "word_lower_elsewhere" not in features["Anna Berg"]
-    assert "sentence_start" in features["Justice Department"] and "common_tag" not in features["Anna Berg"]
-    assert len(found) == len(entity_candidates(analysis))
+    model = load_news_model(NEWS_MODEL)
+    assert model.keep == 0 and model.pairs_read == model.classifier.type_pairs  # no check: the filter is on
+    text = ("US Secretary of State Antony Blinken met Benjamin Netanyahu and the mayor of Jerusalem in Jerusalem "
+            "on Friday.")
+    doc = load_pipeline()(text)
+    analysis = entities_decided(analyse_text(text), doc, model)
 
+    def decided(types: frozenset[tuple[str, str]] | None) -> tuple[int, DocumentAnalysis]:
+        found, rows = document_features(analysis, doc, types)
+        return len(found), with_decisions(analysis, found, model.classifier.probabilities(rows), model.classifier,
+                                          model.thresholds)
 
-def test_only_pairs_a_relation_allows_are_read(analyse_text: Analyse) -> None:
-    from kg.learn.news import document_features
-    from kg.nlp import load_pipeline
-
-    text = "Anna Berg, the chief executive of Acme Corp, visited Lyon with Carlos Diaz on Monday."
-    analysis, doc = analyse_text(text), load_pipeline()(text)
-    every, _ = document_features(analysis, doc)
-    people, rows = document_features(analysis, doc, frozenset({("Person", "Person")}))
-    assert len(people) == len(rows) < len(every)
-    assert people and all((str(c.head_referent.cls), str(c.tail_referent.cls)) == ("Person", "Person") for c in people)
+    (every, all_read), (some, filtered) = decided(None), decided(model.pairs_read)
+    assert some < every  # pairs no relation allows (a role first) were left unread
+    assert filtered == all_read
+    assert any(relation.rule == LEARNED_RULE for relation in filtered.relations)  # and the model did add
 
 
 def test_kg_explain_shows_what_the_news_model_weighs() -> None:

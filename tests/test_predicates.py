@@ -27,7 +27,8 @@ from kg.resolution.predicates import Predication, lexicon, predicate_of
         ("fire", "Organization", "Person", ("left", True)),  # the one fired left the firm
         ("leave", "Person", "City", ("relatedTo", False)),  # leaving a town is no departure from a post
         ("hail from", "Person", "Place", ("livesIn", False)),  # where one comes from
-        ("come from", "Organization", "Person", ("relatedTo", False)),  # ... only a person from a place
+        ("be from", "Person", "City", ("livesIn", False)),
+        ("come from", "Person", "Country", ("relatedTo", False)),  # a journey's start as often as a home
         ("frobnicate", "Person", "Person", ("relatedTo", False)),
     ],
 )

@@ -143,8 +143,6 @@ def resolved(corpus: Corpus) -> set[tuple[str, str, str]]:
          ("Muddy Waters", "bear in", "Rolling Fork", "asserted")),
         ("Derwinski, a Republican from Chicago, denied the allegations.",
          ("Derwinski", "livesIn", "Chicago", "asserted")),
-        ("Adam Kokesh, who hails from Arizona, has been active in the movement.",
-         ("Adam Kokesh", "hail from", "Arizona", "asserted")),
         ("The military leaders of Haiti acted after the Haitian Parliament declared the post vacant.",
          ("Haitian Parliament", "basedIn", "Haiti", "asserted")),
         # wire datelines

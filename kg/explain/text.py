@@ -364,7 +364,7 @@ def _news_notes(document: Document, doc: Doc, mentions: list[Mention],
 
     model = load_news_model(doc.user_data[NEWS_MODEL_KEY])
     analysis = entities_decided(DocumentAnalysis(document, (), tuple(mentions), tuple(relations)), doc, model)
-    found, features = document_features(analysis, doc)
+    found, features = document_features(analysis, doc, model.pairs_read)
     if not found:
         return []
     taken_out = rejected_by_check(analysis, found, features, model)

@@ -105,6 +105,12 @@ class NewsModel:
         return self.thresholds.keep if self.check is not None else 0.0
 
     @property
+    def pairs_read(self) -> frozenset[tuple[str, str]] | None:
+        """The classes of the candidate pairs worth reading: those some relation allows, or all
+        (None) when the check reads the rules' statements, whatever their classes."""
+        return None if self.keep > 0 else self.classifier.type_pairs
+
+    @property
     def thresholds(self) -> Thresholds:
         given = self.meta["thresholds"]
         return Thresholds(float(given["add"]), float(given.get("keep", 0.0)))
@@ -144,10 +150,8 @@ def load_news_model(directory: str) -> NewsModel:
     return model
 
 
-#: Bumped whenever a feature of :func:`candidate_features` or of
-#: :func:`kg.learn.newsentities.entity_features` changes name or meaning (2: a name's word written
-#: in lower case elsewhere, its words' tags, a one-word name's shape, at a sentence's start).
-NEWS_FEATURES_VERSION = 2
+#: Bumped whenever a feature of :func:`candidate_features` changes name or meaning.
+NEWS_FEATURES_VERSION = 1
 
 
 def proposed_roles(analysis: DocumentAnalysis, doc: Doc) -> list[tuple[Mention, Mention, str]]:
@@ -308,8 +312,7 @@ def apply_news_model(analysis: DocumentAnalysis, doc: Doc, model: NewsModel) -> 
     rules' statements its check finds wrong taken out (:mod:`kg.learn.newsstatements`), then its
     own relations added."""
     analysis = entities_decided(analysis, doc, model)
-    # the check reads the features of every pair the rules relate; without it, only pairs a relation allows count
-    found, features = document_features(analysis, doc, None if model.keep > 0 else model.classifier.type_pairs)
+    found, features = document_features(analysis, doc, model.pairs_read)
     analysis = without_rejected(analysis, rejected_by_check(analysis, found, features, model))
     if not found:
         return with_decisions(analysis, [], numpy.zeros((0, 0)), model.classifier, model.thresholds)

@@ -33,8 +33,6 @@ from kg.resolution.clusters import document_clusters
 #: here: the gazetteer makes it a Country or a City afterwards, as for the rules' places.
 DECIDED = (EntityClass.PERSON, EntityClass.ORGANIZATION, EntityClass.GROUP, EntityClass.PLACE)
 NO_ENTITY = NO_RELATION
-#: The tags of proper nouns: a name with a word of another tag may be no name ("Heartbroken").
-PROPER_TAGS = frozenset({"NNP", "NNPS"})
 #: Mentions of an entity whose context is read (the first few say most of what it is).
 CONTEXT_MENTIONS = 3
 
@@ -75,16 +73,12 @@ def entity_candidates(analysis: DocumentAnalysis) -> list[EntityCandidate]:
     return found
 
 
-def entity_features(doc: Doc, candidate: EntityCandidate, related: dict[str, set[str]],
-                    lower_words: frozenset[str] = frozenset()) -> set[str]:
+def entity_features(doc: Doc, candidate: EntityCandidate, related: dict[str, set[str]]) -> set[str]:
     """What the rules, the NER, the words and the context say of one entity; ``related`` holds
-    what the rules relate each mention to (:func:`relation_features`), ``lower_words`` the words
-    the document writes in lower case (a name's word written so elsewhere is a common word)."""
+    what the rules relate each mention to (:func:`relation_features`)."""
     features = {"bias", f"cls={candidate.cls}"}
     name = candidate.name
     words = name.split()
-    if any(word.lower() in lower_words for word in words if word.isalpha()):
-        features.add("word_lower_elsewhere")
     features |= {f"words={min(len(words), 4)}", f"last={words[-1].lower()}", f"first={words[0].lower()}"}
     features |= {f"w={word.lower()}" for word in words}
     features |= {f"ner={mention.label}" for mention in candidate.named}
@@ -114,12 +108,6 @@ def entity_features(doc: Doc, candidate: EntityCandidate, related: dict[str, set
                      f"head={root.head.lemma_.lower()}", f"dep|head={root.dep_}|{root.head.lemma_.lower()}"}
         if span[0].is_title and span.start and not doc[span.start - 1].is_sent_start:
             features.add("title_case_inside")
-        if span[0].is_sent_start:
-            features.add("sentence_start")
-        if len(span) == 1:
-            features.add(f"shape={span[0].shape_}")
-        if any(token.tag_ not in PROPER_TAGS for token in span):
-            features |= {"common_tag", f"tag={span.root.tag_}"}
     for member in candidate.members:
         features |= related.get(member, set())
     return features
@@ -180,5 +168,4 @@ def gold_entity_labels(article: NewsArticle, found: Sequence[EntityCandidate]) -
 def document_entity_features(analysis: DocumentAnalysis, doc: Doc) -> tuple[list[EntityCandidate], list[set[str]]]:
     found = entity_candidates(analysis)
     related = relation_features(analysis)
-    lower_words = frozenset(token.text for token in doc if token.is_lower and token.is_alpha)
-    return found, [entity_features(doc, candidate, related, lower_words) for candidate in found]
+    return found, [entity_features(doc, candidate, related) for candidate in found]

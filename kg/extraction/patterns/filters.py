@@ -295,6 +295,13 @@ def _first_word_in(span: Span, tokens: dict[str, list[Token]], name: str | None 
     return len(span) > 1 and span[0].lower_ in word_list(name or "")
 
 
+def _names_itself(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
+    """The word before the last is capitalised and the gazetteer knows no place of that name:
+    "the Syrian Civil War" ends in its own words, "the Institute for the Study of War" in a
+    phrase of its name."""
+    return len(span) > 1 and not span[-2].is_lower and not is_known_place(_text(span))
+
+
 def _all_capitals(span: Span, tokens: dict[str, list[Token]], _: str | None = None) -> bool:
     return span.text.isupper()
 
@@ -314,4 +321,5 @@ NAME_FILTERS: dict[str, Callable[[Span, dict[str, list[Token]], str | None], boo
     "last_word_in": _last_word_in,
     "first_word_in": _first_word_in,
     "heads_its_phrase": _heads_its_phrase,
+    "names_itself": _names_itself,
 }
