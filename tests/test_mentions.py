@@ -180,6 +180,8 @@ def test_corrected_class(text: str, start: int, end: int, cls: str, expected: st
         ("Paris Radio France Internationale in French 1200 GMT 3 Mar 94", ("Place", "Paris")),
         ("AU0202111694 Paris AFP in English 0107 GMT 2 Feb 94", ("Organization", "AFP")),
         ("NC1404123794 Cairo AL-AHALI in Arabic 6 Apr 94 p 6", ("Organization", "AL-AHALI")),
+        ("The city's security chief announced on Facebook on Tuesday there were suspects.",
+         ("Organization", "Facebook")),  # a platform the model left unlabelled
     ],
 )
 def test_names_in_news_conventions_are_found(text: str, expected: tuple[str, str]) -> None:

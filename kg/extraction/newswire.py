@@ -32,6 +32,8 @@ IN_WORD = frozenset({"in"})
 OPENING_BRACKET = frozenset({"("})
 COMMA = frozenset({","})
 PARTY_NAMES = frozenset(word for word in word_list("party_names") if " " not in word)
+#: Online platforms, which the small model often leaves unlabelled ("announced on Facebook").
+PLATFORM_NAMES = word_list("platform_names")
 #: Last words of a name that is no person's: an organisation's or a place's ("Hospital", "County").
 NAME_ENDS_NOT_A_PERSON = word_list("organisation_words") | word_list("place_heads")
 
@@ -161,8 +163,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
 
     A US state abbreviation after "Town," ("Chisholm, Minn."), the capitalised city that opens
     a dateline ("BANGKOK, Thailand (AP)"; "Kyiv, Ukraine —", when the gazetteer knows it), the
-    agency in a dateline's brackets, and a party's
-    one-word name ("Labour MP Tom Watson"), and an acronym the model labelled elsewhere in the
+    agency in a dateline's brackets, a party's one-word name ("Labour MP Tom Watson"), an online
+    platform's ("announced on Facebook"), and an acronym the model labelled elsewhere in the
     document.
     """
     labelled = {i for entity in entities(doc) for i in range(entity.start, entity.end)}
@@ -181,6 +183,8 @@ def unlabelled_names(doc: Doc) -> list[Span]:
               if not any(i in labelled for i in range(start, end)) and is_known_place(doc[start:end].text)]
     found += [Span(doc, token.i, token.i + 1, label="NORP") for token in tokens_among(doc, PARTY_NAMES)
               if token.is_title and token.i not in labelled]
+    found += [Span(doc, token.i, token.i + 1, label="ORG") for token in tokens_among(doc, PLATFORM_NAMES)
+              if token.text[0].isupper() and token.i not in labelled]
     labelled |= {i for span in found for i in range(span.start, span.end)}
     found += _dateline_agencies(doc, labelled)
     labelled |= {i for span in found for i in range(span.start, span.end)}
