@@ -39,18 +39,20 @@ def first_name_gender(name: str) -> str | None:
     """The usual gender of a full name's first name ("Lucy Green"); None for a one-word name,
     which may be a surname ("Green said")."""
     words = name.split()
-    if len(words) < 2:
-        return None
-    female, male = _first_names()
-    first = words[0].capitalize()
-    return FEMALE if first in female else MALE if first in male else None
+    return _usual_gender(words[0]) if len(words) > 1 else None
 
 
 def is_usual_first_name(word: str) -> bool:
     """True for a word the lists hold as a first name of one gender ("Elijah", "Lucy"): a name
     after it is most likely a person's."""
+    return _usual_gender(word) is not None
+
+
+def _usual_gender(first_name: str) -> str | None:
+    """The gender the lists give a first name, if they hold it."""
     female, male = _first_names()
-    return word.capitalize() in female or word.capitalize() in male
+    first = first_name.capitalize()
+    return FEMALE if first in female else MALE if first in male else None
 
 
 def mention_gender(span: Span) -> tuple[str, bool] | None:

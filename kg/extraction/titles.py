@@ -29,6 +29,8 @@ CLAUSE_BREAKS = frozenset({",", ";", ":", "(", "—", "–"})
 TITLE_PARTS = frozenset({"NOUN", "PROPN", "ADJ"})
 #: The words a title written inside a name may be made of ("Crown Prince", "Detective Inspector").
 TITLE_SPAN_WORDS = TITLE_WORDS | HONORIFICS | TITLE_MODIFIERS
+#: Of those, the words a title inside a name may end with ("Crown Prince", not "Crown").
+TITLE_CUT_WORDS = TITLE_WORDS | HONORIFICS
 #: The tags of a plural noun.
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 
@@ -36,6 +38,11 @@ PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 def is_title_word(token: Token) -> bool:
     """True for "spokesman", "Gov.", "minister": a title's head word, with or without a full stop."""
     return token.lower_.rstrip(".") in TITLE_WORDS
+
+
+def is_title_or_its_lemma(token: Token) -> bool:
+    """True for a title word as written or as its lemma ("spokesmen", "mayors")."""
+    return is_title_word(token) or token.lemma_.lower() in TITLE_WORDS
 
 
 def is_plural_title_word(token: Token) -> bool:
@@ -103,7 +110,7 @@ def split_leading_title(span: Span) -> tuple[Span | None, Span | None]:
     position = span.start
     while position < span.end - 1 and span.doc[position].lower_.rstrip(".") in TITLE_SPAN_WORDS:
         position += 1
-        if span.doc[position - 1].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+        if span.doc[position - 1].lower_.rstrip(".") in TITLE_CUT_WORDS:
             cut = position
     if cut == span.start:
         return span, None
@@ -240,7 +247,7 @@ def apposition_title(person: Span) -> Span | None:
     for child in person.root.children:
         if child.dep_ != "appos" or child.i < person.end:
             continue
-        if not (is_title_word(child) or child.lemma_.lower() in TITLE_WORDS):  # "a spokesman for X", not "wife of X"
+        if not is_title_or_its_lemma(child):  # "a spokesman for X", not "wife of X"
             continue  # (before the subtree is walked: an apposition may be a list of a thousand names)
         doc = person.doc
         start, end = child.left_edge.i, child.right_edge.i + 1  # the subtree's edges, not a walk of it
@@ -265,7 +272,7 @@ def preceding_title(person: Span) -> Span | None:
     head = root.head
     if root.dep_ != "appos" or head.i >= person.start:
         return None
-    if not (is_title_word(head) or head.lemma_.lower() in TITLE_WORDS):
+    if not is_title_or_its_lemma(head):
         return None
     doc = person.doc
     start = head.left_edge.i
@@ -311,7 +318,7 @@ def predicative_title(person: Span) -> Span | None:
             candidates += [pobj for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "as"
                            for pobj in prep.children if pobj.dep_ == "pobj"]
     for noun in candidates:
-        if noun.pos_ in ("NOUN", "PROPN") and (is_title_word(noun) or noun.lemma_.lower() in TITLE_WORDS):
+        if noun.pos_ in ("NOUN", "PROPN") and is_title_or_its_lemma(noun):
             doc = person.doc
             start, end = noun.left_edge.i, noun.right_edge.i + 1
             while start < noun.i and (doc[start].dep_ in ("det", "poss", "case") or _before_case(doc[start])):
@@ -336,8 +343,7 @@ def name_with_prefix(person: Span) -> Span:
 
 
 def has_title_word(span: Span) -> bool:
-    return any(is_title_word(token) or token.lemma_.lower() in TITLE_WORDS or is_plural_title_word(token)
-               for token in span)
+    return any(is_title_or_its_lemma(token) or is_plural_title_word(token) for token in span)
 
 
 def only_title_words(span: Span, title_tokens: set[int]) -> bool:

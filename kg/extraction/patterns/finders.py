@@ -19,7 +19,7 @@ from spacy.tokens import Token
 from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex, blamed_for, describers, entities, phrase_targets, pobjs
 from kg.extraction.newswire import is_source_line
-from kg.extraction.titles import TITLE_WORDS, is_title_word
+from kg.extraction.titles import is_title_or_its_lemma
 from kg.model import EntityClass
 from kg.nlp import sentences
 
@@ -295,7 +295,7 @@ def _attribution(ctx: MatchContext, according: Token) -> tuple[int, list[str]]:
 def _names_a_person(noun: Token) -> bool:
     """True for a noun a person's name may be set off after: a title or a relative ("the mayor,
     Dee Margo", "his wife, Amanda"); not "police" of "According to police, John Smith, 45, ..."."""
-    return is_title_word(noun) or noun.lemma_.lower() in TITLE_WORDS or noun.lower_.rstrip(".") in KINSHIP_NOUNS
+    return is_title_or_its_lemma(noun) or noun.lower_.rstrip(".") in KINSHIP_NOUNS
 
 
 def _attribution_at(ctx: MatchContext, token: Token) -> tuple[int, list[str]]:
