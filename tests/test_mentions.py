@@ -43,6 +43,10 @@ def mentions_of(text: str) -> list[tuple[str, str]]:
          "Elijah Cummings", "United States Representative"),  # one organisation to NER
         ("Newly elected Assemblywoman Selena Torres said it was exciting.", "Selena Torres",
          "Newly elected Assemblywoman"),  # a legislator's title (the office: "Assemblywoman")
+        ("Amateur researcher and systems engineer Yutaka Iwasaki of Kobe, Japan came across military records.",
+         "Yutaka Iwasaki", "systems engineer"),  # the small model tags "engineer" a verb here
+        ("On Wednesday, United States Senator from Vermont Bernie Sanders ended his bid for the nomination.",
+         "Bernie Sanders", "United States Senator from Vermont"),  # NER ran "from" the place into the name
     ],
 )
 def test_titles_are_split_off_names(text: str, person: str, role: str) -> None:
@@ -193,6 +197,25 @@ def test_name_with_prefix_keeps_honorifics_not_job_titles() -> None:
     quoted = {entity.text: name_with_prefix(entity).text for entity in doc.ents if entity.label_ == "PERSON"}
     assert quoted["Lincoln"] == "President Lincoln"
     assert quoted["John Kirby"] == "John Kirby"
+
+
+def test_a_first_name_the_model_left_out_is_part_of_the_name() -> None:
+    text = "Police Senior Superintendent Yolanda Yu Hoi-kwan said at a press conference that officers were threatened."
+    doc = load_pipeline()(text)
+    assert [entity.text for entity in doc.ents] == ["Yu Hoi-kwan"]  # the model's reading
+    assert ("Person", "Yolanda Yu Hoi-kwan") in mentions_of(text)
+
+
+@pytest.mark.parametrize(("text", "person", "word"), [
+    ("Queen Rania Al Abdullah opened the school.", (1, 4), "Queen"),  # a title, though a first name too
+    ("In June Smith said so.", None, "June"),  # a month, which the model reads as a date
+])
+def test_only_a_first_name_of_no_entity_joins_a_name(text: str, person: tuple[int, int] | None, word: str) -> None:
+    doc = load_pipeline()(text)
+    if person is not None:
+        doc.ents = [Span(doc, *person, label="PERSON")]  # the model's reading of such a name
+    names = [span.text for span in split_entities(doc) if span.label_ == "PERSON"]
+    assert names and not any(name.startswith(word) for name in names)
 
 
 def test_an_acronym_and_its_expansion_are_two_names() -> None:

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from kg.data.gazetteer import is_known_place, us_state
 from kg.data.words import word_list
 from kg.extraction.gender import is_usual_first_name
-from kg.extraction.titles import is_title_word
+from kg.extraction.titles import OFFICE_PLACE_WORDS, is_title_word
 from kg.nlp import DATELINES_KEY, entities, sentence_numbers, sentences, tokens_among
 
 #: A monitoring service's item number, "AU0202111694", that opens a source line.
@@ -73,6 +73,8 @@ def split_entities(doc: Doc) -> list[Span]:
         elif (person := _person_after_title(entity)) is not None:
             place = _title_holder_place(doc[entity.start:person.start])
             found += [person] if place is None else [place, person]
+        elif entity.label_ == "PERSON" and _first_name_before(entity):
+            found.append(Span(doc, entity.start - 1, entity.end, label="PERSON"))
         else:
             found.append(entity)
     return found
@@ -90,11 +92,13 @@ def _dateline_place(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 def _office_place_end(entity: Span, places: set[str]) -> int | None:
     """Where the place of a title ends in a name the model ran into it: "First Minister of
-    [Scotland Nicola Sturgeon]", "Governor of [Texas Greg Abbott]": after a title word and "of",
-    a place (one the gazetteer knows, or the text names as a place elsewhere) and at least two
-    capitalised words (``places``: the texts the model calls places). None for any other entity."""
+    [Scotland Nicola Sturgeon]", "Senator from [Vermont Bernie Sanders]": after a title word and
+    "of", "from" or "for", a place (one the gazetteer knows, or the text names as a place
+    elsewhere) and at least two capitalised words (``places``: the texts the model calls places).
+    None for any other entity."""
     doc = entity.doc
-    if entity.start < 2 or doc[entity.start - 1].lower_ != "of" or not is_title_word(doc[entity.start - 2]):
+    if entity.start < 2 or doc[entity.start - 1].lower_ not in OFFICE_PLACE_WORDS \
+            or not is_title_word(doc[entity.start - 2]):
         return None
     for cut in range(entity.end - 2, entity.start, -1):
         if is_known_place(doc[entity.start:cut].text) or doc[entity.start:cut].text in places:
@@ -119,6 +123,16 @@ def _person_after_title(entity: Span) -> Span | None:
                 and _place_then_titles(doc[entity.start:start]):
             return Span(doc, start, entity.end, label="PERSON")
     return None
+
+
+def _first_name_before(person: Span) -> bool:
+    """True when the model left a usual first name out of a person's name: "Carmen [Yulín Cruz]".
+    The word is capitalised, a proper noun in no entity of its own, and no title ("Judge", "Dean")."""
+    if person.start == 0:
+        return False
+    word = person.doc[person.start - 1]
+    return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and is_usual_first_name(word.text) \
+        and not is_title_word(word)
 
 
 def _place_then_titles(words: Span) -> bool:

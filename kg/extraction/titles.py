@@ -33,6 +33,8 @@ TITLE_SPAN_WORDS = TITLE_WORDS | HONORIFICS | TITLE_MODIFIERS
 TITLE_CUT_WORDS = TITLE_WORDS | HONORIFICS
 #: The tags of a plural noun.
 PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+#: The words that open what a title is of, before its place: "Governor of", "Senator from", "Minister for".
+OFFICE_PLACE_WORDS = frozenset({"of", "from", "for"})
 
 
 def is_title_word(token: Token) -> bool:
@@ -178,6 +180,7 @@ def adjacent_title(person: Span) -> Span | None:
         start = _office_of_place_start(doc, start, sentence_start)
     if start - 1 < sentence_start or not is_title_word(doc[start - 1]):
         return None
+    start -= 1  # the title word, whatever its tag: the small model reads "Caloundra coach Geoff Ingram" as a verb
     while start - 1 >= sentence_start and not _ends_title(doc[start - 1]) and doc[start - 1].ent_type_ != "PERSON" \
             and (doc[start - 1].pos_ in TITLE_PARTS or doc[start - 1].text == "-"):
         start -= 1
@@ -195,7 +198,7 @@ def _office_of_place_start(doc: Doc, start: int, sentence_start: int) -> int:
         return start
     if k >= sentence_start and doc[k].lower_ == "the":
         k -= 1
-    return k if k - 1 >= sentence_start and doc[k].lower_ in ("of", "from", "for") and is_title_word(doc[k - 1]) \
+    return k if k - 1 >= sentence_start and doc[k].lower_ in OFFICE_PLACE_WORDS and is_title_word(doc[k - 1]) \
         else start
 
 
