@@ -325,6 +325,23 @@ def test_a_list_of_titles_is_one_role_each() -> None:
             if item.mention.cls == EntityClass.ROLE] == ["Secretary of State for Foreign and Commonwealth Affairs"]
 
 
+@pytest.mark.parametrize(("text", "person", "offices"), [
+    ("Conservative Party leader and Prime Minister Boris Johnson said he was humbled by the results.",
+     "Boris Johnson", ["leader", "Prime Minister"]),  # the parser hangs the first title outside the name's phrase
+    ("Congressman Justin Amash and former Rhode Island governor and US Senator Lincoln Chafee are both running.",
+     "Lincoln Chafee", ["governor", "Senator"]),  # a place opens the second title
+    ("Aides denied the story as did Trump-critic and former National Security Advisor John Bolton.",
+     "John Bolton", ["Security Advisor"]),  # "critic and ... Advisor" would read as one title: left alone
+    ("First, after CNN reporter and former Bill Clinton White House Press Secretary Joe Lockhart questioned it, "
+     "aides denied it.", "Bill Clinton", []),  # "former" before a name is no title to join "reporter" to
+])
+def test_titles_joined_by_and_before_a_name_are_one_role_each(text: str, person: str, offices: list[str]) -> None:
+    found = find_mentions(load_pipeline()(text))
+    held = [item.mention.name for item in found
+            if item.mention.cls == EntityClass.ROLE and item.owner is not None and item.owner.text == person]
+    assert held == offices
+
+
 def test_a_name_the_alias_table_knows_whole_is_read_whole() -> None:
     from kg.extraction.document import document_mentions
     from kg.nlp import load_pipeline

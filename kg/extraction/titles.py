@@ -71,13 +71,25 @@ def coordinated_titles(title: Span) -> list[Span]:
         if not separates(token) or token.i <= start:
             continue
         rest = next((t for t in doc[token.i + 1:title.end] if not separates(t)), None)
-        head = next((t for t in doc[rest.i:title.end] if t.lower_ not in TITLE_MODIFIERS), None) if rest else None
-        if rest is None or head is None or not is_title_word(head):
+        if rest is None or not _opens_a_title(doc[rest.i:title.end]):
             continue
         parts.append(doc[start:token.i])
         start = rest.i
     parts.append(doc[start:title.end])
     return parts if len(parts) > 1 and all(any(is_title_word(t) for t in part) for part in parts) else [title]
+
+
+def _opens_a_title(words: Span) -> bool:
+    """True when the words after a title's "and" or comma are a title of their own: a title word
+    after modifiers ("mayor of London", "former Senator") or after the name of a place ("US
+    Senator", "Rhode Island governor"); not "Commonwealth Affairs" of "Secretary of State for
+    Foreign and Commonwealth Affairs"."""
+    for token in words:
+        if is_title_word(token):
+            return True
+        if token.lower_ not in TITLE_MODIFIERS and token.ent_type_ not in ("GPE", "NORP", "LOC"):
+            return False
+    return False
 
 
 def head_word(title: Span) -> str:
@@ -148,7 +160,22 @@ def prefix_title(person: Span) -> Span | None:
     if start == person.start:
         return None
     title = doc[start:person.start]
-    return title if has_title_word(title) else None
+    if not has_title_word(title):
+        return None
+    return doc[_coordinated_title_start(title, sentence_start):person.start]
+
+
+def _coordinated_title_start(title: Span, sentence_start: int) -> int:
+    """Where a title joined by "and" to ``title`` opens, else where ``title`` does: "[Conservative
+    Party leader and] Prime Minister Boris Johnson", which the parser hangs outside the name's
+    phrase. Only where :func:`coordinated_titles` reads the two apart."""
+    doc, before = title.doc, title.start - 2
+    if before < sentence_start or doc[before + 1].lower_ != "and" or not is_title_or_its_lemma(doc[before]):
+        return title.start
+    while before - 1 >= sentence_start and not _ends_title(doc[before - 1]) and doc[before - 1].ent_type_ != "PERSON" \
+            and doc[before - 1].pos_ in TITLE_PARTS and doc[before - 1].dep_ not in ("det", "poss"):
+        before -= 1
+    return before if len(coordinated_titles(doc[before:title.end])) > 1 else title.start
 
 
 def _after_name(token: Token) -> bool:
