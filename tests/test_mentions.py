@@ -218,6 +218,19 @@ def test_only_a_first_name_of_no_entity_joins_a_name(text: str, person: tuple[in
     assert names and not any(name.startswith(word) for name in names)
 
 
+@pytest.mark.parametrize(("text", "person", "expected"), [
+    ("The ship sank, said minister Rosa Duarte Pinto, who leads the ministry.", (6, 8), "Rosa Duarte Pinto"),
+    ("It recalls the Doors of Durin from J. R. R. Tolkien's Lord of the Rings.", None, "J. R. R. Tolkien's"),
+    ("AIP Vice Chairman Mark Seidenberg Image: AIP.", None, "Mark Seidenberg"),  # a photograph's caption
+])
+def test_a_surname_the_model_left_out_is_part_of_the_name(
+        text: str, person: tuple[int, int] | None, expected: str) -> None:
+    doc = load_pipeline()(text)
+    if person is not None:
+        doc.ents = [Span(doc, *person, label="PERSON")]  # the model's reading of such a name: "Rosa Duarte"
+    assert [span.text for span in split_entities(doc) if span.label_ == "PERSON"] == [expected]
+
+
 def test_an_acronym_and_its_expansion_are_two_names() -> None:
     doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
     doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"

@@ -36,6 +36,8 @@ PARTY_NAMES = frozenset(word for word in word_list("party_names") if " " not in 
 PLATFORM_NAMES = word_list("platform_names")
 #: Last words of a name that is no person's: an organisation's or a place's ("Hospital", "County").
 NAME_ENDS_NOT_A_PERSON = word_list("organisation_words") | word_list("place_heads")
+#: What may follow a surname the model left out of a name: the name has ended.
+SURNAME_FOLLOWERS = frozenset({",", ".", ")", ";"})
 
 
 def split_entities(doc: Doc) -> list[Span]:
@@ -73,8 +75,9 @@ def split_entities(doc: Doc) -> list[Span]:
         elif (person := _person_after_title(entity)) is not None:
             place = _title_holder_place(doc[entity.start:person.start])
             found += [person] if place is None else [place, person]
-        elif entity.label_ == "PERSON" and _first_name_before(entity):
-            found.append(Span(doc, entity.start - 1, entity.end, label="PERSON"))
+        elif entity.label_ == "PERSON" and (_first_name_before(entity) or _surname_after(entity)):
+            start = entity.start - 1 if _first_name_before(entity) else entity.start
+            found.append(Span(doc, start, entity.end + 1 if _surname_after(entity) else entity.end, label="PERSON"))
         else:
             found.append(entity)
     return found
@@ -133,6 +136,20 @@ def _first_name_before(person: Span) -> bool:
     word = person.doc[person.start - 1]
     return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and is_usual_first_name(word.text) \
         and not is_title_word(word)
+
+
+def _surname_after(person: Span) -> bool:
+    """True when the model left a second surname out of a person's name: "[Wanda Vázquez] Garced,".
+    The word is a capitalised proper noun in no entity, no title and no organisation's or place's
+    word, after a name that is no possessive ("Tolkien's Lord"), and the sentence goes on in lower
+    case or with a comma or a full stop after it (the name ends there; not "Image:" of a caption)."""
+    doc = person.doc
+    if person.end + 1 >= len(doc) or len(person) < 2 or person[-1].tag_ == "POS":
+        return False
+    word, following = doc[person.end], doc[person.end + 1]
+    return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and not word.is_sent_start \
+        and not is_title_word(word) and word.lower_ not in NAME_ENDS_NOT_A_PERSON \
+        and (following.is_lower or following.text in SURNAME_FOLLOWERS)
 
 
 def _place_then_titles(words: Span) -> bool:
