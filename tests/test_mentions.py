@@ -231,6 +231,16 @@ def test_a_surname_the_model_left_out_is_part_of_the_name(
     assert [span.text for span in split_entities(doc) if span.label_ == "PERSON"] == [expected]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The bill was signed by the Speaker of the House Nancy Pelosi on Friday.",
+     [("the House", "ORG"), ("Nancy Pelosi", "PERSON"), ("Friday", "DATE")]),  # one organisation to the model
+    ("What are your duties as the vice presidential nominee of the Life and Liberty Party?",
+     [("the Life and Liberty Party", "ORG")]),  # "Liberty" is a first name too, "Party" ends no person's name
+])
+def test_a_body_a_title_is_of_and_the_name_after_it_are_two_names(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(span.text, span.label_) for span in split_entities(load_pipeline()(text))] == expected
+
+
 def test_an_acronym_and_its_expansion_are_two_names() -> None:
     doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
     doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"

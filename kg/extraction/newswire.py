@@ -70,8 +70,9 @@ def split_entities(doc: Doc) -> list[Span]:
         bracket = next((token.i for token in entity if token.text == "("), None)
         if entity.label_ == "ORG" and bracket is not None and entity.start < bracket < entity.end - 1:
             found += [Span(doc, entity.start, bracket, label="ORG"), Span(doc, bracket + 1, entity.end, label="ORG")]
-        elif (cut := _office_place_end(entity, places)) is not None:
-            found += [Span(doc, entity.start, cut, label="GPE"), Span(doc, cut, entity.end, label="PERSON")]
+        elif (office := _office_place_end(entity, places)) is not None:
+            cut, label = office
+            found += [Span(doc, entity.start, cut, label=label), Span(doc, cut, entity.end, label="PERSON")]
         elif (person := _person_after_title(entity)) is not None:
             place = _title_holder_place(doc[entity.start:person.start])
             found += [person] if place is None else [place, person]
@@ -93,11 +94,13 @@ def _dateline_place(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return Span(doc, start, end, label="GPE" if is_known_place(doc[start:end].text) else label)
 
 
-def _office_place_end(entity: Span, places: set[str]) -> int | None:
-    """Where the place of a title ends in a name the model ran into it: "First Minister of
-    [Scotland Nicola Sturgeon]", "Senator from [Vermont Bernie Sanders]": after a title word and
-    "of", "from" or "for", a place (one the gazetteer knows, or the text names as a place
-    elsewhere) and at least two capitalised words (``places``: the texts the model calls places).
+def _office_place_end(entity: Span, places: set[str]) -> tuple[int, str] | None:
+    """Where what a title is of ends in a name the model ran into it, and its label: "First
+    Minister of [Scotland Nicola Sturgeon]", "Senator from [Vermont Bernie Sanders]", "Speaker of
+    [the House Nancy Pelosi]". After a title word and "of", "from" or "for": a place (one the
+    gazetteer knows, or the text names as a place elsewhere; ``places``: the texts the model calls
+    places) and at least two capitalised words; else a body and two or more capitalised words
+    that open with a usual first name and do not end as an organisation's or a place's name.
     None for any other entity."""
     doc = entity.doc
     if entity.start < 2 or doc[entity.start - 1].lower_ not in OFFICE_PLACE_WORDS \
@@ -106,8 +109,13 @@ def _office_place_end(entity: Span, places: set[str]) -> int | None:
     for cut in range(entity.end - 2, entity.start, -1):
         if is_known_place(doc[entity.start:cut].text) or doc[entity.start:cut].text in places:
             rest = doc[cut:entity.end]
-            return cut if all(token.is_title for token in rest) else None
-    return None
+            return (cut, "GPE") if all(token.is_title for token in rest) else None
+    if entity[-1].lower_ in NAME_ENDS_NOT_A_PERSON:
+        return None  # "nominee of [the Life and Liberty Party]": "Liberty" is a first name too
+    body_end = next((k for k in range(entity.start + 1, entity.end - 1)
+                     if doc[k].is_title and is_usual_first_name(doc[k].text)
+                     and all(token.is_title for token in doc[k:entity.end])), None)
+    return (body_end, "ORG") if body_end is not None else None
 
 
 def _person_after_title(entity: Span) -> Span | None:
