@@ -241,6 +241,16 @@ def test_a_body_a_title_is_of_and_the_name_after_it_are_two_names(text: str, exp
     assert [(span.text, span.label_) for span in split_entities(load_pipeline()(text))] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The report came from a United States whistleblower who revealed the call.", ("Place", "United States")),
+    ("Officials of a Food and Agriculture Organization mission arrived on Monday.",
+     ("Organization", "Food and Agriculture Organization")),
+])
+def test_an_article_the_model_took_in_is_no_part_of_a_name(text: str, expected: tuple[str, str]) -> None:
+    assert [entity.text for entity in load_pipeline()(text).ents][0].startswith("a ")  # the model's reading
+    assert expected in mentions_of(text)
+
+
 def test_an_acronym_and_its_expansion_are_two_names() -> None:
     doc = load_pipeline()("Voters backed the RP (Welfare Party) again.")
     doc.ents = [Span(doc, 3, 7, label="ORG")]  # the model's reading on CoNLL04 text: "RP (Welfare Party"

@@ -51,6 +51,8 @@ PARTY_AND_STATE = re.compile(r"^[DRI]-[A-Z]")
 STATE_NOUNS = word_list("state_nouns")
 NATIONALITY_NOUNS = word_list("nationality_nouns")
 PEOPLE_NOUNS = word_list("people_nouns")
+#: Articles a name does not begin with, though NER may take them in ("a United States whistleblower").
+LEADING_ARTICLES = frozenset({"the", "a", "an"})
 #: Parts of speech of a sentence's capitalised first words that NER may run into a name after them
 #: ("[Following South Carolina's] primary"): no name's, when the word hangs outside the name (the
 #: "Wounded" of "Wounded Warrior Project" is part of it; a birth-name word is read as one: "Born X").
@@ -480,17 +482,19 @@ def _tally(token: Token) -> bool:
 
 
 def trim(span: Span) -> Span | None:
-    """The span without a leading "the", preposition ("Unlike red algae" opening a sentence), verb
-    or adverb opening the sentence ("Following South Carolina's", "Newly elected Assemblywoman"),
-    punctuation or spaces, nor a trailing possessive or score ("Caboolture 43–5"); with the word
-    before it when the two make a name the alias table lists ("Liberal Democrat", "Lib Dem")."""
+    """The span without a leading article ("the", "a United States whistleblower"), preposition
+    ("Unlike red algae" opening a sentence), verb or adverb opening the sentence ("Following South
+    Carolina's", "Newly elected Assemblywoman"), punctuation or spaces, nor a trailing possessive
+    or score ("Caboolture 43–5"); with the word before it when the two make a name the alias table
+    lists ("Liberal Democrat", "Lib Dem")."""
     start, end = span.start, span.end
     doc = span.doc
     opening = True  # at the sentence's start, or after words trimmed there
     while start < end:  # (each token made once: spaCy makes a new Token object at every doc[i])
         first = doc[start]
         opening = opening and (first.is_sent_start or start > span.start)
-        if not (first.is_punct or first.is_space or first.lower_ == "the" or (first.tag_ == "IN" and start < end - 1)
+        if not (first.is_punct or first.is_space or first.lower_ in LEADING_ARTICLES
+                or (first.tag_ == "IN" and start < end - 1)
                 or (opening and first.tag_ in SENTENCE_OPENING_TAGS and start < end - 1
                     and not start <= first.head.i < end and first.lower_ not in BIRTH_NAME_WORDS)):
             break
