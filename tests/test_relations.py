@@ -596,3 +596,14 @@ def test_a_stance_toward_what_happened_to_someone_s_kin_is_none_toward_them(
         resolve_texts: Callable[..., Corpus]) -> None:
     corpus = resolve_texts("Joe Biden condemned the arrest of Alexei Navalny's brother.")
     assert not any(r.predicate in ("opposes", "supports") for r in corpus.relations)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Adam Schiff chairs the House Intelligence Committee. The House voted on Friday.",
+     {("House Intelligence Committee", "partOf", "House", "asserted")}),
+    ("Members of the House Judiciary Committee disagree on the inquiry.", set()),  # the whole is never named alone
+    ("General Motors Corporation said General Motors would cut jobs.", set()),  # a full name, not a part
+])
+def test_a_part_named_after_its_organisation_is_part_of_it(
+        analyse_text: Callable[[str], DocumentAnalysis], text: str, expected: set[tuple[str, str, str, str]]) -> None:
+    assert {found for found in relations(analyse_text(text)) if found[1] == "partOf"} == expected

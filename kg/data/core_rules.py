@@ -30,6 +30,7 @@ class CoreRule(StrEnum):
     TITLE_AFFILIATION = "title-affiliation"
     HOME_COUNTRY = "home-country"
     CHAMBER = "chamber"
+    UNIT = "unit"
     TRANSITIVE = "transitive"
 
 

@@ -21,16 +21,19 @@ from spacy.tokens import Doc
 
 from kg.data.core_rules import CoreRule, confidence
 from kg.data.gazetteer import place_class
+from kg.data.words import word_list
 from kg.extraction.arguments import MentionIndex
 from kg.extraction.factuality import Qualifiers
 from kg.extraction.patterns.ruler import containment_rules, pattern_relations
 from kg.extraction.roles import OFFICES, chamber_relations, home_country_relations, ministry_relations, role_relations
 from kg.extraction.spans import MentionSpan
 from kg.extraction.verbs import quote_relations, verb_relations
-from kg.model import EntityClass, RelationMention
+from kg.model import EntityClass, Factuality, RelationMention
 from kg.namespace import fits
 from kg.resolution.predicates import GENERIC, listed_relation, predicate_of
 
+#: Last words of the name of a part of an organisation ("the House Intelligence Committee").
+UNIT_HEADS = word_list("unit_heads")
 #: Relations that say where something is: what holds in a town holds in its state too.
 CONTAINMENT = frozenset({"livesIn", "basedIn", "locatedIn"})
 
@@ -54,6 +57,7 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     relations += home_country_relations(index, relations)
     relations += ministry_relations(index)  # after the home country: a minister of a ministry is the state's too
     relations += chamber_relations(index)
+    relations += unit_relations(index)
     for relation in relations + transitive_relations(index, relations):
         key = _statement_key(index, relation)
         if key not in found or (found[key].confidence, found[key].rule) < (relation.confidence, relation.rule):
@@ -61,6 +65,28 @@ def extract_relations(doc: Doc, mention_spans: list[MentionSpan]) -> list[Relati
     position = index.position
     kept = superseded_residences(index, found.values())
     return sorted(kept, key=lambda r: (r.sentence, position[r.subject], position[r.object], r.verb))
+
+
+def unit_relations(index: MentionIndex) -> list[RelationMention]:
+    """A part of an organisation named after it, where the story names the organisation too: "the
+    House Intelligence Committee" is part of "the House", "the United Nations General Assembly" of
+    "the United Nations". The part's name is the whole's and more, and ends as a part's does
+    (``unit_heads``: "Committee", "Assembly"...); stated in the part's sentence."""
+    organisations: dict[str, str] = {}  # name -> its first mention by name (a pronoun's is its antecedent's)
+    for item in index.spans:
+        if item.mention.cls == EntityClass.ORGANIZATION and not index.is_pronoun(item.mention.id):
+            organisations.setdefault(item.mention.name, item.mention.id)
+    found = []
+    for item in index.spans:
+        words = item.mention.name.split()
+        if item.mention.cls != EntityClass.ORGANIZATION or len(words) < 2 or words[-1].lower() not in UNIT_HEADS:
+            continue
+        whole = next((organisations[" ".join(words[:k])] for k in range(len(words) - 1, 0, -1)
+                      if " ".join(words[:k]) in organisations), None)
+        if whole is not None:
+            found.append(index.relation(item.mention.id, whole, item.span.root, "be", "partOf", Factuality.ASSERTED,
+                                        CoreRule.UNIT, confidence(CoreRule.UNIT)))
+    return found
 
 
 def reports_a_pronoun(index: MentionIndex, relation: RelationMention) -> bool:
