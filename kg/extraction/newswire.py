@@ -76,9 +76,8 @@ def split_entities(doc: Doc) -> list[Span]:
         elif (person := _person_after_title(entity)) is not None:
             place = _title_holder_place(doc[entity.start:person.start])
             found += [person] if place is None else [place, person]
-        elif entity.label_ == "PERSON" and (_first_name_before(entity) or _surname_after(entity)):
-            start = entity.start - 1 if _first_name_before(entity) else entity.start
-            found.append(Span(doc, start, entity.end + 1 if _surname_after(entity) else entity.end, label="PERSON"))
+        elif entity.label_ == "PERSON":
+            found.append(_whole_name(entity))
         else:
             found.append(entity)
     return found
@@ -134,6 +133,13 @@ def _person_after_title(entity: Span) -> Span | None:
                 and _place_then_titles(doc[entity.start:start]):
             return Span(doc, start, entity.end, label="PERSON")
     return None
+
+
+def _whole_name(person: Span) -> Span:
+    """A person's name with a first name or a second surname the model left out of it."""
+    start = person.start - 1 if _first_name_before(person) else person.start
+    end = person.end + 1 if _surname_after(person) else person.end
+    return person if (start, end) == (person.start, person.end) else Span(person.doc, start, end, label="PERSON")
 
 
 def _first_name_before(person: Span) -> bool:
