@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.data.gazetteer import is_known_place, us_state
 from kg.data.words import word_list
@@ -111,9 +111,8 @@ def _office_place_end(entity: Span, places: set[str]) -> tuple[int, str] | None:
             return (cut, "GPE") if all(token.is_title for token in rest) else None
     if entity[-1].lower_ in NAME_ENDS_NOT_A_PERSON:
         return None  # "nominee of [the Life and Liberty Party]": "Liberty" is a first name too
-    body_end = next((k for k in range(entity.start + 1, entity.end - 1)
-                     if doc[k].is_title and is_usual_first_name(doc[k].text)
-                     and all(token.is_title for token in doc[k:entity.end])), None)
+    body_end = next((k for k in range(entity.start + 1, entity.end - 1) if _opens_a_person_name(doc[k:entity.end])),
+                    None)
     return (body_end, "ORG") if body_end is not None else None
 
 
@@ -128,11 +127,16 @@ def _person_after_title(entity: Span) -> Span | None:
         return None  # split_leading_title reads titles inside a person's name
     doc = entity.doc
     for start in range(entity.start + 1, entity.end - 1):
-        if is_title_word(doc[start - 1]) and is_usual_first_name(doc[start].text) \
-                and all(token.is_title for token in doc[start:entity.end]) \
+        if is_title_word(doc[start - 1]) and _opens_a_person_name(doc[start:entity.end]) \
                 and _place_then_titles(doc[entity.start:start]):
             return Span(doc, start, entity.end, label="PERSON")
     return None
+
+
+def _opens_a_person_name(words: Span) -> bool:
+    """True for capitalised words that open with a usual first name: the end of an entity the model
+    ran on from a title or what it is of into a person's name."""
+    return is_usual_first_name(words[0].text) and all(token.is_title for token in words)
 
 
 def _whole_name(person: Span) -> Span:
@@ -148,8 +152,7 @@ def _first_name_before(person: Span) -> bool:
     if person.start == 0:
         return False
     word = person.doc[person.start - 1]
-    return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and is_usual_first_name(word.text) \
-        and not is_title_word(word)
+    return _loose_name_word(word) and is_usual_first_name(word.text)
 
 
 def _surname_after(person: Span) -> bool:
@@ -161,9 +164,14 @@ def _surname_after(person: Span) -> bool:
     if person.end + 1 >= len(doc) or len(person) < 2 or person[-1].tag_ == "POS":
         return False
     word, following = doc[person.end], doc[person.end + 1]
-    return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and not word.is_sent_start \
-        and not is_title_word(word) and word.lower_ not in NAME_ENDS_NOT_A_PERSON \
+    return _loose_name_word(word) and not word.is_sent_start and word.lower_ not in NAME_ENDS_NOT_A_PERSON \
         and (following.is_lower or following.text in SURNAME_FOLLOWERS)
+
+
+def _loose_name_word(word: Token) -> bool:
+    """A capitalised proper noun next to a person's name, in no entity of its own and no title word:
+    what :func:`_first_name_before` and :func:`_surname_after` may join to the name."""
+    return word.is_title and word.pos_ == "PROPN" and not word.ent_type_ and not is_title_word(word)
 
 
 def _place_then_titles(words: Span) -> bool:
